@@ -1,0 +1,181 @@
+"""The data model: frozen records that flow one way through the pipeline.
+
+files ──ingest──▶ SourceText ──layout──▶ Article[] ──segment──▶ Doc
+      ──extract──▶ Mention[] ──resolve──▶ Entity[] ──relate──▶ Relation[] ──▶ FileResult
+
+Offsets are always character offsets into ``SourceText.text`` (the decoded file,
+or the extracted text for HTML), so an evidence span can be cut verbatim from it.
+Entity ids are a pure function of type + canonical name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The ten entity types of the guidelines, in display order.
+ENTITY_TYPES: tuple[str, ...] = (
+    "Place",
+    "Organization",
+    "Industry",
+    "Venue",
+    "Hazard",
+    "Campaign",
+    "Mechanism",
+    "Measure",
+    "Document",
+    "Person",
+)
+
+#: The nine predicates of the guidelines.
+PREDICATES: tuple[str, ...] = (
+    "locatedIn",
+    "implements",
+    "targets",
+    "adopts",
+    "takesMeasure",
+    "issues",
+    "organizes",
+    "partnersWith",
+    "holdsPost",
+)
+
+
+def entity_id(type_: str, name: str) -> str:
+    """Stable id of an entity: its type and canonical name."""
+    return f"{type_}:{name}"
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded input file."""
+
+    path: str  # as given on the command line
+    name: str  # base name, used as the file key in JSONL output
+    text: str
+    encoding: str
+    format: str  # "txt" | "md" | "html"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of an article.
+
+    ``pieces`` are the source spans of its content: one span normally, several when
+    the page broke the paragraph across columns, minus any byline glued to it.
+    """
+
+    pieces: tuple[tuple[int, int], ...]
+    kind: str = "body"  # body | headline | caption
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article cut from a newspaper page."""
+
+    id: str  # "<file name>#<index>", stable
+    source: str  # file base name
+    index: int
+    headline: str
+    start: int
+    end: int
+    paragraphs: tuple[Paragraph, ...]
+    headlines: tuple[str, ...] = ()  # kicker, headline, sub-headlines in order
+    date: str | None = None  # ISO 8601 "2026-03-30", or "--03-30" when the year is unknown
+    kind: str = "article"  # article | caption | commentary | brief
+    bylines: tuple[str, ...] = ()  # people credited (reporters, photographers): never entities
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed span found by one extractor."""
+
+    article: str  # article id
+    start: int
+    end: int
+    text: str  # surface form, as in the source (line breaks removed)
+    type: str
+    name: str  # canonical candidate
+    extractor: str
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    def attr(self, key: str, default: str | None = None) -> str | None:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: canonical name, aliases, attributes (adcode, level…)."""
+
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return entity_id(self.type, self.name)
+
+    def attr(self, key: str, default: str | None = None) -> str | None:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a relation is stated: a verbatim span of a source file."""
+
+    source: str  # file base name
+    article: str  # article id
+    start: int
+    end: int
+    text: str  # == source text[start:end]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed edge between two entities with every piece of evidence for it."""
+
+    s: str  # entity id
+    p: str
+    o: str  # entity id
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.s, self.p, self.o)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything extracted from one input file."""
+
+    source: SourceText
+    home: str | None
+    articles: tuple[Article, ...]
+    mentions: tuple[Mention, ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...] = ()
+
+
+@dataclass
+class Extraction:
+    """The one source of truth for a corpus: per-file results, merged on demand.
+
+    JSONL, networkx, RDF and HTML are all views derived from this object.
+    """
+
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
