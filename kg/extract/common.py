@@ -1,0 +1,59 @@
+"""Helpers shared by extractors: delimiters, left boundaries, list coordination."""
+
+from __future__ import annotations
+
+import re
+
+from kg.text import is_cjk
+
+# Characters that can never be inside a name.
+PUNCT = set("，。、；：！？,.;:!?“”‘’「」『』（）()《》〈〉【】[]—…·-－ \u3000\n\t\"'/／|%％")
+
+# Conjunctions that coordinate list items.
+COORD = ("、", "和", "及", "与", "以及", "或", "，")
+
+# Function characters that end a name on its left (a name never contains them).
+FUNCTION_CHARS = set("的了着过是在和与及或等把被将从向对为于由也就都还又")
+
+DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十百千万两]")
+
+
+def is_delim(ch: str) -> bool:
+    return ch in PUNCT or not (is_cjk(ch) or ch.isalnum())
+
+
+def at_delim(text: str, pos: int, stop_words: tuple[str, ...] = ()) -> bool:
+    """True when position ``pos`` starts a phrase: after punctuation, a paragraph
+    start, or one of ``stop_words``."""
+    if pos <= 0:
+        return True
+    if is_delim(text[pos - 1]):
+        return True
+    return any(text.endswith(w, 0, pos) for w in stop_words)
+
+
+def cjk_run_start(text: str, end: int, limit: int) -> int:
+    """Start of the run of CJK characters ending at ``end`` (at most ``limit`` long)."""
+    k = end
+    while k > 0 and end - k < limit and is_cjk(text[k - 1]):
+        k -= 1
+    return k
+
+
+def coordinated_neighbors(text: str, start: int, end: int) -> tuple[int, int]:
+    """Positions of the list separators just before and after a span (-1 when none).
+
+    Returns (position where a preceding item would end, position where a following
+    item would start).
+    """
+    before = -1
+    for sep in COORD:
+        if text.endswith(sep, 0, start):
+            before = start - len(sep)
+            break
+    after = -1
+    for sep in COORD + ("等",):
+        if text.startswith(sep, end):
+            after = end + len(sep)
+            break
+    return before, after

@@ -1,0 +1,114 @@
+"""Unquoted named campaigns and mechanisms: the field lexicon and head patterns.
+
+The lexicon (kg/rules/names.toml) holds names an analyst knows (三管三必须, 双重预防
+机制, 全国防灾减灾日, 安全生产治本攻坚三年行动). Unquoted names are taken from
+"<cue verb><name><head>" frames: 开展春季电气火灾隐患排查行动, 落实恶劣天气停工避险
+制度, with the name long and specific enough and about safety.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg import rules
+from kg.extract import Context, register
+from kg.model import Mention
+from kg.text import is_cjk
+
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff0-9A-Za-z“”‘’·、]+$")
+
+
+@cache
+def _conf() -> dict:
+    conf = dict(rules.load("names"))
+
+    def alt(words: list[str]) -> str:
+        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+    conf["_mech_re"] = re.compile(rf"(?:{alt(conf['unquoted_mechanism_heads'])})")
+    conf["_camp_re"] = re.compile(
+        rf"(?:{alt(conf['unquoted_campaign_heads'])})(?![\u4e00-\u9fff]{{0,1}}(?:工作任务|清单|方案|实施|推进会|调度会))"
+    )
+    conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})")
+    conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
+    conf["_safety"] = re.compile(alt(conf["safety_stems"]))
+    return conf
+
+
+@register("named")
+def extract_named(ctx: Context) -> list[Mention]:
+    """Lexicon names and unquoted cue-verb frames."""
+    text = ctx.doc.text
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for h in ctx.hits:
+        for kind, data in h.payloads:
+            if kind == "named":
+                type_, name = data
+                out.append(
+                    ctx.mention(h.start, h.end, type_, name, "named", alias=h.key if h.key != name else None)
+                )
+                taken.append((h.start, h.end))
+    quoted = [(m.start - 1, m.end + 1) for m in ctx.found.get("quoted", [])]
+    quote_ends = {e for _, e in quoted}
+    conf = _conf()
+    for type_, head_re, cue_re, min_chars in (
+        ("Mechanism", conf["_mech_re"], conf["_mech_cue"], int(conf["unquoted_mechanism_min_chars"])),
+        ("Campaign", conf["_camp_re"], conf["_camp_cue"], int(conf["unquoted_campaign_min_chars"])),
+    ):
+        for m in head_re.finditer(text):
+            hs, he = m.span()
+            if (
+                he < len(text)
+                and is_cjk(text[he])
+                and type_ == "Mechanism"
+                and text[he] not in "和与及为的，"
+            ):
+                continue  # part of a longer word (机制性, 体系化)
+            start = _name_start(text, hs, cue_re, type_)
+            if start is None:
+                continue
+            name = text[start:he]
+            core = text[start:hs]
+            if len(core) < min_chars or not _NAME_CHARS.match(core):
+                continue
+            if type_ == "Mechanism" and "、" in core:
+                continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
+            if not conf["_safety"].search(core):
+                continue
+            if any(a <= start and he <= b for a, b in taken + quoted):
+                continue
+            if start in quote_ends:
+                continue  # “一件事”全链条…责任体系: the name belongs to the quote
+            if any(a < he and start < b for a, b in quoted):
+                continue
+            out.append(ctx.mention(start, he, type_, name, "named", via="frame"))
+            taken.append((start, he))
+    return out
+
+
+def _name_start(text: str, head_start: int, cue_re: re.Pattern[str], type_: str) -> int | None:
+    """Start of an unquoted name ending at ``head_start``: after a cue verb, 的, 和,
+    a place word like 全市, or a clause start."""
+    lo = max(0, head_start - 24)
+    k = head_start
+    while k > lo and (is_cjk(text[k - 1]) or text[k - 1].isalnum()):
+        k -= 1
+    window = text[k:head_start]
+    best = None
+    # the last cue verb / 的 / 和 in the window
+    for m in cue_re.finditer(window):
+        best = k + m.end()
+    for sep in ("的", "和", "及", "与"):
+        p = window.rfind(sep)
+        if p >= 0 and (best is None or k + p + 1 > best):
+            best = k + p + len(sep)
+    if best is None:
+        if k > 0 and text[k - 1] not in "，。；：、“”\n（(":
+            return None
+        best = k
+    for prefix in ("全市", "全县", "全区", "全省", "我市", "我县", "我区", "今年", "一批"):
+        if text.startswith(prefix, best):
+            best += len(prefix)
+    return best

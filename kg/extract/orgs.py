@@ -1,0 +1,520 @@
+"""Organizations: agencies, party bodies, enterprises, schools, hospitals, associations.
+
+An organization name ends in a head (局, 中心, 支队, 有限公司, 学校, 联合会 …) and its
+left edge is found by walking back to punctuation, a function word or a verb that
+introduces it (由, 来自, 授予, 联合 …). Strong heads (有限公司, 学校, 医院) make any
+proper name an organization; weak heads (局, 中心, 站, 所) need a place or relative
+prefix (市应急管理局 on a Yuncheng page → 运城市应急管理局) or a parent body. National
+bodies come from a lexicon; abbreviations (住建局, 残联) get their official full form.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg import rules
+from kg.extract import Context, register
+from kg.extract.common import is_delim
+from kg.gazetteer import Division
+from kg.model import Mention
+from kg.text import is_cjk
+
+_FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "t", "x", "q"}
+_VERB_TAGS = {"v", "vd", "d", "ad"}
+_NUMERAL = re.compile(r"^(?:[0-9０-９.]+|[零一二三四五六七八九十百千万两几多数余]+[个家座名批次项条处辆]?)$")
+_SINGLE_HEAD_OK_NEXT = set(
+    "，。、；：！？,.;:!?“”‘’「」（）()《》 \n和与及等的在是将对为于向从把被也都还就已正要参主召发组开推举承负牵指获荣"
+)
+# one-character words that never occur inside a name: a cut there needs no token check
+_HARD_STOPS = set("由被把从向的")
+
+
+@cache
+def _conf() -> dict:
+    conf = dict(rules.load("orgs"))
+    heads = sorted(set(conf["strong_heads"]) | set(conf["weak_heads"]), key=len, reverse=True)
+    conf["_strong"] = frozenset(conf["strong_heads"])
+    conf["_weak"] = frozenset(conf["weak_heads"])
+    conf["_head_re"] = re.compile("|".join(map(re.escape, heads)))
+    conf["_stops"] = tuple(
+        sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
+    )
+    conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"])
+    conf["_generic"] = frozenset(conf["generic_cores"])
+    conf["_head_words"] = tuple(conf["head_words"])
+    conf["_posts"] = tuple(sorted(rules.load("persons")["posts"], key=len, reverse=True))
+    party = "|".join(map(re.escape, sorted(conf["party_prefixes"], key=len, reverse=True)))
+    depts = "|".join(map(re.escape, sorted(conf["party_dept_heads"], key=len, reverse=True)))
+    conf["_party_re"] = re.compile(rf"({party})({depts})?")
+    conf["_rel"] = dict(conf["relative_prefixes"])
+    conf["_rel_re"] = re.compile("|".join(map(re.escape, sorted(conf["_rel"], key=len, reverse=True))))
+    conf["_abbr"] = sorted(conf["abbreviations"].items(), key=lambda kv: -len(kv[0]))
+    return conf
+
+
+class _Places:
+    """Place mentions of the page, indexed for prefix lookups."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.by_start: dict[int, Mention] = {}
+        self.county_mentions: list[tuple[int, Division]] = []
+        gaz = ctx.res.gaz
+        for m in ctx.found.get("places", []):
+            self.by_start.setdefault(m.start, m)
+            code = m.attr("adcode")
+            if code and m.attr("level") == "county":
+                self.county_mentions.append((m.start, gaz.by_code[code]))
+        self.county_mentions.sort(key=lambda x: x[0])
+
+    def county_before(self, pos: int) -> Division | None:
+        """The county-level place the text is about at ``pos`` (same article)."""
+        doc = self.ctx.doc
+        art = doc.para_at(pos).article
+        best = None
+        for start, d in self.county_mentions:
+            if start >= pos and best is not None:
+                break
+            if doc.para_at(start).article == art:
+                best = d
+                if start >= pos:
+                    break
+        if best is None:
+            home = self.ctx.home
+            if home is not None and home.level == "county":
+                return home
+        return best
+
+
+def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Division | None:
+    """The division a relative prefix (市, 县, 我市, 省 …) stands for at ``pos``."""
+    level = _conf()["_rel"].get(prefix)
+    gaz = ctx.res.gaz
+    home = ctx.home
+    if level == "prefecture":
+        if home is None:
+            return None
+        return gaz.prefecture_of(home) or home
+    if level == "province":
+        return gaz.province_of(home) if home is not None else None
+    if level == "county":
+        return places.county_before(pos)
+    return None
+
+
+def canonical_org(name: str) -> tuple[str, list[str]]:
+    """Official full name for an organization's text form, plus the aliases it implies."""
+    conf = _conf()
+    aliases: list[str] = []
+    full = name
+    for short, long in conf["_abbr"]:
+        if full.endswith(short) and not full.endswith(long):
+            full = full[: -len(short)] + long
+            break
+    m = re.fullmatch(r"(.+?(?:省|市|县|区|州|盟|旗))(委|委常委会)", full)
+    if m and not full.startswith("中共"):
+        full = "中共" + full
+    if full != name:
+        aliases.append(name)
+    return full, aliases
+
+
+@register("orgs")
+def extract_orgs(ctx: Context) -> list[Mention]:
+    """Organization mentions with canonical names."""
+    doc = ctx.doc
+    text = doc.text
+    conf = _conf()
+    places = _Places(ctx)
+    out: list[Mention] = []
+    claimed: list[tuple[int, int]] = []
+
+    # national bodies from the lexicon
+    for h in ctx.hits:
+        for kind, data in h.payloads:
+            if kind == "body":
+                nxt = text[h.end] if h.end < len(text) else ""
+                if not doc.aligned(h.start, h.end) or nxt in conf["head_bad_next"].get(h.key[-1], ""):
+                    continue  # 水利部 inside 水利部门
+                out.append(
+                    ctx.mention(h.start, h.end, "Organization", data, "orgs", via="lexicon", alias=h.key)
+                )
+                claimed.append((h.start, h.end))
+
+    # party committees and their departments: 市委, 县委宣传部, 团市委, 尖草坪区委社工部
+    for m in conf["_party_re"].finditer(text):
+        out.extend(_party(ctx, places, m, claimed))
+
+    # names ending in a head
+    for m in conf["_head_re"].finditer(text):
+        hs, he = m.span()
+        head = m.group()
+        if any(a <= hs and he <= b for a, b in claimed):
+            continue
+        nxt = text[he] if he < len(text) else "\n"
+        if nxt in conf["head_bad_next"].get(head, ""):
+            continue  # 大学生, 部门
+        if (
+            nxt not in _SINGLE_HEAD_OK_NEXT
+            and not doc.boundary[he]
+            and not text.startswith(conf["_posts"], he)
+        ):
+            continue  # the head runs on into a longer word (中学会, 所有)
+        if len(head) == 1 and any(
+            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words"]
+        ):
+            continue
+        if head == "中心" and text.startswith(("城区", "城市"), he):
+            continue
+        mm = _head_org(ctx, places, hs, he, head)
+        if mm is None:
+            continue
+        out.extend(mm)
+    out.extend(_fire_service(ctx))
+    return _dedupe(out)
+
+
+def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[int, int]]) -> list[Mention]:
+    """中共X市委 and its departments, from 市委 / 阳曲县委 / 尖草坪区委社工部 / 团市委."""
+    doc = ctx.doc
+    text = doc.text
+    s, e = m.span()
+    party, dept = m.group(1), m.group(2)
+    if party == "党委" or text.startswith("员", s + len(party)):
+        return []  # a generic 党委, or 委员会 (a head of its own)
+    if party.startswith("团"):
+        div = resolve_relative(ctx, places, party[1], s)
+        if div is None or not doc.boundary[s]:
+            return []
+        claimed.append((s, s + len(party)))
+        return [
+            ctx.mention(
+                s,
+                s + len(party),
+                "Organization",
+                f"共青团{div.name}委",
+                "orgs",
+                via="party",
+                alias=f"团{div.name}委",
+            )
+        ]
+    level_char = party[0]
+    pm = _place_ending_at(ctx, places, s + 1)
+    if pm is not None and pm.end == s + 1 and pm.attr("adcode") and pm.name.endswith(level_char):
+        place_name, start = pm.name, pm.start  # 阳曲县委: the place ends with the 县 of 县委
+    else:
+        if not doc.boundary[s]:
+            return []  # 城市委员, 超市委托: not a party committee
+        div = resolve_relative(ctx, places, level_char, s)
+        if div is None or not div.name.endswith(level_char):
+            return []
+        place_name, start = div.name, s
+    if text.startswith("中共", start - 2):
+        start -= 2
+    base = place_name + "委"
+    end = e if dept else s + len(party)
+    if dept == "常委会":
+        name, aliases = f"中共{base}常委会", [f"{base}常委会"]
+    elif dept:
+        name, aliases = base + dept, [f"中共{base}{dept}"]
+    else:
+        if text.startswith("常委", end):
+            return []  # 市委常委: a post, not the committee
+        name, aliases = f"中共{base}", [base]
+    claimed.append((start, end))
+    return [ctx.mention(start, end, "Organization", name, "orgs", via="party", alias="|".join(aliases))]
+
+
+def _place_ending_at(ctx: Context, places: _Places, pos: int) -> Mention | None:
+    for m in ctx.found.get("places", []):
+        if m.end in (pos, pos + 1) and m.start < pos:
+            return m
+    return None
+
+
+def _left_edge(ctx: Context, hs: int) -> int:
+    """Where a name ending in a head at ``hs`` starts."""
+    doc = ctx.doc
+    text = doc.text
+    conf = _conf()
+    lo = hs
+    while lo > 0 and hs - lo < 22 and (is_cjk(text[lo - 1]) or text[lo - 1].isalnum() or text[lo - 1] == "·"):
+        lo -= 1
+    window = text[lo:hs]
+    masked = window
+    for ph in conf["_and_phrases"]:
+        masked = masked.replace(ph, "#" * len(ph))
+    start = lo
+    single_cut = False
+    place_spans = [(m.start, m.end) for m in ctx.found.get("places", []) if m.end > lo and m.start < hs]
+
+    def ignored(p: int, w: str) -> bool:
+        a, b = lo + p, lo + p + len(w)
+        if any(ps < b and a < pe for ps, pe in place_spans):
+            return True  # 城区 inside 潞城区
+        # a one-character stop word counts only as a word of its own (中 in 中医 does not)
+        return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
+
+    for w in conf["_stops"]:
+        p = masked.rfind(w)
+        while p >= 0 and ignored(p, w):
+            p = masked.rfind(w, 0, p)
+        if p >= 0 and lo + p + len(w) > start:
+            start = lo + p + len(w)
+            single_cut = len(w) == 1
+    if single_cut:
+        start = _extend_to_place(ctx, lo, start)
+    # trim leading tokens that cannot start a name (verbs, numerals, pronouns …);
+    # verbs and adverbs only when they are dictionary words (小常 is a name jieba
+    # happens to tag as an adverb)
+    places = {m.start for m in ctx.found.get("places", [])}
+    has_word = ctx.res.segmenter.has_word
+    while start < hs:
+        if start in places or conf["_rel_re"].match(text, start):
+            break
+        ts, te, tag = doc.token_at(start)
+        if ts != start or te > hs:
+            break
+        word = text[ts:te]
+        if tag in _FUNCTION_TAGS or _NUMERAL.match(word) or (tag in _VERB_TAGS and has_word(word)):
+            start = te
+            continue
+        break
+    return start
+
+
+def _extend_to_place(ctx: Context, lo: int, start: int) -> int:
+    """山西峰和低碳材料科技开发有限公司: a one-character cut (和) inside a name that
+    starts with a place is undone when the place opens the phrase."""
+    text = ctx.doc.text
+    for m in ctx.found.get("places", []):
+        if not m.attr("adcode") or not (lo <= m.start and m.end < start - 1):
+            continue
+        inner = text[m.end : start - 1]
+        if not inner or len(inner) > 4 or not all(is_cjk(c) for c in inner):
+            continue
+        if any(p.start >= m.end and p.end <= start for p in ctx.found.get("places", [])):
+            continue
+        if m.start == 0 or not is_cjk(text[m.start - 1]) or text[m.start - 1] in "在由和与及的是为对向":
+            return m.start
+    return start
+
+
+def _inside_word(text: str, p: int) -> bool:
+    """A one-character stop word that is part of a longer word here (所有, 和谐)."""
+    ch = text[p]
+    nxt = text[p + 1] if p + 1 < len(text) else ""
+    prv = text[p - 1] if p > 0 else ""
+    return (ch + nxt) in ("和谐", "和平", "和美", "为民", "在线", "对外", "于是") or (prv + ch) in (
+        "人和",
+        "共和",
+        "温和",
+        "祥和",
+    )
+
+
+# weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
+_NAMED_WEAK_HEADS = {"所", "院", "站", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
+_GOV_HEADS = {"人民政府", "政府", "人大常委会", "人大", "政协", "纪委", "监委", "委", "党委"}
+_PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
+
+
+def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> list[Mention] | None:
+    text = ctx.doc.text
+    conf = _conf()
+    start = _left_edge(ctx, hs)
+    # a zone, town or village before the name says where it is, not what it is called
+    for m in sorted(ctx.found.get("places", []), key=lambda m: m.start):
+        if (
+            m.start == start
+            and m.end <= hs
+            and m.attr("level") not in _PLACE_LEVELS_IN_NAME
+            and m.attr("level")
+        ):
+            start = m.end
+    if start >= hs and head in conf["_weak"]:
+        return None
+    name = text[start:he]
+    if len(name) < 3 or (re.search(r"[0-9０-９]", name) and not re.search(r"第[0-9０-９]", name)):
+        return None
+    if "届" in name or "次" in name[-3:]:
+        return None
+    # a relative prefix (市, 县, 我市 …) or a place at the start
+    rel = conf["_rel_re"].match(text, start)
+    if rel is not None and text.startswith("级", rel.end()):
+        return None  # 省级, 市级: an adjective, not a prefix
+    place_at = next((m for m in ctx.found.get("places", []) if m.start == start and m.attr("adcode")), None)
+    resolved_prefix = None
+    core_start = start
+    if place_at is not None and place_at.end <= hs:
+        core_start = place_at.end
+        resolved_prefix = place_at.name
+    elif rel is not None and rel.end() <= hs:
+        div = resolve_relative(ctx, places, rel.group(), start)
+        if div is None:
+            return None
+        core_start = rel.end()
+        resolved_prefix = div.name
+    core = text[core_start:hs]
+    national = any(name.startswith(p) for p in conf["national_prefixes"])
+    nested = _nested_head(text, core_start, hs)
+    if head in conf["_weak"] and head not in conf["_strong"]:
+        named = (
+            head in _NAMED_WEAK_HEADS
+            and len(core) >= 4
+            and _proper(ctx, core_start, hs, strict=True)
+            and not _all_generic(core)
+        )
+        if resolved_prefix is None and not national and not nested and not named:
+            return None
+        if not core and head not in _GOV_HEADS:
+            return None
+        if len(head) == 1 and len(core) < 2 and head not in _GOV_HEADS:
+            return None
+    elif resolved_prefix is None and (len(core) < 2 or not _proper(ctx, core_start, hs)):
+        return None
+    if (
+        core
+        and core[-1] in "一二三四五六七八九十百千万余多几两"
+        and not re.fullmatch(r"第[一二三四五六七八九十]+", core)
+    ):
+        return None  # 千余处, 十余个: a count, not a name
+    if resolved_prefix is None and (core in conf["_generic"] or _all_generic(core)):
+        return None
+    # the canonical name replaces a relative prefix with the place it stands for
+    if rel is not None and place_at is None and resolved_prefix is not None:
+        canon_text = resolved_prefix + text[core_start:he]
+    else:
+        canon_text = name
+    canon, aliases = canonical_org(canon_text)
+    if canon_text != canon and canon_text not in aliases:
+        aliases.append(canon_text)
+    out = [
+        ctx.mention(
+            start,
+            he,
+            "Organization",
+            canon,
+            "orgs",
+            via="head",
+            head=head,
+            prefix=resolved_prefix,
+            alias="|".join(a for a in aliases if a != canon) or None,
+        )
+    ]
+    # 尖草坪区、万柏林区政府 / 市、县残联: distribute the head over a list of places
+    out.extend(_distribute(ctx, places, start, core_start, hs, he))
+    return out
+
+
+def _proper(ctx: Context, s: int, e: int, strict: bool = False) -> bool:
+    """Whether ``[s, e)`` holds a proper name: a word jieba does not know, a name tag,
+    or (unless ``strict``) a single character; not just common words (家政公司,
+    游戏玩耍中学)."""
+    has_word = ctx.res.segmenter.has_word
+    text = ctx.doc.text
+    for ts, te, tag in ctx.doc.tokens(s, e):
+        ts, te = max(ts, s), min(te, e)
+        word = text[ts:te]
+        if tag in ("nr", "nrfg", "nrt", "ns", "nz", "nt", "j", "eng"):
+            return True
+        if te - ts >= 2 and (not has_word(word) or (tag == "m" and not strict)):
+            return True
+        if te - ts == 1 and not strict:
+            return True
+    return False
+
+
+def _nested_head(text: str, s: int, e: int) -> bool:
+    """Whether ``text[s:e]`` contains a complete parent body: a name and its head."""
+    seg = text[s:e]
+    for h in ("局", "集团", "公司", "中心", "委员会", "医院", "学校", "大学", "支队", "总队"):
+        p = seg.find(h)
+        if p >= 2:
+            return True
+    return False
+
+
+def _all_generic(core: str) -> bool:
+    generic = _conf()["_generic"]
+    rest = core
+    for g in sorted(generic, key=len, reverse=True):
+        rest = rest.replace(g, "")
+    return rest == ""
+
+
+def _distribute(
+    ctx: Context, places: _Places, start: int, core_start: int, hs: int, he: int
+) -> list[Mention]:
+    text = ctx.doc.text
+    conf = _conf()
+    if start < 2 or text[start - 1] != "、":
+        return []
+    suffix = text[core_start:he]
+    out = []
+    k = start - 1
+    # a relative prefix before 、: 市、县残联
+    m = conf["_rel_re"].match(text, k - 1) if k >= 1 else None
+    if m is not None and m.end() == k and ctx.doc.token_at(k - 1)[:2] == (k - 1, k):
+        div = resolve_relative(ctx, places, m.group(), k - 1)
+        if div is not None:
+            canon, aliases = canonical_org(div.name + suffix)
+            aliases = [a for a in aliases + [div.name + suffix] if a != canon]
+            out.append(
+                ctx.mention(
+                    k - 1, k, "Organization", canon, "orgs", via="list", alias="|".join(aliases) or None
+                )
+            )
+        return out
+    pm = _place_ending_at(ctx, places, k)
+    if pm is not None and pm.end == k and pm.attr("adcode"):
+        canon, aliases = canonical_org(pm.name + suffix)
+        aliases = [a for a in aliases + [pm.name + suffix] if a != canon]
+        out.append(
+            ctx.mention(
+                pm.start, k, "Organization", canon, "orgs", via="list", alias="|".join(aliases) or None
+            )
+        )
+    return out
+
+
+def _fire_service(ctx: Context) -> list[Mention]:
+    """长治消防开展… → 长治市消防救援支队 (a city's fire and rescue brigade)."""
+    text = ctx.doc.text
+    conf = _conf()["fire_service"]
+    form = conf["form"]
+    gaz = ctx.res.gaz
+    out = []
+    for m in ctx.found.get("places", []):
+        if not text.startswith(form, m.end):
+            continue
+        after = text[m.end + len(form) : m.end + len(form) + 3]
+        if any(after.startswith(w) for w in conf["not_followed_by"]):
+            continue
+        code = m.attr("adcode")
+        if not code:
+            continue
+        d = gaz.by_code[code]
+        unit = conf.get(d.level)
+        if not unit:
+            continue
+        end = m.end + len(form)
+        out.append(
+            ctx.mention(
+                m.start, end, "Organization", d.name + unit, "orgs", via="abbrev", alias=text[m.start : end]
+            )
+        )
+    return out
+
+
+def _dedupe(ms: list[Mention]) -> list[Mention]:
+    seen = set()
+    out = []
+    for m in sorted(ms, key=lambda m: (m.start, -m.end)):
+        key = (m.start, m.end, m.name)
+        if key in seen or is_delim(m.text[:1]):
+            continue
+        seen.add(key)
+        out.append(m)
+    return out

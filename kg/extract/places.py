@@ -1,0 +1,308 @@
+"""Places: administrative divisions from the gazetteer, towns, villages and zones.
+
+Divisions are matched by full name and by short form (芮城 → 芮城县) when the
+context makes the short form safe: token boundaries, the home prefecture, a list
+of places, or the full name elsewhere on the page. Sub-county places are found
+by their suffixes (镇, 乡, 街道, 村, 社区, 开发区, 示范区 …) with the name's left
+boundary set by an adjacent place, punctuation or a function word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg import rules
+from kg.extract import Context, register
+from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, is_delim
+from kg.gazetteer import Division, Gazetteer
+from kg.model import Mention
+from kg.text import is_cjk
+
+_BAD_TAGS = {"v", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m", "q", "f", "t", "x"}
+
+# Characters that, right after a suffix, show it was part of a longer word (村庄, 乡亲).
+_BAD_FOLLOWERS = {
+    "村": set("庄民级落寨组干务集规情貌头镇容内里道史"),
+    "镇": set("级域静定守压住痛长政"),
+    "乡": set("村镇亲土愁贤里间下音情风野邻"),
+    "社区": set("化工"),
+    "街道": set("两口上旁边"),
+}
+
+
+@cache
+def _conf() -> dict:
+    conf = dict(rules.load("places"))
+    conf["_generic"] = frozenset(conf["generic_place_prefixes"])
+    conf["_zone_generic"] = tuple(conf["generic_zone_prefixes"])
+    suffixes = (
+        [(s, "town") for s in conf["town_suffixes"]]
+        + [(s, "village") for s in conf["village_suffixes"]]
+        + [(s, "zone") for s in conf["zone_suffixes"]]
+    )
+    suffixes.sort(key=lambda x: -len(x[0]))
+    conf["_suffix_kind"] = dict(suffixes)
+    conf["_suffix_re"] = re.compile("|".join(re.escape(s) for s, _ in suffixes))
+    heads = sorted(conf["counted_list_heads"], key=len, reverse=True)
+    conf["_counted_re"] = re.compile(
+        r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})等[0-9一二三四五六七八九十]+个("
+        + "|".join(map(re.escape, heads))
+        + ")"
+    )
+    return conf
+
+
+def _pick(
+    cands: list[Division], gaz: Gazetteer, home: Division | None, prev: Division | None
+) -> Division | None:
+    """Choose among divisions that share a name; None when the text cannot tell."""
+    if len(cands) == 1:
+        return cands[0]
+    if prev is not None:
+        inside = [d for d in cands if gaz.contains(prev, d)]
+        if len(inside) == 1:
+            return inside[0]
+    if home is not None:
+        home_pref = gaz.prefecture_of(home) or home
+        inside = [d for d in cands if gaz.contains(home_pref, d) or d.adcode == home_pref.adcode]
+        if len(inside) == 1:
+            return inside[0]
+        prov = gaz.province_of(home)
+        inside = [d for d in cands if gaz.contains(prov, d)]
+        if len(inside) == 1:
+            return inside[0]
+    for level in ("province", "prefecture"):
+        top = [d for d in cands if d.level == level]
+        if len(top) == 1:
+            return top[0]
+    return None
+
+
+@register("places")
+def extract_places(ctx: Context) -> list[Mention]:
+    """Administrative divisions and sub-county places."""
+    doc, gaz, home = ctx.doc, ctx.res.gaz, ctx.home
+    text = doc.text
+    conf = _conf()
+    out: list[Mention] = []
+
+    # -- divisions --------------------------------------------------------------------
+    cands = [h for h in ctx.hits if any(k in ("place", "short") for k, _ in h.payloads)]
+    # drop a match inside a longer one (长治 inside 长治市)
+    kept = []
+    last_end = -1
+    for h in sorted(cands, key=lambda h: (h.start, -(h.end - h.start))):
+        if h.start < last_end:
+            continue
+        kept.append(h)
+        last_end = h.end
+    full_names_present = {h.key for h in kept if any(k == "place" for k, _ in h.payloads)}
+    full_stop = set(conf["full_name_stopwords"])
+    home_pref = (gaz.prefecture_of(home) or home) if home is not None else None
+    prev_div: Division | None = None
+    prev_end = -1
+    for i, h in enumerate(kept):
+        payload = dict(h.payloads)
+        is_full = "place" in payload
+        codes = payload.get("place") or payload.get("short")
+        divs = [gaz.by_code[c] for c in codes]
+        adjacent_prev = prev_div if prev_end == h.start else None
+        if is_full:
+            if len(h.key) <= 2 and not doc.aligned(h.start, h.end):
+                continue
+            if h.key in full_stop and adjacent_prev is None:
+                continue
+            d = _pick(divs, gaz, home, adjacent_prev)
+            if d is None:
+                out.append(ctx.mention(h.start, h.end, "Place", h.key, "places", via="full", ambiguous="1"))
+                prev_div, prev_end = None, h.end
+                continue
+            out.append(_div_mention(ctx, h.start, h.end, d, "full"))
+            prev_div, prev_end = d, h.end
+            continue
+        # short forms
+        if not doc.aligned(h.start, h.end):
+            continue
+        if h.end < len(text) and text[h.end] in "县市区省镇乡村":
+            continue  # part of an unknown longer name
+        d = _pick(divs, gaz, home, adjacent_prev)
+        if d is None:
+            continue
+        if d.level == "county" and not _short_ok(ctx, d, h, kept, i, full_names_present, home_pref):
+            continue
+        out.append(_div_mention(ctx, h.start, h.end, d, "short"))
+        prev_div, prev_end = d, h.end
+
+    # -- towns, villages, zones -----------------------------------------------------------
+    placed = {(m.start, m.end): m for m in out}
+    ends: dict[int, Mention] = {m.end: m for m in out}
+    for m in conf["_suffix_re"].finditer(text):
+        s, e = m.span()
+        suffix = m.group()
+        kind = conf["_suffix_kind"][suffix]
+        if any(a <= s < b for a, b in placed):
+            continue  # inside a known division name (…新区 of a gazetteer name)
+        bad = _BAD_FOLLOWERS.get(suffix)
+        if bad and e < len(text) and text[e] in bad:
+            continue
+        found = _sub_county(ctx, s, e, kind, ends)
+        if found is None:
+            continue
+        start, parent = found
+        name = text[start:e]
+        mm = ctx.mention(
+            start,
+            e,
+            "Place",
+            name,
+            "places",
+            via="suffix",
+            level=kind,
+            parent=parent.name if parent is not None else None,
+        )
+        out.append(mm)
+        placed[(start, e)] = mm
+        ends[e] = mm
+    out.extend(_counted_lists(ctx, ends))
+    return out
+
+
+def _div_mention(ctx: Context, s: int, e: int, d: Division, via: str) -> Mention:
+    return ctx.mention(s, e, "Place", d.name, "places", via=via, adcode=d.adcode, level=d.level)
+
+
+def _short_ok(
+    ctx: Context,
+    d: Division,
+    h: object,
+    kept: list,
+    i: int,
+    full_names: set[str],
+    home_pref: Division | None,
+) -> bool:
+    """Whether a county's short form is safe here."""
+    gaz = ctx.res.gaz
+    if d.name in full_names:
+        return True
+    if home_pref is not None and gaz.contains(home_pref, d):
+        return True
+    if d.is_district:
+        return False
+    # coordinated with another place of the same prefecture: 芮城、万荣、平陆
+    text = ctx.doc.text
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(kept):
+            o = kept[j]
+            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]
+            if gap in COORD:
+                codes = dict(o.payloads).get("place") or dict(o.payloads).get("short") or ()
+                for c in codes:
+                    od = gaz.by_code[c]
+                    if gaz.prefecture_of(od) == gaz.prefecture_of(d):
+                        return True
+    return False
+
+
+def _sub_county(
+    ctx: Context, s: int, e: int, kind: str, ends: dict[int, Mention]
+) -> tuple[int, Mention | None] | None:
+    """Where the name before suffix ``[s, e)`` starts, and the adjacent parent place."""
+    text = ctx.doc.text
+    conf = _conf()
+    generic = conf["_generic"]
+    max_len = {"town": 5, "village": 5, "zone": 10}[kind]
+    # 1. right after a known place: 沁源县灵空山镇, 屯留区张店镇中村
+    for k in range(s - 1, max(s - max_len, 0) - 1, -1):
+        if not is_cjk(text[k]):
+            break
+        prev = ends.get(k)
+        if prev is not None and prev.type == "Place":
+            name = text[k:s]
+            min_len = 1 if (kind == "village" and prev.attr("level") in ("town", "county")) else 2
+            if len(name) >= min_len and not (set(name) & FUNCTION_CHARS) and not DIGITS.search(name[:1]):
+                if name not in generic:
+                    return k, prev
+            break
+    if kind == "zone":
+        return _zone_start(ctx, s, max_len, ends)
+    # 2. a name after punctuation, a paragraph start or a function word
+    best = None
+    for length in range(min(4, s), 1, -1):
+        k = s - length
+        name = text[k:s]
+        if not all(is_cjk(c) for c in name) or set(name) & FUNCTION_CHARS or DIGITS.search(name):
+            continue
+        if name in generic or any(name.startswith(g) for g in ("该", "全", "各", "本", "每", "这", "那")):
+            continue
+        if not at_delim(
+            text, k, ("和", "与", "及", "、", "周边", "服务", "深入", "来到", "走进", "前往", "位于")
+        ):
+            continue
+        if any(t[2] in _BAD_TAGS for t in ctx.doc.tokens(k, s) if t[0] >= k and t[1] <= s):
+            continue
+        best = k
+        break
+    if best is None:
+        return None
+    return best, None
+
+
+def _zone_start(
+    ctx: Context, s: int, max_len: int, ends: dict[int, Mention]
+) -> tuple[int, Mention | None] | None:
+    """A zone name starts with a place: 运城经济技术开发区, 山西转型综改示范区."""
+    text = ctx.doc.text
+    starts_at: dict[int, Mention] = {m.start: m for m in ends.values() if m.end <= s}
+    for k in range(s - 1, max(s - max_len, 0) - 1, -1):
+        if not (is_cjk(text[k]) or text[k].isalnum()):
+            return None
+        place = starts_at.get(k)
+        if place is not None:
+            between = text[place.end : s]
+            if any(between.startswith(g) for g in _conf()["_zone_generic"]):
+                return None
+            return k, place
+    return None
+
+
+def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
+    """郭道、王和等6个建制镇 → 郭道镇, 王和镇."""
+    text = ctx.doc.text
+    conf = _conf()
+    out = []
+    suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
+    for m in conf["_counted_re"].finditer(text):
+        suffix = suffix_of.get(m.group(2))
+        if suffix is None:
+            continue
+        items_start = m.start(1)
+        items = m.group(1).split("、")
+        # the first item's left boundary: a delimiter or a function word
+        first = items[0]
+        for cut in range(0, len(first) - 1):
+            cand = first[cut:]
+            pos = items_start + cut
+            if at_delim(text, pos, tuple(FUNCTION_CHARS)) and len(cand) >= 2:
+                items[0] = cand
+                items_start = pos
+                break
+        else:
+            if not at_delim(text, items_start, tuple(FUNCTION_CHARS)):
+                continue
+        pos = items_start
+        for it in items:
+            if it not in _conf()["_generic"] and not is_delim(it[0]):
+                out.append(
+                    ctx.mention(
+                        pos,
+                        pos + len(it),
+                        "Place",
+                        it + suffix,
+                        "places",
+                        via="counted",
+                        level="town" if suffix in ("镇", "乡", "街道") else "village",
+                    )
+                )
+            pos += len(it) + 1
+    return out

@@ -1,0 +1,191 @@
+"""Campaigns and mechanisms (and a few places and bodies) from quoted names.
+
+News of this kind quotes its names: “春夏九防·敲门行动”, “三管三必须”, 「隐患就是事故」
+理念, ‘万企兴万村’行动. A quoted string is typed by what follows it (行动 → Campaign;
+机制/制度/模式/体系 → Mechanism; 先行区 → Place), by its own ending, by its form
+(X+Y, numbered slogans such as 一报告双报备一公示双承诺) and by the verb before it
+(落实/推行/坚持 … → Mechanism). Quoted speech, single words used ironically (“瞎子”)
+and general political formulas (“两个确立”) are not names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg import rules
+from kg.extract import Context, register
+from kg.model import Mention
+
+_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"'), ("'", "'"))
+_QUOTE_CHARS = "“”「」『』‘’\"'"
+_NUMERAL = "一二三四五六七八九十两双多百千万0123456789"
+_SPEECH = re.compile(r"[。！？!?；;…]")
+
+
+@dataclass
+class Quote:
+    qs: int  # position of the opening quote
+    s: int  # content start
+    e: int  # content end
+    qe: int  # position after the closing quote
+    content: str
+
+    @property
+    def clean(self) -> str:
+        return re.sub(f"[{_QUOTE_CHARS}]", "", self.content).strip()
+
+
+@cache
+def _conf() -> dict:
+    conf = dict(rules.load("names"))
+    org_heads = rules.load("orgs")["strong_heads"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+    conf["_camp_head"] = re.compile(rf"[\u4e00-\u9fff]{{0,12}}?(?:{alt(conf['campaign_heads'])})")
+    conf["_mech_head"] = re.compile(
+        rf"[\u4e00-\u9fff和与及]{{0,12}}?(?:{alt(conf['mechanism_heads'])})(?![\u4e00-\u9fff]{{0,2}}(?:平台|系统|软件|中心))"
+    )
+    conf["_mech_de"] = re.compile(rf"的(?:{alt(conf['mechanism_de_heads'])})")
+    conf["_place_head"] = re.compile(rf"(?:{alt(conf['place_heads'])})")
+    conf["_camp_end"] = re.compile(
+        rf"(?:{alt(['行动', '活动', '计划', '工程', '攻坚战', '专项整治', '竞赛'])})$"
+    )
+    conf["_mech_end"] = re.compile(
+        rf"(?:{alt(['机制', '制度', '模式', '体系', '理念', '原则', '责任制', '工作法'])})$"
+    )
+    conf["_org_end"] = re.compile(rf"(?:{alt(org_heads)})$")
+    conf["_list_head"] = re.compile(rf"(?:{alt(conf['campaign_list_heads'])})")
+    conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})$")
+    conf["_numbered"] = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?){{2,}}$")
+    conf["_numbered1"] = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}$")
+    conf["_never"] = frozenset(conf["never"])
+    conf["_not_mech_after"] = tuple(conf["not_mechanism_after"])
+    return conf
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Every quoted span, including quotes nested in other quotes."""
+    out: list[Quote] = []
+    for open_, close in _PAIRS:
+        if open_ == close:
+            pat = re.compile(re.escape(open_) + r"([^" + re.escape(open_) + r"\n]{1,60}?)" + re.escape(close))
+        else:
+            pat = re.compile(
+                re.escape(open_) + r"([^" + re.escape(open_ + close) + r"\n]{1,60})" + re.escape(close)
+            )
+        for m in pat.finditer(text):
+            out.append(Quote(m.start(), m.start(1), m.end(1), m.end(), m.group(1)))
+    out.sort(key=lambda q: (q.qs, -q.qe))
+    return out
+
+
+def _is_speech(c: str) -> bool:
+    return bool(_SPEECH.search(c)) or (("，" in c or "," in c) and len(c) > 14) or len(c) > 40
+
+
+def _chain_end(text: str, quotes_by_start: dict[int, Quote], q: Quote) -> int:
+    """End of a run of quotes joined by nothing, 、, 和 or a two-character link."""
+    end = q.qe
+    while True:
+        for gap in range(0, 3):
+            nxt = quotes_by_start.get(end + gap)
+            if nxt is not None and all(c in "、和及与，融入" for c in text[end : end + gap]):
+                end = nxt.qe
+                break
+        else:
+            return end
+
+
+def _chain_start(text: str, quotes_by_end: dict[int, Quote], q: Quote) -> int:
+    start = q.qs
+    while True:
+        for gap in range(0, 3):
+            prv = quotes_by_end.get(start - gap)
+            if prv is not None and all(c in "、和及与，融入" for c in text[start - gap : start]):
+                start = prv.qs
+                break
+        else:
+            return start
+
+
+def classify(
+    text: str, q: Quote, chain_start: int, chain_end: int, vocab_labels: object
+) -> tuple[str, str] | None:
+    """(type, name-with-head) for a quote, or None when it names nothing."""
+    conf = _conf()
+    c = q.clean
+    if len(c) < 2 or c in conf["_never"] or _is_speech(q.content):
+        return None
+    if c in vocab_labels:  # “九小场所” is a venue term, handled by the term matcher
+        return None
+    after = text[q.qe : q.qe + 16]
+    if after.startswith("为主题") or after.startswith(conf["_not_mech_after"]):
+        return None
+    # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
+    if conf["_list_head"].match(text, chain_end):
+        return ("Campaign", c)
+    # what follows the closing quote
+    m = conf["_place_head"].match(after)
+    if m:
+        return ("Place", c + m.group())
+    m = conf["_mech_de"].match(after)
+    if m and len(c) >= 4:
+        return ("Mechanism", c)
+    m_c = conf["_camp_head"].match(after)
+    m_m = conf["_mech_head"].match(after)
+    if m_c and (not m_m or m_c.end() <= m_m.end()):
+        return ("Campaign", c + m_c.group())
+    if m_m:
+        return ("Mechanism", c + m_m.group())
+    # the quote's own ending
+    if conf["_camp_end"].search(c):
+        return ("Campaign", c)
+    if conf["_mech_end"].search(c) and len(c) >= 4:
+        return ("Mechanism", c)
+    if conf["_org_end"].search(c) and len(c) >= 4:
+        return ("Organization", c)
+    # its form
+    if len(c) >= 3 and ("+" in c or "＋" in c):
+        return ("Mechanism", c)
+    if conf["_numbered"].match(c) and len(c) >= 4:
+        return ("Mechanism", c)
+    # the verb before it (shared by a run of quotes: 落实“A”和“B”)
+    before = text[max(0, chain_start - 6) : chain_start]
+    if conf["_mech_cue"].search(before):
+        if conf["_numbered1"].match(c) or (4 <= len(c) <= 16 and ("、" in c or len(c) >= 4)):
+            return ("Mechanism", c)
+    return None
+
+
+@register("quoted")
+def extract_quoted(ctx: Context) -> list[Mention]:
+    """Typed quoted names."""
+    text = ctx.doc.text
+    quotes = find_quotes(text)
+    by_start = {q.qs: q for q in quotes}
+    by_end = {q.qe: q for q in quotes}
+    labels = ctx.res.vocab.by_label
+    typed: dict[tuple[int, int], tuple[str, str]] = {}
+    for q in quotes:
+        res = classify(text, q, _chain_start(text, by_end, q), _chain_end(text, by_start, q), labels)
+        if res is not None:
+            typed[(q.qs, q.qe)] = res
+    out: list[Mention] = []
+    for q in quotes:
+        res = typed.get((q.qs, q.qe))
+        if res is None:
+            continue
+        # an outer quote around a typed inner name (“促进…和‘万企兴万村’行动”) is not a name
+        if any(qs > q.qs and qe < q.qe for qs, qe in typed):
+            continue
+        type_, full = res
+        name = q.clean
+        if type_ == "Place":
+            out.append(ctx.mention(q.s, q.e, "Place", name, "quoted", level="zone", alias=full))
+            continue
+        out.append(ctx.mention(q.s, q.e, type_, name, "quoted", alias=full if full != name else None))
+    return out

@@ -1,0 +1,134 @@
+"""Vocabulary terms: industries, venues, hazards and measures (SKOS concepts).
+
+Unambiguous labels (pref/alt/hidden) count wherever they occur. Contextual labels
+(施工, 燃气, 企业, 培训 …) count only in context: coordinated with another term,
+followed by a field head (行业, 领域, 场所, 安全 …), after a focus verb (紧盯,
+聚焦, 排查 …) or, for measures, in a sentence about safety. Measure patterns
+(压实…责任 → 责任落实) come from the vocabulary's kg:matchPattern.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.extract import Context, Hit, register
+from kg.model import Mention
+from kg.vocab import CONTEXT, Term
+
+_TARGET_TYPES = ("Industry", "Venue", "Hazard")
+
+# Words after a contextual label that show it names a field or a kind of place.
+_HEADS = {
+    "Industry": (
+        "行业",
+        "领域",
+        "企业",
+        "安全",
+        "设施",
+        "单位",
+        "系统",
+        "作业",
+        "工程",
+        "项目",
+        "环节",
+        "方面",
+        "管理",
+        "监管",
+        "重点",
+    ),
+    "Venue": ("场所", "区域", "等重点", "单位", "安全", "设施", "点位", "周边", "内", "等"),
+    "Hazard": ("隐患", "风险", "事故", "防范", "防控", "防御", "预警", "应急", "防治", "灾害", "避险", "等"),
+    "Measure": (),
+}
+_FOCUS = re.compile(
+    r"(?:紧盯|聚焦|针对|排查|整治|检查|深入|覆盖|严查|严防|防范|加强|强化|围绕|督导|盯紧|盯住|"
+    r"抓好|抓实|做好|走进|进|对)[^，。；！？]{0,6}$"
+)
+_SAFETY = re.compile(r"安全|应急|隐患|事故|灾|火|汛|险|救援|消防|预警|风险|防范|危|防控|预案|演练|监管|执法")
+
+
+@cache
+def _patterns(vocab: object) -> list[tuple[re.Pattern[str], Term]]:
+    return vocab.compiled_patterns()  # type: ignore[attr-defined]
+
+
+def _select(hits: list[Hit]) -> list[Hit]:
+    """Longest non-overlapping term matches, left to right."""
+    out: list[Hit] = []
+    end = -1
+    for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if h.start >= end:
+            out.append(h)
+            end = h.end
+        elif h.end > end and out and (h.end - h.start) > (out[-1].end - out[-1].start):
+            # a longer match starting inside the previous one wins (城市内涝 over 城市)
+            out[-1] = h
+            end = h.end
+    return out
+
+
+@register("terms")
+def extract_terms(ctx: Context) -> list[Mention]:
+    """Industry, Venue, Hazard and Measure mentions."""
+    doc, vocab = ctx.doc, ctx.res.vocab
+    text = doc.text
+    hits = [h for h in ctx.hits if any(k == "term" for k, _ in h.payloads)]
+    chosen = _select(hits)
+    # decide strong vs contextual
+    strong: list[tuple[Hit, Term]] = []
+    weak: list[tuple[Hit, Term]] = []
+    for h in chosen:
+        pairs = [(vocab.terms[d[0]], d[1]) for k, d in h.payloads if k == "term"]
+        term, mode = sorted(pairs, key=lambda p: (p[1] == CONTEXT, p[0].type))[0]
+        if len(h.key) <= 2 and not doc.aligned(h.start, h.end):
+            continue
+        (weak if mode == CONTEXT else strong).append((h, term))
+    modes: dict[tuple[int, int], str] = {}
+    for h, t in strong:
+        modes[(h.start, h.end)] = next(d[1] for k, d in h.payloads if k == "term" and d[0] == t.iri)
+    accepted: dict[tuple[int, int], Term] = {(h.start, h.end): t for h, t in strong}
+    # contextual labels: iterate so that a list of weak terms next to a strong one counts
+    changed = True
+    pending = list(weak)
+    while changed and pending:
+        changed = False
+        rest = []
+        for h, t in pending:
+            if _in_context(text, h, t, accepted, doc):
+                accepted[(h.start, h.end)] = t
+                changed = True
+            else:
+                rest.append((h, t))
+        pending = rest
+    out = [
+        ctx.mention(s, e, t.type, t.name, "terms", iri=t.iri, label=modes.get((s, e), "context"))
+        for (s, e), t in sorted(accepted.items())
+    ]
+    # measure patterns
+    for pat, t in _patterns(vocab):
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if e > s and "\n" not in text[s:e]:
+                out.append(ctx.mention(s, e, t.type, t.name, "terms", iri=t.iri, via="pattern"))
+    return out
+
+
+def _in_context(text: str, h: Hit, t: Term, accepted: dict[tuple[int, int], Term], doc: object) -> bool:
+    s, e = h.start, h.end
+    if t.type == "Measure":
+        # a measure word counts in a sentence about safety (not job training)
+        sent = doc.sent_at(s)  # type: ignore[attr-defined]
+        return _SAFETY.search(text[sent.start : sent.end].replace(h.key, "")) is not None
+    # coordinated with an accepted term: X、Y / X和Y / X及Y
+    for (a, b), other in accepted.items():
+        if other.type not in _TARGET_TYPES and other.type != t.type:
+            continue
+        gap = text[b:s] if b <= s else text[e:a]
+        if (b <= s or e <= a) and gap in ("、", "和", "及", "与", "以及", "或", "，"):
+            return True
+    for head in _HEADS.get(t.type, ()):
+        if text.startswith(head, e):
+            return True
+    sent = doc.sent_at(s)  # type: ignore[attr-defined]
+    return bool(_FOCUS.search(text, max(sent.start, s - 12), s))

@@ -1,0 +1,232 @@
+"""Mentions → entities: overlap rules, canonical names, aliases, merging, parent places.
+
+One entity per (type, canonical name) and page. Variants of one name merge: a
+quoted name and the same name with its head (31631 / 31631联动机制), a campaign
+and a longer form ending with it (治本攻坚三年行动 / 工贸行业安全生产治本攻坚三年
+行动), an organization's text form and its official full form. Every county-level
+place brings its prefecture and province (the gazetteer supplies them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from kg.extract import Context
+from kg.model import ENTITY_TYPES, Entity, Mention
+
+_TERM_TYPES = {"Industry", "Venue", "Hazard", "Measure"}
+_NAMEISH = {"Campaign", "Mechanism", "Organization", "Document"}
+_QUOTES = re.compile(r"[“”‘’「」『』\"' \u3000]")
+
+
+def norm_key(name: str) -> str:
+    """Comparison key: quotes and spaces removed, full-width comma unified."""
+    return _QUOTES.sub("", name).replace("，", ",").replace("（", "(").replace("）", ")")
+
+
+def _aliases_of(m: Mention) -> list[str]:
+    raw = m.attr("alias")
+    out = [a for a in raw.split("|") if a] if raw else []
+    if m.text and m.text != m.name:
+        if m.type in _TERM_TYPES:
+            if m.attr("label") in ("alt", "pref"):
+                out.append(m.text)  # only real labels are aliases, not trigger phrases
+        elif m.type != "Person":
+            out.append(m.text)
+    return out
+
+
+def _inside(a: Mention, b: Mention) -> bool:
+    return b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
+
+
+def _filter(ms: list[Mention]) -> list[Mention]:
+    orgs = [m for m in ms if m.type == "Organization"]
+    persons = [m for m in ms if m.type == "Person"]
+    docs = [m for m in ms if m.type == "Document"]
+    keep: list[Mention] = []
+    # an organization strictly inside another organization counts only where it also
+    # stands alone (a parent body that acts in the text)
+    standalone_orgs = {m.name for m in orgs if not any(_inside(m, o) for o in orgs)}
+    for m in ms:
+        if m.type in _TERM_TYPES and any(
+            _inside(m, o) or (m.start, m.end) == (o.start, o.end) for o in orgs + persons
+        ):
+            continue
+        if m.type in ("Person", "Campaign", "Mechanism") and any(_inside(m, o) for o in orgs):
+            continue
+        if m.type == "Organization" and m.name not in standalone_orgs:
+            continue
+        if m.type in ("Organization", "Person", "Campaign", "Mechanism") and any(_inside(m, d) for d in docs):
+            continue
+        keep.append(m)
+    return keep
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def resolve(ctx: Context) -> tuple[list[Entity], list[Mention]]:
+    """Entities of a page and the mentions that support them."""
+    ms = [m for ms in ctx.found.values() for m in ms]
+    ms = _filter(ms)
+    gaz = ctx.res.gaz
+    by_type: dict[str, list[Mention]] = defaultdict(list)
+    for m in ms:
+        by_type[m.type].append(m)
+    entities: list[Entity] = []
+    final_mentions: list[Mention] = []
+    for type_ in ENTITY_TYPES:
+        group = by_type.get(type_, [])
+        if not group:
+            continue
+        ents, mentions = _merge_type(type_, group)
+        entities.extend(ents)
+        final_mentions.extend(mentions)
+    # parent places of every division (the gazetteer supplies them)
+    have = {e.name for e in entities if e.type == "Place"}
+    extra: dict[str, Entity] = {}
+    for e in list(entities):
+        code = e.attr("adcode")
+        if e.type != "Place" or not code:
+            continue
+        for d in gaz.chain(gaz.by_code[code])[1:]:
+            if d.name not in have and d.name not in extra:
+                extra[d.name] = Entity(
+                    "Place", d.name, (d.short,) if d.short else (), _div_attrs(d, implied=True)
+                )
+    entities.extend(extra.values())
+    entities.sort(key=lambda e: (ENTITY_TYPES.index(e.type), e.name))
+    return entities, sorted(final_mentions, key=lambda m: (m.start, m.end, m.type))
+
+
+def _div_attrs(d: object, implied: bool = False) -> tuple[tuple[str, str], ...]:
+    attrs = [("adcode", d.adcode), ("level", d.level)]  # type: ignore[attr-defined]
+    if d.parent:  # type: ignore[attr-defined]
+        attrs.append(("parent", d.parent))  # type: ignore[attr-defined]
+    if implied:
+        attrs.append(("implied", "1"))
+    return tuple(sorted(attrs))
+
+
+def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Mention]]:
+    uf = _UnionFind()
+    names_of: dict[str, set[str]] = defaultdict(set)
+    for m in group:
+        key = norm_key(m.name)
+        uf.find(key)
+        for a in _aliases_of(m):
+            ak = norm_key(a)
+            names_of[key].add(a)
+            if type_ in _NAMEISH and ak and len(ak) >= 2:
+                uf.union(key, ak)
+    if type_ in ("Campaign", "Mechanism"):
+        _merge_suffixes(
+            uf, [norm_key(m.name) for m in group] + [norm_key(a) for m in group for a in _aliases_of(m)]
+        )
+        # overlapping mentions of one name (a lexicon match around a quoted name)
+        spans = sorted(group, key=lambda m: m.start)
+        for a, b in zip(spans, spans[1:], strict=False):
+            if b.start < a.end:
+                uf.union(norm_key(a.name), norm_key(b.name))
+    if type_ == "Organization":
+        _merge_short_orgs(uf, group)
+    clusters: dict[str, list[Mention]] = defaultdict(list)
+    for m in group:
+        clusters[uf.find(norm_key(m.name))].append(m)
+    entities = []
+    mentions = []
+    for members in clusters.values():
+        name = _choose_name(type_, members)
+        aliases: set[str] = set()
+        for m in members:
+            if m.name != name:
+                aliases.add(m.name)
+            aliases.update(_aliases_of(m))
+        aliases.discard(name)
+        aliases = {a for a in aliases if a and len(a) >= 2}
+        attrs = _attrs(type_, members)
+        entities.append(Entity(type_, name, tuple(sorted(aliases)), attrs))
+        mentions.extend(m if m.name == name else _renamed(m, name) for m in members)
+    return entities, mentions
+
+
+def _renamed(m: Mention, name: str) -> Mention:
+    from dataclasses import replace
+
+    return replace(m, name=name)
+
+
+def _merge_short_orgs(uf: _UnionFind, group: list[Mention]) -> None:
+    """兴能电厂 / 山西兴能发电有限责任公司, 官地矿 / 山西焦煤西山煤电官地矿: a short
+    name with no place prefix whose own part (name minus head) appears in a longer
+    name on the same page is that organization."""
+    names = sorted({m.name for m in group}, key=len)
+    heads = {m.name: m.attr("head") or "" for m in group if m.attr("via") == "head" and not m.attr("prefix")}
+    for i, short in enumerate(names):
+        head = heads.get(short, "")
+        own = short[: len(short) - len(head)] if head and short.endswith(head) else ""
+        if short not in heads:
+            continue
+        if len(own) < 2 or len(short) > 6:
+            continue
+        longer = [
+            n
+            for n in names[i + 1 :]
+            if (own in n and not n.startswith(own)) or (n.endswith(short) and n != short)
+        ]
+        if len(longer) == 1:
+            uf.union(norm_key(short), norm_key(longer[0]))
+
+
+def _merge_suffixes(uf: _UnionFind, keys: list[str]) -> None:
+    """A campaign or mechanism name that another one ends with is the same one."""
+    uniq = sorted(set(k for k in keys if len(k) >= 4), key=len)
+    for i, short in enumerate(uniq):
+        for long in uniq[i + 1 :]:
+            if long.endswith(short) and len(short) >= 5:
+                uf.union(short, long)
+
+
+def _choose_name(type_: str, members: list[Mention]) -> str:
+    if type_ == "Place":
+        # a gazetteer name wins over a text form
+        for m in members:
+            if m.attr("adcode"):
+                return m.name
+    lex = [
+        m.name
+        for m in members
+        if m.extractor == "terms"
+        or m.attr("via") == "lexicon"
+        or (m.extractor == "named" and m.attr("via") != "frame")
+    ]
+    if lex:
+        return Counter(lex).most_common(1)[0][0]
+    counts = Counter(m.name for m in members)
+    best = max(counts.values())
+    return sorted((n for n, c in counts.items() if c == best), key=lambda n: (len(n), n))[0]
+
+
+def _attrs(type_: str, members: list[Mention]) -> tuple[tuple[str, str], ...]:
+    attrs: dict[str, str] = {}
+    for m in members:
+        for k, v in m.attrs:
+            if k in ("adcode", "level", "iri", "parent", "post"):
+                attrs.setdefault(k, v)
+    return tuple(sorted(attrs.items()))

@@ -1,0 +1,71 @@
+"""Normalised text with a map back to source offsets.
+
+The page text is full of layout artefacts: a paragraph broken across columns
+("建筑施\\n\\n工紧盯"), bylines glued to paragraphs, markdown markers. Extractors work on
+a clean string; every offset they produce maps back to the source, so evidence
+is always a verbatim slice of the input file.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+# Characters that end a sentence or a clause.
+SENTENCE_END = "。！？!?；;…"
+CLOSERS = "”’」』）)》"
+TERMINAL = SENTENCE_END + CLOSERS + "：:"
+
+OPEN_QUOTES = '“「『‘"'
+CLOSE_QUOTES = '”」』’"'
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph (the characters of Chinese names)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+class NormText:
+    """A string built from pieces of a source text, remembering where each came from.
+
+    ``pieces`` are ``(source_start, source_end)`` spans; consecutive pieces are
+    joined by ``sep`` unless they are marked as a continuation (joined with nothing).
+    """
+
+    __slots__ = ("_norm_starts", "_src_starts", "text")
+
+    def __init__(self, source: str, pieces: Iterable[tuple[int, int, bool]]) -> None:
+        parts: list[str] = []
+        norm_starts: list[int] = []
+        src_starts: list[int] = []
+        pos = 0
+        first = True
+        for start, end, glued in pieces:
+            if not first and not glued:
+                # paragraph separator: maps to the character just before the next piece
+                parts.append("\n")
+                norm_starts.append(pos)
+                src_starts.append(max(start - 1, 0))
+                pos += 1
+            first = False
+            parts.append(source[start:end])
+            norm_starts.append(pos)
+            src_starts.append(start)
+            pos += end - start
+        self.text = "".join(parts)
+        self._norm_starts = norm_starts
+        self._src_starts = src_starts
+
+    def src(self, i: int) -> int:
+        """Source offset of normalised position ``i``."""
+        k = bisect_right(self._norm_starts, i) - 1
+        if k < 0:
+            return i
+        return self._src_starts[k] + (i - self._norm_starts[k])
+
+    def src_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source span covering normalised ``[start, end)`` (may include removed breaks)."""
+        if end <= start:
+            s = self.src(start)
+            return s, s
+        return self.src(start), self.src(end - 1) + 1
