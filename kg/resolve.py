@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 from kg.extract import Context
 from kg.model import ENTITY_TYPES, Entity, Mention
@@ -136,12 +137,12 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
             if type_ in _NAMEISH and ak and len(ak) >= 2:
                 uf.union(key, ak)
     if type_ in ("Campaign", "Mechanism"):
-        _merge_suffixes(
-            uf, [norm_key(m.name) for m in group] + [norm_key(a) for m in group for a in _aliases_of(m)]
-        )
+        # suffix variants among the names and surface forms (not the head-extended
+        # aliases: “六个一”文物…服务行动 is not the same campaign as …服务行动)
+        _merge_suffixes(uf, [norm_key(m.name) for m in group] + [norm_key(m.text) for m in group])
         # overlapping mentions of one name (a lexicon match around a quoted name)
         spans = sorted(group, key=lambda m: m.start)
-        for a, b in zip(spans, spans[1:], strict=False):
+        for a, b in pairwise(spans):
             if b.start < a.end:
                 uf.union(norm_key(a.name), norm_key(b.name))
     if type_ == "Organization":
@@ -199,7 +200,7 @@ def _merge_suffixes(uf: _UnionFind, keys: list[str]) -> None:
     uniq = sorted(set(k for k in keys if len(k) >= 4), key=len)
     for i, short in enumerate(uniq):
         for long in uniq[i + 1 :]:
-            if long.endswith(short) and len(short) >= 5:
+            if long.endswith(short) and len(short) >= 4:
                 uf.union(short, long)
 
 
@@ -209,13 +210,15 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
         for m in members:
             if m.attr("adcode"):
                 return m.name
-    lex = [
-        m.name
-        for m in members
-        if m.extractor == "terms"
-        or m.attr("via") == "lexicon"
-        or (m.extractor == "named" and m.attr("via") != "frame")
-    ]
+    if type_ in ("Campaign", "Mechanism"):
+        # the name the page itself uses most (a lexicon name only as a tie-break)
+        forms = Counter(norm_key(m.text) if m.extractor == "named" else m.name for m in members)
+        best = max(forms.values())
+        lexical = {m.name for m in members if m.extractor == "named" and m.attr("via") != "frame"}
+        return sorted(
+            (n for n, c in forms.items() if c == best), key=lambda n: (n not in lexical, len(n), n)
+        )[0]
+    lex = [m.name for m in members if m.extractor == "terms" or m.attr("via") == "lexicon"]
     if lex:
         return Counter(lex).most_common(1)[0][0]
     counts = Counter(m.name for m in members)

@@ -33,6 +33,7 @@ def _conf() -> dict:
     conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})")
     conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
+    conf["_leading"] = tuple(sorted(conf["leading_words"], key=len, reverse=True))
     return conf
 
 
@@ -42,14 +43,16 @@ def extract_named(ctx: Context) -> list[Mention]:
     text = ctx.doc.text
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for h in ctx.hits:
-        for kind, data in h.payloads:
-            if kind == "named":
-                type_, name = data
-                out.append(
-                    ctx.mention(h.start, h.end, type_, name, "named", alias=h.key if h.key != name else None)
-                )
-                taken.append((h.start, h.end))
+    lex = [(h, data) for h in ctx.hits for kind, data in h.payloads if kind == "named"]
+    for h, data in lex:
+        # the longest name wins (全员安全生产责任制 over 安全生产责任制 inside it)
+        if any(
+            o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o, _ in lex
+        ):
+            continue
+        type_, name = data
+        out.append(ctx.mention(h.start, h.end, type_, name, "named", alias=h.key if h.key != name else None))
+        taken.append((h.start, h.end))
     quoted = [(m.start - 1, m.end + 1) for m in ctx.found.get("quoted", [])]
     quote_ends = {e for _, e in quoted}
     conf = _conf()
@@ -66,16 +69,18 @@ def extract_named(ctx: Context) -> list[Mention]:
                 and text[he] not in "和与及为的，"
             ):
                 continue  # part of a longer word (机制性, 体系化)
-            start = _name_start(text, hs, cue_re, type_)
-            if start is None:
+            found = _name_start(text, hs, cue_re, type_)
+            if found is None:
                 continue
+            start, cued = found
+            start = _trim_leading(ctx, start, hs)
             name = text[start:he]
             core = text[start:hs]
             if len(core) < min_chars or not _NAME_CHARS.match(core):
                 continue
             if type_ == "Mechanism" and "、" in core:
                 continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
-            if not conf["_safety"].search(core):
+            if not conf["_safety"].search(core) and not (type_ == "Campaign" and cued):
                 continue
             if any(a <= start and he <= b for a, b in taken + quoted):
                 continue
@@ -85,30 +90,76 @@ def extract_named(ctx: Context) -> list[Mention]:
                 continue
             out.append(ctx.mention(start, he, type_, name, "named", via="frame"))
             taken.append((start, he))
+    out.extend(_joined_events(ctx, taken))
     return out
 
 
-def _name_start(text: str, head_start: int, cue_re: re.Pattern[str], type_: str) -> int | None:
-    """Start of an unquoted name ending at ``head_start``: after a cue verb, 的, 和,
-    a place word like 全市, or a clause start."""
+_TRIM_TAGS = {"p", "c", "u", "uj", "r", "q"}
+
+
+def _trim_leading(ctx: Context, start: int, end: int) -> int:
+    """Drop the adverbs and verbs that open a frame's name (全面修订安全管理制度)."""
+    doc = ctx.doc
+    words = _conf()["_leading"]
+    while start < end:
+        w = next((w for w in words if doc.text.startswith(w, start)), None)
+        if w is not None and start + len(w) < end:
+            start += len(w)
+            continue
+        ts, te, tag = doc.token_at(start)
+        if ts != start or te >= end or tag not in _TRIM_TAGS:
+            break
+        start = te
+    return start
+
+
+_JOINED = re.compile(r"([\u4e00-\u9fff0-9]{4,30}?(?:活动|行动))暨")
+
+
+def _joined_events(ctx: Context, taken: list[tuple[int, int]]) -> list[Mention]:
+    """全市志愿服务示范项目展示交流活动暨…启动活动: the event before 暨 is a campaign."""
+    text = ctx.doc.text
+    out = []
+    for m in _JOINED.finditer(text):
+        s, e = m.span(1)
+        # the name starts after the last clause break, date or cue verb before it
+        k = s
+        found = _name_start(text, e - 2, _conf()["_camp_cue"], "Campaign")
+        if found is not None:
+            k = max(k, found[0])
+        for prefix in ("全市", "全县", "全区", "全省", "我市"):
+            if text.startswith(prefix, k):
+                k += len(prefix)
+        if e - k < 6 or any(a <= k and e <= b for a, b in taken):
+            continue
+        out.append(ctx.mention(k, e, "Campaign", text[k:e], "named", via="frame"))
+    return out
+
+
+def _name_start(text: str, head_start: int, cue_re: re.Pattern[str], type_: str) -> tuple[int, bool] | None:
+    """Start of an unquoted name ending at ``head_start`` (after a cue verb, 的, 和,
+    a place word like 全市, or a clause start), and whether a cue verb introduced it."""
     lo = max(0, head_start - 24)
     k = head_start
     while k > lo and (is_cjk(text[k - 1]) or text[k - 1].isalnum()):
         k -= 1
     window = text[k:head_start]
     best = None
+    cued = False
     # the last cue verb / 的 / 和 in the window
     for m in cue_re.finditer(window):
         best = k + m.end()
+        cued = True
     for sep in ("的", "和", "及", "与"):
         p = window.rfind(sep)
         if p >= 0 and (best is None or k + p + 1 > best):
             best = k + p + len(sep)
+            cued = False
     if best is None:
-        if k > 0 and text[k - 1] not in "，。；：、“”\n（(":
+        if k > 0 and text[k - 1] not in "，。；：、“”\n（(,.;:":
             return None
         best = k
     for prefix in ("全市", "全县", "全区", "全省", "我市", "我县", "我区", "今年", "一批"):
         if text.startswith(prefix, best):
             best += len(prefix)
-    return best
+    return best, cued

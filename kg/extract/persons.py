@@ -1,11 +1,206 @@
-"""Persons: named people, found through their posts, roles and speech verbs."""
+"""Persons: named people, found through what surrounds a name.
+
+- a post or role right before it: 副市长张锐, 一级调研员钱红元, 学员王芳;
+- an honorific right after it: 王福烈士, 习近平总书记, 习近平同志;
+- a speech verb after it at a clause start: 冯薇说;
+- a name that recurs as the subject of actions in one article: 王强来到…王强走进….
+
+A name starts with a surname and has two or three characters; bylines, anonymous
+forms (李先生, 李师傅) and common words are not persons. A post that names its body by
+itself (副市长 → 运城市人民政府) yields that body as an organization.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from functools import cache
+
+from kg import rules
 from kg.extract import Context, register
+from kg.extract.common import is_delim
 from kg.model import Mention
+from kg.text import is_cjk
+
+
+@cache
+def _conf() -> dict:
+    conf = dict(rules.load("persons"))
+    conf["_surnames"] = frozenset(c for c in conf["surnames"] if is_cjk(c))
+    conf["_compound"] = tuple(conf["compound_surnames"])
+    conf["_followers"] = frozenset(conf["name_followers"])
+    conf["_not_names"] = frozenset(conf["not_names"])
+    posts = sorted(set(conf["posts"]) | set(conf["roles"]), key=len, reverse=True)
+    conf["_post_re"] = re.compile("|".join(map(re.escape, posts)))
+    suffixes = sorted(conf["name_suffixes"], key=len, reverse=True)
+    conf["_suffix_re"] = re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
+    conf["_speech"] = tuple(sorted(conf["speech_verbs"], key=len, reverse=True))
+    conf["_action"] = tuple(sorted(conf["action_verbs"], key=len, reverse=True))
+    conf["_anon"] = tuple(conf["anonymous_suffixes"])
+    conf["_roles"] = frozenset(conf["roles"])
+    return conf
+
+
+def _surname_len(name: str) -> int:
+    conf = _conf()
+    if name.startswith(conf["_compound"]):
+        return 2
+    return 1 if name[:1] in conf["_surnames"] else 0
+
+
+def _valid(name: str) -> bool:
+    conf = _conf()
+    if not (2 <= len(name) <= 4) or not all(is_cjk(c) for c in name):
+        return False
+    sl = _surname_len(name)
+    if sl == 0 or len(name) - sl < 1 or len(name) - sl > 2:
+        return False
+    if name in conf["_not_names"] or name[:2] in conf["_not_names"]:
+        return False
+    return not name[sl:].startswith(conf["_anon"])
+
+
+def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> str | None:
+    """The name starting at ``pos`` (two or three characters), or None.
+
+    The name must end where a name ends (punctuation or a character that follows
+    names: 说, 等, 在 …); unless ``strict``, a token boundary will do."""
+    conf = _conf()
+    fol = conf["_followers"]
+
+    def ends_ok(k: int) -> bool:
+        return k >= len(text) or is_delim(text[k]) or text[k] in fol
+
+    two, three = text[pos : pos + 2], text[pos : pos + 3]
+    if len(two) == 2 and ends_ok(pos + 2) and _valid(two):
+        return two
+    if len(three) == 3 and ends_ok(pos + 3) and _valid(three):
+        return three
+    if strict:
+        return None
+    if len(three) == 3 and boundary[pos + 3] and not boundary[pos + 2] and _valid(three):
+        return three
+    if len(two) == 2 and boundary[pos + 2] and _valid(two):
+        return two
+    return None
 
 
 @register("persons")
 def extract_persons(ctx: Context) -> list[Mention]:
-    return []
+    """Person mentions (and the bodies that posts such as 副市长 imply)."""
+    doc = ctx.doc
+    text = doc.text
+    conf = _conf()
+    bylines = {_squash(b) for art in doc.articles for by in art.bylines for b in re.split(r"[、，,\s]+", by)}
+    taken = [(m.start, m.end) for m in ctx.mentions("Organization", "Place")]
+    out: list[Mention] = []
+
+    has_word = ctx.res.segmenter.has_word
+
+    def add(s: int, name: str, via: str, post: str | None = None) -> None:
+        e = s + len(name)
+        if name in bylines or any(a < e and s < b for a, b in taken):
+            return
+        if via == "role":
+            given = name[_surname_len(name) :]
+            if len(given) == 2 and has_word(given):
+                tags = ctx.res.segmenter.tag(given)
+                if len(tags) == 1 and tags[0][1] in ("v", "vn", "a", "ad", "d", "vd"):
+                    return  # 员工全覆盖: a verb after a role word, not a given name
+        if via != "honorific" and has_word(name):
+            ts, te, tag = doc.token_at(s)
+            if not ((ts, te) == (s, e) and tag.startswith("nr")):
+                return  # a common word (宿舍, 全覆盖), not a name
+        out.append(ctx.mention(s, e, "Person", name, "persons", via=via, post=post))
+
+    # 1. post or role + name
+    for m in conf["_post_re"].finditer(text):
+        if not doc.aligned(m.start(), m.end()):
+            continue  # 保安 in 保安全, 业主 in 行业主管
+        role = m.group() in conf["_roles"]
+        name = _name_at(text, m.end(), doc.boundary, strict=role)
+        if name:
+            add(m.end(), name, "role" if role else "post", m.group())
+    # 2. name + honorific
+    for m in conf["_suffix_re"].finditer(text):
+        e = m.start()
+        for n in (3, 2):
+            s = e - n
+            if s < 0:
+                continue
+            cand = text[s:e]
+            if _valid(cand) and (s == 0 or is_delim(text[s - 1]) or doc.boundary[s]):
+                add(s, cand, "honorific")
+                break
+    # 3. speaker at a clause start; 4. recurring subject of actions
+    counts: Counter[tuple[int, str]] = Counter()
+    firsts: dict[tuple[int, str], int] = {}
+    for i, ch in enumerate(text):
+        if not (i == 0 or is_delim(text[i - 1])) or not is_cjk(ch):
+            continue
+        for n in (3, 2):
+            cand = text[i : i + n]
+            if not _valid(cand):
+                continue
+            if text.startswith(conf["_speech"], i + n) and not has_word(cand):
+                add(i, cand, "speaker")
+                break
+            if text.startswith(conf["_action"], i + n) and not has_word(cand):
+                key = (doc.para_at(i).article, cand)
+                counts[key] += 1
+                firsts.setdefault(key, i)
+                break
+    for (art, cand), k in counts.items():
+        if k >= 2:
+            add(firsts[(art, cand)], cand, "subject")
+    out.extend(_implied_bodies(ctx, out))
+    return _dedupe(out)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
+    """副市长张锐 → 运城市人民政府 (when no body is named before the post)."""
+    conf = _conf()
+    table = conf["implied_bodies"]
+    gaz = ctx.res.gaz
+    home = ctx.home
+    out = []
+    orgs_end = {m.end for m in ctx.mentions("Organization")}
+    for p in persons:
+        post = p.attr("post")
+        if not post or post not in table:
+            continue
+        ps = p.start - len(post)
+        if ps in orgs_end or home is None:
+            continue
+        level, body = table[post].split(":")
+        if level == "prefecture":
+            place = gaz.prefecture_of(home) or home
+        elif level == "province":
+            place = gaz.province_of(home)
+        else:
+            place = home if home.level == "county" else None
+        if place is None:
+            continue
+        if body == "人民政府":
+            name, alias = place.name + "人民政府", place.name + "政府"
+        elif body == "委":
+            name, alias = f"中共{place.name}委", f"{place.name}委"
+        else:
+            name, alias = f"中共{place.name}委常委会", f"{place.name}委常委会"
+        out.append(ctx.mention(ps, ps + len(post), "Organization", name, "persons", via="post", alias=alias))
+    return out
+
+
+def _dedupe(ms: list[Mention]) -> list[Mention]:
+    seen = set()
+    out = []
+    for m in ms:
+        key = (m.start, m.end, m.type)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out

@@ -35,6 +35,7 @@ _BAD_FOLLOWERS = {
 def _conf() -> dict:
     conf = dict(rules.load("places"))
     conf["_generic"] = frozenset(conf["generic_place_prefixes"])
+    conf["_common_pairs"] = tuple(conf["common_suffix_words"])
     conf["_zone_generic"] = tuple(conf["generic_zone_prefixes"])
     suffixes = (
         [(s, "town") for s in conf["town_suffixes"]]
@@ -212,6 +213,11 @@ def _sub_county(
     conf = _conf()
     generic = conf["_generic"]
     max_len = {"town": 5, "village": 5, "zone": 10}[kind]
+    if kind == "zone":
+        # 运城经济技术开发区, 山西转型综改示范区: a zone name starts with a place
+        found = _zone_start(ctx, s, max_len, ends)
+        if found is not None:
+            return found
     # 1. right after a known place: 沁源县灵空山镇, 屯留区张店镇中村
     for k in range(s - 1, max(s - max_len, 0) - 1, -1):
         if not is_cjk(text[k]):
@@ -220,12 +226,17 @@ def _sub_county(
         if prev is not None and prev.type == "Place":
             name = text[k:s]
             min_len = 1 if (kind == "village" and prev.attr("level") in ("town", "county")) else 2
-            if len(name) >= min_len and not (set(name) & FUNCTION_CHARS) and not DIGITS.search(name[:1]):
-                if name not in generic:
-                    return k, prev
+            if (
+                len(name) >= min_len
+                and not (set(name) & FUNCTION_CHARS)
+                and not DIGITS.search(name[:1])
+                and name not in generic
+                and _name_ok(ctx, k, s, e, allow_numbers=True)
+            ):
+                return k, prev
             break
     if kind == "zone":
-        return _zone_start(ctx, s, max_len, ends)
+        return None
     # 2. a name after punctuation, a paragraph start or a function word
     best = None
     for length in range(min(4, s), 1, -1):
@@ -239,13 +250,23 @@ def _sub_county(
             text, k, ("和", "与", "及", "、", "周边", "服务", "深入", "来到", "走进", "前往", "位于")
         ):
             continue
-        if any(t[2] in _BAD_TAGS for t in ctx.doc.tokens(k, s) if t[0] >= k and t[1] <= s):
+        if not _name_ok(ctx, k, s, e):
             continue
         best = k
         break
     if best is None:
         return None
     return best, None
+
+
+def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) -> bool:
+    """A place name before a suffix holds no verbs or function words, and does not end
+    in an ordinary word with the suffix (农村, 返乡)."""
+    text = ctx.doc.text
+    if text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"] or text[k:e] in _conf()["_common_pairs"]:
+        return False
+    bad = _BAD_TAGS - {"m"} if allow_numbers else _BAD_TAGS
+    return not any(t[2] in bad for t in ctx.doc.tokens(k, s) if t[0] >= k and t[1] <= s)
 
 
 def _zone_start(

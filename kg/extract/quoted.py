@@ -45,7 +45,7 @@ def _conf() -> dict:
     def alt(words: list[str]) -> str:
         return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
-    conf["_camp_head"] = re.compile(rf"[\u4e00-\u9fff]{{0,12}}?(?:{alt(conf['campaign_heads'])})")
+    conf["_camp_head"] = re.compile(rf"[^\W等的和与及]{{0,12}}?(?:{alt(conf['campaign_heads'])})")
     conf["_mech_head"] = re.compile(
         rf"[\u4e00-\u9fff和与及]{{0,12}}?(?:{alt(conf['mechanism_heads'])})(?![\u4e00-\u9fff]{{0,2}}(?:平台|系统|软件|中心))"
     )
@@ -149,16 +149,21 @@ def classify(
     if conf["_org_end"].search(c) and len(c) >= 4:
         return ("Organization", c)
     # its form
-    if len(c) >= 3 and ("+" in c or "＋" in c):
-        return ("Mechanism", c)
+    parts = re.split(r"[+＋]", c)
+    if len(parts) >= 2 and all(len(p) >= 2 and _has_cjk(p) for p in parts):
+        return ("Mechanism", c)  # 执法+专家, 2+3+N; not A2O+深度处理 or 创业+
     if conf["_numbered"].match(c) and len(c) >= 4:
         return ("Mechanism", c)
     # the verb before it (shared by a run of quotes: 落实“A”和“B”)
     before = text[max(0, chain_start - 6) : chain_start]
     if conf["_mech_cue"].search(before):
-        if conf["_numbered1"].match(c) or (4 <= len(c) <= 16 and ("、" in c or len(c) >= 4)):
+        if conf["_numbered1"].match(c) or (4 <= len(c) <= 24 and "、" in c):
             return ("Mechanism", c)
     return None
+
+
+def _has_cjk(s: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
 
 
 @register("quoted")
@@ -170,10 +175,21 @@ def extract_quoted(ctx: Context) -> list[Mention]:
     by_end = {q.qe: q for q in quotes}
     labels = ctx.res.vocab.by_label
     typed: dict[tuple[int, int], tuple[str, str]] = {}
+    strength: dict[str, tuple[int, str]] = {}
     for q in quotes:
         res = classify(text, q, _chain_start(text, by_end, q), _chain_end(text, by_start, q), labels)
         if res is not None:
             typed[(q.qs, q.qe)] = res
+            # a type read off a head (“X”融合试点建设 → Campaign) beats one read off the
+            # form alone (X+Y → Mechanism) for every mention of the name on the page
+            strong = 1 if res[1] != q.clean else 0
+            if strength.get(q.clean, (-1, ""))[0] < strong:
+                strength[q.clean] = (strong, res[0])
+    for key, (type_, full) in list(typed.items()):
+        q = next(x for x in quotes if (x.qs, x.qe) == key)
+        best = strength.get(q.clean)
+        if best and best[1] != type_:
+            typed[key] = (best[1], full)
     out: list[Mention] = []
     for q in quotes:
         res = typed.get((q.qs, q.qe))

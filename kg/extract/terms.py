@@ -32,18 +32,15 @@ _HEADS = {
         "工程",
         "项目",
         "环节",
-        "方面",
-        "管理",
         "监管",
-        "重点",
     ),
-    "Venue": ("场所", "区域", "等重点", "单位", "安全", "设施", "点位", "周边", "内", "等"),
-    "Hazard": ("隐患", "风险", "事故", "防范", "防控", "防御", "预警", "应急", "防治", "灾害", "避险", "等"),
+    "Venue": ("场所", "区域", "等重点", "点位", "部位"),
+    "Hazard": ("隐患", "风险", "事故", "防范", "防控", "防御", "预警", "应急", "防治", "灾害", "避险"),
     "Measure": (),
 }
 _FOCUS = re.compile(
     r"(?:紧盯|聚焦|针对|排查|整治|检查|深入|覆盖|严查|严防|防范|加强|强化|围绕|督导|盯紧|盯住|"
-    r"抓好|抓实|做好|走进|进|对)[^，。；！？]{0,6}$"
+    r"抓好|抓实|做好|走进)[^，。；！？]{0,6}$"
 )
 _SAFETY = re.compile(r"安全|应急|隐患|事故|灾|火|汛|险|救援|消防|预警|风险|防范|危|防控|预案|演练|监管|执法")
 
@@ -116,10 +113,6 @@ def extract_terms(ctx: Context) -> list[Mention]:
 
 def _in_context(text: str, h: Hit, t: Term, accepted: dict[tuple[int, int], Term], doc: object) -> bool:
     s, e = h.start, h.end
-    if t.type == "Measure":
-        # a measure word counts in a sentence about safety (not job training)
-        sent = doc.sent_at(s)  # type: ignore[attr-defined]
-        return _SAFETY.search(text[sent.start : sent.end].replace(h.key, "")) is not None
     # coordinated with an accepted term: X、Y / X和Y / X及Y
     for (a, b), other in accepted.items():
         if other.type not in _TARGET_TYPES and other.type != t.type:
@@ -127,8 +120,14 @@ def _in_context(text: str, h: Hit, t: Term, accepted: dict[tuple[int, int], Term
         gap = text[b:s] if b <= s else text[e:a]
         if (b <= s or e <= a) and gap in ("、", "和", "及", "与", "以及", "或", "，"):
             return True
+    # an ambiguous word counts only in a sentence about safety (培训 in a job-training
+    # story, 旅游 in a tourism story, 企业 in a business story do not)
+    sent = doc.sent_at(s)  # type: ignore[attr-defined]
+    if _SAFETY.search(text[sent.start : sent.end].replace(h.key, "")) is None:
+        return False
+    if t.type == "Measure":
+        return True
     for head in _HEADS.get(t.type, ()):
         if text.startswith(head, e):
             return True
-    sent = doc.sent_at(s)  # type: ignore[attr-defined]
     return bool(_FOCUS.search(text, max(sent.start, s - 12), s))
