@@ -38,28 +38,30 @@ def _aliases_of(m: Mention) -> list[str]:
     return out
 
 
-def _inside(a: Mention, b: Mention) -> bool:
-    return b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
-
-
 def _filter(ms: list[Mention]) -> list[Mention]:
-    orgs = [m for m in ms if m.type == "Organization"]
-    persons = [m for m in ms if m.type == "Person"]
-    docs = [m for m in ms if m.type == "Document"]
-    keep: list[Mention] = []
+    from kg.extract.spans import SpanIndex
+
+    orgs = SpanIndex((m.start, m.end, m) for m in ms if m.type == "Organization")
+    blockers = SpanIndex((m.start, m.end, m) for m in ms if m.type in ("Organization", "Person"))
+    docs = SpanIndex((m.start, m.end, m) for m in ms if m.type == "Document")
     # an organization strictly inside another organization counts only where it also
     # stands alone (a parent body that acts in the text)
-    standalone_orgs = {m.name for m in orgs if not any(_inside(m, o) for o in orgs)}
+    standalone_orgs = {
+        m.name
+        for m in ms
+        if m.type == "Organization" and not orgs.any_containing(m.start, m.end, strict=True)
+    }
+    keep: list[Mention] = []
     for m in ms:
-        if m.type in _TERM_TYPES and any(
-            _inside(m, o) or (m.start, m.end) == (o.start, o.end) for o in orgs + persons
-        ):
+        if m.type in _TERM_TYPES and blockers.any_containing(m.start, m.end):
             continue
-        if m.type in ("Person", "Campaign", "Mechanism") and any(_inside(m, o) for o in orgs):
+        if m.type in ("Person", "Campaign", "Mechanism") and orgs.any_containing(m.start, m.end, strict=True):
             continue
         if m.type == "Organization" and m.name not in standalone_orgs:
             continue
-        if m.type in ("Organization", "Person", "Campaign", "Mechanism") and any(_inside(m, d) for d in docs):
+        if m.type in ("Organization", "Person", "Campaign", "Mechanism") and docs.any_containing(
+            m.start, m.end, strict=True
+        ):
             continue
         keep.append(m)
     return keep

@@ -13,6 +13,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
+from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.text import is_cjk
 
@@ -55,7 +56,10 @@ def extract_named(ctx: Context) -> list[Mention]:
         taken.append((h.start, h.end))
     quoted = [(m.start - 1, m.end + 1) for m in ctx.found.get("quoted", [])]
     quote_ends = {e for _, e in quoted}
+    static = SpanIndex((a, b, None) for a, b in taken + quoted)
+    quotes = SpanIndex((a, b, None) for a, b in quoted)
     conf = _conf()
+    n_lex = len(taken)
     for type_, head_re, cue_re, min_chars in (
         ("Mechanism", conf["_mech_re"], conf["_mech_cue"], int(conf["unquoted_mechanism_min_chars"])),
         ("Campaign", conf["_camp_re"], conf["_camp_cue"], int(conf["unquoted_campaign_min_chars"])),
@@ -82,15 +86,15 @@ def extract_named(ctx: Context) -> list[Mention]:
                 continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
             if not conf["_safety"].search(core) and not (type_ == "Campaign" and cued):
                 continue
-            if any(a <= start and he <= b for a, b in taken + quoted):
+            if static.any_containing(start, he) or any(a <= start and he <= b for a, b in taken[n_lex:]):
                 continue
             if start in quote_ends:
                 continue  # “一件事”全链条…责任体系: the name belongs to the quote
-            if any(a < he and start < b for a, b in quoted):
+            if quotes.any_overlap(start, he):
                 continue
             out.append(ctx.mention(start, he, type_, name, "named", via="frame"))
             taken.append((start, he))
-    out.extend(_joined_events(ctx, taken))
+    out.extend(_joined_events(ctx, SpanIndex((a, b, None) for a, b in taken)))
     return out
 
 
@@ -116,7 +120,7 @@ def _trim_leading(ctx: Context, start: int, end: int) -> int:
 _JOINED = re.compile(r"([\u4e00-\u9fff0-9]{4,30}?(?:活动|行动))暨")
 
 
-def _joined_events(ctx: Context, taken: list[tuple[int, int]]) -> list[Mention]:
+def _joined_events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
     """全市志愿服务示范项目展示交流活动暨…启动活动: the event before 暨 is a campaign."""
     text = ctx.doc.text
     out = []
@@ -130,7 +134,7 @@ def _joined_events(ctx: Context, taken: list[tuple[int, int]]) -> list[Mention]:
         for prefix in ("全市", "全县", "全区", "全省", "我市"):
             if text.startswith(prefix, k):
                 k += len(prefix)
-        if e - k < 6 or any(a <= k and e <= b for a, b in taken):
+        if e - k < 6 or taken.any_containing(k, e):
             continue
         out.append(ctx.mention(k, e, "Campaign", text[k:e], "named", via="frame"))
     return out

@@ -11,11 +11,13 @@ bodies come from a lexicon; abbreviations (住建局, 残联) get their official
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import is_delim
+from kg.extract.spans import SpanIndex
 from kg.gazetteer import Division
 from kg.model import Mention
 from kg.text import is_cjk
@@ -58,33 +60,42 @@ class _Places:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.by_start: dict[int, Mention] = {}
-        self.county_mentions: list[tuple[int, Division]] = []
+        ms = ctx.found.get("places", [])
+        self.index: SpanIndex[Mention] = SpanIndex((m.start, m.end, m) for m in ms)
+        # county-level places per article, in text order: what 县/区 refers to
         gaz = ctx.res.gaz
-        for m in ctx.found.get("places", []):
-            self.by_start.setdefault(m.start, m)
+        doc = ctx.doc
+        self._counties: dict[int, tuple[list[int], list[Division]]] = {}
+        for m in sorted(ms, key=lambda m: m.start):
             code = m.attr("adcode")
             if code and m.attr("level") == "county":
-                self.county_mentions.append((m.start, gaz.by_code[code]))
-        self.county_mentions.sort(key=lambda x: x[0])
+                starts, divs = self._counties.setdefault(doc.para_at(m.start).article, ([], []))
+                starts.append(m.start)
+                divs.append(gaz.by_code[code])
+
+    def starting_at(self, pos: int, divisions_only: bool = False) -> Mention | None:
+        for m in self.index.starting_at(pos):
+            if not divisions_only or m.attr("adcode"):
+                return m
+        return None
+
+    def ending_at(self, pos: int) -> Mention | None:
+        found = self.index.ending_at(pos)
+        return found[0] if found else None
 
     def county_before(self, pos: int) -> Division | None:
-        """The county-level place the text is about at ``pos`` (same article)."""
-        doc = self.ctx.doc
-        art = doc.para_at(pos).article
-        best = None
-        for start, d in self.county_mentions:
-            if start >= pos and best is not None:
-                break
-            if doc.para_at(start).article == art:
-                best = d
-                if start >= pos:
-                    break
-        if best is None:
-            home = self.ctx.home
-            if home is not None and home.level == "county":
-                return home
-        return best
+        """The county-level place the text is about at ``pos``: the last one named before
+        it in the same article, else the first one after it, else a county home."""
+        art = self.ctx.doc.para_at(pos).article
+        entry = self._counties.get(art)
+        if entry:
+            starts, divs = entry
+            k = bisect_right(starts, pos) - 1
+            return divs[k] if k >= 0 else divs[0]
+        home = self.ctx.home
+        if home is not None and home.level == "county":
+            return home
+        return None
 
 
 def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Division | None:
@@ -227,13 +238,15 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
 
 
 def _place_ending_at(ctx: Context, places: _Places, pos: int) -> Mention | None:
-    for m in ctx.found.get("places", []):
-        if m.end in (pos, pos + 1) and m.start < pos:
+    """A place mention ending at ``pos`` or ``pos + 1`` (阳曲县委: 县 is shared)."""
+    for end in (pos, pos + 1):
+        m = places.ending_at(end)
+        if m is not None and m.start < pos:
             return m
     return None
 
 
-def _left_edge(ctx: Context, hs: int) -> int:
+def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
     """Where a name ending in a head at ``hs`` starts."""
     doc = ctx.doc
     text = doc.text
@@ -247,11 +260,10 @@ def _left_edge(ctx: Context, hs: int) -> int:
         masked = masked.replace(ph, "#" * len(ph))
     start = lo
     single_cut = False
-    place_spans = [(m.start, m.end) for m in ctx.found.get("places", []) if m.end > lo and m.start < hs]
 
     def ignored(p: int, w: str) -> bool:
         a, b = lo + p, lo + p + len(w)
-        if any(ps < b and a < pe for ps, pe in place_spans):
+        if places.index.any_overlap(a, b):
             return True  # 城区 inside 潞城区
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
@@ -264,14 +276,13 @@ def _left_edge(ctx: Context, hs: int) -> int:
             start = lo + p + len(w)
             single_cut = len(w) == 1
     if single_cut:
-        start = _extend_to_place(ctx, lo, start)
+        start = _extend_to_place(ctx, places, lo, start)
     # trim leading tokens that cannot start a name (verbs, numerals, pronouns …);
     # verbs and adverbs only when they are dictionary words (小常 is a name jieba
     # happens to tag as an adverb)
-    places = {m.start for m in ctx.found.get("places", [])}
     has_word = ctx.res.segmenter.has_word
     while start < hs:
-        if start in places or conf["_rel_re"].match(text, start):
+        if places.starting_at(start) is not None or conf["_rel_re"].match(text, start):
             break
         ts, te, tag = doc.token_at(start)
         if ts != start or te > hs:
@@ -284,34 +295,21 @@ def _left_edge(ctx: Context, hs: int) -> int:
     return start
 
 
-def _extend_to_place(ctx: Context, lo: int, start: int) -> int:
+def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
     """山西峰和低碳材料科技开发有限公司: a one-character cut (和) inside a name that
     starts with a place is undone when the place opens the phrase."""
     text = ctx.doc.text
-    for m in ctx.found.get("places", []):
-        if not m.attr("adcode") or not (lo <= m.start and m.end < start - 1):
+    for ms, me, m in places.index.overlapping(lo, start - 1):
+        if not m.attr("adcode") or not (lo <= ms and me < start - 1):
             continue
-        inner = text[m.end : start - 1]
+        inner = text[me : start - 1]
         if not inner or len(inner) > 4 or not all(is_cjk(c) for c in inner):
             continue
-        if any(p.start >= m.end and p.end <= start for p in ctx.found.get("places", [])):
+        if any(ps >= me for ps, _, _ in places.index.overlapping(me, start)):
             continue
-        if m.start == 0 or not is_cjk(text[m.start - 1]) or text[m.start - 1] in "在由和与及的是为对向":
-            return m.start
+        if ms == 0 or not is_cjk(text[ms - 1]) or text[ms - 1] in "在由和与及的是为对向":
+            return ms
     return start
-
-
-def _inside_word(text: str, p: int) -> bool:
-    """A one-character stop word that is part of a longer word here (所有, 和谐)."""
-    ch = text[p]
-    nxt = text[p + 1] if p + 1 < len(text) else ""
-    prv = text[p - 1] if p > 0 else ""
-    return (ch + nxt) in ("和谐", "和平", "和美", "为民", "在线", "对外", "于是") or (prv + ch) in (
-        "人和",
-        "共和",
-        "温和",
-        "祥和",
-    )
 
 
 # weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
@@ -323,16 +321,20 @@ _PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
 def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> list[Mention] | None:
     text = ctx.doc.text
     conf = _conf()
-    start = _left_edge(ctx, hs)
+    start = _left_edge(ctx, places, hs)
     # a zone, town or village before the name says where it is, not what it is called
-    for m in sorted(ctx.found.get("places", []), key=lambda m: m.start):
-        if (
-            m.start == start
-            and m.end <= hs
-            and m.attr("level") not in _PLACE_LEVELS_IN_NAME
-            and m.attr("level")
-        ):
-            start = m.end
+    while True:
+        m = next(
+            (
+                x
+                for x in places.index.starting_at(start)
+                if x.end <= hs and x.attr("level") and x.attr("level") not in _PLACE_LEVELS_IN_NAME
+            ),
+            None,
+        )
+        if m is None:
+            break
+        start = m.end
     if start >= hs and head in conf["_weak"]:
         return None
     name = text[start:he]
@@ -344,7 +346,7 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
     rel = conf["_rel_re"].match(text, start)
     if rel is not None and text.startswith("级", rel.end()):
         return None  # 省级, 市级: an adjective, not a prefix
-    place_at = next((m for m in ctx.found.get("places", []) if m.start == start and m.attr("adcode")), None)
+    place_at = places.starting_at(start, divisions_only=True)
     resolved_prefix = None
     core_start = start
     if place_at is not None and place_at.end <= hs:

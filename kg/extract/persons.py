@@ -19,6 +19,7 @@ from functools import cache
 from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import is_delim
+from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.text import is_cjk
 
@@ -38,6 +39,9 @@ def _conf() -> dict:
     conf["_action"] = tuple(sorted(conf["action_verbs"], key=len, reverse=True))
     conf["_anon"] = tuple(conf["anonymous_suffixes"])
     conf["_roles"] = frozenset(conf["roles"])
+    # a clause start (a paragraph start or after punctuation) followed by a surname
+    surnames = "".join(sorted(conf["_surnames"] | {c[0] for c in conf["_compound"]}))
+    conf["_clause_start_re"] = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff\w]))([{surnames}])", re.M)
     return conf
 
 
@@ -92,14 +96,14 @@ def extract_persons(ctx: Context) -> list[Mention]:
     text = doc.text
     conf = _conf()
     bylines = {_squash(b) for art in doc.articles for by in art.bylines for b in re.split(r"[、，,\s]+", by)}
-    taken = [(m.start, m.end) for m in ctx.mentions("Organization", "Place")]
+    taken = SpanIndex((m.start, m.end, m) for m in ctx.mentions("Organization", "Place"))
     out: list[Mention] = []
 
     has_word = ctx.res.segmenter.has_word
 
     def add(s: int, name: str, via: str, post: str | None = None) -> None:
         e = s + len(name)
-        if name in bylines or any(a < e and s < b for a, b in taken):
+        if name in bylines or taken.any_overlap(s, e):
             return
         if via == "role":
             given = name[_surname_len(name) :]
@@ -135,9 +139,8 @@ def extract_persons(ctx: Context) -> list[Mention]:
     # 3. speaker at a clause start; 4. recurring subject of actions
     counts: Counter[tuple[int, str]] = Counter()
     firsts: dict[tuple[int, str], int] = {}
-    for i, ch in enumerate(text):
-        if not (i == 0 or is_delim(text[i - 1])) or not is_cjk(ch):
-            continue
+    for cm in conf["_clause_start_re"].finditer(text):
+        i = cm.start(1)
         for n in (3, 2):
             cand = text[i : i + n]
             if not _valid(cand):

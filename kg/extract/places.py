@@ -15,6 +15,7 @@ from functools import cache
 from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, is_delim
+from kg.extract.spans import SpanIndex
 from kg.gazetteer import Division, Gazetteer
 from kg.model import Mention
 from kg.text import is_cjk
@@ -136,18 +137,21 @@ def extract_places(ctx: Context) -> list[Mention]:
         prev_div, prev_end = d, h.end
 
     # -- towns, villages, zones -----------------------------------------------------------
-    placed = {(m.start, m.end): m for m in out}
+    divisions = SpanIndex((m.start, m.end, m) for m in out)
     ends: dict[int, Mention] = {m.end: m for m in out}
+    starts: dict[int, Mention] = {}
+    for m in out:
+        starts.setdefault(m.start, m)
     for m in conf["_suffix_re"].finditer(text):
         s, e = m.span()
         suffix = m.group()
         kind = conf["_suffix_kind"][suffix]
-        if any(a <= s < b for a, b in placed):
+        if divisions.any_overlap(s, s + 1):
             continue  # inside a known division name (…新区 of a gazetteer name)
         bad = _BAD_FOLLOWERS.get(suffix)
         if bad and e < len(text) and text[e] in bad:
             continue
-        found = _sub_county(ctx, s, e, kind, ends)
+        found = _sub_county(ctx, s, e, kind, ends, starts)
         if found is None:
             continue
         start, parent = found
@@ -163,14 +167,16 @@ def extract_places(ctx: Context) -> list[Mention]:
             parent=parent.name if parent is not None else None,
         )
         out.append(mm)
-        placed[(start, e)] = mm
         ends[e] = mm
+        starts.setdefault(start, mm)
     out.extend(_counted_lists(ctx, ends))
     return out
 
 
 def _div_mention(ctx: Context, s: int, e: int, d: Division, via: str) -> Mention:
-    return ctx.mention(s, e, "Place", d.name, "places", via=via, adcode=d.adcode, level=d.level)
+    return ctx.mention(
+        s, e, "Place", d.name, "places", via=via, adcode=d.adcode, level=d.level, parent=d.parent
+    )
 
 
 def _short_ok(
@@ -206,7 +212,7 @@ def _short_ok(
 
 
 def _sub_county(
-    ctx: Context, s: int, e: int, kind: str, ends: dict[int, Mention]
+    ctx: Context, s: int, e: int, kind: str, ends: dict[int, Mention], starts: dict[int, Mention]
 ) -> tuple[int, Mention | None] | None:
     """Where the name before suffix ``[s, e)`` starts, and the adjacent parent place."""
     text = ctx.doc.text
@@ -215,7 +221,7 @@ def _sub_county(
     max_len = {"town": 5, "village": 5, "zone": 10}[kind]
     if kind == "zone":
         # 运城经济技术开发区, 山西转型综改示范区: a zone name starts with a place
-        found = _zone_start(ctx, s, max_len, ends)
+        found = _zone_start(ctx, s, max_len, starts)
         if found is not None:
             return found
     # 1. right after a known place: 沁源县灵空山镇, 屯留区张店镇中村
@@ -270,16 +276,15 @@ def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) 
 
 
 def _zone_start(
-    ctx: Context, s: int, max_len: int, ends: dict[int, Mention]
+    ctx: Context, s: int, max_len: int, starts: dict[int, Mention]
 ) -> tuple[int, Mention | None] | None:
     """A zone name starts with a place: 运城经济技术开发区, 山西转型综改示范区."""
     text = ctx.doc.text
-    starts_at: dict[int, Mention] = {m.start: m for m in ends.values() if m.end <= s}
     for k in range(s - 1, max(s - max_len, 0) - 1, -1):
         if not (is_cjk(text[k]) or text[k].isalnum()):
             return None
-        place = starts_at.get(k)
-        if place is not None:
+        place = starts.get(k)
+        if place is not None and place.end <= s:
             between = text[place.end : s]
             if any(between.startswith(g) for g in _conf()["_zone_generic"]):
                 return None

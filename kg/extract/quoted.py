@@ -16,6 +16,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
+from kg.extract.spans import SpanIndex
 from kg.model import Mention
 
 _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"'), ("'", "'"))
@@ -185,18 +186,20 @@ def extract_quoted(ctx: Context) -> list[Mention]:
             strong = 1 if res[1] != q.clean else 0
             if strength.get(q.clean, (-1, ""))[0] < strong:
                 strength[q.clean] = (strong, res[0])
+    by_span = {(x.qs, x.qe): x for x in quotes}
     for key, (type_, full) in list(typed.items()):
-        q = next(x for x in quotes if (x.qs, x.qe) == key)
+        q = by_span[key]
         best = strength.get(q.clean)
         if best and best[1] != type_:
             typed[key] = (best[1], full)
     out: list[Mention] = []
+    inner = SpanIndex((qs, qe, None) for qs, qe in typed)
     for q in quotes:
         res = typed.get((q.qs, q.qe))
         if res is None:
             continue
         # an outer quote around a typed inner name (“促进…和‘万企兴万村’行动”) is not a name
-        if any(qs > q.qs and qe < q.qe for qs, qe in typed):
+        if any(qs > q.qs and qe < q.qe for qs, qe, _ in inner.overlapping(q.qs, q.qe)):
             continue
         type_, full = res
         name = q.clean

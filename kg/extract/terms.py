@@ -86,14 +86,18 @@ def extract_terms(ctx: Context) -> list[Mention]:
         modes[(h.start, h.end)] = next(d[1] for k, d in h.payloads if k == "term" and d[0] == t.iri)
     accepted: dict[tuple[int, int], Term] = {(h.start, h.end): t for h, t in strong}
     # contextual labels: iterate so that a list of weak terms next to a strong one counts
+    by_end: dict[int, Term] = {e: t for (_, e), t in accepted.items()}
+    by_start: dict[int, Term] = {s: t for (s, _), t in accepted.items()}
     changed = True
     pending = list(weak)
     while changed and pending:
         changed = False
         rest = []
         for h, t in pending:
-            if _in_context(text, h, t, accepted, doc):
+            if _in_context(text, h, t, by_start, by_end, doc):
                 accepted[(h.start, h.end)] = t
+                by_end[h.end] = t
+                by_start[h.start] = t
                 changed = True
             else:
                 rest.append((h, t))
@@ -111,15 +115,21 @@ def extract_terms(ctx: Context) -> list[Mention]:
     return out
 
 
-def _in_context(text: str, h: Hit, t: Term, accepted: dict[tuple[int, int], Term], doc: object) -> bool:
+_COORD = ("、", "和", "及", "与", "以及", "或", "，")
+
+
+def _in_context(
+    text: str, h: Hit, t: Term, by_start: dict[int, Term], by_end: dict[int, Term], doc: object
+) -> bool:
     s, e = h.start, h.end
     # coordinated with an accepted term: X、Y / X和Y / X及Y
-    for (a, b), other in accepted.items():
-        if other.type not in _TARGET_TYPES and other.type != t.type:
-            continue
-        gap = text[b:s] if b <= s else text[e:a]
-        if (b <= s or e <= a) and gap in ("、", "和", "及", "与", "以及", "或", "，"):
-            return True
+    for sep in _COORD:
+        for other in (
+            by_end.get(s - len(sep)) if text.startswith(sep, s - len(sep)) else None,
+            by_start.get(e + len(sep)) if text.startswith(sep, e) else None,
+        ):
+            if other is not None and (other.type in _TARGET_TYPES or other.type == t.type):
+                return True
     # an ambiguous word counts only in a sentence about safety (培训 in a job-training
     # story, 旅游 in a tourism story, 企业 in a business story do not)
     sent = doc.sent_at(s)  # type: ignore[attr-defined]

@@ -1,0 +1,139 @@
+"""The corpus: every file's extraction merged into one graph of entities and relations.
+
+This is the one source of truth that networkx, RDF, HTML and the notebooks are
+views of. The same entity (type + canonical name) across articles and pages is
+one entity with the union of its aliases; the same relation (s, p, o) is one
+relation carrying every piece of evidence and a count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.model import ENTITY_TYPES, Article, Entity, Evidence, FileResult, Relation
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file as the corpus remembers it."""
+
+    name: str  # base name (the JSONL key)
+    path: str
+    home: str | None
+    encoding: str
+    format: str
+    sha256: str
+    chars: int
+
+
+@dataclass(frozen=True)
+class MentionRef:
+    """Where an entity is mentioned: an article and a source span."""
+
+    source: str
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Corpus:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    mentions: dict[str, list[MentionRef]] = field(default_factory=dict)  # entity id → refs
+
+    @classmethod
+    def from_results(cls, results: Iterable[FileResult]) -> Corpus:
+        c = cls()
+        for r in results:
+            c.add(r)
+        return c
+
+    def add(self, r: FileResult) -> None:
+        """Merge one file's result into the corpus."""
+        import hashlib
+
+        src = r.source
+        self.sources[src.name] = Source(
+            src.name,
+            src.path,
+            r.home,
+            src.encoding,
+            src.format,
+            hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
+            len(src.text),
+        )
+        for a in r.articles:
+            self.articles[a.id] = a
+        for e in r.entities:
+            old = self.entities.get(e.id)
+            self.entities[e.id] = e if old is None else merge_entities(old, e)
+        names = {(e.type, e.name): e.id for e in r.entities}
+        for m in r.mentions:
+            eid = names.get((m.type, m.name))
+            if eid is None:
+                continue
+            self.mentions.setdefault(eid, []).append(MentionRef(src.name, m.article, m.start, m.end, m.text))
+        for rel in r.relations:
+            old_rel = self.relations.get(rel.key)
+            if old_rel is None:
+                self.relations[rel.key] = rel
+            else:
+                self.relations[rel.key] = Relation(
+                    rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence)
+                )
+
+    # -- views ------------------------------------------------------------------------
+    def sorted_entities(self) -> list[Entity]:
+        return sorted(self.entities.values(), key=lambda e: (ENTITY_TYPES.index(e.type), e.name))
+
+    def sorted_relations(self) -> list[Relation]:
+        return [self.relations[k] for k in sorted(self.relations)]
+
+    def entity(self, name: str, type_: str | None = None) -> Entity | None:
+        """Look an entity up by canonical name or alias (and optionally type)."""
+        for e in self.sorted_entities():
+            if (type_ is None or e.type == type_) and (e.name == name or name in e.aliases):
+                return e
+        return None
+
+    def relations_of(self, entity_id: str) -> list[Relation]:
+        return [r for r in self.sorted_relations() if entity_id in (r.s, r.o)]
+
+    def articles_mentioning(self, entity_id: str) -> list[Article]:
+        ids = sorted({m.article for m in self.mentions.get(entity_id, [])})
+        ids += sorted({ev.article for r in self.relations_of(entity_id) for ev in r.evidence} - set(ids))
+        return [self.articles[a] for a in ids if a in self.articles]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Entities per type and relations per predicate."""
+        types: dict[str, int] = {}
+        for e in self.entities.values():
+            types[e.type] = types.get(e.type, 0) + 1
+        preds: dict[str, int] = {}
+        for r in self.relations.values():
+            preds[r.p] = preds.get(r.p, 0) + 1
+        return {"entities": types, "relations": preds}
+
+
+def merge_entities(a: Entity, b: Entity) -> Entity:
+    """One entity from two records of it: aliases united, first attributes kept."""
+    aliases = tuple(sorted(set(a.aliases) | set(b.aliases) - {a.name}))
+    attrs = dict(b.attrs)
+    attrs.update(dict(a.attrs))
+    # an entity only implied by the gazetteer stops being implied once a page names it
+    if not ("implied" in dict(a.attrs) and "implied" in dict(b.attrs)):
+        attrs.pop("implied", None)
+    return Entity(a.type, a.name, aliases, tuple(sorted(attrs.items())))
+
+
+def merge_evidence(a: Iterable[Evidence], b: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """Evidence of both, without duplicates, in a stable order."""
+    seen = {(e.source, e.start, e.end): e for e in a}
+    for e in b:
+        seen.setdefault((e.source, e.start, e.end), e)
+    return tuple(seen[k] for k in sorted(seen))
