@@ -131,3 +131,16 @@ def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: b
     _report_errors(errors)
     if errors:
         sys.exit(1)
+
+
+def _register_graph_commands() -> None:
+    """Commands over the built graph (build, query, serve, push) live in kg/cli_graph.py."""
+    try:
+        from kg import cli_graph
+    except ImportError:  # not written yet in this checkout
+        return
+    for cmd in getattr(cli_graph, "COMMANDS", ()):
+        main.add_command(cmd)
+
+
+_register_graph_commands()
