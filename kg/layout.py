@@ -292,13 +292,13 @@ class _Open:
 def _group(
     source: SourceText, blocks: list[_Block], pats: dict[str, re.Pattern[str]], year: int | None
 ) -> list[Article]:
-    out: list[Article] = []
+    groups: list[_Open] = []
     cur = _Open()
 
     def close() -> None:
         nonlocal cur
         if cur.headlines or cur.body:
-            out.append(_finish(source, cur, len(out), pats, year))
+            groups.append(cur)
         cur = _Open()
 
     for b in blocks:
@@ -320,10 +320,7 @@ def _group(
         if k == "caption":
             if cur.body or not cur.headlines:
                 # a caption stands alone; the article around it stays open
-                saved = cur
-                cur = _Open(kind="caption", body=[b], bylines=list(b.bylines))
-                out.append(_finish(source, cur, len(out), pats, year))
-                cur = saved
+                groups.append(_Open(kind="caption", body=[b], bylines=list(b.bylines)))
             else:
                 cur.body.append(b)
                 cur.bylines.extend(b.bylines)
@@ -337,28 +334,18 @@ def _group(
     close()
     # a headline printed after its body (layout order broken) belongs to that body
     if (
-        len(out) >= 2
-        and out[-1].kind == "fragment"
-        and not out[-2].headlines
-        and out[-2].kind in ("article", "continuation")
+        len(groups) >= 2
+        and not groups[-1].body
+        and groups[-1].kind == "article"
+        and not groups[-2].headlines
+        and groups[-2].kind in ("article", "continuation")
     ):
-        last, prev = out.pop(), out.pop()
-        out.append(
-            Article(
-                id=prev.id,
-                source=prev.source,
-                index=prev.index,
-                headline=last.headline,
-                start=prev.start,
-                end=last.end,
-                paragraphs=prev.paragraphs + last.paragraphs,
-                headlines=last.headlines,
-                date=prev.date,
-                kind=prev.kind,
-                bylines=prev.bylines + last.bylines,
-            )
-        )
-    return out
+        last = groups.pop()
+        groups[-1].headlines.extend(last.headlines)
+        groups[-1].bylines.extend(last.bylines)
+    # articles are numbered in page order (a caption closes before the article around it)
+    groups.sort(key=lambda g: min(b.start for b in g.headlines + g.body))
+    return [_finish(source, g, i, pats, year) for i, g in enumerate(groups)]
 
 
 def _opens(b: _Block, pats: dict[str, re.Pattern[str]]) -> bool:

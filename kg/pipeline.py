@@ -121,6 +121,14 @@ def extract_source(
     )
 
 
+def extract_text(text: str, name: str = "text.txt", home: str | None = None) -> FileResult:
+    """Extract from a string (a page or a single sentence), as if it were a file."""
+    source = SourceText(path=name, name=name, text=text, encoding="utf-8", format="txt")
+    if home is not None:
+        _check_home(home)
+    return extract_source(source, resources(), home=home)
+
+
 def _is_known_name(res: Resources, text: str) -> bool:
     return bool(res.gaz.lookup(text) or res.gaz.lookup_short(text) or text in res.vocab.by_label)
 

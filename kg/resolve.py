@@ -224,6 +224,9 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
     if lex:
         return Counter(lex).most_common(1)[0][0]
     counts = Counter(m.name for m in members)
+    if type_ == "Organization":
+        # the full name of an organization known by a short one too (兴能电厂)
+        return max(counts, key=lambda n: (len(n), counts[n], n))
     best = max(counts.values())
     return sorted((n for n, c in counts.items() if c == best), key=lambda n: (len(n), n))[0]
 

@@ -228,7 +228,9 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
     if dept == "常委会":
         name, aliases = f"中共{base}常委会", [f"{base}常委会"]
     elif dept:
-        name, aliases = base + dept, [f"中共{base}{dept}"]
+        full_dept = _conf()["abbreviations"].get(dept, dept)
+        name = base + full_dept
+        aliases = [a for a in (base + dept, f"中共{base}{full_dept}") if a != name]
     else:
         if text.startswith("常委", end):
             return []  # 市委常委: a post, not the committee

@@ -111,7 +111,7 @@ def extract_persons(ctx: Context) -> list[Mention]:
                 tags = ctx.res.segmenter.tag(given)
                 if len(tags) == 1 and tags[0][1] in ("v", "vn", "a", "ad", "d", "vd"):
                     return  # 员工全覆盖: a verb after a role word, not a given name
-        if via != "honorific" and has_word(name):
+        if via in ("speaker", "subject") and has_word(name):
             ts, te, tag = doc.token_at(s)
             if not ((ts, te) == (s, e) and tag.startswith("nr")):
                 return  # a common word (宿舍, 全覆盖), not a name
@@ -119,8 +119,8 @@ def extract_persons(ctx: Context) -> list[Mention]:
 
     # 1. post or role + name
     for m in conf["_post_re"].finditer(text):
-        if not doc.aligned(m.start(), m.end()):
-            continue  # 保安 in 保安全, 业主 in 行业主管
+        if not doc.boundary[m.end()]:
+            continue  # 保安 in 保安全, 业主 in 行业主管 (会长 in 商会会长 is fine)
         role = m.group() in conf["_roles"]
         name = _name_at(text, m.end(), doc.boundary, strict=role)
         if name:

@@ -266,10 +266,13 @@ def _sub_county(
 
 
 def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) -> bool:
-    """A place name before a suffix holds no verbs or function words, and does not end
-    in an ordinary word with the suffix (农村, 返乡)."""
+    """A place name before a suffix holds no verbs or function words, and (unless it
+    follows a place, allow_numbers) does not end in an ordinary word with the suffix
+    (农村, 返乡; but 芮城县阳城镇 is a town)."""
     text = ctx.doc.text
-    if text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"] or text[k:e] in _conf()["_common_pairs"]:
+    if text[k:e] in _conf()["_common_pairs"]:
+        return False
+    if not allow_numbers and text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"]:
         return False
     bad = _BAD_TAGS - {"m"} if allow_numbers else _BAD_TAGS
     return not any(t[2] in bad for t in ctx.doc.tokens(k, s) if t[0] >= k and t[1] <= s)

@@ -1,0 +1,66 @@
+"""Places: divisions by full and short name, towns, villages and zones by suffix."""
+
+from __future__ import annotations
+
+import pytest
+
+from ._util import extract, names
+
+CASES = [
+    # (text, home, expected places, places that must not appear)
+    (
+        "芮城、万荣、平陆、垣曲立足安全培训。",
+        "运城市",
+        {"芮城县", "万荣县", "平陆县", "垣曲县", "运城市", "山西省"},
+        set(),
+    ),
+    ("长子县紧盯煤矿行业。", None, {"长子县", "长治市", "山西省"}, set()),
+    ("随着沁源县灵空山镇生活污水处理项目建成。", None, {"沁源县", "灵空山镇"}, set()),
+    ("3月24日，在屯留区张店镇中村瞭望哨，工作人员正在值守。", None, {"屯留区", "张店镇", "中村"}, set()),
+    (
+        "完成县城污水厂扩建及郭道、王和等6个建制镇污水处理项目建设。",
+        "长治市",
+        {"郭道镇", "王和镇"},
+        {"及郭道镇"},
+    ),
+    (
+        "娄烦县娄家庄区域党群服务中心服务周边娄家庄村、文源社区和康宁社区。",
+        None,
+        {"娄家庄村", "文源社区", "康宁社区"},
+        set(),
+    ),
+    ("临猗、运城经济技术开发区立足管理。", "运城市", {"临猗县", "运城经济技术开发区"}, set()),
+    (
+        "山西转型综改示范区潇河新兴产业园区文源学校项目建设现场。",
+        "太原市",
+        {"山西转型综改示范区", "潇河新兴产业园区"},
+        {"转型综改示范区"},
+    ),
+    (
+        "推动乡村振兴，筑牢农村消防安全防线，作为国家级生态示范区。",
+        "长治市",
+        set(),
+        {"筑牢农村", "国家级生态示范区"},
+    ),
+    ("全县181个行政村中，64个村接入镇级管网。", "长治市", set(), {"行政村", "个村"}),
+    ("近期，湖南安全事故敲响警钟。", "长治市", {"湖南省"}, set()),
+    ("在主城区太行东街与长邯路交叉口处，中心城区部分路段积水。", "长治市", set(), {"城区", "中心城区"}),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want", "not_want"), CASES, ids=[c[0][:10] for c in CASES])
+def test_places(text, home, want, not_want):
+    got = names(extract(text, home), "Place")
+    assert want <= got, want - got
+    assert not (not_want & got), not_want & got
+
+
+def test_a_short_form_outside_the_home_prefecture_needs_context():
+    # 长治 is the home; 阳城 (a county of Jincheng) standing alone inside a town name is not it
+    got = names(extract("芮城县阳城镇开设暑期课堂。", "运城市"), "Place")
+    assert "阳城县" not in got and "阳城镇" in got
+
+
+def test_home_is_inferred_from_the_counties_a_page_names():
+    text = "潞州区、上党区、长子县、屯留区、潞城区、壶关县持续开展安全生产大检查。"
+    assert extract(text).home == "长治市"

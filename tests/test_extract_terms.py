@@ -1,0 +1,56 @@
+"""Vocabulary terms: aliases, contextual labels, measure patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from ._util import extract, names
+
+CASES = [
+    (
+        "紧盯煤矿、危化品、城镇燃气、建筑施工等关键行业。",
+        "Industry",
+        {"煤矿", "危险化学品", "城镇燃气", "建筑施工"},
+        set(),
+    ),
+    ("加强燃气、人员密集场所动火作业等全链条安全监管。", "Industry", {"城镇燃气", "动火作业"}, set()),
+    ("为减少路面施工作业对市民出行产生影响。", "Industry", set(), {"建筑施工"}),
+    ("面对丰富的旅游资源，推动文旅出圈出彩。", "Industry", set(), {"旅游"}),
+    ("覆盖校园、社区、企业等重点场所，检验应急预案。", "Venue", {"学校", "社区", "企业"}, set()),
+    ("对企业发展的严重阻碍，深入社区、乡村一线做群众的解忧人。", "Venue", set(), {"企业", "社区"}),
+    (
+        "对河道水库、低洼路段、地质灾害点开展拉网式排查。",
+        "Venue",
+        {"河道", "水库堤防", "低洼地带", "地质灾害隐患点"},
+        set(),
+    ),
+    ("严防泄漏、爆炸风险，压降道路交通事故风险。", "Hazard", {"泄漏", "爆炸", "道路交通事故"}, set()),
+    ("坚决守住森林火灾零火情底线。", "Hazard", {"森林火灾"}, {"火灾"}),
+    ("压紧压实党政领导、部门监管、企业主体三方责任。", "Measure", {"责任落实"}, set()),
+    (
+        "细化应急预案，足额储备物资，建强救援队伍。",
+        "Measure",
+        {"应急预案", "应急物资储备", "应急救援队伍建设"},
+        set(),
+    ),
+    ("重点时段森林消防队24小时备勤。", "Measure", {"值班值守"}, set()),
+    ("老师讲授的家政课程特别实用，此次培训为期11天。", "Measure", set(), {"教育培训"}),
+    ("常态化开展岗前培训，筑牢安全防线。", "Measure", {"教育培训"}, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "type_", "want", "not_want"), CASES, ids=[c[0][:10] for c in CASES])
+def test_terms(text, type_, want, not_want):
+    got = names(extract(text, "长治市"), type_)
+    assert want <= got, want - got
+    assert not (not_want & got), not_want & got
+
+
+def test_aliases_are_reported_with_the_canonical_name():
+    ents = {e.name: e for e in extract("紧盯危化品领域。", "长治市").entities}
+    assert "危化品" in ents["危险化学品"].aliases
+
+
+def test_terms_inside_organization_names_do_not_count():
+    got = names(extract("市消防救援支队深入屯留区开展宣传。", "长治市"), "Industry")
+    assert "消防" not in got
