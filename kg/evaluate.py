@@ -187,19 +187,20 @@ def format_report(rep: Report, misses: bool = False) -> str:
     """A plain-text table (what ``kg eval`` prints)."""
     lines = []
 
+    def row(k: str, c: Counts) -> str:
+        return (
+            f"{k:<14} {c.tp + c.fn:>5} {c.tp + c.fp:>5} {c.tp:>5} "
+            f"{c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>6.3f}"
+        )
+
     def table(title: str, rows: dict[str, Counts], order: tuple[str, ...]) -> None:
         lines.append(f"{title:<14} {'gold':>5} {'pred':>5} {'tp':>5} {'P':>6} {'R':>6} {'F1':>6}")
         keys = [k for k in order if k in rows] + sorted(k for k in rows if k not in order)
         total = Counts()
         for k in keys:
-            c = rows[k]
-            total.add(c)
-            lines.append(
-                f"{k:<14} {c.tp + c.fn:>5} {c.tp + c.fp:>5} {c.tp:>5} {c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>6.3f}"
-            )
-        lines.append(
-            f"{'micro':<14} {total.tp + total.fn:>5} {total.tp + total.fp:>5} {total.tp:>5} {total.precision:>6.3f} {total.recall:>6.3f} {total.f1:>6.3f}"
-        )
+            total.add(rows[k])
+            lines.append(row(k, rows[k]))
+        lines.append(row("micro", total))
 
     lines.append(f"files scored: {rep.files}")
     if rep.missing_files:

@@ -7,6 +7,7 @@ compiled form is cached as JSON keyed by the files' content hash.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -200,8 +201,6 @@ def load(folder: str | None = None) -> Vocabulary:
             }
             for t in terms
         ]
-        try:
+        with contextlib.suppress(OSError):  # a read-only home still works, just slower
             _write_atomic(cpath, json.dumps(payload, ensure_ascii=False))
-        except OSError:
-            pass  # a read-only home still works, just slower
     return Vocabulary(terms)

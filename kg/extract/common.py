@@ -52,7 +52,7 @@ def coordinated_neighbors(text: str, start: int, end: int) -> tuple[int, int]:
             before = start - len(sep)
             break
     after = -1
-    for sep in COORD + ("等",):
+    for sep in (*COORD, "等"):
         if text.startswith(sep, end):
             after = end + len(sep)
             break

@@ -23,7 +23,7 @@ def _conf() -> dict:
     conf["_paren_re"] = re.compile(conf["trailing_paren"])
     conf["_abbr_re"] = re.compile(conf["abbreviation"])
     n = int(conf["max_title_chars"])
-    conf["_title_re"] = re.compile(r"《([^《》\n]{1,%d})》" % n)
+    conf["_title_re"] = re.compile(rf"《([^《》\n]{{1,{n}}})》")
     return conf
 
 

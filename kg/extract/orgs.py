@@ -26,7 +26,8 @@ _FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "
 _VERB_TAGS = {"v", "vd", "d", "ad"}
 _NUMERAL = re.compile(r"^(?:[0-9０-９.]+|[零一二三四五六七八九十百千万两几多数余]+[个家座名批次项条处辆]?)$")
 _SINGLE_HEAD_OK_NEXT = set(
-    "，。、；：！？,.;:!?“”‘’「」（）()《》 \n和与及等的在是将对为于向从把被也都还就已正要参主召发组开推举承负牵指获荣"
+    "，。、；：！？,.;:!?“”‘’「」（）()《》 \n"
+    "和与及等的在是将对为于向从把被也都还就已正要参主召发组开推举承负牵指获荣"
 )
 # one-character words that never occur inside a name: a cut there needs no token check
 _HARD_STOPS = set("由被把从向的")
@@ -464,7 +465,7 @@ def _distribute(
         div = resolve_relative(ctx, places, m.group(), k - 1)
         if div is not None:
             canon, aliases = canonical_org(div.name + suffix)
-            aliases = [a for a in aliases + [div.name + suffix] if a != canon]
+            aliases = [a for a in [*aliases, div.name + suffix] if a != canon]
             out.append(
                 ctx.mention(
                     k - 1, k, "Organization", canon, "orgs", via="list", alias="|".join(aliases) or None
@@ -474,7 +475,7 @@ def _distribute(
     pm = _place_ending_at(ctx, places, k)
     if pm is not None and pm.end == k and pm.attr("adcode"):
         canon, aliases = canonical_org(pm.name + suffix)
-        aliases = [a for a in aliases + [pm.name + suffix] if a != canon]
+        aliases = [a for a in [*aliases, pm.name + suffix] if a != canon]
         out.append(
             ctx.mention(
                 pm.start, k, "Organization", canon, "orgs", via="list", alias="|".join(aliases) or None

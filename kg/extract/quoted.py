@@ -157,9 +157,9 @@ def classify(
         return ("Mechanism", c)
     # the verb before it (shared by a run of quotes: 落实“A”和“B”)
     before = text[max(0, chain_start - 6) : chain_start]
-    if conf["_mech_cue"].search(before):
-        if conf["_numbered1"].match(c) or (4 <= len(c) <= 24 and "、" in c):
-            return ("Mechanism", c)
+    slogan = conf["_numbered1"].match(c) or (4 <= len(c) <= 24 and "、" in c)
+    if slogan and conf["_mech_cue"].search(before):
+        return ("Mechanism", c)
     return None
 
 
