@@ -310,6 +310,9 @@ def _group(
             cur.kind = "continuation"
             continue
         if k in ("headline", "note"):
+            if cur.body and _is_section_heading(b, cur):
+                cur.body.append(b)  # a sub-heading (### under ##): a section of the same article
+                continue
             if cur.body:
                 close()
             cur.headlines.append(b)
@@ -348,6 +351,12 @@ def _group(
     return [_finish(source, g, i, pats, year) for i, g in enumerate(groups)]
 
 
+def _is_section_heading(b: _Block, cur: _Open) -> bool:
+    """A markdown heading deeper than every heading that opened the article."""
+    levels = [h.md_level for h in cur.headlines if h.md_level]
+    return bool(b.md_level and levels and b.md_level > max(levels))
+
+
 def _opens(b: _Block, pats: dict[str, re.Pattern[str]]) -> bool:
     """A body block that starts a new article by itself (a dateline)."""
     return bool(pats["dateline"].match(b.text) or pats["wire"].match(b.text))
@@ -357,7 +366,13 @@ def _finish(
     source: SourceText, cur: _Open, index: int, pats: dict[str, re.Pattern[str]], year: int | None
 ) -> Article:
     paragraphs = [Paragraph(tuple(b.pieces), "headline") for b in cur.headlines if b.kind == "headline"]
-    paragraphs += [Paragraph(tuple(b.pieces), "caption" if b.kind == "caption" else "body") for b in cur.body]
+    paragraphs += [
+        Paragraph(
+            tuple(b.pieces),
+            "caption" if b.kind == "caption" else "heading" if b.kind in ("headline", "note") else "body",
+        )
+        for b in cur.body
+    ]
     paragraphs = [p for p in paragraphs if p.pieces and p.pieces[0][0] < p.pieces[-1][1]]
     heads = [b.text for b in cur.headlines if b.kind == "headline"]
     headline = _main_headline(cur.headlines)

@@ -65,7 +65,7 @@ class Paragraph:
     """
 
     pieces: tuple[tuple[int, int], ...]
-    kind: str = "body"  # body | headline | caption
+    kind: str = "body"  # body | headline | heading (a section heading inside the body) | caption
 
     @property
     def start(self) -> int:

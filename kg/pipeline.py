@@ -16,7 +16,7 @@ from kg import rules
 from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context, Hit
 from kg.extract import get as get_extractor
-from kg.model import Extraction, FileResult, Mention, SourceText
+from kg.model import ENTITY_TYPES, Extraction, FileResult, Mention, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,11 @@ def extract_source(
     for name in order:
         ctx.found[name] = get_extractor(name)(ctx)
     entities, mentions = resolve.resolve(ctx)
+    from kg.relate import relate
+
+    relations, extra = relate(ctx, entities, mentions)
+    if extra:
+        entities = sorted([*entities, *extra], key=lambda e: (ENTITY_TYPES.index(e.type), e.name))
     src_mentions = tuple(
         replace(m, start=a, end=b) for m in mentions for a, b in [doc.src_span(m.start, m.end)]
     )
@@ -117,7 +122,7 @@ def extract_source(
         articles=doc.articles,
         mentions=src_mentions,
         entities=tuple(entities),
-        relations=(),
+        relations=tuple(relations),
     )
 
 

@@ -168,7 +168,6 @@ def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
     """副市长张锐 → 运城市人民政府 (when no body is named before the post)."""
     conf = _conf()
     table = conf["implied_bodies"]
-    gaz = ctx.res.gaz
     home = ctx.home
     out = []
     orgs_end = {m.end for m in ctx.mentions("Organization")}
@@ -179,23 +178,35 @@ def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
         ps = p.start - len(post)
         if ps in orgs_end or home is None:
             continue
-        level, body = table[post].split(":")
+        name, alias = implied_body_name(ctx, table[post], with_alias=True)
+        if name is None:
+            continue
+        out.append(ctx.mention(ps, ps + len(post), "Organization", name, "persons", via="post", alias=alias))
+    return out
+
+
+def implied_body_name(ctx: Context, spec: str, with_alias: bool = False):  # type: ignore[no-untyped-def]
+    """The body a post names by itself ("prefecture:人民政府" → 运城市人民政府)."""
+    gaz = ctx.res.gaz
+    home = ctx.home
+    level, body = spec.split(":")
+    place = None
+    if home is not None:
         if level == "prefecture":
             place = gaz.prefecture_of(home) or home
         elif level == "province":
             place = gaz.province_of(home)
-        else:
-            place = home if home.level == "county" else None
-        if place is None:
-            continue
-        if body == "人民政府":
-            name, alias = place.name + "人民政府", place.name + "政府"
-        elif body == "委":
-            name, alias = f"中共{place.name}委", f"{place.name}委"
-        else:
-            name, alias = f"中共{place.name}委常委会", f"{place.name}委常委会"
-        out.append(ctx.mention(ps, ps + len(post), "Organization", name, "persons", via="post", alias=alias))
-    return out
+        elif home.level == "county":
+            place = home
+    if place is None:
+        return (None, None) if with_alias else None
+    if body == "人民政府":
+        name, alias = place.name + "人民政府", place.name + "政府"
+    elif body == "委":
+        name, alias = f"中共{place.name}委", f"{place.name}委"
+    else:
+        name, alias = f"中共{place.name}委常委会", f"{place.name}委常委会"
+    return (name, alias) if with_alias else name
 
 
 def _dedupe(ms: list[Mention]) -> list[Mention]:

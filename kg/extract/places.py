@@ -235,7 +235,7 @@ def _sub_county(
             if (
                 len(name) >= min_len
                 and not (set(name) & FUNCTION_CHARS)
-                and not DIGITS.search(name[:1])
+                and not name[:1].isdigit()
                 and name not in generic
                 and _name_ok(ctx, k, s, e, allow_numbers=True)
             ):

@@ -1,0 +1,125 @@
+"""Relations: who implements, targets, adopts and does what, each with its evidence.
+
+Relation extractors are small callables registered by name (like the entity
+extractors); each reads a :class:`RelContext` (the page, its resolved entities and
+mentions, and who acts in each clause) and returns raw relations with the span
+of text that states them. :func:`relate` merges them: one relation per
+(subject, predicate, object) and page, carrying every piece of evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.model import Entity, Evidence, Mention, Relation
+
+#: (subject entity id, predicate, object entity id, evidence start, evidence end) in
+#: normalised text coordinates
+Raw = tuple[str, str, str, int, int]
+RelExtractor = Callable[["RelContext"], list[Raw]]
+
+_REGISTRY: dict[str, RelExtractor] = {}
+
+DEFAULT_ORDER: tuple[str, ...] = ("located", "actions", "hosts", "issues", "partners", "posts")
+
+#: domain and range of each predicate (the guidelines' table)
+SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "locatedIn": (frozenset({"Place", "Organization"}), frozenset({"Place"})),
+    "implements": (frozenset({"Place", "Organization"}), frozenset({"Campaign"})),
+    "adopts": (frozenset({"Place", "Organization"}), frozenset({"Mechanism"})),
+    "targets": (
+        frozenset({"Place", "Organization", "Campaign"}),
+        frozenset({"Industry", "Venue", "Hazard"}),
+    ),
+    "takesMeasure": (frozenset({"Place", "Organization"}), frozenset({"Measure"})),
+    "issues": (frozenset({"Organization"}), frozenset({"Document"})),
+    "organizes": (frozenset({"Organization"}), frozenset({"Campaign"})),
+    "partnersWith": (frozenset({"Organization"}), frozenset({"Organization"})),
+    "holdsPost": (frozenset({"Person"}), frozenset({"Organization"})),
+}
+
+
+def register(name: str) -> Callable[[RelExtractor], RelExtractor]:
+    def deco(fn: RelExtractor) -> RelExtractor:
+        _REGISTRY[name] = fn
+        return fn
+
+    return deco
+
+
+def get(name: str) -> RelExtractor:
+    from kg.relate import actions, located, others  # noqa: F401  (registers them)
+
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown relation extractor {name!r}; known: {sorted(_REGISTRY)}") from None
+
+
+@dataclass
+class RelContext:
+    """What a relation extractor sees for one page."""
+
+    ctx: Any  # kg.extract.Context (doc, res, home)
+    entities: list[Entity]
+    mentions: list[Mention]  # resolved, normalised offsets
+    by_key: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    _actors: Any = None
+
+    def __post_init__(self) -> None:
+        self.by_key = {(e.type, e.name): e for e in self.entities}
+
+    @property
+    def doc(self) -> Any:
+        return self.ctx.doc
+
+    def entity(self, m: Mention) -> Entity | None:
+        return self.by_key.get((m.type, m.name))
+
+    def eid(self, m: Mention) -> str | None:
+        e = self.entity(m)
+        return e.id if e is not None else None
+
+    @property
+    def actors(self) -> Any:
+        """Who acts in each clause (computed once, shared by extractors)."""
+        if self._actors is None:
+            from kg.relate.actors import Actors
+
+            self._actors = Actors(self)
+        return self._actors
+
+
+def relate(
+    ctx: Any, entities: list[Entity], mentions: list[Mention], order: tuple[str, ...] = DEFAULT_ORDER
+) -> tuple[list[Relation], list[Entity]]:
+    """All relations of a page, merged, with their evidence (source offsets), and the
+    entities they need that the page does not name (the home city acting as 我市)."""
+    rc = RelContext(ctx, entities, mentions)
+    types = {e.id: e.type for e in entities}
+    extra: list[Entity] = []
+    home = rc.actors.home
+    if home is not None and home.id not in types:
+        types[home.id] = home.type
+    merged: dict[tuple[str, str, str], dict[tuple[int, int], Evidence]] = {}
+    doc = ctx.doc
+    for name in order:
+        for s, p, o, start, end in get(name)(rc):
+            if s == o or s not in types or o not in types:
+                continue
+            dom, rng = SIGNATURES[p]
+            if types[s] not in dom or types[o] not in rng:
+                continue
+            if p == "partnersWith" and s > o:
+                s, o = o, s  # listed once, either order
+            ev = doc.evidence(start, end)
+            merged.setdefault((s, p, o), {})[(ev.start, ev.end)] = ev
+    used = {x for s, _p, o in merged for x in (s, o)}
+    if home is not None and home.id not in {e.id for e in entities} and home.id in used:
+        extra.append(home)
+    relations = [
+        Relation(s, p, o, tuple(evs[k] for k in sorted(evs))) for (s, p, o), evs in sorted(merged.items())
+    ]
+    return relations, extra

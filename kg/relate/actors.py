@@ -1,0 +1,285 @@
+"""Who acts in each clause: the subject named once and then implied.
+
+In news of this kind the actor is named once and carried: every paragraph under
+长子县's heading is about 长子县 even when it says 该县, 全县 or nothing; 我市/全市
+is the home city; 市应急管理局要求… makes the bureau the actor. Per article this
+walks the clauses in order and keeps the current actor:
+
+- the article starts with the actor of its headline (长子县, 长治消防…, 我市…) or,
+  failing that, of its first clause; an article that speaks of 我市 defaults to home;
+- a clause that starts (after time phrases) with places or organizations followed
+  by a verb names new actors; a list (芮城、万荣、平陆立足…) names several;
+- 我市/全市/各县区 is the home; 该县/全区/该公司 … the current actor of that kind;
+- an enterprise named inside a place's article acts only in its own sentence; a
+  person as subject suspends the actor for that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+from kg import rules
+from kg.extract.spans import SpanIndex
+from kg.model import Entity, Mention
+
+_ACTOR_TYPES = ("Place", "Organization")
+_CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
+_VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a")
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    sent: int  # sentence index
+    article: int
+    actors: tuple[str, ...]  # entity ids acting in this clause
+
+
+@cache
+def _conf() -> dict:
+    conf = dict(rules.load("relations"))
+    conf["_openers"] = tuple(sorted(conf["clause_openers"], key=len, reverse=True))
+    conf["_opener_re"] = re.compile(conf["clause_opener_pattern"])
+    conf["_home"] = tuple(sorted(conf["home_subjects"], key=len, reverse=True))
+    conf["_pronouns"] = sorted(conf["pronouns"].items(), key=lambda kv: -len(kv[0]))
+    conf["_followers"] = tuple(sorted(conf["subject_followers"], key=len, reverse=True))
+    conf["_generic"] = tuple(sorted(conf["generic_subjects"], key=len, reverse=True))
+    conf["_participation"] = tuple(sorted(conf["participation_verbs"], key=len, reverse=True))
+    conf["_home_triggers"] = tuple(conf["home_triggers"])
+    return conf
+
+
+class Actors:
+    """Clauses of a page with the actors of each."""
+
+    def __init__(self, rc: object) -> None:
+        self.rc = rc
+        ctx = rc.ctx  # type: ignore[attr-defined]
+        self.doc = ctx.doc
+        self.text = self.doc.text
+        gaz = ctx.res.gaz
+        self.home: Entity | None = None
+        if ctx.home is not None:
+            home_div = gaz.prefecture_of(ctx.home) or ctx.home
+            if ctx.home.level == "county":
+                home_div = ctx.home
+            self.home = rc.by_key.get(("Place", home_div.name)) or Entity(  # type: ignore[attr-defined]
+                "Place",
+                home_div.name,
+                (),
+                (("adcode", home_div.adcode), ("level", home_div.level)),
+            )
+        self.index: SpanIndex[Mention] = SpanIndex(
+            (m.start, m.end, m)
+            for m in rc.mentions  # type: ignore[attr-defined]
+            if m.type in (*_ACTOR_TYPES, "Person")
+        )
+        self.clauses: list[Clause] = []
+        self._build()
+        self._starts = [c.start for c in self.clauses]
+
+    # -- lookups ----------------------------------------------------------------------
+    def clause_at(self, pos: int) -> Clause | None:
+        k = bisect_right(self._starts, pos) - 1
+        if k < 0:
+            return None
+        c = self.clauses[k]
+        return c if c.start <= pos < max(c.end, c.start + 1) else None
+
+    def home_id(self) -> str | None:
+        return self.home.id if self.home is not None else None
+
+    # -- construction ------------------------------------------------------------------
+    def _eid(self, m: Mention) -> str | None:
+        return self.rc.eid(m)  # type: ignore[attr-defined]
+
+    def _build(self) -> None:
+        doc = self.doc
+        by_article: dict[int, list[int]] = {}
+        for i, s in enumerate(doc.sentences):
+            by_article.setdefault(s.article, []).append(i)
+        for ai, sent_ids in sorted(by_article.items()):
+            self._article(ai, sent_ids)
+
+    def _article(self, ai: int, sent_ids: list[int]) -> None:
+        doc = self.doc
+        text = self.text
+        headline_sents = [i for i in sent_ids if doc.paras[doc.sentences[i].para].kind == "headline"]
+        main: tuple[str, ...] = ()
+        for i in headline_sents[-2:]:
+            s = doc.sentences[i]
+            found = self._subject(s.start, s.end, headline=True)
+            if found and found[0]:
+                main = found[0]
+        if not main and self.home is not None:
+            art_text = "".join(text[doc.sentences[i].start : doc.sentences[i].end] for i in sent_ids)
+            if any(w in art_text for w in _conf()["_home_triggers"]):
+                main = (self.home.id,)
+        current = main
+        main_is_place = bool(main) and all(a.startswith("Place:") for a in main)
+        # clauses before anyone acts: a place named later in the same paragraph acts there too
+        # (a caption: 在屯留区张店镇中村瞭望哨，工作人员正在值守。连日来，屯留区从严…)
+        pending: list[int] = []
+        for i in sent_ids:
+            s = doc.sentences[i]
+            sentence_scope: tuple[str, ...] | None = None
+            pos = s.start
+            for m in [*_CLAUSE_SPLIT.finditer(text, s.start, s.end), None]:
+                end = m.start() if m is not None else s.end
+                found = self._subject(pos, end) or self._agent(pos, end)
+                if found is not None:
+                    actors, kind = found
+                    if kind == "person":
+                        sentence_scope = ()
+                    elif kind == "org" and main_is_place and not self._agency(actors):
+                        sentence_scope = actors
+                    elif actors:
+                        if not current and kind == "place":
+                            for k in pending:
+                                c = self.clauses[k]
+                                if doc.sentences[c.sent].para == s.para:
+                                    self.clauses[k] = Clause(c.start, c.end, c.sent, c.article, actors)
+                        pending = []
+                        current = actors
+                        sentence_scope = None
+                        main_is_place = main_is_place or kind == "place"
+                acting = sentence_scope if sentence_scope is not None else current
+                if end > pos:
+                    if not acting:
+                        pending.append(len(self.clauses))
+                    self.clauses.append(Clause(pos, end, i, ai, acting))
+                pos = end + 1 if m is not None else end
+
+    def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
+        """此次行动由市防震减灾中心和市文物局联合组织开展: the bodies after 由 act."""
+        text = self.text
+        k = text.find("由", start, end)
+        if k < 0:
+            return None
+        ms = self._chain(k + 1, end)
+        if not ms or any(m.type != "Organization" for m in ms):
+            return None
+        if not self.text.startswith(
+            ("联合组织", "组织", "开展", "联合开展", "实施", "负责", "牵头"), ms[-1].end
+        ):
+            return None  # 由A主办: hosts organize (kg.relate.others.hosts), they do not act on
+        ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in ms) if e))
+        return (ids, "org") if ids else None
+
+    def _agency(self, actors: tuple[str, ...]) -> bool:
+        """Public bodies named with their place (市应急管理局) speak for it; an
+        enterprise inside a county's story acts on its own."""
+        for a in actors:
+            e = self.rc.by_key.get(("Organization", a.split(":", 1)[1]))  # type: ignore[attr-defined]
+            name = e.name if e is not None else a
+            if not (name.startswith(("中共", "共青团")) or _has_division_prefix(self.rc, name)):
+                return False
+        return True
+
+    def _subject(self, start: int, end: int, headline: bool = False) -> tuple[tuple[str, ...], str] | None:
+        """The actors a clause starting at ``start`` names, and their kind
+        (place | org | home | pronoun | person), or None when it names none."""
+        text = self.text
+        conf = _conf()
+        p = self._skip_openers(start, end)
+        if p >= end:
+            return None
+        for w in conf["_home"]:
+            if text.startswith(w, p) and (headline or self._verbish(p + len(w))):
+                return ((self.home.id,), "home") if self.home is not None else None
+        for w, level in conf["_pronouns"]:
+            if text.startswith(w, p):
+                return (self._pronoun(level, p), "pronoun")
+        if text.startswith(conf["_generic"], p):
+            return None
+        found = self._chain(p, end)
+        if not found:
+            return None
+        after = found[-1].end
+        if text.startswith(("的", "等", "之", "里", "内", "境内", "方面"), after):
+            return None
+        if text.startswith(conf["_participation"], after):
+            return None  # they take part in someone else's event
+        if not headline and after < end and not self._verbish(after):
+            return None
+        if any(m.type == "Person" for m in found):
+            return ((), "person")
+        ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in found) if e))
+        if not ids:
+            return None
+        kind = "place" if all(m.type == "Place" for m in found) else "org"
+        return ids, kind
+
+    def _chain(self, p: int, end: int) -> list[Mention]:
+        """Actor mentions from ``p``: a list joined by 、/和/及/与 gives several; names
+        run together (新绛县三泉镇孝陵庄村) give the last, most specific one."""
+        text = self.text
+        found: list[Mention] = []
+        q = p
+        while q < end:
+            ms = [m for m in self.index.starting_at(q) if m.end <= end]
+            if not ms:
+                break
+            m = max(ms, key=lambda m: m.end - m.start)
+            if found and found[-1].end == m.start and found[-1].type == m.type:
+                found[-1] = m  # a place inside a place, an office inside a body
+            else:
+                found.append(m)
+            q = m.end
+            if self.index.starting_at(q):
+                continue
+            sep = next((s for s in ("、", "和", "及", "与") if text.startswith(s, q)), None)
+            if sep is None:
+                break
+            q += len(sep)
+        return found
+
+    def _verbish(self, pos: int) -> bool:
+        if self.text.startswith(_conf()["_followers"], pos):
+            return True
+        ts, _te, tag = self.doc.token_at(pos)
+        return ts == pos and tag in _VERBISH
+
+    def _skip_openers(self, p: int, end: int) -> int:
+        text = self.text
+        conf = _conf()
+        while p < end:
+            if text[p] in " \u3000“”\"'—-—\n（(":
+                p += 1
+                continue
+            m = conf["_opener_re"].match(text, p, end)
+            if m and m.end() > p:
+                p = m.end()
+                continue
+            w = next((w for w in conf["_openers"] if text.startswith(w, p)), None)
+            if w is not None:
+                p += len(w)
+                continue
+            break
+        return p
+
+    def _pronoun(self, level: str, pos: int) -> tuple[str, ...]:
+        """The entity 该县 / 该公司 … stands for at ``pos``: the last one of that kind
+        named before it in the article."""
+        doc = self.doc
+        art = doc.para_at(pos).article
+        best: Mention | None = None
+        for s, _e, m in self.index.overlapping(max(0, pos - 3000), pos):
+            if doc.para_at(s).article != art:
+                continue
+            is_org = level == "org" and m.type == "Organization"
+            if is_org or (m.type == "Place" and m.attr("level") == level):
+                best = m
+        if best is None:
+            return ()
+        eid = self._eid(best)
+        return (eid,) if eid else ()
+
+
+def _has_division_prefix(rc: object, name: str) -> bool:
+    gaz = rc.ctx.res.gaz  # type: ignore[attr-defined]
+    return any(gaz.lookup(name[:n]) for n in range(2, min(len(name), 9)))
