@@ -184,6 +184,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
             continue
         out.extend(mm)
     out.extend(_fire_service(ctx))
+    out.extend(_recurrences(ctx, out))
     return _dedupe(out)
 
 
@@ -510,6 +511,44 @@ def _fire_service(ctx: Context) -> list[Mention]:
                 m.start, end, "Organization", d.name + unit, "orgs", via="abbrev", alias=text[m.start : end]
             )
         )
+    return out
+
+
+def _recurrences(ctx: Context, found: list[Mention]) -> list[Mention]:
+    """One name, one body per page: every other occurrence of a name found once is a
+    mention too, even where its head runs into the next word (解州关帝庙文物保护所有多年…),
+    and so is the short tail of a long name when it stands alone (山西焦煤西山煤电官地矿
+    … 官地矿积极创新…)."""
+    text = ctx.doc.text
+    conf = _conf()
+    taken = SpanIndex((m.start, m.end, m) for m in found)
+    forms: dict[str, Mention] = {}
+    for m in found:
+        if len(m.text) >= 4 and m.attr("via") in ("head", "lexicon", "party"):
+            forms.setdefault(m.text, m)
+        head = m.attr("head")
+        if m.attr("via") == "head" and head and m.text.endswith(head):
+            for n in (3, 4):
+                tail = m.text[-n:]
+                own = tail[: len(tail) - len(head)]
+                if len(tail) < len(m.text) - 1 and len(own) >= 2 and not _all_generic(own):
+                    forms.setdefault(tail, m)
+    out: list[Mention] = []
+    for form, m in forms.items():
+        start = 0
+        while True:
+            k = text.find(form, start)
+            if k < 0:
+                break
+            start = k + 1
+            e = k + len(form)
+            if taken.any_overlap(k, e):
+                continue
+            if k > 0 and is_cjk(text[k - 1]) and not ctx.doc.boundary[k]:
+                continue  # inside a longer word
+            if len(form) < len(m.text) and e < len(text) and is_cjk(text[e]) and not ctx.doc.boundary[e]:
+                continue  # a short tail must end where a word ends (官地矿工 is 矿工)
+            out.append(ctx.mention(k, e, "Organization", m.name, "orgs", via="recurrence"))
     return out
 
 

@@ -70,7 +70,12 @@ def extract_terms(ctx: Context) -> list[Mention]:
     """Industry, Venue, Hazard and Measure mentions."""
     doc, vocab = ctx.doc, ctx.res.vocab
     text = doc.text
-    hits = [h for h in ctx.hits if any(k == "term" for k, _ in h.payloads)]
+    # a two-character label must be a word of its own here (防洪 in 严防洪涝 is not)
+    hits = [
+        h
+        for h in ctx.hits
+        if any(k == "term" for k, _ in h.payloads) and (len(h.key) > 2 or doc.aligned(h.start, h.end))
+    ]
     chosen = _select(hits)
     # decide strong vs contextual
     strong: list[tuple[Hit, Term]] = []
@@ -102,6 +107,12 @@ def extract_terms(ctx: Context) -> list[Mention]:
             else:
                 rest.append((h, t))
         pending = rest
+    # one sense per article: an ambiguous label accepted once in an article counts
+    # wherever else that article uses it (钢铁和铝加工企业 … 对钢铁等重点行业)
+    seen = {(doc.para_at(s).article, text[s:e]) for (s, e) in accepted}
+    for h, t in pending:
+        if (doc.para_at(h.start).article, h.key) in seen:
+            accepted[(h.start, h.end)] = t
     out = [
         ctx.mention(s, e, t.type, t.name, "terms", iri=t.iri, label=modes.get((s, e), "context"))
         for (s, e), t in sorted(accepted.items())

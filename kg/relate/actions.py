@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from kg import rules
+from kg.extract.spans import SpanIndex
 from kg.relate import Raw, RelContext, register
 
 _PRED = {
@@ -47,6 +48,7 @@ def actions(rc: RelContext) -> list[Raw]:
     actors = rc.actors
     conf = _conf()
     out: list[Raw] = []
+    names = SpanIndex((m.start, m.end, m) for m in rc.mentions if m.type in ("Mechanism", "Campaign"))
     campaigns_by_sent: dict[int, list] = {}
     for m in rc.mentions:
         if m.type == "Campaign":
@@ -63,6 +65,8 @@ def actions(rc: RelContext) -> list[Raw]:
             pred = _PRED[m.type]
             if pred == "takesMeasure" and conf["_neg_re"].search(text, clause.start, m.start):
                 continue  # 未发生洪涝 / 不得动员: not a measure taken
+            if pred == "takesMeasure" and names.any_containing(m.start, m.end, strict=True):
+                continue  # part of a mechanism's name (“…职能部门巡查”三级监管网络机制)
             for a in clause.actors:
                 out.append((a, pred, oid, *ev))
         elif m.type == "Campaign":
@@ -154,7 +158,10 @@ def _campaign_targets(rc: RelContext, campaigns_by_sent: dict[int, list]) -> lis
                 s = doc.sentences[nxt]
                 head = text[s.start : s.start + 6]
                 if head.startswith(("聚焦", "针对", "紧盯", "重点", *_conf()["_back_refs"])):
-                    for t in by_sent.get(nxt, []):
+                    stop = min(
+                        (p for p in (text.find(c, s.start, s.end) for c in "，；") if p >= 0), default=s.end
+                    )
+                    for t in (t for t in by_sent.get(nxt, []) if t.end <= stop):
                         oid = rc.eid(t)
                         if oid:
                             out.append((cid, "targets", oid, s.start, s.end))

@@ -130,7 +130,9 @@ class Actors:
             pos = s.start
             for m in [*_CLAUSE_SPLIT.finditer(text, s.start, s.end), None]:
                 end = m.start() if m is not None else s.end
-                found = self._subject(pos, end) or self._agent(pos, end)
+                in_headline = doc.paras[s.para].kind == "headline"
+                # headlines (and teasers above them) were read for the article's actor already
+                found = None if in_headline else (self._subject(pos, end) or self._agent(pos, end))
                 if found is not None:
                     actors, kind = found
                     if kind == "person":
