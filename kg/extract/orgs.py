@@ -520,7 +520,6 @@ def _recurrences(ctx: Context, found: list[Mention]) -> list[Mention]:
     and so is the short tail of a long name when it stands alone (山西焦煤西山煤电官地矿
     … 官地矿积极创新…)."""
     text = ctx.doc.text
-    conf = _conf()
     taken = SpanIndex((m.start, m.end, m) for m in found)
     forms: dict[str, Mention] = {}
     for m in found:
