@@ -43,6 +43,8 @@ def _conf() -> dict:
     conf["_stops"] = tuple(
         sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
     )
+    # every stop word at every position (overlapping), longest first at a position
+    conf["_stops_re"] = re.compile("(?=(" + "|".join(map(re.escape, conf["_stops"])) + "))")
     conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"])
     conf["_generic"] = frozenset(conf["generic_cores"])
     conf["_head_words"] = tuple(conf["head_words"])
@@ -159,10 +161,11 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         out.extend(_party(ctx, places, m, claimed))
 
     # names ending in a head
+    claimed_index = SpanIndex((a, b, None) for a, b in claimed)
     for m in conf["_head_re"].finditer(text):
         hs, he = m.span()
         head = m.group()
-        if any(a <= hs and he <= b for a, b in claimed):
+        if claimed_index.any_containing(hs, he):
             continue
         nxt = text[he] if he < len(text) else "\n"
         if nxt in conf["head_bad_next"].get(head, ""):
@@ -272,11 +275,9 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
 
-    for w in conf["_stops"]:
-        p = masked.rfind(w)
-        while p >= 0 and ignored(p, w):
-            p = masked.rfind(w, 0, p)
-        if p >= 0 and lo + p + len(w) > start:
+    for sm in conf["_stops_re"].finditer(masked):
+        p, w = sm.start(), sm.group(1)
+        if lo + p + len(w) > start and not ignored(p, w):
             start = lo + p + len(w)
             single_cut = len(w) == 1
     if single_cut:

@@ -14,6 +14,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract.spans import SpanIndex
+from kg.model import Mention
 from kg.relate import Raw, RelContext, register
 
 _PRED = {
@@ -100,6 +101,15 @@ def _owner(rc: RelContext, m) -> str | None:
     return None
 
 
+def _campaigns_by_end(rc: RelContext) -> dict[int, Mention]:
+    """Campaign mentions by end offset (cached on the context: built once a page)."""
+    cached = getattr(rc, "_campaigns_by_end", None)
+    if cached is None:
+        cached = {c.end: c for c in rc.mentions if c.type == "Campaign"}
+        rc._campaigns_by_end = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     """The verb that carries a campaign out: "organize" (开展, 举办 …), "implement"
     (推进, 落实 …) or None. It may stand before a run of quoted names
@@ -107,7 +117,7 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     text = rc.doc.text
     conf = _conf()
     k = m.start
-    campaigns = {c.end: c for c in rc.mentions if c.type == "Campaign"}
+    campaigns = _campaigns_by_end(rc)
     while True:
         j = k
         while j > clause_start and text[j - 1] in '“”「」『』‘’"、和及与':

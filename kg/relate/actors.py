@@ -49,6 +49,15 @@ def _conf() -> dict:
     conf["_followers"] = tuple(sorted(conf["subject_followers"], key=len, reverse=True))
     conf["_generic"] = tuple(sorted(conf["generic_subjects"], key=len, reverse=True))
     conf["_participation"] = tuple(sorted(conf["participation_verbs"], key=len, reverse=True))
+
+    def alt(words: list[str] | tuple[str, ...]) -> str:
+        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+    # one regular expression per list: a clause start is tested once, not word by word
+    conf["_opener_words_re"] = re.compile(alt(conf["_openers"]))
+    conf["_home_re"] = re.compile(alt(conf["_home"]))
+    conf["_pronoun_re"] = re.compile(alt([w for w, _ in conf["_pronouns"]]))
+    conf["_pronoun_level"] = dict(conf["_pronouns"])
     conf["_home_triggers"] = tuple(conf["home_triggers"])
     return conf
 
@@ -190,12 +199,12 @@ class Actors:
         p = self._skip_openers(start, end)
         if p >= end:
             return None
-        for w in conf["_home"]:
-            if text.startswith(w, p) and (headline or self._verbish(p + len(w))):
-                return ((self.home.id,), "home") if self.home is not None else None
-        for w, level in conf["_pronouns"]:
-            if text.startswith(w, p):
-                return (self._pronoun(level, p), "pronoun")
+        hm = conf["_home_re"].match(text, p)
+        if hm and (headline or self._verbish(hm.end())):
+            return ((self.home.id,), "home") if self.home is not None else None
+        pm = conf["_pronoun_re"].match(text, p)
+        if pm:
+            return (self._pronoun(conf["_pronoun_level"][pm.group()], p), "pronoun")
         if text.startswith(conf["_generic"], p):
             return None
         found = self._chain(p, end)
@@ -257,9 +266,9 @@ class Actors:
             if m and m.end() > p:
                 p = m.end()
                 continue
-            w = next((w for w in conf["_openers"] if text.startswith(w, p)), None)
+            w = conf["_opener_words_re"].match(text, p)
             if w is not None:
-                p += len(w)
+                p = w.end()
                 continue
             break
         return p

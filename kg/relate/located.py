@@ -13,10 +13,40 @@ in the place the text puts them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
+from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
 
 _NATIONAL = ("全国", "中华", "中国", "国家", "中央", "国务院", "党中央")
+
+
+class _Places:
+    """The page's place mentions, indexed by span and by article and level."""
+
+    def __init__(self, rc: RelContext) -> None:
+        doc = rc.doc
+        ms = sorted((m for m in rc.mentions if m.type == "Place"), key=lambda m: m.start)
+        self.ms = ms
+        self.index: SpanIndex[Mention] = SpanIndex((m.start, m.end, m) for m in ms)
+        self.by_name = {e.name: e for e in rc.entities if e.type == "Place"}
+        self.levels: dict[tuple[int, str], tuple[list[int], list[Mention]]] = {}
+        for m in ms:
+            key = (doc.para_at(m.start).article, m.attr("level") or "")
+            starts, items = self.levels.setdefault(key, ([], []))
+            starts.append(m.start)
+            items.append(m)
+
+    def in_article(
+        self, art: int, level: str, pos: int, exclude: Mention
+    ) -> tuple[Mention | None, Mention | None]:
+        """The last place of ``level`` before ``pos`` and the first after it, in one article."""
+        starts, items = self.levels.get((art, level), ([], []))
+        k = bisect_left(starts, pos)
+        before = next((items[i] for i in range(k - 1, -1, -1) if items[i] is not exclude), None)
+        after = next((items[i] for i in range(k, len(items)) if items[i] is not exclude), None)
+        return before, after
 
 
 @register("located")
@@ -54,12 +84,12 @@ def located(rc: RelContext) -> list[Raw]:
     # towns, villages, zones and organizations: the place the text puts them in; of all
     # their mentions the one that says most clearly where they are wins
     best: dict[str, tuple[int, str, int, int]] = {}
-    place_ms = sorted((m for m in rc.mentions if m.type == "Place"), key=lambda m: m.start)
+    pl = _Places(rc)
     for m in rc.mentions:
         if m.type == "Place" and not m.attr("adcode"):
-            found = _sub_county_parent(rc, m, place_ms)
+            found = _sub_county_parent(rc, m, pl)
         elif m.type == "Organization":
-            found = _org_place(rc, m, place_ms)
+            found = _org_place(rc, m, pl)
         else:
             continue
         eid = rc.eid(m)
@@ -98,43 +128,37 @@ def _division_id(rc: RelContext, m: Mention) -> str | None:
     return rc.eid(m) if m.attr("adcode") else None
 
 
-def _sub_county_parent(rc: RelContext, m: Mention, place_ms: list[Mention]) -> tuple[int, str] | None:
+def _sub_county_parent(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | None:
     """(rank, parent id): 0 the place right before it or its name starts with, 1 its
     parent noted at extraction, 2 a place inside its name, 3 the town or county the
     article is about (named before it, then after it)."""
     doc = rc.doc
     level = m.attr("level")
     me = rc.eid(m)
-    for p in place_ms:
-        if p is m or p.start > m.start:
-            continue
-        if p.end == m.start or (p.start == m.start and p.end < m.end):
-            pid = rc.eid(p)
-            if pid and pid != me:
-                return 0, pid
-    by_name = {e.name: e for e in rc.entities if e.type == "Place"}
+    for p in pl.index.ending_at(m.start) + [p for p in pl.index.starting_at(m.start) if p.end < m.end]:
+        pid = rc.eid(p)
+        if p is not m and pid and pid != me:
+            return 0, pid
     parent_name = m.attr("parent")
-    if parent_name and parent_name in by_name:
-        return 1, by_name[parent_name].id
-    for p in place_ms:
+    if parent_name and parent_name in pl.by_name:
+        return 1, pl.by_name[parent_name].id
+    for _s, _e, p in pl.index.overlapping(m.start, m.end):
         if m.start <= p.start and p.end <= m.end and p is not m and p.attr("adcode"):
             pid = rc.eid(p)
             if pid:
                 return 2, pid
     art = doc.para_at(m.start).article
-    in_article = [p for p in place_ms if p is not m and doc.para_at(p.start).article == art]
     wanted = ("town", "county") if level == "village" else ("county",)
-    for after in (False, True):
+    for use_after in (False, True):
         for want in wanted:
-            cand = [p for p in in_article if p.attr("level") == want and (p.start > m.start) == after]
-            if cand:
-                pid = rc.eid(cand[0] if after else cand[-1])
-                if pid:
-                    return 3, pid
+            before, after = pl.in_article(art, want, m.start, m)
+            pick = after if use_after else before
+            if pick is not None and rc.eid(pick):
+                return 3, rc.eid(pick)  # type: ignore[return-value]
     return None
 
 
-def _org_place(rc: RelContext, m: Mention, place_ms: list[Mention]) -> tuple[int, str] | None:
+def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | None:
     """(rank, place id): 0 the most specific division in its name, 1 the division its
     canonical name starts with, 2 the place right before it, 3 the county the article
     is about, 4 the home city. National bodies have none."""
@@ -142,8 +166,11 @@ def _org_place(rc: RelContext, m: Mention, place_ms: list[Mention]) -> tuple[int
     if m.attr("via") == "lexicon" or m.name.startswith(_NATIONAL):
         return None
     gaz = rc.ctx.res.gaz
-    by_name = {e.name: e for e in rc.entities if e.type == "Place"}
-    inside = [p for p in place_ms if m.start <= p.start and p.end <= m.end and p.attr("adcode")]
+    inside = [
+        p
+        for _s, _e, p in pl.index.overlapping(m.start, m.end)
+        if m.start <= p.start and p.end <= m.end and p.attr("adcode")
+    ]
     if inside:
         levels = {"province": 0, "prefecture": 1, "county": 2}
         top = max(inside, key=lambda p: (levels.get(p.attr("level"), 0), p.start))
@@ -155,17 +182,15 @@ def _org_place(rc: RelContext, m: Mention, place_ms: list[Mention]) -> tuple[int
         if name.startswith(prefix):
             name = name[len(prefix) :]
     for n in range(min(len(name), 9), 1, -1):
-        if gaz.lookup(name[:n]) and name[:n] in by_name:
-            return 1, by_name[name[:n]].id
-    for p in place_ms:
-        if p.end == m.start:
-            pid = rc.eid(p)
-            if pid:
-                return 2, pid
+        if gaz.lookup(name[:n]) and name[:n] in pl.by_name:
+            return 1, pl.by_name[name[:n]].id
+    for p in pl.index.ending_at(m.start):
+        pid = rc.eid(p)
+        if pid:
+            return 2, pid
     art = doc.para_at(m.start).article
-    counties = [p for p in place_ms if doc.para_at(p.start).article == art and p.attr("level") == "county"]
-    before = [p for p in counties if p.start < m.start]
-    pick = before[-1] if before else (counties[0] if counties else None)
+    before, after = pl.in_article(art, "county", m.start, m)
+    pick = before or after
     if pick is not None and rc.eid(pick):
         return 3, rc.eid(pick)  # type: ignore[return-value]
     home = rc.actors.home_id()
