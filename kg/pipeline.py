@@ -66,8 +66,8 @@ class Resources:
         words: list[tuple[str, int, str]] = []
         for key, payloads in entries.items():
             kinds = {k for k, _ in payloads}
-            if len(key) < 3 or key.isascii() or kinds == {"short"}:
-                continue
+            if len(key) < 3 or key.isascii() or kinds <= {"short", "place"}:
+                continue  # jieba knows place names; forcing them splits words (会同县城)
             if "term" in kinds and all(d[1] == "context" for k, d in payloads if k == "term"):
                 continue  # an ambiguous term must not change tokenization
             tag = "ns" if "place" in kinds else "nt" if "body" in kinds else "nz"

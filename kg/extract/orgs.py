@@ -45,7 +45,7 @@ def _conf() -> dict:
     )
     # every stop word at every position (overlapping), longest first at a position
     conf["_stops_re"] = re.compile("(?=(" + "|".join(map(re.escape, conf["_stops"])) + "))")
-    conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"])
+    conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
     conf["_generic"] = frozenset(conf["generic_cores"])
     conf["_head_words"] = tuple(conf["head_words"])
     conf["_posts"] = tuple(sorted(rules.load("persons")["posts"], key=len, reverse=True))
@@ -107,6 +107,13 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
     gaz = ctx.res.gaz
     home = ctx.home
     if level == "prefecture":
+        # 枝江市交通运输局联合市公安局…: after a county-level city in the same sentence,
+        # 市 is that city
+        sent = ctx.doc.sent_at(pos)
+        for _s, _e, m in places.index.overlapping(sent.start, pos):
+            code = m.attr("adcode")
+            if code and gaz.by_code[code].kind == "县级市" and m.end <= pos:
+                return gaz.by_code[code]
         if home is None:
             return None
         return gaz.prefecture_of(home) or home
@@ -180,7 +187,9 @@ def extract_orgs(ctx: Context) -> list[Mention]:
             text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words"]
         ):
             continue
-        if head == "中心" and text.startswith(("城区", "城市"), he):
+        if head == "中心" and text.startswith(
+            ("城区", "城市", "渔港", "广场", "大道", "路", "街", "公园", "景区", "城"), he
+        ):
             continue
         mm = _head_org(ctx, places, hs, he, head)
         if mm is None:
@@ -270,8 +279,8 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
 
     def ignored(p: int, w: str) -> bool:
         a, b = lo + p, lo + p + len(w)
-        if places.index.any_overlap(a, b):
-            return True  # 城区 inside 潞城区
+        if any(ps < a for ps, _pe, _m in places.index.overlapping(a, b)):
+            return True  # 城区 inside 潞城区 (会同 opening 会同县 is still 会同)
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
 
@@ -282,10 +291,17 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
             single_cut = len(w) == 1
     if single_cut:
         start = _extend_to_place(ctx, places, lo, start)
+    # a verb right before a place inside the window ends what came before
+    # (南阳市对照南阳市人民政府办公室 → 南阳市人民政府办公室)
+    has_word = ctx.res.segmenter.has_word
+    for ps, _pe, p in places.index.overlapping(start, hs):
+        if ps > start and p.attr("adcode"):
+            ts, te, tag = doc.token_at(ps - 1)
+            if te == ps and tag in ("v", "p") and has_word(text[ts:te]):
+                start = ps
     # trim leading tokens that cannot start a name (verbs, numerals, pronouns …);
     # verbs and adverbs only when they are dictionary words (小常 is a name jieba
     # happens to tag as an adverb)
-    has_word = ctx.res.segmenter.has_word
     while start < hs:
         if places.starting_at(start) is not None or conf["_rel_re"].match(text, start):
             break
@@ -301,24 +317,40 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
 
 
 def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
-    """山西峰和低碳材料科技开发有限公司: a one-character cut (和) inside a name that
-    starts with a place is undone when the place opens the phrase."""
-    text = ctx.doc.text
-    for ms, me, m in places.index.overlapping(lo, start - 1):
-        if not m.attr("adcode") or not (lo <= ms and me < start - 1):
+    """A cut at a conjunction (和, 与, 及) inside a name that opens with a place or a
+    relative prefix is undone: 山西峰和低碳材料科技开发有限公司, 台州市港航口岸和渔业
+    管理局, (会同)区经济和信息化局; not when the part before it is a body or a verb
+    phrase of its own (市防震减灾中心和市文物局, 县残联申报和省残联)."""
+    doc = ctx.doc
+    text = doc.text
+    conf = _conf()
+    c = start - 1  # the conjunction
+    if text[c] not in "和与及":
+        return start
+    has_word = ctx.res.segmenter.has_word
+    for k in range(c - 1, max(lo, c - 12) - 1, -1):
+        if not is_cjk(text[k]):
+            break
+        place = places.starting_at(k, divisions_only=True)
+        rel = conf["_rel_re"].match(text, k)
+        opens = place is not None or (
+            rel is not None and (k == lo or not is_cjk(text[k - 1]) or text.endswith(conf["_stops"], 0, k))
+        )
+        if not (opens and doc.boundary[k] and k < c - 1):
             continue
-        inner = text[me : start - 1]
-        if not inner or len(inner) > 4 or not all(is_cjk(c) for c in inner):
-            continue
-        if any(ps >= me for ps, _, _ in places.index.overlapping(me, start)):
-            continue
-        if ms == 0 or not is_cjk(text[ms - 1]) or text[ms - 1] in "在由和与及的是为对向":
-            return ms
+        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]
+        if conf["_head_re"].search(inner):
+            return start  # the part before the conjunction is a body of its own
+        if any(
+            tag in ("v", "vn") and has_word(text[ts:te]) and tag == "v" for ts, te, tag in doc.tokens(k, c)
+        ):
+            return start
+        return k
     return start
 
 
 # weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
-_NAMED_WEAK_HEADS = {"所", "院", "站", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
+_NAMED_WEAK_HEADS = {"所", "院", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
 _GOV_HEADS = {"人民政府", "政府", "人大常委会", "人大", "政协", "纪委", "监委", "委", "党委"}
 _PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
 
@@ -327,8 +359,10 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
     text = ctx.doc.text
     conf = _conf()
     start = _left_edge(ctx, places, hs)
-    # a zone, town or village before the name says where it is, not what it is called
-    while True:
+    # before an enterprise or school, a zone, town or village says where it is, not what it
+    # is called (潇河新兴产业园区文源学校); a zone's or town's own bodies keep it
+    # (鄂托克经济开发区管理委员会, 石塘镇应急管理中心)
+    while head in conf["_strong"]:
         m = next(
             (
                 x
@@ -340,6 +374,13 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
         if m is None:
             break
         start = m.end
+    if head in conf["_strong"] and places.starting_at(start) is not None:
+        # 五通桥区金粟镇四川盐磷新材料有限公司: after the places that say where it is, an
+        # enterprise's own name starts at a province or city
+        for _s, _e, p in places.index.overlapping(start + 1, hs):
+            if p.start > start and p.end <= hs and p.attr("level") in ("province", "prefecture"):
+                start = p.start
+                break
     if start >= hs and head in conf["_weak"]:
         return None
     name = text[start:he]
@@ -351,12 +392,16 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
     rel = conf["_rel_re"].match(text, start)
     if rel is not None and text.startswith("级", rel.end()):
         return None  # 省级, 市级: an adjective, not a prefix
-    place_at = places.starting_at(start, divisions_only=True)
+    place_at = places.starting_at(start, divisions_only=True) or places.starting_at(start)
     resolved_prefix = None
     core_start = start
     if place_at is not None and place_at.end <= hs:
         core_start = place_at.end
         resolved_prefix = place_at.name
+        while (nxt := places.starting_at(core_start)) is not None and nxt.end <= hs:
+            core_start = nxt.end  # 惠安县崇武镇…: the prefix runs over every place
+        if head == "中心" and core_start == hs:
+            return None  # 崇武镇中心: the middle of a town
     elif rel is not None and rel.end() <= hs:
         div = resolve_relative(ctx, places, rel.group(), start)
         if div is None:

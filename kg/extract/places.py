@@ -20,6 +20,28 @@ from kg.gazetteer import Division, Gazetteer
 from kg.model import Mention
 from kg.text import is_cjk
 
+# words after which a town or village name starts (对浔中镇, 在弶港镇, 周边娄家庄村)
+_LEFT_OF_NAME = (
+    "和",
+    "与",
+    "及",
+    "、",
+    "在",
+    "对",
+    "于",
+    "到",
+    "从",
+    "向",
+    "赴",
+    "至",
+    "周边",
+    "服务",
+    "深入",
+    "来到",
+    "走进",
+    "前往",
+    "位于",
+)
 _BAD_TAGS = {"v", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m", "q", "f", "t", "x"}
 
 # Characters that, right after a suffix, show it was part of a longer word (村庄, 乡亲).
@@ -37,6 +59,8 @@ def _conf() -> dict:
     conf = dict(rules.load("places"))
     conf["_generic"] = frozenset(conf["generic_place_prefixes"])
     conf["_common_pairs"] = tuple(conf["common_suffix_words"])
+    conf["_not_in_names"] = tuple(conf["not_in_names"])
+    conf["_inner_village_re"] = re.compile(r"[\u4e00-\u9fff]{1,2}(?:镇|街道)")
     conf["_zone_generic"] = tuple(conf["generic_zone_prefixes"])
     suffixes = (
         [(s, "town") for s in conf["town_suffixes"]]
@@ -111,9 +135,17 @@ def extract_places(ctx: Context) -> list[Mention]:
         divs = [gaz.by_code[c] for c in codes]
         adjacent_prev = prev_div if prev_end == h.start else None
         if is_full:
-            if len(h.key) <= 2 and not doc.aligned(h.start, h.end):
+            if not doc.aligned(h.start, h.end) and not _body_follows(text, h.end):
+                continue  # 鄂西山区 is not 西山区
+            if (
+                len(h.key) <= 2
+                and not _in_home(gaz, divs, home_pref)
+                and not at_delim(text, h.start, tuple(FUNCTION_CHARS))
+            ):
+                continue  # 以玉兴县: 兴县 of Shanxi glued inside a slogan
+            if h.key in full_stop and adjacent_prev is None and not _in_home(gaz, divs, home_pref):
                 continue
-            if h.key in full_stop and adjacent_prev is None:
+            if _verb_initial(ctx, h, divs, home_pref):
                 continue
             d = _pick(divs, gaz, home, adjacent_prev)
             if d is None:
@@ -151,6 +183,8 @@ def extract_places(ctx: Context) -> list[Mention]:
         bad = _BAD_FOLLOWERS.get(suffix)
         if bad and e < len(text) and text[e] in bad:
             continue
+        if kind == "village" and conf["_inner_village_re"].match(text, e):
+            continue  # 樟村坪镇: a town whose name holds 村
         found = _sub_county(ctx, s, e, kind, ends, starts)
         if found is None:
             continue
@@ -171,6 +205,35 @@ def extract_places(ctx: Context) -> list[Mention]:
         starts.setdefault(start, mm)
     out.extend(_counted_lists(ctx, ends))
     return out
+
+
+def _body_follows(text: str, pos: int) -> bool:
+    """阳曲县委, 长治市政府: a division glued to its own bodies."""
+    return text.startswith(("委", "政府", "人民政府", "人大", "政协", "党委"), pos)
+
+
+def _in_home(gaz: Gazetteer, divs: list[Division], home_pref: Division | None) -> bool:
+    """A division of the home prefecture (市中区 on a Leshan page is its district)."""
+    return home_pref is not None and any(gaz.contains(home_pref, d) for d in divs)
+
+
+def _verb_initial(ctx: Context, h: object, divs: list[Division], home_pref: Division | None) -> bool:
+    """局会同县自然资源局: a distant county whose name opens with a verb (会同), glued to
+    the word before it, is that verb, not the county."""
+    text = ctx.doc.text
+    s = h.start  # type: ignore[attr-defined]
+    if s == 0 or not is_cjk(text[s - 1]) or _in_home(ctx.res.gaz, divs, home_pref):
+        return False
+    if home_pref is not None and any(
+        ctx.res.gaz.province_of(d) == ctx.res.gaz.province_of(home_pref) for d in divs
+    ):
+        return False
+    return text[s : s + 2] in _verbs()
+
+
+@cache
+def _verbs() -> frozenset[str]:
+    return frozenset(w for w in rules.load("orgs")["left_stop_words"] if len(w) == 2)
 
 
 def _div_mention(ctx: Context, s: int, e: int, d: Division, via: str) -> Mention:
@@ -234,7 +297,8 @@ def _sub_county(
             min_len = 1 if (kind == "village" and prev.attr("level") in ("town", "county")) else 2
             if (
                 len(name) >= min_len
-                and not (set(name) & FUNCTION_CHARS)
+                and name[0] not in FUNCTION_CHARS
+                and not (set(name) & FUNCTION_CHARS - {"和"})
                 and not name[:1].isdigit()
                 and name not in generic
                 and _name_ok(ctx, k, s, e, allow_numbers=True)
@@ -248,13 +312,15 @@ def _sub_county(
     for length in range(min(4, s), 1, -1):
         k = s - length
         name = text[k:s]
-        if not all(is_cjk(c) for c in name) or set(name) & FUNCTION_CHARS or DIGITS.search(name):
+        if not all(is_cjk(c) for c in name) or set(name[:-1]) & FUNCTION_CHARS or DIGITS.search(name):
+            continue
+        if name[-1] in FUNCTION_CHARS and name[-1] != "和":
+            continue
+        if any(w in name for w in conf["_not_in_names"]):
             continue
         if name in generic or any(name.startswith(g) for g in ("该", "全", "各", "本", "每", "这", "那")):
             continue
-        if not at_delim(
-            text, k, ("和", "与", "及", "、", "周边", "服务", "深入", "来到", "走进", "前往", "位于")
-        ):
+        if not at_delim(text, k, _LEFT_OF_NAME):
             continue
         if not _name_ok(ctx, k, s, e):
             continue
@@ -272,10 +338,23 @@ def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) 
     text = ctx.doc.text
     if text[k:e] in _conf()["_common_pairs"]:
         return False
-    if not allow_numbers and text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"]:
+    has_word = ctx.res.segmenter.has_word
+    # 筑牢农村, 农业农村: an ordinary word before the pair; but after a place a
+    # one-character name is a name (芮城县阳城镇)
+    if text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"] and (
+        not allow_numbers or (s - 1 - k >= 2 and has_word(text[k : s - 1]))
+    ):
         return False
-    bad = _BAD_TAGS - {"m"} if allow_numbers else _BAD_TAGS
-    return not any(t[2] in bad for t in ctx.doc.tokens(k, s) if t[0] >= k and t[1] <= s)
+    name = text[k:s]
+    if "之" in name or ("和" in name[:-1] and has_word(name[: name.index("和")])):
+        return False  # 杂技之乡, 住房和城乡: not names
+    # a verb or function word of its own inside the name (推动乡村, 实现建制镇); one
+    # character jieba happens to tag as a verb inside an unknown name (健跳镇) is fine
+    bad = _BAD_TAGS - {"m", "c"} if allow_numbers else _BAD_TAGS
+    for ts, te, tag in ctx.doc.tokens(k, s):
+        if ts >= k and te <= s and tag in bad and (te - ts >= 2 or text[ts] in FUNCTION_CHARS):
+            return False
+    return True
 
 
 def _zone_start(
@@ -289,7 +368,9 @@ def _zone_start(
         place = starts.get(k)
         if place is not None and place.end <= s:
             between = text[place.end : s]
-            if any(between.startswith(g) for g in _conf()["_zone_generic"]):
+            if any(between.startswith(g) for g in _conf()["_zone_generic"]) or set(between) & set(
+                "等的和与及"
+            ):
                 return None
             return k, place
     return None
