@@ -35,6 +35,9 @@ def _conf() -> dict:
     conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
     conf["_leading"] = tuple(sorted(conf["leading_words"], key=len, reverse=True))
+    conf["_chief_re"] = re.compile(conf["chief_system_pattern"])
+    conf["_event_re"] = re.compile(rf"(?:{alt(conf['event_heads'])})")
+    conf["_scope_re"] = re.compile(conf["scope_prefix_pattern"])
     return conf
 
 
@@ -78,6 +81,11 @@ def extract_named(ctx: Context) -> list[Mention]:
                 continue
             start, cued = found
             start = _trim_leading(ctx, start, hs)
+            scope = conf["_scope_re"].match(text, start, hs)
+            if scope:
+                start = scope.end()  # 市、县两级…机制: the scope is not the name
+            if type_ == "Campaign" and he < len(text) and not ctx.doc.boundary[he] and is_cjk(text[he]):
+                continue  # 实行动态管理: 行动 inside 行动态
             name = text[start:he]
             core = text[start:hs]
             if len(core) < min_chars or not _NAME_CHARS.match(core):
@@ -95,6 +103,34 @@ def extract_named(ctx: Context) -> list[Mention]:
             out.append(ctx.mention(start, he, type_, name, "named", via="frame"))
             taken.append((start, he))
     out.extend(_joined_events(ctx, SpanIndex((a, b, None) for a, b in taken)))
+    taken_all = SpanIndex((m.start, m.end, None) for m in out)
+    quotes_all = SpanIndex((a, b, None) for a, b in quoted)
+    # 河长制, 楼长制, 港长制: responsibility systems named after what a chief is put over
+    for m in conf["_chief_re"].finditer(text):
+        s, e = m.span()
+        if e - s == 4 and text[s] in "推行施立实全面的是在和":
+            s += 1  # 推行楼长制: the object is one character
+        if not taken_all.any_overlap(s, e) and not quotes_all.any_containing(s, e):
+            out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="chief"))
+    out.extend(_events(ctx, taken_all))
+    return out
+
+
+def _events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
+    """兴山昭君文化旅游节, 建湖杂技艺术周: a named event opened by a place."""
+    text = ctx.doc.text
+    out = []
+    places = SpanIndex((m.start, m.end, m) for m in ctx.found.get("places", []) if m.attr("adcode"))
+    for m in _conf()["_event_re"].finditer(text):
+        hs, he = m.span()
+        k = hs
+        while k > 0 and hs - k < 10 and is_cjk(text[k - 1]):
+            k -= 1
+        for s, _e, _p in places.overlapping(k, hs):
+            if s >= k and (s == 0 or not is_cjk(text[s - 1]) or ctx.doc.boundary[s]):
+                if not taken.any_overlap(s, he) and hs - s >= 2:
+                    out.append(ctx.mention(s, he, "Campaign", text[s:he], "named", via="event"))
+                break
     return out
 
 

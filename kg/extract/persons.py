@@ -39,6 +39,8 @@ def _conf() -> dict:
     conf["_action"] = tuple(sorted(conf["action_verbs"], key=len, reverse=True))
     conf["_anon"] = tuple(conf["anonymous_suffixes"])
     conf["_roles"] = frozenset(conf["roles"])
+    conf["_posts_set"] = frozenset(conf["posts"])
+    conf["_not_name_prefixes"] = tuple(conf["not_name_prefixes"])
     # a clause start (a paragraph start or after punctuation) followed by a surname
     surnames = "".join(sorted(conf["_surnames"] | {c[0] for c in conf["_compound"]}))
     conf["_clause_start_re"] = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff\w]))([{surnames}])", re.M)
@@ -59,9 +61,15 @@ def _valid(name: str) -> bool:
     sl = _surname_len(name)
     if sl == 0 or len(name) - sl < 1 or len(name) - sl > 2:
         return False
-    if name in conf["_not_names"] or name[:2] in conf["_not_names"]:
+    if name in conf["_not_names"] or name.startswith(conf["_not_name_prefixes"]):
         return False
+    if name[sl:] in conf["_roles"] or name[sl:] in conf["_posts_set"]:
+        return False  # 向居民: a preposition and a role, not a name
     return not name[sl:].startswith(conf["_anon"])
+
+
+# characters that after a two-character name are words of their own (张锐等参加)
+_STANDALONE_FOLLOWERS = set("等在的是和与及说也就都还已正将对为向到来一带率同家第们")
 
 
 def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> str | None:
@@ -76,6 +84,16 @@ def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> 
         return k >= len(text) or is_delim(text[k]) or text[k] in fol
 
     two, three = text[pos : pos + 2], text[pos : pos + 3]
+    verbs = conf["_speech"] + conf["_action"]
+    # 吴志强告诉记者: 强 could end a name (强调) but 告诉 after three characters decides
+    if (
+        len(three) == 3
+        and three[2] not in _STANDALONE_FOLLOWERS
+        and not text.startswith(verbs, pos + 2)
+        and (text.startswith(verbs, pos + 3) or (pos + 3 < len(text) and is_delim(text[pos + 3])))
+        and _valid(three)
+    ):
+        return three
     if len(two) == 2 and ends_ok(pos + 2) and _valid(two):
         return two
     if len(three) == 3 and ends_ok(pos + 3) and _valid(three):

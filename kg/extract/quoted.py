@@ -121,9 +121,9 @@ def classify(
     c = q.clean
     if len(c) < 2 or c in conf["_never"] or _is_speech(q.content):
         return None
-    if c in vocab_labels:  # “九小场所” is a venue term, handled by the term matcher
-        return None
     after = text[q.qe : q.qe + 16]
+    if c in vocab_labels and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after)):
+        return None  # “九小场所” is a venue term, handled by the term matcher
     if after.startswith("为主题") or after.startswith(conf["_not_mech_after"]):
         return None
     # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
