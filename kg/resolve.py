@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import cache
 from itertools import pairwise
 
 from kg.extract import Context
@@ -220,6 +221,16 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
         return sorted(
             (n for n, c in forms.items() if c == best), key=lambda n: (n not in lexical, len(n), n)
         )[0]
+    if type_ in ("Industry", "Venue", "Hazard") and members[0].name not in _guideline_terms(type_):
+        # a term outside the guidelines' lists is named by its own form in the text
+        forms = Counter(
+            _own_name(m.text) for m in members if m.attr("label") in ("pref", "alt", "hidden", "context")
+        )
+        if forms:
+            best = max(forms.values())
+            return sorted(
+                (n for n, c in forms.items() if c == best), key=lambda n: (n != members[0].name, n)
+            )[0]
     lex = [m.name for m in members if m.extractor == "terms" or m.attr("via") == "lexicon"]
     if lex:
         return Counter(lex).most_common(1)[0][0]
@@ -229,6 +240,24 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
         return max(counts, key=lambda n: (len(n), counts[n], n))
     best = max(counts.values())
     return sorted((n for n, c in counts.items() if c == best), key=lambda n: (len(n), n))[0]
+
+
+_GENERIC_TAILS = ("行业", "企业", "领域", "安全", "方面")
+
+
+def _own_name(text: str) -> str:
+    """A term's own name without a generic tail (水上交通安全 → 水上交通, 化工企业 → 化工)."""
+    for tail in _GENERIC_TAILS:
+        if text.endswith(tail) and len(text) - len(tail) >= 2:
+            return text[: -len(tail)]
+    return text
+
+
+@cache
+def _guideline_terms(type_: str) -> frozenset[str]:
+    from kg import rules
+
+    return frozenset(rules.load("guideline_terms").get(type_, ()))
 
 
 def _attrs(type_: str, members: list[Mention]) -> tuple[tuple[str, str], ...]:
