@@ -131,6 +131,8 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     before = text[max(clause_start, k - 10) : k]
     if conf["_imp_verbs"].search(before):
         return "implement"
+    if any(w in before for w in ("全市", "我市", "全县", "我县", "全区", "我区", "全省", "我省")):
+        return "implement"  # 全市安全生产“除险清患”专项行动: the place's own campaign
     if conf["_org_verbs"].search(before):
         return "organize"
     if any(v in before for v in ("开展", "组织", "举办", "启动")):

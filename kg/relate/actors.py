@@ -27,6 +27,7 @@ from kg.model import Entity, Mention
 
 _ACTOR_TYPES = ("Place", "Organization")
 _CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
+_ETC_RE = re.compile(r"等[\u4e00-\u9fff]{0,6}?(?:地|县区|旗区|县市区|区县|乡镇|镇街|单位|部门|地区)")
 _VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a")
 
 
@@ -49,6 +50,7 @@ def _conf() -> dict:
     conf["_followers"] = tuple(sorted(conf["subject_followers"], key=len, reverse=True))
     conf["_generic"] = tuple(sorted(conf["generic_subjects"], key=len, reverse=True))
     conf["_participation"] = tuple(sorted(conf["participation_verbs"], key=len, reverse=True))
+    conf["_speech"] = tuple(sorted(rules.load("persons")["speech_verbs"], key=len, reverse=True))
 
     def alt(words: list[str] | tuple[str, ...]) -> str:
         return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
@@ -204,20 +206,33 @@ class Actors:
             return ((self.home.id,), "home") if self.home is not None else None
         pm = conf["_pronoun_re"].match(text, p)
         if pm:
-            return (self._pronoun(conf["_pronoun_level"][pm.group()], p), "pronoun")
+            ids = self._pronoun(conf["_pronoun_level"][pm.group()], p)
+            # 该县联合射阳海事处开展…: the partners after a joint-work verb act too
+            q = pm.end()
+            joint = next((w for w in ("联合", "会同", "携手", "协同") if text.startswith(w, q)), None)
+            if joint and ids:
+                more = self._chain(q + len(joint), end)
+                ids = tuple(dict.fromkeys(ids + tuple(e for e in (self._eid(m) for m in more) if e)))
+            return (ids, "pronoun")
         if text.startswith(conf["_generic"], p):
             return None
         found = self._chain(p, end)
         if not found:
             return None
         after = found[-1].end
-        if text.startswith(("的", "等", "之", "里", "内", "境内", "方面"), after):
+        # 达拉特旗、准格尔旗等产煤旗区同步开展…: "等 + a collective noun" closes the list
+        etc = _ETC_RE.match(text, after, end)
+        if etc and len(found) >= 1:
+            after = etc.end()
+        elif text.startswith(("的", "等", "之", "里", "内", "境内", "方面"), after):
             return None
         if text.startswith(conf["_participation"], after):
             return None  # they take part in someone else's event
         if not headline and after < end and not self._verbish(after):
             return None
         if any(m.type == "Person" for m in found):
+            if text.startswith(conf["_speech"], after):
+                return None  # 周立群要求…: what the speaker asks of is the city's own work
             return ((), "person")
         ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in found) if e))
         if not ids:
@@ -243,7 +258,15 @@ class Actors:
             q = m.end
             if self.index.starting_at(q):
                 continue
-            sep = next((s for s in ("、", "和", "及", "与") if text.startswith(s, q)), None)
+            # a list (、和及与) or joint work (会同, 联合, 携手): every body named acts
+            sep = next(
+                (
+                    s
+                    for s in ("、", "和", "及", "与", "会同", "联合", "携手", "协同")
+                    if text.startswith(s, q)
+                ),
+                None,
+            )
             if sep is None:
                 break
             q += len(sep)

@@ -81,10 +81,15 @@ def partners(rc: RelContext) -> list[Raw]:
             else:
                 _close(rc, run, text, conf, s, out)
                 run = [m]
-            # X联合Y: the verb between two organizations
+            # X联合Y、Z: the verb between organizations makes all of them partners
             nxt = next((o for o in ms if o.start > m.end), None)
-            if nxt is not None and text[m.end : nxt.start] in ("联合", "会同", "携手"):
-                out.append((rc.eid(m), "partnersWith", rc.eid(nxt), s.start, s.end))  # type: ignore[arg-type]
+            if nxt is not None and text[m.end : nxt.start] in ("联合", "会同", "携手", "协同"):
+                group = [m, nxt]
+                for o in ms:
+                    if o.start > group[-1].end and text[group[-1].end : o.start] in ("、", "和", "及", "与"):
+                        group.append(o)
+                for a, b in combinations(group, 2):
+                    out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type]
         _close(rc, run, text, conf, s, out)
     return [r for r in out if r[0] and r[2]]
 
