@@ -1,0 +1,218 @@
+"""Questions analysts ask of the corpus, answered as pandas DataFrames.
+
+Pure functions over a :class:`~kg.corpus.Corpus` (and its networkx view): what the
+notebooks and the library API show. pandas and networkx are imported on use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Any
+
+from kg.corpus import Corpus
+from kg.model import ENTITY_TYPES, Entity, Evidence
+
+_ACTOR_PREDICATES = ("implements", "targets", "adopts", "takesMeasure", "organizes", "issues")
+
+
+def _pd() -> Any:
+    import pandas as pd
+
+    return pd
+
+
+def _name(corpus: Corpus, eid: str) -> str:
+    e = corpus.entities.get(eid)
+    return e.name if e is not None else eid.split(":", 1)[-1]
+
+
+def entities_per_type(corpus: Corpus) -> Any:
+    """How many entities of each type, in the guidelines' order."""
+    counts = Counter(e.type for e in corpus.entities.values())
+    return _pd().DataFrame(
+        {"type": list(ENTITY_TYPES), "entities": [counts.get(t, 0) for t in ENTITY_TYPES]}
+    ).set_index("type")
+
+
+def relations_table(corpus: Corpus) -> Any:
+    """Every relation with its first evidence sentence and how much evidence it has."""
+    rows = []
+    for r in corpus.sorted_relations():
+        ev = r.evidence[0] if r.evidence else None
+        rows.append(
+            {
+                "subject": _name(corpus, r.s),
+                "predicate": r.p,
+                "object": _name(corpus, r.o),
+                "evidence": ev.text if ev else "",
+                "article": ev.article if ev else "",
+                "count": len(r.evidence),
+            }
+        )
+    return _pd().DataFrame(rows, columns=["subject", "predicate", "object", "evidence", "article", "count"])
+
+
+def profile(corpus: Corpus, name: str, type_: str | None = None) -> dict[str, list[str]]:
+    """An entity's relations grouped by predicate: {predicate: [object names]} for what
+    it does, and {"<predicate> by": [subject names]} for what is done to it."""
+    e = corpus.entity(name, type_)
+    if e is None:
+        raise KeyError(f"no entity named {name!r}")
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in corpus.relations_of(e.id):
+        if r.s == e.id:
+            out[r.p].append(_name(corpus, r.o))
+        else:
+            out[f"{r.p} by"].append(_name(corpus, r.s))
+    return {k: sorted(set(v)) for k, v in sorted(out.items())}
+
+
+def evidence(corpus: Corpus, subject: str, predicate: str, obj: str) -> list[Evidence]:
+    """The sentences behind one relation (by names or aliases)."""
+    s = corpus.entity(subject)
+    o = corpus.entity(obj)
+    if s is None or o is None:
+        return []
+    r = corpus.relations.get((s.id, predicate, o.id)) or corpus.relations.get((o.id, predicate, s.id))
+    return list(r.evidence) if r is not None else []
+
+
+def places(corpus: Corpus, level: str | None = "county") -> list[Entity]:
+    """Place entities of a level (province, prefecture, county; None for all)."""
+    return [
+        e
+        for e in corpus.sorted_entities()
+        if e.type == "Place" and (level is None or e.attr("level") == level)
+    ]
+
+
+def matrix(corpus: Corpus, predicate: str, object_type: str, level: str | None = "county") -> Any:
+    """Places × objects of a predicate (1 where the place has the relation): e.g.
+    measures per county (takesMeasure, Measure) or targets (targets, Industry)."""
+    rows = {p.id: p.name for p in places(corpus, level)}
+    cols: dict[str, str] = {}
+    cells: dict[tuple[str, str], int] = {}
+    for r in corpus.sorted_relations():
+        o = corpus.entities.get(r.o)
+        if r.p != predicate or r.s not in rows or o is None or o.type != object_type:
+            continue
+        cols[r.o] = o.name
+        cells[(r.s, r.o)] = len(r.evidence)
+    pd = _pd()
+    df = pd.DataFrame(0, index=sorted(rows.values()), columns=sorted(cols.values()), dtype=int)
+    for (s, o), n in cells.items():
+        df.loc[rows[s], cols[o]] = n
+    return df.loc[(df.sum(axis=1) > 0)] if len(df.columns) else df
+
+
+def shared_campaigns(corpus: Corpus) -> Any:
+    """Campaigns by how many places implement them, most shared first."""
+    by_campaign: dict[str, set[str]] = defaultdict(set)
+    for r in corpus.relations.values():
+        if r.p == "implements" and r.s.startswith("Place:"):
+            by_campaign[r.o].add(_name(corpus, r.s))
+    rows = [
+        {"campaign": _name(corpus, c), "places": len(ps), "implemented by": "、".join(sorted(ps))}
+        for c, ps in by_campaign.items()
+    ]
+    df = _pd().DataFrame(rows, columns=["campaign", "places", "implemented by"])
+    return df.sort_values(["places", "campaign"], ascending=[False, True]).reset_index(drop=True)
+
+
+def campaign_projection(corpus: Corpus) -> Any:
+    """Places linked by the campaigns they share (a weighted bipartite projection)."""
+    import networkx as nx
+    from networkx.algorithms import bipartite
+
+    b = nx.Graph()
+    for r in corpus.relations.values():
+        if r.p == "implements" and r.s.startswith("Place:"):
+            b.add_node(r.s, bipartite=0, name=_name(corpus, r.s))
+            b.add_node(r.o, bipartite=1, name=_name(corpus, r.o))
+            b.add_edge(r.s, r.o)
+    place_nodes = sorted(n for n, d in b.nodes(data=True) if d["bipartite"] == 0)
+    proj = bipartite.weighted_projected_graph(b, place_nodes)
+    return nx.relabel_nodes(proj, {n: _name(corpus, n) for n in proj.nodes})
+
+
+def centrality(corpus: Corpus, types: tuple[str, ...] = ("Place", "Organization"), top: int = 15) -> Any:
+    """The most central places and organizations: degree and betweenness in the
+    undirected entity graph."""
+    import networkx as nx
+
+    from kg.graph import to_networkx
+
+    g = nx.Graph(to_networkx(corpus))
+    betweenness = nx.betweenness_centrality(g, normalized=True)
+    rows = [
+        {
+            "entity": d["name"],
+            "type": d["type"],
+            "degree": g.degree(n),
+            "betweenness": round(betweenness[n], 4),
+        }
+        for n, d in g.nodes(data=True)
+        if d.get("type") in types
+    ]
+    df = _pd().DataFrame(rows, columns=["entity", "type", "degree", "betweenness"])
+    return df.sort_values(["degree", "betweenness", "entity"], ascending=[False, False, True]).head(top).reset_index(drop=True)
+
+
+def targeted_together(corpus: Corpus, object_type: str = "Industry", top: int = 15) -> Any:
+    """Pairs of industries (or venues, hazards) the same actor targets, most frequent first."""
+    by_actor: dict[str, set[str]] = defaultdict(set)
+    for r in corpus.relations.values():
+        o = corpus.entities.get(r.o)
+        if r.p == "targets" and o is not None and o.type == object_type:
+            by_actor[r.s].add(o.name)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for objs in by_actor.values():
+        for a, b in combinations(sorted(objs), 2):
+            pairs[(a, b)] += 1
+    rows = [{"first": a, "second": b, "actors": n} for (a, b), n in pairs.most_common()]
+    df = _pd().DataFrame(rows, columns=["first", "second", "actors"])
+    return df.sort_values(["actors", "first", "second"], ascending=[False, True, True]).head(top).reset_index(drop=True)
+
+
+def city_of(corpus: Corpus, e: Entity) -> str | None:
+    """The prefecture-level city a place belongs to (from its adcode)."""
+    from kg import gazetteer
+
+    code = e.attr("adcode")
+    if not code:
+        return None
+    gaz = gazetteer.load()
+    d = gaz.by_code.get(code)
+    pref = gaz.prefecture_of(d) if d is not None else None
+    return pref.name if pref is not None else None
+
+
+def by_city(corpus: Corpus, predicate: str, object_type: str | None = None) -> Any:
+    """What each city's places (the city and its counties) have for a predicate: one row
+    per (city, object) with the places that have it."""
+    rows: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in corpus.relations.values():
+        s = corpus.entities.get(r.s)
+        o = corpus.entities.get(r.o)
+        if r.p != predicate or s is None or o is None or s.type != "Place":
+            continue
+        if object_type and o.type != object_type:
+            continue
+        city = city_of(corpus, s)
+        if city:
+            rows[(city, o.name)].add(s.name)
+    data = [
+        {"city": c, "object": o, "places": len(ps), "which": "、".join(sorted(ps))}
+        for (c, o), ps in rows.items()
+    ]
+    df = _pd().DataFrame(data, columns=["city", "object", "places", "which"])
+    return df.sort_values(["city", "places", "object"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def unique_to_city(corpus: Corpus, predicate: str, object_type: str | None = None) -> Any:
+    """Objects of a predicate that only one city's places have."""
+    df = by_city(corpus, predicate, object_type)
+    counts = df.groupby("object")["city"].nunique()
+    only = set(counts[counts == 1].index)
+    return df[df["object"].isin(only)].reset_index(drop=True)
