@@ -1,0 +1,149 @@
+"""What every view needs from the Corpus, computed once: adjacency, degrees, articles, file names.
+
+``Corpus.relations_of`` and ``articles_mentioning`` scan every relation per call;
+the views ask for every entity, so this index makes one pass instead (linear in
+the corpus, not quadratic). Everything here is ordered deterministically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from kg.corpus import Corpus
+from kg.model import ENTITY_TYPES, PREDICATES, Article, Entity, Relation
+
+log = logging.getLogger(__name__)
+
+#: Per type: Chinese label, colour, vis-network shape, legend glyph for that shape.
+TYPE_STYLE: dict[str, tuple[str, str, str, str]] = {
+    "Place": ("地点", "#1f77b4", "dot", "●"),
+    "Organization": ("机构", "#ff7f0e", "square", "■"),
+    "Industry": ("行业领域", "#d62728", "diamond", "◆"),
+    "Venue": ("场所", "#8c564b", "triangle", "▲"),
+    "Hazard": ("灾害事故", "#e377c2", "triangleDown", "▼"),
+    "Campaign": ("行动", "#2ca02c", "star", "★"),
+    "Mechanism": ("机制", "#9467bd", "hexagon", "⬢"),
+    "Measure": ("措施", "#17becf", "dot", "●"),
+    "Document": ("文件", "#7f7f7f", "square", "■"),
+    "Person": ("人物", "#bcbd22", "triangle", "▲"),
+}
+
+#: Per predicate: Chinese label and edge colour.
+PREDICATE_STYLE: dict[str, tuple[str, str]] = {
+    "locatedIn": ("位于", "#a8a8a8"),
+    "implements": ("实施", "#2ca02c"),
+    "targets": ("针对", "#d62728"),
+    "adopts": ("采用", "#9467bd"),
+    "takesMeasure": ("采取", "#17becf"),
+    "issues": ("印发", "#7f7f7f"),
+    "organizes": ("组织", "#ff7f0e"),
+    "partnersWith": ("合作", "#8c564b"),
+    "holdsPost": ("任职", "#bcbd22"),
+}
+
+
+def entity_filename(entity_id: str) -> str:
+    """Stable, filesystem- and URL-safe file name of an entity's focused view.
+
+    ASCII only (type and a hash of the id), so names with 《》, “”, ·, / or 200
+    characters are safe on every filesystem, in zip files and in URLs; the same id
+    always gives the same name.
+    """
+    type_ = entity_id.partition(":")[0]
+    digest = hashlib.sha256(entity_id.encode("utf-8")).hexdigest()[:16]
+    slug = "".join(ch for ch in type_.lower() if ch.isascii() and ch.isalnum()) or "entity"
+    return f"{slug}-{digest}.html"
+
+
+def type_rank(type_: str) -> int:
+    return ENTITY_TYPES.index(type_) if type_ in ENTITY_TYPES else len(ENTITY_TYPES)
+
+
+def predicate_rank(p: str) -> int:
+    return PREDICATES.index(p) if p in PREDICATES else len(PREDICATES)
+
+
+@dataclass
+class ViewIndex:
+    """The corpus with the lookups the views need."""
+
+    corpus: Corpus
+    entities: list[Entity] = field(default_factory=list)  # display order: type, name
+    relations: list[Relation] = field(default_factory=list)  # sorted by key
+    by_entity: dict[str, list[Relation]] = field(default_factory=dict)  # as subject or object
+    outgoing: dict[str, list[Relation]] = field(default_factory=dict)  # as subject
+    degree: dict[str, int] = field(default_factory=dict)  # distinct neighbours
+    article_ids: dict[str, list[str]] = field(default_factory=dict)  # entity → articles, sorted
+    pages: dict[str, str] = field(default_factory=dict)  # entity id → "entity/<file>.html"
+    place_by_adcode: dict[str, str] = field(default_factory=dict)  # adcode → Place id
+    order: dict[str, int] = field(default_factory=dict)  # entity id → display position
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> ViewIndex:
+        ix = cls(corpus)
+        # only the model's types and predicates have a colour, a shape and a place in the
+        # legend; anything else (and a relation whose end is not an entity) is left out
+        ix.entities = sorted(
+            (e for e in corpus.entities.values() if e.type in TYPE_STYLE),
+            key=lambda e: (ENTITY_TYPES.index(e.type), e.name),
+        )
+        ix.order = {e.id: i for i, e in enumerate(ix.entities)}
+        known = set(ix.order)
+        ix.relations = [
+            r for r in corpus.sorted_relations() if r.s in known and r.o in known and r.p in PREDICATE_STYLE
+        ]
+        skipped = (len(corpus.entities) - len(ix.entities), len(corpus.relations) - len(ix.relations))
+        if any(skipped):
+            log.warning("views: left out %d entities and %d relations outside the model", *skipped)
+        neighbours: dict[str, set[str]] = {e.id: set() for e in ix.entities}
+        for e in ix.entities:
+            ix.by_entity[e.id] = []
+            ix.outgoing[e.id] = []
+        for r in ix.relations:
+            ix.outgoing[r.s].append(r)
+            ix.by_entity[r.s].append(r)
+            if r.o != r.s:
+                ix.by_entity[r.o].append(r)
+            neighbours[r.s].add(r.o)
+            neighbours[r.o].add(r.s)
+        for eid, ns in neighbours.items():
+            ns.discard(eid)
+            ix.degree[eid] = len(ns)
+        for e in ix.entities:
+            arts = {m.article for m in corpus.mentions.get(e.id, [])}
+            for r in ix.by_entity[e.id]:
+                arts.update(ev.article for ev in r.evidence)
+            ix.article_ids[e.id] = sorted(a for a in arts if a in corpus.articles)
+        for e in ix.entities:
+            code = e.attr("adcode") if e.type == "Place" else None
+            if code and code not in ix.place_by_adcode:
+                ix.place_by_adcode[code] = e.id
+        names: dict[str, str] = {}
+        for e in ix.entities:
+            fname = entity_filename(e.id)
+            if fname in names:  # 64 bits of sha256: never in practice, but never silently
+                raise ValueError(f"file name collision: {names[fname]!r} and {e.id!r}")
+            names[fname] = e.id
+            ix.pages[e.id] = f"entity/{fname}"
+        return ix
+
+    def entity(self, eid: str) -> Entity:
+        return self.corpus.entities[eid]
+
+    def article(self, aid: str) -> Article | None:
+        return self.corpus.articles.get(aid)
+
+    def by_degree(self, ids: list[str] | None = None) -> list[str]:
+        """Entity ids, most connected first (ties: type order, then name)."""
+        pool = [e.id for e in self.entities] if ids is None else ids
+        return sorted(
+            pool, key=lambda i: (-self.degree.get(i, 0), type_rank(i.partition(":")[0]), self.entity(i).name)
+        )
+
+    def relations_among(self, ids: set[str]) -> list[Relation]:
+        """Relations with both ends in ``ids``, sorted (through the adjacency, not a full scan)."""
+        out = [r for eid in ids for r in self.outgoing.get(eid, []) if r.o in ids]
+        out.sort(key=lambda r: r.key)
+        return out

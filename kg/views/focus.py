@@ -1,0 +1,294 @@
+"""Focused views: one page per entity with its neighbourhood, grouped the way an analyst asks.
+
+A place: its campaigns, targets, mechanisms, measures and organizations. A
+campaign: the places implementing it, its organizers and its targets. An
+industry (venue, hazard): the places targeting it and the measures they take in
+the same articles. Every relation is listed with its evidence sentences and the
+headline of the article; a small network of the neighbourhood sits on top.
+These pages keep a large corpus explorable when the overview is too big.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.model import Evidence, Relation
+from kg.views import page
+from kg.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
+from kg.views.escape import display_text, h
+from kg.views.network import network_payload, network_section_html
+
+#: Neighbours drawn in a focused view's network (the most connected; lists show all).
+MAX_FOCUS_NODES = 150
+
+#: A section longer than this may break across the page's columns.
+LONG_SECTION = 12
+
+#: Actors named per derived measure (the most connected first).
+ACTORS_SHOWN = 10
+
+#: Evidence sentences shown per relation before the rest fold away, and listed at most.
+EVIDENCE_SHOWN = 3
+EVIDENCE_LISTED = 50
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    predicate: str
+    direction: str  # "out": the entity is the subject; "in": the object; "any"
+    types: tuple[str, ...] = ()  # types of the other end; () for any
+
+
+_TARGETED = (
+    Section("Places targeting it 关注它的地点", "targets", "in", ("Place",)),
+    Section("Organizations targeting it 关注它的机构", "targets", "in", ("Organization",)),
+    Section("Campaigns targeting it 针对它的行动", "targets", "in", ("Campaign",)),
+)
+
+SECTIONS: dict[str, tuple[Section, ...]] = {
+    "Place": (
+        Section("Campaigns 实施的行动", "implements", "out"),
+        Section("Targets 重点行业、场所与灾害", "targets", "out"),
+        Section("Mechanisms 采用的机制", "adopts", "out"),
+        Section("Measures 采取的措施", "takesMeasure", "out"),
+        Section("Organizations 机构", "locatedIn", "in", ("Organization",)),
+        Section("Places within 下辖地点", "locatedIn", "in", ("Place",)),
+        Section("Located in 所属地点", "locatedIn", "out"),
+    ),
+    "Campaign": (
+        Section("Implementing places 实施地点", "implements", "in", ("Place",)),
+        Section("Organizers 组织者", "organizes", "in"),
+        Section("Implementing organizations 实施机构", "implements", "in", ("Organization",)),
+        Section("Targets 针对", "targets", "out"),
+    ),
+    "Industry": _TARGETED,
+    "Venue": _TARGETED,
+    "Hazard": _TARGETED,
+    "Mechanism": (
+        Section("Adopted by places 采用的地点", "adopts", "in", ("Place",)),
+        Section("Adopted by organizations 采用的机构", "adopts", "in", ("Organization",)),
+    ),
+    "Measure": (
+        Section("Places taking it 采取的地点", "takesMeasure", "in", ("Place",)),
+        Section("Organizations taking it 采取的机构", "takesMeasure", "in", ("Organization",)),
+    ),
+    "Organization": (
+        Section("Located in 所属地点", "locatedIn", "out"),
+        Section("Campaigns it organizes 组织的行动", "organizes", "out"),
+        Section("Campaigns it implements 实施的行动", "implements", "out"),
+        Section("Mechanisms 采用的机制", "adopts", "out"),
+        Section("Targets 重点行业、场所与灾害", "targets", "out"),
+        Section("Measures 采取的措施", "takesMeasure", "out"),
+        Section("Documents issued 印发的文件", "issues", "out"),
+        Section("Partners 合作机构", "partnersWith", "any"),
+        Section("People 人员", "holdsPost", "in"),
+        Section("Units within 下属机构", "locatedIn", "in"),
+    ),
+    "Document": (Section("Issued by 印发机构", "issues", "in"),),
+    "Person": (Section("Posts 任职", "holdsPost", "out"),),
+}
+
+#: Types whose page also lists the measures taken, in the same articles, by those targeting it.
+DERIVED_MEASURES = ("Industry", "Venue", "Hazard")
+
+
+def _matches(sec: Section, r: Relation, eid: str) -> bool:
+    if r.p != sec.predicate:
+        return False
+    if (sec.direction == "out" and r.s != eid) or (sec.direction == "in" and r.o != eid):
+        return False
+    other = r.o if r.s == eid else r.s
+    return not sec.types or other.partition(":")[0] in sec.types
+
+
+def group_relations(ix: ViewIndex, eid: str) -> list[tuple[str, list[Relation]]]:
+    """The entity's relations in its type's sections; the rest under "Other relations"."""
+    rels = ix.by_entity.get(eid, [])
+    used: set[tuple[str, str, str]] = set()
+    groups: list[tuple[str, list[Relation]]] = []
+    for sec in SECTIONS.get(ix.entity(eid).type, ()):
+        chosen = [r for r in rels if r.key not in used and _matches(sec, r, eid)]
+        used.update(r.key for r in chosen)
+        groups.append((sec.title, chosen))
+    rest = [r for r in rels if r.key not in used]
+    if rest:
+        groups.append(("Other relations 其他关系", rest))
+    return groups
+
+
+def derived_measures(ix: ViewIndex, eid: str) -> list[tuple[str, list[str], list[Evidence]]]:
+    """Measures taken by the actors that target ``eid``, stated in the same articles.
+
+    Returns (measure id, actor ids, evidence) sorted by evidence count, then name.
+    """
+    found: dict[str, tuple[set[str], dict[tuple[str, int, int], Evidence]]] = {}
+    for r in ix.by_entity.get(eid, []):
+        if r.p != "targets" or r.o != eid:
+            continue
+        arts = {ev.article for ev in r.evidence}
+        for r2 in ix.by_entity.get(r.s, []):
+            if r2.p != "takesMeasure" or r2.s != r.s:
+                continue
+            evs = [ev for ev in r2.evidence if ev.article in arts]
+            if not evs:
+                continue
+            actors, ev_map = found.setdefault(r2.o, (set(), {}))
+            actors.add(r.s)
+            for ev in evs:
+                ev_map.setdefault((ev.source, ev.start, ev.end), ev)
+    out = []
+    for mid, (actors, ev_map) in found.items():
+        out.append((mid, ix.by_degree(sorted(actors)), [ev_map[k] for k in sorted(ev_map)]))
+    out.sort(key=lambda t: (-len(t[2]), ix.entity(t[0]).name))
+    return out
+
+
+def _glyph(type_: str) -> str:
+    glyph = TYPE_STYLE.get(type_, ("", "", "", "●"))[3]
+    return f'<span class="glyph t{type_rank(type_)}" aria-hidden="true">{h(glyph)}</span>'
+
+
+def _entity_link(ix: ViewIndex, eid: str, root: str) -> str:
+    e = ix.entity(eid)
+    return (
+        f'{_glyph(e.type)}<a class="ent" href="{h(root + ix.pages[eid])}">{h(e.name)}</a>'
+        f' <span class="badge">{h(e.type)}</span>'
+    )
+
+
+def _evidence_items(ix: ViewIndex, evs: Sequence[Evidence]) -> str:
+    items = []
+    for ev in evs[:EVIDENCE_LISTED]:
+        a = ix.article(ev.article)
+        headline = display_text(a.headline) if a is not None and a.headline else ev.article
+        meta = " · ".join(x for x in ((a.date or "") if a else "", ev.source) if x)
+        items.append(
+            f"<li><q>{h(display_text(ev.text))}</q> <cite>{h(headline)}</cite>"
+            f' <span class="meta">{h(meta)}</span></li>'
+        )
+    shown, rest = items[:EVIDENCE_SHOWN], items[EVIDENCE_SHOWN:]
+    html = f'<ul class="evidence">{"".join(shown)}</ul>'
+    if rest:
+        html += (
+            f"<details><summary>{len(rest)} more sentences 更多证据</summary>"
+            f'<ul class="evidence">{"".join(rest)}</ul></details>'
+        )
+    if len(evs) > EVIDENCE_LISTED:
+        html += f'<p class="more">{len(evs) - EVIDENCE_LISTED} more sentences not listed 其余证据从略</p>'
+    return html
+
+
+def _relation_row(ix: ViewIndex, eid: str, r: Relation, root: str) -> str:
+    other = r.o if r.s == eid else r.s
+    arrow = "→" if r.s == eid else "←"
+    zh = PREDICATE_STYLE.get(r.p, (r.p, ""))[0]
+    n = len(r.evidence)
+    return (
+        f'<li class="rel"><span class="pred">{arrow} {h(r.p)} {h(zh)}</span> {_entity_link(ix, other, root)}'
+        f' <span class="count">{n} sentence{"s" if n != 1 else ""}</span>'
+        f"{_evidence_items(ix, r.evidence)}</li>"
+    )
+
+
+def _sort_rows(ix: ViewIndex, eid: str, rels: list[Relation]) -> list[Relation]:
+    def key(r: Relation) -> tuple[int, int, str]:
+        other = r.o if r.s == eid else r.s
+        return (type_rank(other.partition(":")[0]), -len(r.evidence), ix.entity(other).name)
+
+    return sorted(rels, key=key)
+
+
+def render_focus(ix: ViewIndex, eid: str) -> str:
+    """entity/<file>.html for one entity."""
+    root = "../"
+    e = ix.entity(eid)
+    zh = TYPE_STYLE.get(e.type, ("",))[0]
+    neighbours = sorted({x for r in ix.by_entity.get(eid, []) for x in (r.s, r.o)} - {eid})
+    notice = None
+    if len(neighbours) > MAX_FOCUS_NODES:
+        notice = (
+            f"Showing the {MAX_FOCUS_NODES} most connected of {len(neighbours):,} neighbours in the "
+            f"network; the lists below have all of them. 网络只显示连接最多的 {MAX_FOCUS_NODES} 个相邻实体。"
+        )
+        neighbours = ix.by_degree(neighbours)[:MAX_FOCUS_NODES]
+    shown = [eid, *neighbours]
+    data = network_payload(
+        ix,
+        shown,
+        root=root,
+        mode="focus",
+        focus=eid,
+        panel_all_relations=False,
+        evidence_limit=5,
+    )
+
+    parts = [
+        f'<main class="focus">\n<h1>{_glyph(e.type)}{h(e.name)} '
+        f'<span class="badge">{h(e.type)} {h(zh)}</span></h1>\n'
+    ]
+    facts = []
+    if e.aliases:
+        facts.append(f"<dt>Aliases 别名</dt><dd>{h('、'.join(e.aliases))}</dd>")
+    for k, v in e.attrs:
+        parent = ix.place_by_adcode.get(v) if k == "parent" else None
+        value = _entity_link(ix, parent, root) if parent else h(v)
+        facts.append(f"<dt>{h(k)}</dt><dd>{value}</dd>")
+    arts = ix.article_ids.get(eid, [])
+    facts.append(
+        f"<dt>In the corpus 统计</dt><dd>{len(arts)} article{'s' if len(arts) != 1 else ''} · "
+        f"{len(ix.by_entity.get(eid, []))} relations · {ix.degree.get(eid, 0)} neighbours</dd>"
+    )
+    parts.append(f'<dl class="facts">{"".join(facts)}</dl>\n')
+    parts.append(network_section_html(ix, shown, notice=notice, compact=True) + "\n")
+
+    parts.append('<div class="sections">\n')
+    for title, rels in group_relations(ix, eid):
+        if not rels:
+            continue
+        rows = "".join(_relation_row(ix, eid, r, root) for r in _sort_rows(ix, eid, rels))
+        parts.append(
+            f'<section class="{"rels long" if len(rels) > LONG_SECTION else "rels"}"><h2>{h(title)} '
+            f"<small>{len(rels)}</small></h2><ul>{rows}</ul></section>\n"
+        )
+    if e.type in DERIVED_MEASURES:
+        derived = derived_measures(ix, eid)
+        if derived:
+            rows = []
+            for mid, actors, evs in derived:
+                by = "、".join(_entity_link(ix, a, root) for a in actors[:ACTORS_SHOWN])
+                if len(actors) > ACTORS_SHOWN:
+                    by += f' <span class="more">and {len(actors) - ACTORS_SHOWN} more 等</span>'
+                rows.append(
+                    f'<li class="rel">{_entity_link(ix, mid, root)} <span class="pred">by 由</span> {by}'
+                    f"{_evidence_items(ix, evs)}</li>"
+                )
+            parts.append(
+                '<section class="rels"><h2>Measures 相关措施 <small>taken in the same articles by the '
+                f"places and organizations that target it · {len(derived)}</small></h2>"
+                f"<ul>{''.join(rows)}</ul></section>\n"
+            )
+    if arts:
+        items = []
+        for aid in arts:
+            a = ix.article(aid)
+            if a is None:
+                continue
+            headline = display_text(a.headline) if a.headline else aid
+            meta = " · ".join(x for x in (a.date or "", a.source, f"#{a.index}") if x)
+            items.append(f'<li><cite>{h(headline)}</cite> <span class="meta">{h(meta)}</span></li>')
+        parts.append(
+            f'<section class="articles"><h2>Articles 文章 <small>{len(items)}</small></h2>'
+            f'<ul class="articles">{"".join(items)}</ul></section>\n'
+        )
+    parts.append("</div>\n</main>")
+    return page.render(
+        f"{h(e.name)} ({h(e.type)})",
+        "".join(parts),
+        root=root,
+        scripts=("assets/vis-network.min.js", "assets/views.js"),
+        styles=("assets/vis-network.min.css",),
+        data=data,
+        page_class="network-page focus-page",
+    )
