@@ -133,14 +133,14 @@ def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: b
         sys.exit(1)
 
 
-def _register_graph_commands() -> None:
-    """Commands over the built graph (build, query, serve, push) live in kg/cli_graph.py."""
-    try:
-        from kg import cli_graph
-    except ImportError:  # not written yet in this checkout
-        return
-    for cmd in getattr(cli_graph, "COMMANDS", ()):
-        main.add_command(cmd)
+def _register_commands() -> None:
+    """Commands over the built graph (build, query, serve, push: kg/cli_graph.py) and the
+    HTML views (kg/cli_views.py) live in their own modules; each exports ``COMMANDS``."""
+    from kg import cli_graph, cli_views
+
+    for module in (cli_graph, cli_views):
+        for cmd in module.COMMANDS:
+            main.add_command(cmd)
 
 
-_register_graph_commands()
+_register_commands()
