@@ -1,0 +1,388 @@
+"""HTML views (kg.views): files, links, matrices, focused views, escaping, determinism.
+
+Built from the real seed pages (extracted here) and from a crafted page whose
+sentences carry <script> and <img onerror> into names, evidence and headlines.
+The browser-level checks are in test_views_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from kg.corpus import Corpus
+from kg.model import Entity, Evidence, Relation
+from kg.views import write_views
+from kg.views.data import ViewIndex, entity_filename
+from kg.views.escape import h, json_for_script
+
+from ._util import ROOT
+
+SEEDS = ROOT / "seeds"
+
+#: A page whose sentences carry markup into names, aliases, evidence and the headline.
+XSS_PAGE = (
+    "长子县<script>window.__xss=1</script>开展安全检查\n\n"
+    "本报讯 长子县紧盯煤矿<script>window.__xss=1;alert(1)</script>等行业，开展隐患排查。"
+    "长子县扎实推进“<img src=x onerror=alert(1)>行动”，"
+    '聚焦高层建筑<img src=x onerror="window.__xss=2">等场所。'
+    "长子县严格落实“<b onmouseover=alert(1)>”制度。\n"
+)
+
+
+def corpus_of(*paths: str | Path) -> Corpus:
+    from kg.pipeline import extract_paths
+
+    ex = extract_paths([str(p) for p in paths])
+    assert not ex.errors, ex.errors
+    return Corpus.from_results(ex.files)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Corpus:
+    return corpus_of(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def site(seeds: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("views")
+    write_views(seeds, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def xss_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("xss_pages")
+    (folder / "xss_page.txt").write_text(XSS_PAGE, encoding="utf-8")
+    return corpus_of(folder)
+
+
+def page(site: Path, eid: str) -> Path:
+    return site / "entity" / entity_filename(eid)
+
+
+def parse(path: Path) -> HTMLParser:
+    return HTMLParser(path.read_text(encoding="utf-8"))
+
+
+def data_block(path: Path) -> dict:
+    node = parse(path).css_first("script#kg-data")
+    assert node is not None
+    return json.loads(node.text())
+
+
+# -- files and links ------------------------------------------------------------------------
+
+
+def test_writes_index_overview_assets_and_a_view_per_entity(seeds: Corpus, site: Path) -> None:
+    for rel in ("index.html", "overview.html", "assets/vis-network.min.js", "assets/vis-network.min.css",
+                "assets/views.js", "assets/index.js", "assets/views.css", "assets/theme.css",
+                "assets/LICENSES.txt"):  # fmt: skip
+        assert (site / rel).is_file(), rel
+    for e in seeds.entities.values():
+        assert page(site, e.id).is_file(), e.id
+    assert len(list((site / "entity").iterdir())) == len(seeds.entities)
+
+
+def test_file_names_are_stable_safe_and_distinct() -> None:
+    assert entity_filename("Place:长子县") == entity_filename("Place:长子县")
+    names = {
+        entity_filename(i) for i in ("Place:长子县", "Place:长治市", "Document:关于/..\\《》", "Campaign:a")
+    }
+    assert len(names) == 4
+    for n in names:
+        assert re.fullmatch(r"[a-z]+-[0-9a-f]{16}\.html", n)
+    # a known value: changing the scheme breaks every bookmark, so it must be deliberate
+    assert entity_filename("Place:长子县") == "place-76b097ef134aecaf.html"
+
+
+def _local_links(path: Path) -> list[str]:
+    tree = parse(path)
+    out = []
+    for node in tree.css("a[href], link[href], script[src]"):
+        url = node.attributes.get("href") or node.attributes.get("src") or ""
+        out.append(url)
+    return out
+
+
+def test_every_link_of_index_and_a_focused_view_resolves(site: Path) -> None:
+    for html in (site / "index.html", page(site, "Place:长子县"), site / "overview.html"):
+        links = _local_links(html)
+        assert links
+        for url in links:
+            parts = urlsplit(url)
+            assert not parts.scheme and not parts.netloc, f"{html.name}: outside reference {url}"
+            if not parts.path:
+                continue  # a fragment on the same page
+            target = (html.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{html.name}: broken link {url}"
+
+
+def test_index_tables_list_real_entities_with_counts(seeds: Corpus, site: Path) -> None:
+    tree = parse(site / "index.html")
+    for type_, name in (("Place", "长子县"), ("Campaign", "春夏九防·敲门行动"), ("Industry", "煤矿"),
+                        ("Mechanism", "31631联动机制")):  # fmt: skip
+        section = tree.css_first(f"section#type-{type_}")
+        assert section is not None, type_
+        rows = {r.css_first("td a").text(): r for r in section.css("tbody tr")}
+        e = seeds.entity(name, type_)
+        assert e is not None, name
+        assert e.name in rows, (type_, name)
+        cells = [c.text() for c in rows[e.name].css("td.num")]
+        ix = ViewIndex.build(seeds)
+        assert cells == [str(len(ix.article_ids[e.id])), str(len(ix.by_entity[e.id]))]
+        assert rows[e.name].css_first("td a").attributes["href"] == f"entity/{entity_filename(e.id)}"
+    counts = tree.css_first("section.counts").text()
+    assert f"{len(seeds.entities)}" in counts and "Place" in counts
+
+
+def _matrix(tree: HTMLParser, predicate: str) -> dict[tuple[str, str], str]:
+    table = tree.css_first(f"section#matrix-{predicate} table.heat")
+    assert table is not None
+    cols = [th.text().strip() for th in table.css("thead th.col")]
+    cells = {}
+    for tr in table.css("tbody tr"):
+        row = tr.css_first("th").text().strip()
+        for col, td in zip(cols, tr.css("td"), strict=True):
+            cells[(row, col)] = td.text().strip()
+    return cells
+
+
+def test_matrices_hold_changzi_with_its_campaign_and_industries(site: Path) -> None:
+    tree = parse(site / "index.html")
+    campaigns = _matrix(tree, "implements")
+    assert int(campaigns[("长子县", "春夏九防·敲门行动")]) >= 1
+    industries = _matrix(tree, "targets")
+    assert int(industries[("长子县", "煤矿")]) >= 1
+    cell = tree.css_first("section#matrix-implements td[title*='长子县 × 春夏九防·敲门行动']")
+    assert cell is not None and "扎实推进" in cell.attributes["title"]
+    assert cell.attributes["class"].startswith("h")
+
+
+def test_focused_views_group_relations_with_evidence(seeds: Corpus, site: Path) -> None:
+    place = parse(page(site, "Place:长子县"))
+    titles = {s.css_first("h2").text(): s for s in place.css("section.rels")}
+    campaigns = next(s for t, s in titles.items() if t.startswith("Campaigns"))
+    assert "春夏九防·敲门行动" in campaigns.text()
+    assert "扎实推进“春夏九防·敲门行动”" in campaigns.text()
+    assert campaigns.css_first("cite").text().strip()  # the article's headline
+    assert any(t.startswith("Targets") and "煤矿" in s.text() for t, s in titles.items())
+    assert any(t.startswith("Measures") for t in titles)
+
+    campaign = parse(page(site, "Campaign:春夏九防·敲门行动"))
+    places = next(
+        s for s in campaign.css("section.rels") if s.css_first("h2").text().startswith("Implementing places")
+    )
+    assert {"长子县", "壶关县"} <= {a.text() for a in places.css("a.ent")}
+
+    coal = parse(page(site, "Industry:煤矿"))
+    sections = {s.css_first("h2").text().split(" ")[0]: s for s in coal.css("section.rels")}
+    assert "长子县" in sections["Places"].text()
+    assert "Measures" in sections  # measures the places targeting it take in the same articles
+
+
+def test_overview_payload_draws_every_entity_with_frozen_physics(seeds: Corpus, site: Path) -> None:
+    data = data_block(site / "overview.html")
+    assert data["mode"] == "overview"
+    assert len(data["vis"]["nodes"]) == len(seeds.entities) == data["shown"]
+    stab = data["vis"]["options"]["physics"]["stabilization"]
+    assert stab["enabled"] and 0 < stab["iterations"] <= 600
+    names = [e[0] for e in data["entities"]]
+    i = names.index("长子县")
+    rels = [r for r in data["relations"] if i in (r[0], r[2])]
+    campaign = names.index("春夏九防·敲门行动")
+    rel = next(r for r in rels if r[2] == campaign)
+    assert any("扎实推进“春夏九防·敲门行动”" in ev[0] for ev in rel[4])
+    headline = data["articles"][rel[4][0][1]][1]
+    assert headline  # the evidence names its article's headline
+    assert parse(site / "overview.html").css_first("#notice") is None
+
+
+def _star(n_leaves: int, n_small: int) -> Corpus:
+    """A hub place with leaf campaigns, plus pairs of places (for the size limit)."""
+    c = Corpus()
+    hub = Entity("Place", "长治市")
+    c.entities[hub.id] = hub
+    for i in range(n_leaves):
+        e = Entity("Campaign", f"行动{i:04d}")
+        c.entities[e.id] = e
+        c.relations[(hub.id, "implements", e.id)] = Relation(hub.id, "implements", e.id)
+    for i in range(n_small):
+        a, b = Entity("Organization", f"机构{i:04d}"), Entity("Place", f"地点{i:04d}")
+        c.entities[a.id] = a
+        c.entities[b.id] = b
+        c.relations[(a.id, "locatedIn", b.id)] = Relation(a.id, "locatedIn", b.id)
+    return c
+
+
+def test_overview_above_the_limit_keeps_the_most_connected_and_says_so(tmp_path: Path) -> None:
+    corpus = _star(30, 40)  # 1 + 30 + 80 entities
+    write_views(corpus, tmp_path, max_overview_nodes=25)
+    data = data_block(tmp_path / "overview.html")
+    drawn = [e[0] for e in data["entities"][: data["shown"]]]
+    assert len(drawn) == 25
+    assert "长治市" in drawn  # the hub, degree 30
+    notice = parse(tmp_path / "overview.html").css_first("#notice").text()
+    assert "25" in notice and "111" in notice
+    # the hub's panel still knows all 30 relations, also those to entities not drawn
+    hub = drawn.index("长治市")
+    assert sum(1 for r in data["relations"] if hub in (r[0], r[2])) == 30
+    assert len(data["search"]) == 111  # the search finds what is not drawn
+
+
+def test_large_networks_start_laid_out(tmp_path: Path) -> None:
+    corpus = _star(150, 0)
+    write_views(corpus, tmp_path)
+    nodes = data_block(tmp_path / "overview.html")["vis"]["nodes"]
+    assert all("x" in n and "y" in n for n in nodes)
+    assert len({(n["x"], n["y"]) for n in nodes}) == len(nodes)
+
+
+# -- safety ----------------------------------------------------------------------------------
+
+
+def test_escape_helpers() -> None:
+    assert h('<a href="x">&\'') == "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"
+    text = "</script><!-- \u2028\u2029 <img onerror=x>"
+    blob = json_for_script({"t": text})
+    for bad in ("</", "<!--", "<", ">", "\u2028", "\u2029"):
+        assert bad not in blob
+    assert json.loads(blob) == {"t": text}
+
+
+def test_article_markup_is_text_in_every_file(xss_corpus: Corpus, tmp_path: Path) -> None:
+    # the extraction carries the markup into names, evidence and the headline
+    names = [e.name for e in xss_corpus.entities.values()]
+    assert any("<img" in n for n in names)
+    assert any("<script>" in ev.text for r in xss_corpus.relations.values() for ev in r.evidence)
+    assert any("<script>" in a.headline for a in xss_corpus.articles.values())
+
+    written = write_views(xss_corpus, tmp_path)
+    html_files = [p for p in written if p.suffix == ".html"]
+    assert len(html_files) == len(xss_corpus.entities) + 2
+    for path in html_files:
+        text = path.read_text(encoding="utf-8")
+        for raw in ("<script>window", "<script>alert", "<img src=x", "<b onmouseover", "</script>等"):
+            assert raw not in text, f"{path.name}: {raw}"
+        tree = HTMLParser(text)
+        assert not tree.css("img"), path.name
+        for node in tree.css("*"):
+            assert not [a for a in node.attributes if a.lower().startswith("on")], (path.name, node.tag)
+        # the only script elements are ours: external files and one JSON data block
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert tag.startswith(('<script src="', '<script type="application/json" id="kg-data">')), tag
+        assert text.count("<script") == text.count("</script>")
+    place = page(tmp_path, "Place:长子县").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__xss=1" in place  # shown as text
+    data = data_block(page(tmp_path, "Place:长子县"))
+    assert any("<img src=x onerror=alert(1)>" in e[0] for e in data["entities"])  # JSON restores it
+
+
+def test_pages_forbid_outside_origins_and_inline_script(site: Path) -> None:
+    for html in (site / "index.html", site / "overview.html", page(site, "Place:长子县")):
+        csp = parse(html).css_first('meta[http-equiv="Content-Security-Policy"]').attributes["content"]
+        assert "default-src 'none'" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "http" not in csp
+    for css in (site / "assets").glob("*.css"):
+        urls = re.findall(r"url\(\s*['\"]?([^)'\"]+)", css.read_text(encoding="utf-8"))
+        assert all(u.startswith("data:") for u in urls), css.name
+
+
+# -- determinism, atomicity, stale pages -----------------------------------------------------
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_corpus_gives_byte_identical_files(seeds: Corpus, site: Path, tmp_path: Path) -> None:
+    write_views(seeds, tmp_path)
+    first = _tree(tmp_path)
+    assert first == _tree(site)
+    write_views(seeds, tmp_path)  # over an existing folder
+    assert _tree(tmp_path) == first
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Set and dict orders vary with PYTHONHASHSEED between runs; the files must not."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from tests.test_views import _star; from kg.views import write_views; "
+        "write_views(_star(150, 20), sys.argv[1])"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], cwd=ROOT, env=env, check=True)
+    assert _tree(tmp_path / "1") == _tree(tmp_path / "2")
+
+
+def test_pages_of_entities_gone_from_the_corpus_are_removed(tmp_path: Path) -> None:
+    write_views(_star(3, 1), tmp_path)
+    old = page(tmp_path, "Campaign:行动0002")
+    assert old.is_file()
+    (tmp_path / "entity" / "notes.txt").write_text("mine", encoding="utf-8")
+    write_views(_star(2, 1), tmp_path)
+    assert not old.exists()
+    assert (tmp_path / "entity" / "notes.txt").is_file()  # not ours: left alone
+
+
+def test_empty_corpus_still_gives_working_pages(tmp_path: Path) -> None:
+    write_views(Corpus(), tmp_path)
+    assert data_block(tmp_path / "overview.html")["shown"] == 0
+    assert (tmp_path / "index.html").is_file()
+
+
+def test_evidence_line_breaks_are_removed_for_display(tmp_path: Path) -> None:
+    c = _star(1, 0)
+    key = next(iter(c.relations))
+    c.relations[key] = Relation(*key, (Evidence("p.txt", "p.txt#0", 0, 9, "扎实\n\n推进行动"),))
+    write_views(c, tmp_path)
+    assert "扎实推进行动" in page(tmp_path, "Place:长治市").read_text(encoding="utf-8")
+
+
+# -- command ---------------------------------------------------------------------------------
+
+
+def test_views_command_writes_the_site(tmp_path: Path) -> None:
+    from kg.cli_views import COMMANDS, views
+
+    assert views in COMMANDS
+    seed = sorted(SEEDS.glob("004_*.txt"))[0]
+    result = CliRunner().invoke(views, [str(tmp_path / "out"), str(seed)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert "index.html" in result.output
+    assert "Write the HTML views for PATHS (pages) into OUT/" in views.help
+
+
+def test_views_command_reports_unreadable_inputs(tmp_path: Path) -> None:
+    from kg.cli_views import views
+
+    result = CliRunner().invoke(views, [str(tmp_path / "out"), str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_types_and_predicates_outside_the_model_are_left_out(tmp_path: Path) -> None:
+    c = _star(2, 0)
+    odd = Entity("Thing", "怪东西")
+    c.entities[odd.id] = odd
+    hub = "Place:长治市"
+    c.relations[(hub, "mentions", odd.id)] = Relation(hub, "mentions", odd.id)
+    c.relations[(hub, "relatedTo", "Campaign:行动0000")] = Relation(hub, "relatedTo", "Campaign:行动0000")
+    write_views(c, tmp_path)
+    data = data_block(tmp_path / "overview.html")
+    assert "怪东西" not in [e[0] for e in data["entities"]]
+    assert len(data["relations"]) == 2
+    assert not page(tmp_path, odd.id).exists()
