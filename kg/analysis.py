@@ -30,9 +30,11 @@ def _name(corpus: Corpus, eid: str) -> str:
 def entities_per_type(corpus: Corpus) -> Any:
     """How many entities of each type, in the guidelines' order."""
     counts = Counter(e.type for e in corpus.entities.values())
-    return _pd().DataFrame(
-        {"type": list(ENTITY_TYPES), "entities": [counts.get(t, 0) for t in ENTITY_TYPES]}
-    ).set_index("type")
+    return (
+        _pd()
+        .DataFrame({"type": list(ENTITY_TYPES), "entities": [counts.get(t, 0) for t in ENTITY_TYPES]})
+        .set_index("type")
+    )
 
 
 def relations_table(corpus: Corpus) -> Any:
@@ -156,7 +158,11 @@ def centrality(corpus: Corpus, types: tuple[str, ...] = ("Place", "Organization"
         if d.get("type") in types
     ]
     df = _pd().DataFrame(rows, columns=["entity", "type", "degree", "betweenness"])
-    return df.sort_values(["degree", "betweenness", "entity"], ascending=[False, False, True]).head(top).reset_index(drop=True)
+    return (
+        df.sort_values(["degree", "betweenness", "entity"], ascending=[False, False, True])
+        .head(top)
+        .reset_index(drop=True)
+    )
 
 
 def targeted_together(corpus: Corpus, object_type: str = "Industry", top: int = 15) -> Any:
@@ -172,7 +178,11 @@ def targeted_together(corpus: Corpus, object_type: str = "Industry", top: int = 
             pairs[(a, b)] += 1
     rows = [{"first": a, "second": b, "actors": n} for (a, b), n in pairs.most_common()]
     df = _pd().DataFrame(rows, columns=["first", "second", "actors"])
-    return df.sort_values(["actors", "first", "second"], ascending=[False, True, True]).head(top).reset_index(drop=True)
+    return (
+        df.sort_values(["actors", "first", "second"], ascending=[False, True, True])
+        .head(top)
+        .reset_index(drop=True)
+    )
 
 
 def city_of(corpus: Corpus, e: Entity) -> str | None:
