@@ -39,6 +39,14 @@ def _aliases_of(m: Mention) -> list[str]:
     return out
 
 
+def _relative_form(m: Mention, alias: str) -> bool:
+    """区消防救援大队 for 五通桥区消防救援大队: a surface form whose relative prefix (市, 县,
+    区 …) the text resolved to a place means different bodies in different articles; it
+    stays an alias but does not merge."""
+    prefix = m.attr("prefix")
+    return bool(m.type == "Organization" and prefix and alias == m.text and not alias.startswith(prefix))
+
+
 def _filter(ms: list[Mention]) -> list[Mention]:
     from kg.extract.spans import SpanIndex
 
@@ -137,7 +145,7 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
         for a in _aliases_of(m):
             ak = norm_key(a)
             names_of[key].add(a)
-            if type_ in _NAMEISH and ak and len(ak) >= 2:
+            if type_ in _NAMEISH and ak and len(ak) >= 2 and not _relative_form(m, a):
                 uf.union(key, ak)
     if type_ in ("Campaign", "Mechanism"):
         # suffix variants among the names and surface forms (not the head-extended

@@ -50,7 +50,20 @@ CASES = [
         "长治市",
         {"潞城区人力人才职业培训学校"},
     ),
+    # the work-safety committee and its office by their abbreviations
+    ("此次检查由市安委会统一部署，县安委办具体组织。", "长治市", {"长治市安全生产委员会"}),
+    ("日前，市安委会办公室印发工作方案。", "长治市", {"长治市安全生产委员会办公室"}),
 ]
+
+
+def test_relative_forms_do_not_merge_bodies_of_two_articles():
+    """区消防救援大队 is 潞州区's in one article and 屯留区's in the next."""
+    text = (
+        "潞州区开展消防检查\n\n近日，区消防救援大队对商超开展检查。\n\n"
+        "屯留区整治电动自行车\n\n近日，区消防救援大队对老旧小区开展排查。\n"
+    )
+    got = names(extract(text, "长治市"), "Organization")
+    assert {"潞州区消防救援大队", "屯留区消防救援大队"} <= got, got
 
 
 @pytest.mark.parametrize(("text", "home", "want"), CASES, ids=[c[0][:10] for c in CASES])

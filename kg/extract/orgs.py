@@ -352,6 +352,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
 # weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
 _NAMED_WEAK_HEADS = {"所", "院", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
 _GOV_HEADS = {"人民政府", "政府", "人大常委会", "人大", "政协", "纪委", "监委", "委", "党委"}
+_GOV_HEADS |= {"安委会", "安委办"}  # work-safety committee and office: 市安委会 is a body
 _PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
 
 
