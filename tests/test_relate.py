@@ -99,6 +99,101 @@ CASES = [
         },
         set(),
     ),
+    # 由X牵头，联合A、B…: the lead and its partners organize the campaign and are partners;
+    # the place implements it
+    (
+        "壶关县开展“燃气安全守护”专项整治，由县应急管理局牵头，联合县住房和城乡建设局、县消防救援大队，对全县餐饮场所开展拉网式排查。\n",
+        {
+            ("壶关县", "implements", "燃气安全守护"),
+            ("壶关县应急管理局", "organizes", "燃气安全守护"),
+            ("壶关县住房和城乡建设局", "organizes", "燃气安全守护"),
+            ("壶关县消防救援大队", "organizes", "燃气安全守护"),
+            ("壶关县住房和城乡建设局", "partnersWith", "壶关县应急管理局"),
+            ("壶关县应急管理局", "partnersWith", "壶关县消防救援大队"),
+            ("壶关县住房和城乡建设局", "partnersWith", "壶关县消防救援大队"),
+            ("壶关县消防救援大队", "targets", "餐饮场所"),
+        },
+        {("壶关县应急管理局", "implements", "燃气安全守护")},
+    ),
+    # a list of bodies working jointly (…等部门24小时联合值守): partners, each takes the measure
+    (
+        "连日来，市应急管理局、市水利局、市气象局等部门24小时联合值守，滚动发布预警信息。\n",
+        {
+            ("长治市应急管理局", "partnersWith", "长治市水利局"),
+            ("长治市应急管理局", "partnersWith", "长治市气象局"),
+            ("长治市气象局", "partnersWith", "长治市水利局"),
+            ("长治市水利局", "takesMeasure", "值班值守"),
+            ("长治市气象局", "takesMeasure", "监测预警"),
+        },
+        set(),
+    ),
+    # a back reference (此次行动) names the campaign; 由X统一部署 organizes it (an abbreviated
+    # body), those who carry it out implement it, 并会同Y adds a partner
+    (
+        "我市开展危险化学品“清源除患”专项行动。记者了解到，此次行动由市安委会统一部署，市应急管理局、市住房和城乡建设局分工负责，并会同省消防救援总队开展联合检查。\n",
+        {
+            ("长治市", "implements", "清源除患"),
+            ("长治市安全生产委员会", "organizes", "清源除患"),
+            ("长治市应急管理局", "implements", "清源除患"),
+            ("长治市住房和城乡建设局", "implements", "清源除患"),
+            ("长治市住房和城乡建设局", "partnersWith", "长治市应急管理局"),
+            ("山西省消防救援总队", "partnersWith", "长治市应急管理局"),
+        },
+        set(),
+    ),
+    # an event that opens in a place is the place's
+    ("第三届武乡文化旅游节将于9月20日在武乡县开幕。\n", {("武乡县", "implements", "武乡文化旅游节")}, set()),
+    # …but a ceremony held somewhere does not make the campaign that place's
+    ("全市文物安全保障行动启动仪式在潞州区举行。\n", set(), {("潞州区", "implements", "文物安全保障行动")}),
+    # the issuer of a campaign's plan runs it
+    (
+        "全市安全生产“百日清患”专项行动部署会召开。日前，市安委会办公室印发《长治市安全生产“百日清患”专项行动实施方案》。\n",
+        {("长治市安全生产委员会办公室", "organizes", "百日清患")},
+        set(),
+    ),
+    # a national campaign is carried out locally, not run
+    (
+        "6月1日，市应急管理局组织开展“安全生产月”宣传咨询活动。\n",
+        {("长治市应急管理局", "implements", "安全生产月")},
+        {("长治市应急管理局", "organizes", "安全生产月")},
+    ),
+    # 推出 a campaign; a field (煤矿) between the verb and the name
+    ("今年暑期，潞州区推出“夜游上党”系列活动。\n", {("潞州区", "implements", "夜游上党")}, set()),
+    (
+        "市能源局会同市应急管理局开展煤矿雨季“三防”专项检查。\n",
+        {
+            ("长治市能源局", "organizes", "雨季三防"),
+            ("长治市应急管理局", "organizes", "雨季三防"),
+            ("长治市应急管理局", "partnersWith", "长治市能源局"),
+        },
+        set(),
+    ),
+    # 全市 in an article about a county-level city is that city
+    (
+        "河津市筑牢安全防线\n\n今年以来，河津市开展燃气安全专项整治。全市共排查餐饮场所320家，整改隐患410处。\n",
+        {("河津市", "targets", "餐饮场所"), ("河津市", "takesMeasure", "隐患排查整治")},
+        {("运城市", "takesMeasure", "隐患排查整治")},
+    ),
+    # a body named with a pronoun prefix, an adverb before 联合, relative prefixes per article
+    (
+        "屯留区治理电动自行车\n\n近日，该区住房和城乡建设局联合区消防救援大队开展电动自行车集中整治。\n",
+        {
+            ("屯留区住房和城乡建设局", "partnersWith", "屯留区消防救援大队"),
+            ("屯留区消防救援大队", "targets", "电动自行车"),
+        },
+        set(),
+    ),
+    (
+        "武乡县应急管理局还联合县林业局开展森林火灾扑救应急演练。\n",
+        {("武乡县应急管理局", "partnersWith", "武乡县林业局"), ("武乡县林业局", "takesMeasure", "应急演练")},
+        set(),
+    ),
+    # publishing a document together does not make partners
+    (
+        "市应急管理局、市财政局联合印发《长治市安全生产专项资金管理办法》。\n",
+        {("长治市应急管理局", "issues", "长治市安全生产专项资金管理办法")},
+        {("长治市应急管理局", "partnersWith", "长治市财政局")},
+    ),
     # participants of someone else's event do not become the actor
     (
         "省地震局临汾中心站、市应急管理局参加活动。活动推动文物地震预警能力全面提升。\n",

@@ -116,6 +116,9 @@ def relate(
                 s, o = o, s  # listed once, either order
             ev = doc.evidence(start, end)
             merged.setdefault((s, p, o), {})[(ev.start, ev.end)] = ev
+    # a body that organizes a campaign does not also implement it (its own campaign)
+    for s, _p, o in [k for k in merged if k[1] == "organizes"]:
+        merged.pop((s, "implements", o), None)
     used = {x for s, _p, o in merged for x in (s, o)}
     if home is not None and home.id not in {e.id for e in entities} and home.id in used:
         extra.append(home)

@@ -10,6 +10,7 @@ targets what its own name and its description name (此次排查聚焦…).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from kg import rules
@@ -25,6 +26,7 @@ _PRED = {
     "Mechanism": "adopts",
 }
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
+_EVENT_TIME = re.compile(r"(?:将于|将|于|已)?[0-9０-９一二三四五六七八九十年月日号至上下午晚]*")
 
 
 @cache
@@ -38,7 +40,25 @@ def _conf() -> dict:
     conf["_org_verbs"] = re.compile(f"(?:{alt(conf['organize_verbs'])})$")
     conf["_imp_verbs"] = re.compile(f"(?:{alt(conf['implement_verbs'])})$")
     conf["_back_refs"] = tuple(conf["campaign_back_references"])
+    conf["_field_words_re"] = re.compile(f"(?:{alt(conf['campaign_field_words'])})")
+    conf["_back_ref_re"] = re.compile(alt(conf["campaign_back_references"]))
+    conf["_event_verbs"] = re.compile(alt(conf["event_verbs"]))
     return conf
+
+
+@cache
+def national_campaigns() -> frozenset[str]:
+    """Canonical names of the lexicon's national campaigns (全国安全生产月 …): a local
+    body carries them out (implements), it does not run them (organizes)."""
+    names = rules.load("names")["campaigns"]
+    return frozenset(n for c in names if c.get("national") for n in (c["name"], *c["aliases"]))
+
+
+def is_national(rc: RelContext, cid: str) -> bool:
+    """Whether the campaign entity ``cid`` is a national campaign (by any of its names)."""
+    e = rc.by_key.get(("Campaign", cid.split(":", 1)[1]))
+    forms = (e.name, *e.aliases) if e is not None else (cid.split(":", 1)[1],)
+    return any(f in national_campaigns() for f in forms)
 
 
 @register("actions")
@@ -76,14 +96,72 @@ def actions(rc: RelContext) -> list[Raw]:
             if owner is not None:
                 out.append((owner, "implements", oid, *ev))  # 太原市的“春风行动”
                 continue
+            venue = _event_place(rc, m, clause)
+            if venue is not None:
+                out.append((venue, "implements", oid, *ev))  # 第三届…艺术周在X县开幕
+                continue
             if verb is None and not m.name.endswith("日"):
                 continue  # named without being carried out (…等品牌项目均有呈现)
             for a in clause.actors:
                 pred = "implements"
-                if a.startswith("Organization:") and verb == "organize":
+                if a.startswith("Organization:") and verb == "organize" and not is_national(rc, oid):
                     pred = "organizes"
                 out.append((a, pred, oid, *ev))
     out.extend(_campaign_targets(rc, campaigns_by_sent))
+    out.extend(_back_referenced(rc))
+    return out
+
+
+def _event_place(rc: RelContext, m: Mention, clause) -> str | None:
+    """第十一届…旅游节将于7月12日在X市开幕: an event opening (举行, 举办 …) in a place is
+    that place's; the first place named after 在 (the county of 在X县Y镇)."""
+    text = rc.doc.text
+    k = text.find("在", m.end, min(m.end + 16, clause.end))
+    if k < 0 or not _EVENT_TIME.fullmatch(text, m.end, k):
+        return None  # only a date between (将于7月12日): …启动仪式在X区举行 is the ceremony's
+    place = next((p for p in rc.actors.index.starting_at(k + 1) if p.type == "Place"), None)
+    if place is None:
+        return None
+    if not _conf()["_event_verbs"].search(text, place.end, min(place.end + 16, clause.end)):
+        return None
+    return rc.eid(place)
+
+
+def _back_referenced(rc: RelContext) -> list[Raw]:
+    """此次行动由市安委会统一部署，A、B分工负责 / 行动期间，X县共检查…: from a clause that
+    opens with a back reference to a campaign, the sentence is about the campaign named
+    last before it in the article; whoever acts there implements it (its hosts organize
+    it: kg.relate.others)."""
+    doc = rc.doc
+    text = doc.text
+    conf = _conf()
+    out: list[Raw] = []
+    camps = sorted((m for m in rc.mentions if m.type == "Campaign"), key=lambda m: m.start)
+    starts = [m.start for m in camps]
+    clauses = rc.actors.clauses
+    done: set[int] = set()
+    for i, c in enumerate(clauses):
+        if c.sent in done:
+            continue
+        s = doc.sentences[c.sent]
+        q = c.start
+        while q < c.end and text[q] in " \u3000":
+            q += 1
+        p = rc.actors.skip_openers(c.start, c.end)
+        if not (conf["_back_ref_re"].match(text, q) or conf["_back_ref_re"].match(text, p)):
+            continue
+        k = bisect_left(starts, s.start) - 1
+        if k < 0 or doc.sentences[doc.sent_index(camps[k].start)].article != s.article:
+            continue
+        cid = rc.eid(camps[k])
+        if cid is None:
+            continue
+        done.add(c.sent)
+        for cc in clauses[i:]:
+            if cc.sent != c.sent:
+                break
+            for a in cc.actors:
+                out.append((a, "implements", cid, cc.start, cc.end))
     return out
 
 
@@ -110,6 +188,18 @@ def _campaigns_by_end(rc: RelContext) -> dict[int, Mention]:
     return cached
 
 
+def _targets_by_end(rc: RelContext) -> dict[int, Mention]:
+    """Industry, venue and hazard mentions by end offset (cached on the context)."""
+    cached = getattr(rc, "_targets_by_end", None)
+    if cached is None:
+        cached = {}
+        for t in rc.mentions:
+            if t.type in _TARGET_TYPES and (t.end not in cached or t.start < cached[t.end].start):
+                cached[t.end] = t
+        rc._targets_by_end = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     """The verb that carries a campaign out: "organize" (开展, 举办 …), "implement"
     (推进, 落实 …) or None. It may stand before a run of quoted names
@@ -128,13 +218,26 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
             continue
         k = j
         break
+    # 开展危险化学品企业“红线护航”专项行动: the field the campaign covers stands between
+    # the verb and the name
+    targets = _targets_by_end(rc)
+    while k > clause_start:
+        t = targets.get(k)
+        if t is not None and t.start < k:
+            k = t.start
+            continue
+        w = conf["_field_words_re"].search(text, max(clause_start, k - 4), k)
+        if w is not None and w.end() == k and w.start() < k:
+            k = w.start()
+            continue
+        break
     before = text[max(clause_start, k - 10) : k]
     if conf["_imp_verbs"].search(before):
         return "implement"
+    if conf["_org_verbs"].search(before):
+        return "organize"  # 在全市范围内开展“…”: the verb, not the scope, decides
     if any(w in before for w in ("全市", "我市", "全县", "我县", "全区", "我区", "全省", "我省")):
         return "implement"  # 全市安全生产“除险清患”专项行动: the place's own campaign
-    if conf["_org_verbs"].search(before):
-        return "organize"
     if any(v in before for v in ("开展", "组织", "举办", "启动")):
         return "organize"
     if any(v in before for v in ("推进", "实施", "落实", "结合", "深化", "通过", "推动", "引入")):

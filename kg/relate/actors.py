@@ -38,6 +38,7 @@ class Clause:
     sent: int  # sentence index
     article: int
     actors: tuple[str, ...]  # entity ids acting in this clause
+    named: bool = False  # the clause names its actors (a subject, 由…, 联合…)
 
 
 @cache
@@ -61,6 +62,10 @@ def _conf() -> dict:
     conf["_pronoun_re"] = re.compile(alt([w for w, _ in conf["_pronouns"]]))
     conf["_pronoun_level"] = dict(conf["_pronouns"])
     conf["_home_triggers"] = tuple(conf["home_triggers"])
+    conf["_city_words"] = frozenset(conf["county_city_subjects"])
+    joint = alt(conf["joint_verbs"])
+    conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{joint})")
+    conf["_duration_re"] = re.compile(conf["subject_adverbial_pattern"])
     return conf
 
 
@@ -90,6 +95,7 @@ class Actors:
             if m.type in (*_ACTOR_TYPES, "Person")
         )
         self.clauses: list[Clause] = []
+        self._city: str | None = None
         self._build()
         self._starts = [c.start for c in self.clauses]
 
@@ -131,6 +137,7 @@ class Actors:
             if any(w in art_text for w in _conf()["_home_triggers"]):
                 main = (self.home.id,)
         current = main
+        self._city = self._county_city(main)
         main_is_place = bool(main) and all(a.startswith("Place:") for a in main)
         # clauses before anyone acts: a place named later in the same paragraph acts there too
         # (a caption: 在屯留区张店镇中村瞭望哨，工作人员正在值守。连日来，屯留区从严…)
@@ -144,6 +151,18 @@ class Actors:
                 in_headline = doc.paras[s.para].kind == "headline"
                 # headlines (and teasers above them) were read for the article's actor already
                 found = None if in_headline else (self._subject(pos, end) or self._agent(pos, end))
+                named = found is not None and bool(found[0])
+                if found is None and not in_headline:
+                    # …牵头，联合A、B等部门，…: the partners join whoever acts
+                    joined = self._joint(pos, end)
+                    acting_now = sentence_scope if sentence_scope is not None else current
+                    if joined and acting_now:
+                        named = True
+                        both = tuple(dict.fromkeys(acting_now + joined))
+                        if sentence_scope is not None:
+                            sentence_scope = both
+                        else:
+                            current = both
                 if found is not None:
                     actors, kind = found
                     if kind == "person":
@@ -164,7 +183,7 @@ class Actors:
                 if end > pos:
                     if not acting:
                         pending.append(len(self.clauses))
-                    self.clauses.append(Clause(pos, end, i, ai, acting))
+                    self.clauses.append(Clause(pos, end, i, ai, acting, named))
                 pos = end + 1 if m is not None else end
 
     def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
@@ -183,6 +202,48 @@ class Actors:
         ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in ms) if e))
         return (ids, "org") if ids else None
 
+    def _county_city(self, main: tuple[str, ...]) -> str | None:
+        """The county-level city an article is about (晋江市, 玉环市), if it is one: its
+        全市 is that city, not the home prefecture."""
+        if len(main) != 1 or not main[0].startswith("Place:"):
+            return None
+        e = self.rc.by_key.get(("Place", main[0].split(":", 1)[1]))  # type: ignore[attr-defined]
+        code = e.attr("adcode") if e is not None else None
+        div = self.rc.ctx.res.gaz.by_code.get(code) if code else None  # type: ignore[attr-defined]
+        return main[0] if div is not None and div.kind == "县级市" else None
+
+    def _joint(self, start: int, end: int) -> tuple[str, ...]:
+        """A clause that opens with a joint-work verb (联合, 会同 …) names partners: every
+        organization listed after it (联合各镇（街道）和市市场监管局: the bodies of the list)."""
+        conf = _conf()
+        p = self.skip_openers(start, end)
+        jm = conf["_joint_re"].match(self.text, p)
+        if jm is None:
+            return ()
+        return tuple(dict.fromkeys(e for e in (self._eid(m) for m in self.listed_orgs(jm.end(), end)) if e))
+
+    def listed_orgs(self, q: int, end: int) -> list[Mention]:
+        """Organizations of the list that starts at ``q``: each opens the list or follows
+        a separator (、和及与); a list item that is not a body (各镇（街道）) is passed over."""
+        text = self.text
+        out: list[Mention] = []
+        longest: dict[int, Mention] = {}
+        for s, e, m in self.index.overlapping(q, end):
+            if m.type == "Organization" and s >= q and e <= end and (s not in longest or e > longest[s].end):
+                longest[s] = m
+        for s in sorted(longest):
+            m = longest[s]
+            if out and s < out[-1].end:
+                continue
+            k = s
+            while k > q and text[k - 1] in " \u3000":
+                k -= 1
+            if k == q or text[k - 1] in "、和及与":
+                out.append(m)
+            elif out or self.doc.token_at(k - 1)[2] in _VERBISH:
+                break
+        return out
+
     def _agency(self, actors: tuple[str, ...]) -> bool:
         """Public bodies named with their place (市应急管理局) speak for it; an
         enterprise inside a county's story acts on its own."""
@@ -198,20 +259,30 @@ class Actors:
         (place | org | home | pronoun | person), or None when it names none."""
         text = self.text
         conf = _conf()
-        p = self._skip_openers(start, end)
+        p = self.skip_openers(start, end)
         if p >= end:
             return None
         hm = conf["_home_re"].match(text, p)
+        if (
+            hm
+            and hm.group() in conf["_city_words"]
+            and self._city
+            and not headline
+            and self._verbish(hm.end())
+        ):
+            return (self._city,), "place"  # 全市 in an article about a county-level city
         if hm and (headline or self._verbish(hm.end())):
             return ((self.home.id,), "home") if self.home is not None else None
         pm = conf["_pronoun_re"].match(text, p)
+        if pm and any(m.type == "Organization" and m.end > pm.end() for m in self.index.starting_at(p)):
+            pm = None  # 该区住房和城乡建设局: the body, named with the pronoun as its prefix
         if pm:
             ids = self._pronoun(conf["_pronoun_level"][pm.group()], p)
             # 该县联合射阳海事处开展…: the partners after a joint-work verb act too
             q = pm.end()
-            joint = next((w for w in ("联合", "会同", "携手", "协同") if text.startswith(w, q)), None)
-            if joint and ids:
-                more = self._chain(q + len(joint), end)
+            jm = conf["_joint_re"].match(text, q)
+            if jm and ids:
+                more = self._chain(jm.end(), end)
                 ids = tuple(dict.fromkeys(ids + tuple(e for e in (self._eid(m) for m in more) if e)))
             return (ids, "pronoun")
         if text.startswith(conf["_generic"], p):
@@ -224,6 +295,9 @@ class Actors:
         etc = _ETC_RE.match(text, after, end)
         if etc and len(found) >= 1:
             after = etc.end()
+            dm = conf["_duration_re"].match(text, after, end)
+            if dm:
+                after = dm.end()  # …等部门24小时联合值守
         elif text.startswith(("的", "等", "之", "里", "内", "境内", "方面"), after):
             return None
         if text.startswith(conf["_participation"], after):
@@ -259,17 +333,13 @@ class Actors:
             if self.index.starting_at(q):
                 continue
             # a list (、和及与) or joint work (会同, 联合, 携手): every body named acts
-            sep = next(
-                (
-                    s
-                    for s in ("、", "和", "及", "与", "会同", "联合", "携手", "协同")
-                    if text.startswith(s, q)
-                ),
-                None,
-            )
-            if sep is None:
+            if text.startswith(("、", "和", "及", "与"), q):
+                q += 1
+                continue
+            jm = _conf()["_joint_re"].match(text, q)
+            if jm is None:
                 break
-            q += len(sep)
+            q = jm.end()
         return found
 
     def _verbish(self, pos: int) -> bool:
@@ -278,7 +348,7 @@ class Actors:
         ts, _te, tag = self.doc.token_at(pos)
         return ts == pos and tag in _VERBISH
 
-    def _skip_openers(self, p: int, end: int) -> int:
+    def skip_openers(self, p: int, end: int) -> int:
         text = self.text
         conf = _conf()
         while p < end:

@@ -18,6 +18,7 @@ from itertools import combinations
 from kg import rules
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
+from kg.relate.actions import is_national
 
 
 @cache
@@ -28,9 +29,12 @@ def _conf() -> dict:
         return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
     conf["_issue_re"] = re.compile(alt(conf["issue_verbs"]))
+    conf["_plan_heads"] = tuple(conf["plan_title_heads"])
     conf["_partner_re"] = re.compile(alt(conf["partner_verbs"]))
     conf["_host_re"] = re.compile(alt(conf["host_verbs"]))
     conf["_by_re"] = re.compile(alt(conf["by_verbs"]))
+    conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{alt(conf['joint_verbs'])})")
+    conf["_joint_marker_re"] = re.compile(alt(conf["joint_markers"]))
     p = rules.load("persons")
     conf["_posts"] = tuple(sorted(set(p["posts"]), key=len, reverse=True))
     conf["_roles"] = frozenset(p["roles"])
@@ -59,11 +63,29 @@ def issues(rc: RelContext) -> list[Raw]:
                 between = text[o.end : d.start]
                 if conf["_issue_re"].search(between) and len(between) <= 40:
                     out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]
+            # 印发《…“除险清患”…实施方案》: the issuer runs the campaign the plan names
+            if d.name.endswith(conf["_plan_heads"]):
+                for o in orgs:
+                    between = text[o.end : d.start]
+                    if not (conf["_issue_re"].search(between) and len(between) <= 40):
+                        continue
+                    for cid in _campaigns_named_in(rc, d.name):
+                        pred = "implements" if is_national(rc, cid) else "organizes"
+                        out.append((rc.eid(o), pred, cid, s.start, s.end))  # type: ignore[arg-type]
             # 《X》经市政府同意开始实施
             for o in (m for m in ms if m.type == "Organization" and m.start >= d.end):
                 if text[d.end : o.start].strip("》") in ("经", "") and text.startswith("同意", o.end):
                     out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]
     return [r for r in out if r[0] and r[2]]
+
+
+def _campaigns_named_in(rc: RelContext, title: str) -> list[str]:
+    """Campaign entities of the page whose name (or an alias) occurs in ``title``."""
+    out = []
+    for e in rc.entities:
+        if e.type == "Campaign" and any(len(n) >= 2 and n in title for n in (e.name, *e.aliases)):
+            out.append(e.id)
+    return out
 
 
 @register("partners")
@@ -91,7 +113,23 @@ def partners(rc: RelContext) -> list[Raw]:
                 for a, b in combinations(group, 2):
                     out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type]
         _close(rc, run, text, conf, s, out)
+    # bodies acting together in a clause that states joint work (A、B等部门联合值守;
+    # …牵头，会同A、B，…; A与B建立联防联控机制): each pair
+    for c in rc.actors.clauses:
+        orgs = [a for a in c.actors if a.startswith("Organization:")]
+        if c.named and len(orgs) >= 2 and _states_joint_work(text, c.start, c.end, conf):
+            for a, b in combinations(orgs, 2):
+                out.append((a, "partnersWith", b, c.start, c.end))
     return [r for r in out if r[0] and r[2]]
+
+
+def _states_joint_work(text: str, start: int, end: int, conf: dict) -> bool:
+    """Whether ``text[start:end]`` states joint work; publishing a document together
+    (联合印发) does not make partners."""
+    for m in conf["_joint_marker_re"].finditer(text, start, end):
+        if not conf["_issue_re"].match(text, m.end()) and not conf["_issue_re"].match(text, m.end() + 1):
+            return True
+    return False
 
 
 def _close(rc: RelContext, run: list[Mention], text: str, conf: dict, s: object, out: list[Raw]) -> None:
@@ -144,6 +182,13 @@ def hosts(rc: RelContext) -> list[Raw]:
                 hosts_.append(ms[k])
         if not hosts_:
             continue
+        # 由A牵头，会同B、C，…: the bodies a host's joint-work clause adds host with it
+        for h in list(hosts_):
+            c = rc.actors.clause_at(h.start)
+            nxt = rc.actors.clause_at(c.end + 1) if c is not None else None
+            if nxt is not None and nxt.sent == c.sent and conf["_joint_re"].match(text, nxt.start):
+                for o in rc.actors.listed_orgs(conf["_joint_re"].match(text, nxt.start).end(), nxt.end):
+                    hosts_.append(o)
         camps = [m for m in ms if m.type == "Campaign"]
         if not camps:
             camps = [m for m in by_sent.get(si - 1, []) if m.type == "Campaign"]
