@@ -226,3 +226,54 @@ def unique_to_city(corpus: Corpus, predicate: str, object_type: str | None = Non
     counts = df.groupby("object")["city"].nunique()
     only = set(counts[counts == 1].index)
     return df[df["object"].isin(only)].reset_index(drop=True)
+
+
+def city_matrix(corpus: Corpus, predicate: str, object_type: str | None = None) -> Any:
+    """Objects × cities: how many of each city's places (the city and its counties) have
+    the relation, for comparing cities side by side."""
+    df = by_city(corpus, predicate, object_type)
+    if df.empty:
+        return _pd().DataFrame()
+    wide = df.pivot_table(index="object", columns="city", values="places", aggfunc="sum", fill_value=0)
+    wide = wide.astype(int)
+    wide.columns.name = None
+    order = wide.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    return wide.loc[order]
+
+
+#: Fonts with Chinese glyphs, in order of preference (Debian: fonts-wqy-microhei, fonts-noto-cjk).
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+
+
+def use_cjk_font() -> str | None:
+    """Make matplotlib draw Chinese labels with the first installed CJK font; its name or None."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            rcParams["font.sans-serif"] = [name, *rcParams["font.sans-serif"]]
+            rcParams["font.family"] = "sans-serif"
+            return name
+    return None
+
+
+def heatmap(df: Any, title: str = "", ax: Any = None, cmap: str = "Oranges") -> Any:
+    """Draw a numeric DataFrame (e.g. :func:`matrix`) as a heat map; returns the Axes."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    if ax is None:
+        width = max(4.0, 0.45 * len(df.columns) + 2)
+        height = max(2.5, 0.35 * len(df.index) + 1.5)
+        _fig, ax = plt.subplots(figsize=(width, height))
+    ax.imshow(df.to_numpy(), cmap=cmap, aspect="auto")
+    ax.set_xticks(range(len(df.columns)), labels=list(df.columns), rotation=90)
+    ax.set_yticks(range(len(df.index)), labels=list(df.index))
+    for (i, j), v in np.ndenumerate(df.to_numpy()):
+        if v:
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-pd = pytest.importorskip("pandas")
+from kg import analysis as A
+from kg.corpus import Corpus
+from kg.pipeline import extract_paths
 
-from kg import analysis as A  # noqa: E402
-from kg.corpus import Corpus  # noqa: E402
-from kg.pipeline import extract_paths  # noqa: E402
-
-from ._util import ROOT  # noqa: E402
+from ._util import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +44,24 @@ def test_cities_and_centrality(corpus):
     c = A.centrality(corpus)
     assert set(c["type"]) <= {"Place", "Organization"} and c.iloc[0]["degree"] >= c.iloc[-1]["degree"]
     assert A.entities_per_type(corpus).loc["Place", "entities"] >= 50
+
+
+def test_city_matrix_compares_cities(corpus):
+    m = A.city_matrix(corpus, "targets", "Industry")
+    assert {"太原市", "长治市", "运城市"} <= set(m.columns)
+    assert m.loc["煤矿", "长治市"] >= 2  # 长子县 and 壶关县 at least
+    totals = m.sum(axis=1).tolist()
+    assert totals == sorted(totals, reverse=True)
+    assert A.city_matrix(corpus, "implements", "Industry").empty
+
+
+def test_heatmap_labels_rows_columns_and_cells(corpus):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    m = A.matrix(corpus, "takesMeasure", "Measure")
+    ax = A.heatmap(m, "measures per county")
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(m.index)
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(m.columns)
+    assert len(ax.texts) == int((m.to_numpy() > 0).sum())
+    assert ax.get_title() == "measures per county"
