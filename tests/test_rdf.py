@@ -1,0 +1,436 @@
+"""The RDF view: ontology, namespace module, IRIs, provenance, SHACL shapes, round trips.
+
+The graph under test is built from the seeds' real extraction plus the relation table of
+conftest.py (verbatim evidence from the seed files).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg import rdf
+from kg.corpus import Corpus, MentionRef
+from kg.model import ENTITY_TYPES, PREDICATES
+from kg.namespace import KG, KGG, KGI, KGV, PREFIXES, PROV
+
+from .conftest import ROOT, seed_file
+
+ONTOLOGY = ROOT / "ontology" / "kg.ttl"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+U = rdflib.URIRef
+ZH = "zh"
+
+#: subject and object classes of each predicate (GUIDELINES.md, "Relations")
+GUIDELINE_RELATIONS: dict[str, tuple[set[str], set[str]]] = {
+    "locatedIn": ({"Place", "Organization"}, {"Place"}),
+    "implements": ({"Place", "Organization"}, {"Campaign"}),
+    "adopts": ({"Place", "Organization"}, {"Mechanism"}),
+    "targets": ({"Place", "Organization", "Campaign"}, {"Industry", "Venue", "Hazard"}),
+    "takesMeasure": ({"Place", "Organization"}, {"Measure"}),
+    "issues": ({"Organization"}, {"Document"}),
+    "organizes": ({"Organization"}, {"Campaign"}),
+    "partnersWith": ({"Organization"}, {"Organization"}),
+    "holdsPost": ({"Person"}, {"Organization"}),
+}
+
+
+@cache
+def ontology() -> rdflib.Graph:
+    return rdflib.Graph().parse(ONTOLOGY, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def quads(seed_corpus: Corpus) -> list[rdf.Quad]:
+    return rdf.corpus_quads(seed_corpus)
+
+
+@pytest.fixture(scope="module")
+def merged(quads: list[rdf.Quad]) -> rdflib.Graph:
+    return rdf.merged_graph(quads)
+
+
+# -- the ontology and the generated namespace module -------------------------------------------
+
+
+def test_namespace_module_is_generated_from_the_ontology() -> None:
+    spec = importlib.util.spec_from_file_location("gen_namespace", ROOT / "scripts" / "gen_namespace.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert gen.render() == (ROOT / "kg" / "namespace.py").read_text(encoding="utf-8"), (
+        "kg/namespace.py is stale: run python scripts/gen_namespace.py"
+    )
+
+
+def test_namespace_is_closed_for_ontology_terms() -> None:
+    assert KG.Place == KG.NS + "Place"
+    with pytest.raises(AttributeError):
+        _ = KG.Plcae  # type: ignore[attr-defined]
+    # every kg: term the code can name is defined in the ontology, and the reverse
+    defined = {str(s) for s in ontology().subjects() if str(s).startswith(KG.NS)}
+    named = {v for k, v in vars(KG).items() if not k.startswith("_") and k != "NS"}
+    assert named == defined
+
+
+@pytest.mark.parametrize("type_", (*ENTITY_TYPES, "Article", "Page", "Evidence", "Mention"))
+def test_classes_named_as_the_gold_types(type_: str) -> None:
+    g = ontology()
+    c = U(KG.NS + type_)
+    assert (c, RDF.type, OWL.Class) in g
+    langs = {o.language for o in g.objects(c, RDFS.label)}
+    assert {"zh", "en"} <= langs
+    assert g.value(c, RDFS.comment) is not None
+
+
+def _class_set(g: rdflib.Graph, node: rdflib.term.Node) -> set[str]:
+    if isinstance(node, rdflib.URIRef):
+        return {str(node).removeprefix(KG.NS)}
+    members = g.value(node, OWL.unionOf)
+    return {str(m).removeprefix(KG.NS) for m in rdflib.collection.Collection(g, members)}
+
+
+@pytest.mark.parametrize(("predicate", "domain", "range_"), [(p, *v) for p, v in GUIDELINE_RELATIONS.items()])
+def test_object_properties_have_the_guideline_domains_and_ranges(
+    predicate: str, domain: set[str], range_: set[str]
+) -> None:
+    g = ontology()
+    p = U(KG.NS + predicate)
+    assert (p, RDF.type, OWL.ObjectProperty) in g
+    assert _class_set(g, g.value(p, RDFS.domain)) == domain
+    assert _class_set(g, g.value(p, RDFS.range)) == range_
+    assert {o.language for o in g.objects(p, RDFS.label)} >= {"zh", "en"}
+
+
+def test_predicates_are_exactly_the_guidelines() -> None:
+    assert set(GUIDELINE_RELATIONS) == set(PREDICATES)
+
+
+# -- IRIs ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_", "name", "iri"),
+    [
+        ("Place", "长子县", "https://w3id.org/safety-kg/id/place/%E9%95%BF%E5%AD%90%E5%8E%BF"),
+        ("Mechanism", "2+3+N", "https://w3id.org/safety-kg/id/mechanism/2%2B3%2BN"),
+        ("Campaign", "春夏九防·敲门行动", KGI + "campaign/" + "%E6%98%A5%E5%A4%8F%E4%B9%9D%E9%98%B2%C2%B7"
+         "%E6%95%B2%E9%97%A8%E8%A1%8C%E5%8A%A8"),
+        ("Document", "国家重点推广的低碳技术目录(第五批)",
+         KGI + "document/%E5%9B%BD%E5%AE%B6%E9%87%8D%E7%82%B9"
+         "%E6%8E%A8%E5%B9%BF%E7%9A%84%E4%BD%8E%E7%A2%B3%E6%8A%80%E6%9C%AF%E7%9B%AE%E5%BD%95%28%E7%AC%AC"
+         "%E4%BA%94%E6%89%B9%29"),
+        ("Organization", "A/B 公司", "https://w3id.org/safety-kg/id/organization/A%2FB%20%E5%85%AC%E5%8F%B8"),
+    ],
+)  # fmt: skip
+def test_minted_iris_are_stable(type_: str, name: str, iri: str) -> None:
+    assert rdf.minted_iri(type_, name) == iri
+
+
+def test_entity_iris_are_ascii_bijective_and_vocabulary_concepts(seed_corpus: Corpus) -> None:
+    from kg import vocab
+
+    v = vocab.load()
+    iris = rdf.entity_iris(seed_corpus)
+    assert len(set(iris.values())) == len(iris)  # distinct entities, distinct IRIs
+    for eid, iri in iris.items():
+        assert iri.isascii() and not re.search(r"[\s<>\"{}|\\^`]", iri), iri
+        e = seed_corpus.entities[eid]
+        term = v.by_name.get((e.type, e.name))
+        if term is not None:
+            assert iri == term.iri  # a vocabulary term is its SKOS concept
+        else:
+            folder, _, enc = iri.removeprefix(str(KGI)).partition("/")
+            assert (folder, unquote(enc)) == (e.type.lower(), e.name)
+
+
+# -- the graph of the seeds --------------------------------------------------------------------------
+
+
+def test_named_graphs_are_disjoint_and_complete(quads: list[rdf.Quad], seed_corpus: Corpus) -> None:
+    triples = Counter((s, p, o) for s, p, o, _g in quads)
+    assert max(triples.values()) == 1  # a store's union default graph never doubles a triple
+    graphs = {g for *_x, g in quads}
+    pages = {rdf.page_graph(n) for n in seed_corpus.sources}
+    assert graphs == {KGG.vocab, KGG.entities, KGG.relations} | pages
+
+
+@pytest.mark.parametrize(
+    ("narrow", "broad"), [("森林火灾", "火灾"), ("电气火灾", "火灾"), ("山洪", "洪涝"), ("煤矿", "矿山")]
+)
+def test_vocabulary_hierarchy(merged: rdflib.Graph, narrow: str, broad: str) -> None:
+    def concept(label: str) -> rdflib.URIRef:
+        (c,) = merged.subjects(SKOS.prefLabel, rdflib.Literal(label, lang=ZH))
+        return c
+
+    n, b = concept(narrow), concept(broad)
+    assert (n, SKOS.broader, b) in merged
+    assert (b, SKOS.narrower, n) in merged
+
+
+def test_entities_have_labels_aliases_and_adcodes(merged: rdflib.Graph, seed_corpus: Corpus) -> None:
+    for e in seed_corpus.entities.values():
+        node = U(rdf.entity_iri(e))
+        labels = [o for o in merged.objects(node, RDFS.label) if o.language == ZH]
+        assert labels == [rdflib.Literal(e.name, lang=ZH)], e.id
+        assert (node, RDF.type, U(KG.NS + e.type)) in merged
+        alts = {str(o) for o in merged.objects(node, SKOS.altLabel)}
+        assert set(e.aliases) - {e.name} <= alts, e.id
+        if e.type == "Place" and e.attr("adcode"):
+            assert str(merged.value(node, U(KG.adcode))) == e.attr("adcode")
+
+
+def test_every_relation_has_provenance_with_verbatim_evidence(
+    merged: rdflib.Graph, seed_corpus: Corpus
+) -> None:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
+    assert seed_corpus.relations
+    for r in seed_corpus.relations.values():
+        iris = rdf.entity_iris(seed_corpus)
+        s, p, o = U(iris[r.s]), U(KG.NS + r.p), U(iris[r.o])
+        assert (s, p, o) in merged
+        (st,) = (
+            x
+            for x in merged.subjects(RDF.subject, s)
+            if (x, RDF.predicate, p) in merged and (x, RDF.object, o) in merged
+        )
+        evidence = list(merged.objects(st, U(PROV.wasDerivedFrom)))
+        assert len(evidence) == len(r.evidence) >= 1
+        for ev in evidence:
+            art = merged.value(ev, U(PROV.wasQuotedFrom))
+            page = merged.value(art, rdflib.URIRef(PREFIXES["dcterms"] + "isPartOf"))
+            name = str(merged.value(page, rdflib.URIRef(PREFIXES["dcterms"] + "identifier")))
+            start, end = int(merged.value(ev, U(KG.start))), int(merged.value(ev, U(KG.end)))
+            assert str(merged.value(ev, U(KG.text))) == texts[name][start:end]
+
+
+def test_bar_relation_is_traced_to_its_sentence(merged: rdflib.Graph) -> None:
+    q = """
+    SELECT ?text ?page WHERE {
+      ?s rdfs:label "长子县"@zh . ?o rdfs:label "春夏九防·敲门行动"@zh .
+      ?st rdf:subject ?s ; rdf:predicate kg:implements ; rdf:object ?o ; prov:wasDerivedFrom ?ev .
+      ?ev kg:text ?text ; prov:wasQuotedFrom/dcterms:isPartOf/dcterms:identifier ?page .
+    }"""
+    rows = {(str(t), str(p)) for t, p in merged.query(q, initNs=PREFIXES)}
+    assert ("扎实推进“春夏九防·敲门行动”。聚焦高层建筑", seed_file("004").name) in rows
+
+
+# -- SHACL ------------------------------------------------------------------------------------------------
+
+
+@cache
+def shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(SHAPES, format="turtle")
+
+
+def _validate(g: rdflib.Graph) -> tuple[bool, rdflib.Graph]:
+    import pyshacl
+
+    conforms, report, _text = pyshacl.validate(g, shacl_graph=shapes(), inference="none", advanced=True)
+    return bool(conforms), report
+
+
+def test_seeds_graph_conforms_to_the_shapes(merged: rdflib.Graph) -> None:
+    conforms, report = _validate(merged)
+    assert conforms, report.serialize(format="turtle")[:3000]
+
+
+def _first(g: rdflib.Graph, cls: str, **need: str) -> rdflib.URIRef:
+    for s in sorted(g.subjects(RDF.type, U(cls))):
+        if all((s, U(p), None) in g for p in need.values()):
+            return s
+    raise AssertionError(f"no {cls}")
+
+
+def _break(g: rdflib.Graph) -> dict[str, tuple[rdflib.term.Node, str]]:
+    """Apply one defect per case; return case -> (focus node, expected source shape)."""
+    cases: dict[str, tuple[rdflib.term.Node, str]] = {}
+    place = _first(g, KG.Place, a=KG.adcode)
+    g.set((place, U(KG.adcode), rdflib.Literal("14042")))
+    cases["adcode of five digits"] = (place, "kgs:Place")
+    org = _first(g, KG.Organization)
+    g.remove((org, RDFS.label, None))
+    cases["entity without a name"] = (org, "kgs:Entity")
+    mech = _first(g, KG.Mechanism)
+    g.add((mech, RDFS.label, rdflib.Literal("另一个名字", lang=ZH)))
+    cases["entity with two names"] = (mech, "kgs:Entity")
+    campaign = _first(g, KG.Campaign)
+    actor = _first(g, KG.Person)
+    g.add((actor, U(KG.targets), campaign))
+    cases["targets a campaign"] = (campaign, "kgs:TargetsObject")
+    cases["person as subject of targets"] = (actor, "kgs:TargetsSubject")
+    cases["relation without provenance"] = (U(KGG.relations), "kgs:RelationProvenance")
+    ev = _first(g, KG.Evidence)
+    g.remove((ev, U(PROV.wasQuotedFrom), None))
+    cases["evidence not quoted from an article"] = (ev, "kgs:Span")
+    st = _first(g, RDF.Statement)
+    g.remove((st, U(PROV.wasDerivedFrom), None))
+    cases["statement without evidence"] = (st, "kgs:Statement")
+    return cases
+
+
+@pytest.fixture(scope="module")
+def broken(seed_corpus: Corpus) -> tuple[dict[str, tuple[rdflib.term.Node, str]], set[tuple[str, str]]]:
+    # one page is enough to show every defect (and keeps pyshacl quick)
+    small = Corpus.from_results([])
+    name = next(n for n in seed_corpus.sources if n.startswith("004"))
+    small.sources[name] = seed_corpus.sources[name]
+    small.articles = {k: a for k, a in seed_corpus.articles.items() if a.source == name}
+    small.mentions = {
+        k: [m for m in v if m.source == name]
+        for k, v in seed_corpus.mentions.items()
+        if any(m.source == name for m in v)
+    }
+    small.relations = {
+        k: replace(r, evidence=tuple(ev for ev in r.evidence if ev.source == name))
+        for k, r in seed_corpus.relations.items()
+        if any(ev.source == name for ev in r.evidence)
+    }
+    used = (
+        set(small.mentions)
+        | {r.s for r in small.relations.values()}
+        | {r.o for r in small.relations.values()}
+    )
+    small.entities = {k: e for k, e in seed_corpus.entities.items() if k in used}
+    small.entities.update({k: e for k, e in seed_corpus.entities.items() if e.type == "Person"})
+    g = rdf.merged_graph(rdf.corpus_quads(small))
+    assert _validate(g)[0]
+    cases = _break(g)
+    conforms, report = _validate(g)
+    assert not conforms
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    found = set()
+    for res in report.subjects(RDF.type, sh.ValidationResult):
+        shape = report.value(res, sh.sourceShape)
+        # a property shape is a blank node: name the node shape that holds it
+        parent = shapes().value(None, sh.property, shape) if isinstance(shape, rdflib.BNode) else None
+        found.add((str(report.value(res, sh.focusNode)), str(parent or shape)))
+    return cases, found
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "adcode of five digits",
+        "entity without a name",
+        "entity with two names",
+        "targets a campaign",
+        "person as subject of targets",
+        "relation without provenance",
+        "evidence not quoted from an article",
+        "statement without evidence",
+    ],
+)
+def test_shapes_catch_defects(broken, case: str) -> None:  # type: ignore[no-untyped-def]
+    cases, found = broken
+    focus, shape = cases[case]
+    shape_iri = "https://w3id.org/safety-kg/shapes#" + shape.split(":", 1)[1]
+    assert (str(focus), shape_iri) in found, sorted(s for f, s in found if f == str(focus))
+
+
+# -- serializations and round trips ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '引号"与\\反斜杠',
+        "换行\n与\r回车\t制表",
+        "控制\x01字符",
+        "emoji 🚒 and ·、《》",
+        " leading and trailing ",
+    ],
+)
+def test_literals_survive_every_serialization(text: str) -> None:
+    q = [("https://example.org/s", KG.text, rdf.zh(text), KGG.entities)]
+    expected = rdf.merged_graph(q)
+    assert isomorphic(rdflib.Graph().parse(data=rdf.turtle(q), format="turtle"), expected)
+    for data, fmt in ((rdf.trig(q), "trig"), ("".join(rdf.nquads(q)), "nquads"), (rdf.jsonld(q), "json-ld")):
+        back = rdflib.Dataset()
+        back.parse(data=data, format=fmt)
+        named = rdflib.Graph()
+        for t in back.graph(U(KGG.entities)):
+            named.add(t)
+        assert isomorphic(named, expected), fmt
+
+
+def test_networkx_and_rdf_are_views_of_the_same_data(seed_corpus: Corpus) -> None:
+    from kg.graph import to_networkx
+
+    nx_quads = rdf.networkx_quads(to_networkx(seed_corpus))
+    corpus_quads = rdf.core_quads(seed_corpus)
+    assert isomorphic(rdf.merged_graph(nx_quads), rdf.merged_graph(corpus_quads))
+    assert set(nx_quads) == set(corpus_quads)  # in the same named graphs
+    assert len(corpus_quads) > 1000
+
+
+def _dedup_mentions(c: Corpus) -> Corpus:
+    # the extractor may report one span twice (two extractors); RDF keeps one mention per span
+    out = Corpus(dict(c.entities), dict(c.relations), dict(c.articles), dict(c.sources), {})
+    for eid, refs in c.mentions.items():
+        seen: dict[tuple[str, int, int], MentionRef] = {}
+        for m in refs:
+            seen.setdefault((m.source, m.start, m.end), m)
+        out.mentions[eid] = list(seen.values())
+    return out
+
+
+def test_rdf_round_trip(seed_corpus: Corpus, quads: list[rdf.Quad], merged: rdflib.Graph) -> None:
+    from kg.graph import to_networkx
+
+    back = rdf.corpus_from_rdf(merged)
+    again = rdf.corpus_quads(back)
+    assert isomorphic(rdf.merged_graph(again), merged)
+    assert set(again) == set(quads)  # the same named graphs too
+    # the networkx view of the corpus read back from RDF is the corpus's own
+    g1, g2 = to_networkx(_dedup_mentions(seed_corpus)), to_networkx(back)
+    assert set(g1.nodes) == set(g2.nodes)
+    assert set(g1.edges(keys=True)) == set(g2.edges(keys=True))
+    for n, d1 in g1.nodes(data=True):
+        d2 = g2.nodes[n]
+        assert {k: v for k, v in d1.items() if k != "aliases"} == {
+            k: v for k, v in d2.items() if k != "aliases"
+        }
+        # a term's aliases in RDF are all its altLabels: the vocabulary's too
+        assert set(d1["aliases"]) <= set(d2["aliases"])
+        if d1["type"] not in rdf.TERM_SCHEMES:
+            assert sorted(d1["aliases"]) == d2["aliases"]
+    for s, o, k, d1 in g1.edges(keys=True, data=True):
+        assert d1 == g2.edges[s, o, k]
+
+
+def test_one_page_changes_only_its_part(seed_results_rel, seed_corpus: Corpus, quads) -> None:  # type: ignore[no-untyped-def]
+    changed = [
+        replace(r, relations=r.relations[1:]) if r.source.name.startswith("001") else r
+        for r in seed_results_rel
+    ]
+    new = rdf.corpus_quads(Corpus.from_results(changed))
+    diff = set(new) ^ set(quads)
+    assert diff
+    graphs = {q[3] for q in diff}
+    assert graphs <= {KGG.relations, KGG.entities, rdf.page_graph(seed_file("001").name)}
+
+
+def test_vocabulary_graph_is_public_skos_only(quads: list[rdf.Quad]) -> None:
+    preds = {p for _s, p, _o, g in quads if g == KGG.vocab}
+    assert str(SKOS.hiddenLabel) not in preds
+    assert KG.NS + "contextLabel" not in preds and KG.NS + "matchPattern" not in preds
+    schemes = {o for _s, p, o, g in quads if g == KGG.vocab and p == str(SKOS.inScheme)}
+    assert schemes == {KGV.industry, KGV.venue, KGV.hazard, KGV.measure}
+
+
+def test_page_graph_iri_round_trip() -> None:
+    name = "页 01#a b.txt"
+    assert rdf.page_of_graph(rdf.page_graph(name)) == name
+    assert rdf.page_of_graph(KGG.vocab) is None
+    assert Path(unquote(rdf.page_iri(name).rsplit("/", 1)[-1])).name == name
