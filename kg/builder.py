@@ -1,0 +1,270 @@
+"""``kg build``: pages → cached extraction → corpus → graph files and/or an embedded store.
+
+Each page is extracted once: its result is cached under a hash of its text, name, options and
+the extractor's code (:mod:`kg.cache`), so a re-run on an unchanged corpus extracts nothing and
+a changed page is the only one re-extracted. The corpus merged from all pages is the one
+source of truth; every output is a view of it:
+
+``graph.ttl``      the merged graph (Turtle)
+``graph.trig``     the dataset with one named graph per page (TriG) — provenance
+``graph.nq``       the same dataset as N-Quads (what ``kg query``, ``kg serve`` and ``kg push`` read)
+``graph.jsonld``   the dataset as JSON-LD with a context
+``graph.graphml``  the networkx view for Gephi (entities and relations)
+``summary.json``   counts per type, predicate and graph; the pages
+
+Every file is written to a temporary name first and renamed into place only once all of them
+are complete, so a failed build leaves the previous outputs untouched. Outputs are
+byte-identical for the same input. With ``--store`` the dataset also goes into an Oxigraph
+store, where only the graphs that changed are rewritten (:mod:`kg.store`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.cache import ResultCache
+from kg.cache import key as cache_key
+from kg.corpus import Corpus
+from kg.errors import KgError, UsageError
+from kg.model import ENTITY_TYPES, PREDICATES, FileResult
+
+log = logging.getLogger(__name__)
+
+#: output file names, in the order they are written
+OUTPUT_FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "summary.json")
+
+#: progress callback: (pages done, pages in all, page name, served from the cache)
+Progress = Callable[[int, int, str, bool], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did (for the CLI's summary; the deterministic part is in summary.json)."""
+
+    summary: dict[str, Any]
+    extracted: list[str] = field(default_factory=list)  # pages extracted now
+    cached: list[str] = field(default_factory=list)  # pages served from the cache
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    written: list[str] = field(default_factory=list)  # output files
+    store: dict[str, Any] | None = None  # what the store update did
+    seconds: float = 0.0
+
+
+def extract_with_cache(
+    inputs: Sequence[str],
+    home: str | None = None,
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[FileResult], list[tuple[str, str]], list[str], list[str]]:
+    """Extract every readable page, reusing cached results.
+
+    Returns (results sorted by file name, errors, names extracted now, names from the cache).
+    """
+    from kg.ingest import read_sources
+    from kg.pipeline import _check_home
+
+    if home is not None:
+        _check_home(home)
+    sources, read_errors = read_sources(list(inputs))
+    errors = [(e.path, str(e)) for e in read_errors]
+    by_name: dict[str, str] = {}
+    for src in sources:
+        if src.name in by_name and by_name[src.name] != src.path:
+            raise UsageError(
+                f"two input files are named {src.name} ({by_name[src.name]} and {src.path}); "
+                "page names identify articles in the graph, so rename one"
+            )
+        by_name[src.name] = src.path
+    results: list[FileResult] = []
+    extracted: list[str] = []
+    cached: list[str] = []
+    res = None
+    for i, src in enumerate(sources):
+        k = cache_key(src, home)
+        r = cache.get(k, src) if cache is not None else None
+        hit = r is not None
+        if r is None:
+            from kg.pipeline import extract_source, resources
+
+            res = res or resources()
+            try:
+                r = extract_source(src, res, home=home)
+            except KgError as exc:
+                errors.append((src.path, str(exc)))
+            else:
+                if cache is not None:
+                    cache.put(k, r)
+        if r is not None:
+            results.append(r)
+            (cached if hit else extracted).append(src.name)
+        if progress:
+            progress(i + 1, len(sources), src.name, hit)
+    results.sort(key=lambda r: r.source.name)
+    return results, errors, extracted, cached
+
+
+def summarize(corpus: Corpus, quads: Sequence[Any], errors: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Counts per entity type, predicate and named graph, and the pages (deterministic)."""
+    counts = corpus.counts()
+    graphs: dict[str, int] = {}
+    for q in quads:
+        graphs[q[3]] = graphs.get(q[3], 0) + 1
+    return {
+        "pages": [
+            {"name": s.name, "sha256": s.sha256, "chars": s.chars, "home": s.home}
+            for s in sorted(corpus.sources.values(), key=lambda s: s.name)
+        ],
+        "articles": len(corpus.articles),
+        "entities": {t: counts["entities"].get(t, 0) for t in ENTITY_TYPES},
+        "relations": {p: counts["relations"].get(p, 0) for p in PREDICATES},
+        "evidence": len(
+            {(ev.source, ev.start, ev.end) for r in corpus.relations.values() for ev in r.evidence}
+        ),
+        "mentions": len({(m.source, m.start, m.end) for refs in corpus.mentions.values() for m in refs}),
+        "triples": len(quads),
+        "graphs": dict(sorted(graphs.items())),
+        "errors": [{"path": p, "message": m} for p, m in errors],
+    }
+
+
+def graphml_view(corpus: Corpus) -> Any:
+    """The networkx view with every attribute a GraphML scalar (lists joined, evidence as JSON)."""
+    import networkx as nx
+
+    from kg.graph import to_networkx
+    from kg.rdf import entity_iris
+
+    g = to_networkx(corpus)
+    iris = entity_iris(corpus)
+    h = nx.MultiDiGraph()
+    for node, data in g.nodes(data=True):
+        attrs = {"label": data["name"], "iri": iris.get(node, "")}
+        for k, v in data.items():
+            attrs[k] = "|".join(v) if isinstance(v, list) else v
+        h.add_node(node, **attrs)
+    for s, o, k, data in g.edges(keys=True, data=True):
+        ev = data.get("evidence", [])
+        h.add_edge(
+            s,
+            o,
+            key=k,
+            label=data["predicate"],
+            predicate=data["predicate"],
+            count=data.get("count", len(ev)),
+            evidence=ev[0]["text"] if ev else "",
+            evidence_json=json.dumps(ev, ensure_ascii=False),
+        )
+    return h
+
+
+def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]) -> dict[str, bytes]:
+    """Every output file's bytes, by file name."""
+    import networkx as nx
+
+    from kg import rdf
+
+    files: dict[str, bytes] = {}
+    files["graph.ttl"] = rdf.turtle(quads)
+    files["graph.trig"] = rdf.trig(quads)
+    files["graph.nq"] = "".join(rdf.nquads(quads)).encode("utf-8")
+    files["graph.jsonld"] = rdf.jsonld(quads).encode("utf-8")
+    files["graph.graphml"] = ("\n".join(nx.generate_graphml(graphml_view(corpus))) + "\n").encode("utf-8")
+    files["summary.json"] = (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Write all files to temporary names in ``out``, then rename them all into place."""
+    out.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name in OUTPUT_FILES:
+            if name not in files:
+                continue
+            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+            temps.append((name, Path(tmp)))
+            os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(files[name])
+                fh.flush()
+                os.fsync(fh.fileno())
+        # summary.json is renamed last: a folder with a summary holds a complete build
+        for name, tmp in temps:
+            os.replace(tmp, out / name)
+    except BaseException:
+        for _name, tmp in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    return [name for name, _tmp in temps]
+
+
+def build(
+    inputs: Sequence[str],
+    out: str | Path | None = None,
+    store: str | Path | None = None,
+    home: str | None = None,
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+    views: bool = True,
+    max_overview_nodes: int | None = None,
+) -> BuildReport:
+    """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
+
+    With ``views`` (the default) ``out`` also gets the HTML views (index.html, overview.html,
+    entity/*.html), derived from the same corpus as the RDF.
+    """
+    if out is None and store is None:
+        raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
+    t0 = time.monotonic()
+    results, errors, extracted, cached = extract_with_cache(inputs, home=home, cache=cache, progress=progress)
+    if not results:
+        detail = "; ".join(m for _p, m in errors[:3])
+        raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
+    corpus = Corpus.from_results(results)
+    from kg import rdf
+
+    quads = rdf.corpus_quads(corpus)
+    summary = summarize(corpus, quads, errors)
+    report = BuildReport(summary=summary, extracted=extracted, cached=cached, errors=errors)
+    if out is not None:
+        report.written = write_outputs(Path(out), render_outputs(corpus, quads, summary))
+        if views:
+            from kg.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
+
+            pages = write_views(
+                corpus, out, max_overview_nodes=max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
+            )
+            report.written.append(f"{sum(1 for p in pages if p.suffix == '.html')} HTML views (index.html)")
+    if store is not None:
+        from kg.store import update_store
+
+        report.store = update_store(Path(store), quads)
+    report.seconds = time.monotonic() - t0
+    return report
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The summary as a short text table (entities per type, relations per predicate, graphs)."""
+    lines = [
+        f"pages {len(summary['pages'])}, articles {summary['articles']}, "
+        f"mentions {summary['mentions']}, evidence spans {summary['evidence']}, "
+        f"triples {summary['triples']}"
+    ]
+    ents = summary["entities"]
+    rels = summary["relations"]
+    width = max(len(k) for k in [*ents, *rels])
+    lines.append(f"entities {sum(ents.values())}:")
+    lines += [f"  {k:<{width}} {v:>7}" for k, v in ents.items()]
+    lines.append(f"relations {sum(rels.values())}:")
+    lines += [f"  {k:<{width}} {v:>7}" for k, v in rels.items()]
+    return "\n".join(lines)

@@ -1,0 +1,315 @@
+"""Commands over the graph: ``kg build``, ``kg query``, ``kg serve``, ``kg push``.
+
+Registered by kg/cli.py (module-level ``COMMANDS``). Library errors (``KgError``) become
+one-line messages with their exit codes in the CLI group; nothing heavy is imported here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def _echo_err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Folder for graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.graphml and summary.json.",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    help="Also write the dataset into an Oxigraph store folder (for graphs past memory); "
+    "only the graphs that changed are rewritten.",
+)
+@click.option(
+    "--home", metavar="PLACE", help="Home city of all pages (e.g. 长治市); inferred per page when omitted."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Folder of the per-page extraction cache (default: ~/.cache/safety-kg/extract).",
+)
+@click.option("--no-cache", is_flag=True, help="Extract every page again and do not store results.")
+@click.option(
+    "--no-views", is_flag=True, help="Do not write the HTML views (index.html, overview, entities)."
+)
+@click.option(
+    "--max-overview-nodes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Above this many entities the overview draws only the most connected ones (default 1500).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def build(
+    paths: tuple[str, ...],
+    out: str | None,
+    store: str | None,
+    home: str | None,
+    cache_dir: str | None,
+    no_cache: bool,
+    no_views: bool,
+    max_overview_nodes: int | None,
+    quiet: bool,
+) -> None:
+    """Build the knowledge graph of PATHS (files, directories or globs) into -o OUT/ and/or --store DIR.
+
+    Writes Turtle (merged graph), TriG and N-Quads (one named graph per page, with the
+    provenance of every relation), JSON-LD with a context, GraphML for Gephi, a summary, and
+    the HTML views: open OUT/index.html in a browser (offline, from disk).
+    Pages whose text is unchanged are not extracted again (a cache keyed by content hash).
+    Files are replaced only when the whole build succeeded. Exit code 1 when some input
+    could not be read (the others are still built).
+    """
+    from kg.builder import build as run_build
+    from kg.builder import format_summary
+    from kg.cache import ResultCache
+
+    cache = None if no_cache else ResultCache(cache_dir)
+    bar = None
+    if not quiet:
+        from kg.ingest import expand_inputs
+
+        try:
+            total = len(expand_inputs(list(paths)))
+        except Exception:
+            total = 0
+        if total > 1:
+            bar = click.progressbar(length=total, label="extracting", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+
+    def progress(done: int, total: int, name: str, cached: bool) -> None:
+        if bar is not None:
+            bar.label = f"{'cached' if cached else 'extracted'} {name}"
+            bar.update(1)
+
+    try:
+        report = run_build(
+            list(paths),
+            out=out,
+            store=store,
+            home=home,
+            cache=cache,
+            progress=progress,
+            views=not no_views,
+            max_overview_nodes=max_overview_nodes,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for path, msg in report.errors:
+        _echo_err(f"kg: skipped {path}: {msg}" if not msg.startswith(path) else f"kg: skipped {msg}")
+    if not quiet:
+        _echo_err(format_summary(report.summary))
+        _echo_err(
+            f"{len(report.extracted)} page(s) extracted, {len(report.cached)} from the cache, "
+            f"{report.seconds:.1f} s"
+        )
+        if out:
+            _echo_err(f"wrote {', '.join(report.written)} to {out}")
+        if report.store is not None:
+            s = report.store
+            _echo_err(
+                f"store {store}: {s['added']} graph(s) added, {s['changed']} changed, "
+                f"{s['unchanged']} unchanged, {s['removed']} removed "
+                f"(+{s['quads_added']} / -{s['quads_removed']} quads)"
+            )
+    if report.errors:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("target", required=False)
+@click.argument("query", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries in ontology/queries/ and exit.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter of a named query (repeatable), e.g. -p campaign=春夏九防·敲门行动.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    default="table",
+    show_default=True,
+    help="Output format: a text table, or SPARQL 1.1 results as CSV, TSV, JSON or XML.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="SPARQL engine: Oxigraph (fast) or rdflib's own (for comparison).",
+)
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop the query after this many seconds.")
+@click.option(
+    "--show", is_flag=True, help="Print the query as it would run (prefixes, bound parameters) and exit."
+)
+def query(
+    target: str | None,
+    query: str | None,
+    list_: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    engine: str,
+    timeout: float | None,
+    show: bool,
+) -> None:
+    """Run a SPARQL QUERY on TARGET: a build folder (kg build -o), a store (--store) or an RDF file.
+
+    QUERY is a .rq file, inline SPARQL, or the name of a query in ontology/queries/
+    (kg query --list). The prefixes kg:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, dcterms:,
+    org:, foaf: and the vocabularies' kgv:, ind:, ven:, haz:, mea: are predeclared; queries
+    see the union of all named graphs. Bad SPARQL gives the parser's message and exit code 2.
+
+    \b
+    Example:
+      kg query OUT/ 'SELECT ?n WHERE { ?p a kg:Place ; rdfs:label ?n ; kg:implements ?c .
+                                      ?c rdfs:label "春夏九防·敲门行动"@zh }'
+      kg query OUT/ evidence-for-relation -p subject=壶关县 -p object=春夏九防·敲门行动
+    """
+    from kg import query as q
+    from kg.errors import UsageError
+
+    if list_:
+        click.echo(q.list_queries())
+        return
+    if show and target and not query:
+        target, query = None, target
+    if not query:
+        raise UsageError("give TARGET and QUERY (or kg query --list for the named queries)")
+    bound = q.parse_params(params)
+    if show:
+        click.echo(q.with_prefixes(q.bind(q.resolve(query), bound)), nl=False)
+        return
+    assert target is not None
+    result = q.run(target, query, bound, engine=engine, timeout=timeout)
+    text = q.WRITERS[fmt](result)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.command()
+@click.argument("target")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default)."
+)
+@click.option(
+    "--port", default=7878, show_default=True, type=int, help="Port to listen on (0: any free port)."
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    metavar="SECONDS",
+    help="Time limit of one query; longer queries are stopped with HTTP 503.",
+)
+@click.option("--workers", default=0, type=int, help="Queries run at once (default: number of CPUs).")
+def serve(target: str, host: str, port: int, timeout: float, workers: int) -> None:
+    """Serve TARGET (a build folder, store or RDF file) as a read-only SPARQL 1.1 endpoint.
+
+    GET and POST /sparql (query=… or an application/sparql-query body); results as SPARQL
+    JSON, XML, CSV or TSV by the Accept header (or format=json|xml|csv|tsv); CONSTRUCT and
+    DESCRIBE as Turtle or N-Triples. Updates and SERVICE are refused; each query runs in its
+    own process and is stopped at the time limit. Stop the server with Ctrl-C.
+    """
+    from kg.serve import serve_forever
+
+    def ready(url: str) -> None:
+        _echo_err(f"SPARQL endpoint: {url}  (read-only, time limit {timeout:g} s; Ctrl-C to stop)")
+
+    serve_forever(target, host=host, port=port, timeout=timeout, workers=workers or None, ready=ready)
+
+
+@click.command()
+@click.argument("out", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol URL (or SPARQL Update URL with --protocol update).",
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="gsp: PUT each named graph (SPARQL 1.1 Graph Store Protocol); update: DROP + INSERT DATA.",
+)
+@click.option("--user", help="User name for HTTP authentication.")
+@click.option(
+    "--password",
+    envvar="KG_PUSH_PASSWORD",
+    help="Password for HTTP authentication (or the environment variable KG_PUSH_PASSWORD).",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(["basic", "digest"]),
+    default="digest",
+    show_default=True,
+    help="HTTP authentication scheme (Virtuoso's /sparql-graph-crud-auth wants digest).",
+)
+@click.option(
+    "--graph-param", default="graph", show_default=True, help="Query parameter naming the graph (GSP)."
+)
+@click.option("--prune", is_flag=True, help="Also drop graphs of ours on the server that OUT no longer has.")
+@click.option(
+    "--query-endpoint", help="SPARQL query URL to list graphs for --prune and to check counts after pushing."
+)
+@click.option(
+    "--batch", default=500, show_default=True, help="Triples per INSERT DATA request (update protocol)."
+)
+def push(
+    out: str,
+    endpoint: str,
+    protocol: str,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    graph_param: str,
+    prune: bool,
+    query_endpoint: str | None,
+    batch: int,
+) -> None:
+    """Load the built graph in OUT (every named graph) into a SPARQL 1.1 store over HTTP.
+
+    Each named graph of OUT/graph.nq replaces the graph of the same name on the server, so
+    pushing again after a rebuild updates the server. With --query-endpoint the triple count
+    of every graph is checked afterwards.
+    """
+    from kg.push import push as run_push
+
+    report = run_push(
+        out,
+        endpoint,
+        protocol=protocol,
+        user=user,
+        password=password,
+        auth=auth,
+        graph_param=graph_param,
+        prune=prune,
+        query_endpoint=query_endpoint,
+        batch=batch,
+        progress=lambda g, n: _echo_err(f"pushed {n:>7} triples to {g}"),
+    )
+    msg = f"pushed {report['graphs']} graph(s), {report['triples']} triples to {endpoint}"
+    if report.get("pruned"):
+        msg += f"; dropped {len(report['pruned'])} stale graph(s)"
+    if report.get("verified"):
+        msg += "; counts checked"
+    _echo_err(msg)
+
+
+COMMANDS = [build, query, serve, push]

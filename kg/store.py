@@ -1,0 +1,122 @@
+"""The embedded persistent store: an Oxigraph (RocksDB) database behind the same queries.
+
+A store folder holds ``oxigraph/`` (the database) and ``kg-store.json`` (a marker with
+counts). ``kg build --store DIR`` writes the dataset into it graph by graph: a graph whose
+quads are unchanged is left alone, a changed graph gets only its difference (removed and added
+quads), graphs that are no longer built (a page that left the corpus) are dropped. So a
+changed page rewrites its own page graph plus the entity and relation triples that changed
+with it, and nothing else. Queries read the store without loading it into memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.errors import UsageError
+from kg.namespace import KGG
+
+MARKER = "kg-store.json"
+DATA = "oxigraph"
+FORMAT = 1
+
+
+def is_store(path: str | Path) -> bool:
+    """True when ``path`` is a store folder written by ``kg build --store``."""
+    return (Path(path) / MARKER).is_file()
+
+
+def open_store(path: str | Path, read_only: bool = True) -> Any:
+    """Open the Oxigraph database of a store folder (read-only by default)."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    if not is_store(path):
+        raise UsageError(
+            f"{path} is not a safety-kg store (no {MARKER}); build one with kg build --store {path}"
+        )
+    try:
+        if read_only:
+            return ox.Store.read_only(str(path / DATA))
+        return ox.Store(str(path / DATA))
+    except OSError as exc:
+        raise UsageError(f"cannot open the store {path}: {exc}") from exc
+
+
+def _ours(graph: str) -> bool:
+    return graph.startswith(str(KGG))
+
+
+def update_store(path: Path, quads: Sequence[Any]) -> dict[str, Any]:
+    """Make the store at ``path`` hold exactly ``quads`` (kg.rdf quads), rewriting only changes."""
+    import pyoxigraph as ox
+
+    from kg.rdf import to_oxigraph
+
+    path = Path(path)
+    if path.exists() and any(path.iterdir()) and not is_store(path):
+        raise UsageError(f"{path} exists and is not a safety-kg store; give an empty or new folder")
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        st = ox.Store(str(path / DATA))
+    except OSError as exc:
+        raise UsageError(f"cannot open the store {path} for writing (is kg serve using it?): {exc}") from exc
+    by_graph: dict[str, list[Any]] = defaultdict(list)
+    for q in to_oxigraph(quads):
+        by_graph[q.graph_name.value].append(q)
+    existing = {g.value for g in st.named_graphs() if isinstance(g, ox.NamedNode) and _ours(g.value)}
+    report = {
+        "graphs": len(by_graph),
+        "unchanged": 0,
+        "changed": 0,
+        "added": 0,
+        "removed": 0,
+        "quads_added": 0,
+        "quads_removed": 0,
+    }
+    if not existing:
+        st.bulk_extend(q for qs in by_graph.values() for q in qs)
+        st.optimize()  # compacts the fresh database: disk queries 1.5-3x faster at 1M quads
+        report["added"] = len(by_graph)
+        report["quads_added"] = sum(len(qs) for qs in by_graph.values())
+    else:
+        for g, qs in by_graph.items():
+            new = set(qs)
+            if g not in existing:
+                st.extend(qs)
+                report["added"] += 1
+                report["quads_added"] += len(new)
+                continue
+            old = set(st.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            if old == new:
+                report["unchanged"] += 1
+                continue
+            report["changed"] += 1
+            _apply(st, old - new, new - old, report)
+        for g in sorted(existing - set(by_graph)):
+            n = sum(1 for _ in st.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            st.remove_graph(ox.NamedNode(g))
+            report["removed"] += 1
+            report["quads_removed"] += n
+    st.flush()
+    total = sum(len(qs) for qs in by_graph.values())
+    marker = {"format": FORMAT, "graphs": len(by_graph), "quads": total}
+    tmp = path / f".{MARKER}.tmp"
+    tmp.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path / MARKER)
+    del st  # release the database lock now
+    return report
+
+
+def _apply(st: Any, removed: Iterable[Any], added: Iterable[Any], report: dict[str, Any]) -> None:
+    removed = list(removed)
+    added = list(added)
+    for q in removed:
+        st.remove(q)
+    if added:
+        st.extend(added)
+    report["quads_removed"] += len(removed)
+    report["quads_added"] += len(added)

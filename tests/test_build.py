@@ -1,0 +1,258 @@
+"""``kg build``: outputs, byte-identical re-runs, the extraction cache, the store, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg import cache as kg_cache
+from kg import rdf
+from kg.builder import OUTPUT_FILES, build
+from kg.cache import ResultCache
+from kg.corpus import Corpus
+from kg.model import FileResult
+
+from .conftest import ROOT, SEED_DIR
+
+KG_CLI = [sys.executable, "-m", "kg"]
+
+
+def run_kg(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*KG_CLI, *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env or dict(os.environ),
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """The seeds built twice by two separate processes (the second without the cache)."""
+    base = tmp_path_factory.mktemp("build")
+    first = run_kg("build", str(SEED_DIR), "-o", str(base / "out1"), "--cache-dir", str(base / "cache"))
+    assert first.returncode == 0, first.stderr
+    second = run_kg("build", str(SEED_DIR), "-o", str(base / "out2"), "--no-cache", "-q")
+    assert second.returncode == 0, second.stderr
+    return base / "out1", base / "out2", first
+
+
+def test_build_writes_every_output(built) -> None:  # type: ignore[no-untyped-def]
+    out, _out2, proc = built
+    views = {"index.html", "overview.html", "assets", "entity"}
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, *views])
+    summary_entities = json.loads((out / "summary.json").read_text(encoding="utf-8"))["entities"]
+    assert len(list((out / "entity").glob("*.html"))) == sum(summary_entities.values())
+    assert "pages 5" in proc.stderr and "relations" in proc.stderr  # the summary
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [p["name"] for p in summary["pages"]] == sorted(p.name for p in SEED_DIR.glob("*.txt"))
+    assert summary["triples"] == sum(summary["graphs"].values())
+    assert sum(1 for line in (out / "graph.nq").open(encoding="utf-8") if line.strip()) == summary["triples"]
+
+
+@pytest.mark.parametrize("name", OUTPUT_FILES)
+def test_outputs_are_byte_identical_across_processes(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    out1, out2, _proc = built
+    assert (out1 / name).read_bytes() == (out2 / name).read_bytes()
+
+
+def test_serializations_hold_the_same_dataset(built) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    out, _out2, _proc = built
+    n = json.loads((out / "summary.json").read_text(encoding="utf-8"))["triples"]
+
+    def quads(name: str, fmt: ox.RdfFormat) -> set[ox.Quad]:
+        return set(ox.parse(path=str(out / name), format=fmt))
+
+    nq = quads("graph.nq", ox.RdfFormat.N_QUADS)
+    assert len(nq) == n
+    assert quads("graph.trig", ox.RdfFormat.TRIG) == nq
+    assert quads("graph.jsonld", ox.RdfFormat.JSON_LD) == nq
+    triples = {q.triple for q in nq}
+    assert {q.triple for q in quads("graph.ttl", ox.RdfFormat.TURTLE)} == triples
+    # and rdflib reads the Turtle as the same graph
+    ttl = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    from_nq = rdflib.Graph()
+    for t in triples:
+        from_nq.add(tuple(rdflib.util.from_n3(str(x)) for x in (t.subject, t.predicate, t.object)))
+    assert isomorphic(ttl, from_nq)
+    ctx = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert ctx["kg"] == "https://w3id.org/safety-kg/ontology#"
+
+
+def test_graphml_is_the_networkx_view(built) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    out, _out2, _proc = built
+    g = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert g.number_of_nodes() == sum(summary["entities"].values())
+    assert g.number_of_edges() == sum(summary["relations"].values())
+    node = g.nodes["Place:长子县"]
+    assert node["label"] == "长子县" and node["type"] == "Place" and node["adcode"] == "140428"
+    edges = [d for _s, o, d in g.out_edges("Place:长子县", data=True) if o == "Campaign:春夏九防·敲门行动"]
+    assert edges and "春夏九防·敲门行动" in edges[0]["evidence"]
+
+
+def test_bar_query_on_the_built_seeds(built) -> None:  # type: ignore[no-untyped-def]
+    out, _out2, _proc = built
+    q = (
+        "SELECT ?n WHERE { ?p a kg:Place ; rdfs:label ?n ; kg:implements ?c . "
+        '?c rdfs:label "春夏九防·敲门行动"@zh }'
+    )
+    proc = run_kg("query", str(out), q, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert set(proc.stdout.split()[1:]) == {"长子县", "屯留区", "壶关县"}
+
+
+def test_unreadable_input_is_reported_and_the_rest_built(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(next(SEED_DIR.glob("004*.txt")), pages)
+    (pages / "broken.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    proc = run_kg("build", str(pages), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"), "-q")
+    assert proc.returncode == 1
+    assert "broken.txt" in proc.stderr and "Traceback" not in proc.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [p["name"] for p in summary["pages"]] == [next(SEED_DIR.glob("004*.txt")).name]
+
+
+def test_build_needs_an_output(tmp_path: Path) -> None:
+    proc = run_kg("build", str(SEED_DIR))
+    assert proc.returncode == 2 and "-o OUT/" in proc.stderr
+
+
+# -- the cache --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_cache_round_trips_a_file_result(seed_results_rel: list[FileResult], prefix: str) -> None:
+    r = next(x for x in seed_results_rel if x.source.name.startswith(prefix))
+    data = json.loads(json.dumps(kg_cache.dump(r), ensure_ascii=False))
+    assert kg_cache.load(data, r.source) == r
+
+
+def test_cache_key_covers_text_name_and_options(seed_results: list[FileResult]) -> None:
+    src = seed_results[0].source
+    k = kg_cache.key(src, None)
+    assert k == kg_cache.key(replace(src, path="elsewhere/" + src.name), None)  # moving a file is free
+    assert k != kg_cache.key(replace(src, text=src.text + "。"), None)
+    assert k != kg_cache.key(replace(src, name="other.txt"), None)
+    assert k != kg_cache.key(src, "长治市")
+
+
+def test_broken_cache_entry_is_ignored(tmp_path: Path, seed_results: list[FileResult]) -> None:
+    c = ResultCache(tmp_path)
+    r = seed_results[0]
+    k = kg_cache.key(r.source, None)
+    c.put(k, r)
+    assert c.get(k, r.source) == r
+    path = next(tmp_path.rglob(f"{k}.json"))
+    path.write_text("{not json", encoding="utf-8")
+    assert c.get(k, r.source) is None
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pages")
+    for p in sorted(SEED_DIR.glob("*.txt"))[3:]:
+        shutil.copy(p, folder)
+    return folder
+
+
+def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: Path, pages: Path) -> None:
+    work = tmp_path / "pages"
+    shutil.copytree(pages, work)
+    cache = ResultCache(tmp_path / "cache")
+    store = tmp_path / "store"
+    first = build([str(work)], out=tmp_path / "out", store=store, cache=cache)
+    assert first.cached == [] and len(first.extracted) == 2
+    assert first.store and first.store["added"] == first.store["graphs"]
+
+    again = build([str(work)], out=tmp_path / "out", store=store, cache=cache)
+    assert again.extracted == [] and sorted(again.cached) == sorted(first.extracted)
+    assert again.store and again.store["changed"] == 0 and again.store["unchanged"] == again.store["graphs"]
+
+    changed = sorted(work.glob("*.txt"))[0]
+    text = changed.read_text(encoding="utf-8")
+    cut = text.index("。") + 1
+    changed.write_text(text[cut:], encoding="utf-8")  # the first sentence is gone
+    third = build([str(work)], out=tmp_path / "out", store=store, cache=cache)
+    assert third.extracted == [changed.name]
+    other = sorted(work.glob("*.txt"))[1].name
+    assert third.cached == [other]
+    s = third.store
+    assert s is not None and s["changed"] >= 1 and s["added"] == 0 and s["removed"] == 0
+    # the other page's graph is untouched: every graph but the changed page's, the entity
+    # and the relation graphs is unchanged
+    assert s["unchanged"] >= s["graphs"] - 3
+
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    st = open_store(store)
+    nq = sum(1 for line in (tmp_path / "out" / "graph.nq").open(encoding="utf-8") if line.strip())
+    assert len(st) == nq
+    g = ox.NamedNode(rdf.page_graph(changed.name))
+    assert len(list(st.quads_for_pattern(None, None, None, g))) > 0
+    del st
+
+    changed.unlink()  # the page leaves the corpus: its graph leaves the store
+    fourth = build([str(work)], store=store, cache=cache)
+    assert fourth.store and fourth.store["removed"] == 1
+    st = open_store(store)
+    assert not list(st.quads_for_pattern(None, None, None, g))
+
+
+def test_a_failed_build_leaves_the_old_outputs(
+    tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def boom(quads: object) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(rdf, "jsonld", boom)
+    extra = tmp_path / "more"
+    shutil.copytree(pages, extra)
+    shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
+    with pytest.raises(RuntimeError):
+        build([str(extra)], out=out, cache=cache)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before  # no temp files, nothing new
+
+
+def test_build_into_a_folder_that_is_not_a_store_is_refused(tmp_path: Path, pages: Path) -> None:
+    from kg.errors import UsageError
+
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a safety-kg store"):
+        build([str(pages)], store=tmp_path, cache=ResultCache(tmp_path / "c"))
+
+
+def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]) -> None:
+    from kg.builder import summarize
+
+    corpus = Corpus.from_results(seed_results_rel)
+    summary = summarize(corpus, rdf.corpus_quads(corpus))
+    counts = corpus.counts()
+    assert {k: v for k, v in summary["entities"].items() if v} == counts["entities"]
+    assert {k: v for k, v in summary["relations"].items() if v} == counts["relations"]

@@ -1,0 +1,298 @@
+"""``kg query``: named queries, parameters, engines, formats, errors, the store, the time limit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import query as q
+from kg import rdf
+from kg.builder import render_outputs, summarize, write_outputs
+from kg.corpus import Corpus
+from kg.errors import UsageError
+from kg.store import update_store
+
+from .conftest import ROOT
+
+KNOCK = "春夏九防·敲门行动"
+BAR = (
+    "SELECT ?n WHERE { ?p a kg:Place ; rdfs:label ?n ; kg:implements ?c . "
+    '?c rdfs:label "春夏九防·敲门行动"@zh }'
+)
+COUNTIES = {"长子县", "屯留区", "壶关县"}
+QUERY_FILES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
+    """A build folder of the seeds (with the conftest relations), written as kg build does."""
+    folder = tmp_path_factory.mktemp("out")
+    quads = rdf.corpus_quads(seed_corpus)
+    write_outputs(folder, render_outputs(seed_corpus, quads, summarize(seed_corpus, quads)))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
+    folder = tmp_path_factory.mktemp("store") / "kgstore"
+    update_store(folder, rdf.corpus_quads(seed_corpus))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def engines(out: Path) -> dict[str, q.Graph]:
+    return {e: q.Graph(out, e).load() for e in q.ENGINES}
+
+
+def kg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+def values(r: q.Result, var: str) -> list[str]:
+    i = r.vars.index(var)
+    return [q.display(row[i]) for row in r.rows]
+
+
+# -- the named queries ---------------------------------------------------------------------------
+
+
+def test_at_least_twelve_named_queries() -> None:
+    assert len(q.named_queries()) >= 12
+    assert set(q.named_queries()) == {p.stem for p in QUERY_FILES}
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_files_have_a_header(path: Path) -> None:
+    nq = q.parse_query_file(path.read_text(encoding="utf-8"), path.stem, path)
+    assert nq.title and nq.answers
+    for p in nq.params:
+        assert p.default and p.description, p
+        assert f"?{p.name}" in nq.text  # the parameter is a variable of the query
+
+
+def _norm(r: q.Result) -> list[tuple[str, ...]]:
+    # GROUP_CONCAT lists come in engine order: compare them as sets
+    def cell(c: q.Cell | None) -> str:
+        s = q.display(c)
+        return "、".join(sorted(s.split("、"))) if "、" in s else s
+
+    return sorted(tuple(cell(c) for c in row) for row in r.rows)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in QUERY_FILES])
+def test_named_query_runs_the_same_on_both_engines(engines: dict[str, q.Graph], name: str) -> None:
+    text = q.bind(q.named_queries()[name])
+    ox = engines["oxigraph"].execute(text)
+    assert ox.kind == "select"
+    rd = q.call_with_timeout(lambda: engines["rdflib"].execute(text), 60)
+    assert ox.vars == rd.vars
+    if "LIMIT" in text and len(ox.rows) == int(text.rsplit("LIMIT", 1)[1].split()[0]):
+        assert len(rd.rows) == len(ox.rows)  # ties at the cut may differ
+    else:
+        assert _norm(ox) == _norm(rd)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "var", "expected"),
+    [
+        ("places-implementing-campaign", {}, "place", COUNTIES),
+        ("places-implementing-campaign", {"campaign": KNOCK}, "place", COUNTIES),
+        ("documents-by-issuer", {}, "document", {"关于做好2025年安全生产工作的通知"}),
+        ("partners", {}, "organization1", {"长治市防震减灾中心"}),
+        ("people-and-posts", {}, "person", {"钱红元"}),
+        ("targets-under-term", {"term": "危险化学品"}, "target", {"危险化学品"}),
+        ("articles-mentioning", {"entity": "壶关县"}, "page", {"004_62080bcc380399cf.txt"}),
+        ("evidence-for-relation", {"subject": "壶关县"}, "text",
+         {"扎实推进“春夏九防·敲门行动”，紧盯重点领域"}),
+        (
+            "evidence-for-relation",
+            {"subject": "壶关县", "predicate": "takesMeasure", "object": "应急演练"},
+            "text",
+            {"常态化开展实战化应急演练"},
+        ),
+    ],
+)  # fmt: skip
+def test_named_query_answers(
+    out: Path, name: str, params: dict[str, str], var: str, expected: set[str]
+) -> None:
+    r = q.run(out, name, params)
+    assert expected <= set(values(r, var))
+
+
+def test_evidence_is_verbatim_source_text(out: Path) -> None:
+    r = q.run(out, "evidence-for-relation", {"subject": "长子县"})
+    assert r.rows
+    for row in r.rows:
+        rec = dict(zip(r.vars, (q.display(c) for c in row), strict=True))
+        text = (ROOT / "seeds" / rec["page"]).read_text(encoding="utf-8")
+        assert text[int(rec["start"]) : int(rec["end"])] == rec["text"]
+
+
+def test_hierarchy_query_follows_narrower_terms(out: Path) -> None:
+    r = q.run(out, "targets-under-term", {"term": "矿山"})
+    assert {"煤矿", "非煤矿山"} <= set(values(r, "target"))
+
+
+# -- the bar, in the shape analysts write -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["out", "store"])
+def test_bar_query(request: pytest.FixtureRequest, target: str) -> None:
+    path = request.getfixturevalue(target)
+    r = q.run(path, BAR)
+    assert sorted(values(r, "n")) == sorted(["长子县", "屯留区", "壶关县"])
+
+
+def test_bar_query_through_the_cli(out: Path) -> None:
+    p = kg("query", str(out), BAR)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert (
+        lines[0].strip() == "n"
+        and set(lines[2:5]) == {"长子县", "屯留区", "壶关县"}
+        and lines[5] == "(3 rows)"
+    )
+
+
+def test_store_and_folder_give_the_same_answers(engines: dict[str, q.Graph], store: Path) -> None:
+    on_disk = q.Graph(store).load()
+    assert on_disk.kind == "store"
+    for name, nq in q.named_queries().items():
+        text = q.bind(nq)
+        assert _norm(engines["oxigraph"].execute(text)) == _norm(on_disk.execute(text)), name
+
+
+# -- formats -----------------------------------------------------------------------------------------------
+
+
+def test_output_formats(out: Path) -> None:
+    r = q.run(out, "people-and-posts")
+    rows = list(csv.reader(io.StringIO(q.to_csv(r))))
+    assert rows[0] == r.vars and len(rows) == len(r.rows) + 1
+    doc = json.loads(q.to_json(r))
+    assert doc["head"]["vars"] == r.vars and len(doc["results"]["bindings"]) == len(r.rows)
+    person = next(b for b in doc["results"]["bindings"] if b["person"]["value"] == "钱红元")
+    assert person["person"] == {"type": "literal", "value": "钱红元", "xml:lang": "zh"}
+    tsv = q.to_tsv(r).splitlines()
+    assert tsv[0] == "\t".join("?" + v for v in r.vars) and '"钱红元"@zh' in "\n".join(tsv)
+    assert "<sparql" in q.to_xml(r)
+    ask = q.run(out, 'ASK { ?p rdfs:label "长子县"@zh }')
+    assert ask.kind == "ask" and ask.boolean and q.format_table(ask) == "yes"
+
+
+def test_construct_gives_triples(out: Path) -> None:
+    r = q.run(out, 'CONSTRUCT { ?p kg:implements ?c } WHERE { ?p kg:implements ?c ; rdfs:label "长子县"@zh }')
+    assert r.kind == "graph" and r.triples
+    assert all(t[1] == ("uri", q.PREFIXES["kg"] + "implements") for t in r.triples)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "table"])
+def test_cli_formats(out: Path, fmt: str) -> None:
+    p = kg("query", str(out), "places-implementing-campaign", "--format", fmt)
+    assert p.returncode == 0, p.stderr
+    assert "壶关县" in p.stdout
+
+
+def test_list_and_show() -> None:
+    p = kg("query", "--list")
+    assert p.returncode == 0 and "evidence-for-relation" in p.stdout and "-p subject=" in p.stdout
+    p = kg("query", "--show", "evidence-for-relation", "-p", "subject=壶关县")
+    assert p.returncode == 0
+    assert "PREFIX kg: <https://w3id.org/safety-kg/ontology#>" in p.stdout
+    assert 'VALUES ?subject { "壶关县"@zh }\n  VALUES ?predicate { kg:implements }' in p.stdout
+
+
+# -- errors ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["SELECT ?x WHERE { ?x }"], "SPARQL syntax error: error at 1:"),
+        (["SELECT ?x WHERE { ?x ?y ?z "], "SPARQL syntax error"),
+        (["INSERT DATA { kgi:a kg:implements kgi:b }"], "updates are not allowed"),
+        (["DROP ALL"], "updates are not allowed"),
+        (["no-such-query"], "no query named 'no-such-query'"),
+        (["places-implementing-campaign", "-p", "county=长子县"], "unknown parameter county"),
+        (["places-implementing-campaign", "-p", "campaign"], "bad parameter"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code_2(out: Path, args: list[str], message: str) -> None:
+    p = kg("query", str(out), *args)
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    assert message in p.stderr and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_bad_sparql_on_rdflib_is_a_usage_error_too(engines: dict[str, q.Graph]) -> None:
+    with pytest.raises(UsageError, match="SPARQL syntax error"):
+        engines["rdflib"].execute("SELECT ?x WHERE { ?x ")
+
+
+def test_missing_target(tmp_path: Path) -> None:
+    p = kg("query", str(tmp_path / "nothing"), BAR)
+    assert p.returncode == 2 and "no such build folder" in p.stderr
+    p = kg("query", str(tmp_path), BAR)
+    assert p.returncode == 2 and "holds no graph" in p.stderr
+
+
+def test_time_limit_stops_a_long_query(out: Path) -> None:
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with pytest.raises(q.QueryTimeout):
+        q.run(out, heavy, timeout=0.5)
+    assert q.run(out, BAR, timeout=30).rows  # a quick query under a limit still answers
+
+
+# -- binding parameters --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "default", "term"),
+    [
+        ("长子县", '"春夏九防·敲门行动"@zh', '"长子县"@zh'),
+        ('带"引号', '"x"@zh', '"带\\"引号"@zh'),
+        ("targets", "kg:implements", "kg:targets"),
+        ("kg:adopts", "kg:implements", "kg:adopts"),
+        ("<https://example.org/x>", '"x"@zh', "<https://example.org/x>"),
+        ("42", "7", "42"),
+    ],
+)
+def test_param_terms(value: str, default: str, term: str) -> None:
+    assert q.param_term(value, default) == term
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE {"),
+        ("SELECT * { ?s ?p ?o }", "SELECT * {"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?s ?p ?o } WHERE {"),
+        ('# a { comment\nSELECT ?x WHERE { ?x rdfs:label "{" }', '# a { comment\nSELECT ?x WHERE {'),
+        ("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }", "SELECT ?x WHERE {"),
+        ("SELECT ?x WHERE { ?x <urn:a{b> ?o FILTER (?x < ?o) }", "SELECT ?x WHERE {"),
+    ],
+)  # fmt: skip
+def test_values_go_into_the_outer_where_group(text: str, expected: str) -> None:
+    assert text[: q.where_brace(text) + 1] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "update"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", False),
+        ("PREFIX x: <urn:x#> INSERT DATA { x:a x:b x:c }", True),
+        ("# DELETE\nASK { ?s ?p ?o }", False),
+        ('SELECT ("DELETE" AS ?x) {}', False),
+        ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", True),
+    ],
+)
+def test_update_detection(text: str, update: bool) -> None:
+    assert q.is_update(text) is update
