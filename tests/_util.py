@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from kg.model import FileResult
 from kg.pipeline import extract_text
@@ -37,3 +40,14 @@ def extract(text: str, home: str | None = None) -> FileResult:
 
 def seed(prefix: str) -> str:
     return next(p for p in SEEDS if p.name.startswith(prefix)).read_text(encoding="utf-8")
+
+
+def missing_service(reason: str, *, allow_module_level: bool = False) -> None:
+    """Skip a test whose service (browser, SPARQL server) is not installed.
+
+    With ``KG_REQUIRE_SERVICES=1`` (set by ``.ci/run``, which installs them) a missing
+    service fails the test instead, so CI cannot go green by skipping.
+    """
+    if os.environ.get("KG_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"KG_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=allow_module_level)
