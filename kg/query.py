@@ -345,6 +345,16 @@ class Graph:
         self.kind = target_kind(target)
         self._data: Any = None
 
+    @classmethod
+    def of_store(cls, store: Any) -> Graph:
+        """A graph over an Oxigraph store already in memory (the library API's built graph)."""
+        graph = cls.__new__(cls)
+        graph.target = Path("<memory>")
+        graph.engine = "oxigraph"
+        graph.kind = "memory"
+        graph._data = store
+        return graph
+
     # the data is loaded on first use (after a fork, a store is opened in the child)
     @property
     def data(self) -> Any:

@@ -19,7 +19,7 @@ from kg.corpus import Corpus
 from kg.views import write_views
 from kg.views.data import entity_filename
 
-from ._util import ROOT
+from ._util import ROOT, missing_service
 from .test_views import XSS_PAGE, _star, corpus_of
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,7 +34,7 @@ FLAGS = [  # LIBRARIES.md; playwright adds --headless itself
 ]
 
 if not CHROMIUM.exists():
-    pytest.skip(
+    missing_service(
         "no /usr/bin/chromium: install it with .ci/install-browser.sh (Debian package chromium)",
         allow_module_level=True,
     )
@@ -313,3 +313,53 @@ def test_markup_in_articles_runs_nothing(browser: Any, xss_site: tuple[Path, Cor
         assert_clean(log)
         page.close()
     assert seen_markup, "the markup should be visible as text"
+
+
+# -- the notebook view (kg.api: KnowledgeGraph.view) ---------------------------------------------
+
+
+def _host(tmp_path: Path, view: Any, name: str) -> Path:
+    """A page that shows the view as a notebook front end does: its HTML output, as is."""
+    host = tmp_path / f"{name}.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{view._repr_html_()}</body></html>", encoding="utf-8")
+    return host
+
+
+@pytest.mark.parametrize("entity", ["长子县", None])
+def test_inline_notebook_view_draws_in_its_iframe(browser: Any, tmp_path: Path, entity: str | None) -> None:
+    import kg
+
+    g = kg.build(ROOT / "seeds")
+    page, log = open_page(browser, _host(tmp_path, g.view(entity, height=800), "host"))
+    frame = page.frames[1]
+    wait_ready(frame)
+    assert canvas_ink(frame) > 2000, "the inline network canvas is blank"
+    i = node_index(frame, "长子县")
+    frame.evaluate("(i) => window.kgView.focusNode(i)", i)
+    assert "扎实推进“春夏九防·敲门行动”" in frame.inner_text("#panel")
+    # a link out of the page is cancelled instead of opening a dead about:srcdoc URL
+    if entity is not None:
+        frame.locator("section.rels a").first.click()
+        page.wait_for_timeout(200)
+        assert frame.evaluate("location.href") == "about:srcdoc"
+        shoot(page, "inline-view")
+    assert_clean(log)
+    page.close()
+
+
+def test_inline_notebook_view_runs_no_markup(browser: Any, tmp_path: Path) -> None:
+    import kg
+
+    (tmp_path / "xss_page.txt").write_text(XSS_PAGE, encoding="utf-8")
+    g = kg.build(tmp_path, cache=False)
+    for entity in (None, "长子县"):
+        page, log = open_page(browser, _host(tmp_path, g.view(entity), "xss-host"))
+        frame = page.frames[1]
+        wait_ready(frame)
+        for i in range(frame.evaluate("window.kgView.nodes.length")):
+            frame.evaluate("(i) => window.kgView.focusNode(i)", i)
+        page.wait_for_timeout(100)
+        assert frame.evaluate("typeof window.__xss") == "undefined"
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert_clean(log)
+        page.close()

@@ -1,0 +1,398 @@
+"""The library API: ``kg.build(paths)`` / ``kg.load(OUT)`` → a :class:`KnowledgeGraph`.
+
+One object for notebooks and scripts. The extracted corpus is the single source of truth;
+the networkx graph, the RDF dataset, the SPARQL store and the HTML views are derived from it
+on first use (``functools.cached_property``), so ``kg.build`` costs one extraction and nothing
+is converted that a session does not touch::
+
+    import kg
+    g = kg.build("seeds/")
+    g.query("county-targets")                 # a named query (or SPARQL) → DataFrame
+    g.entity("长子县").profile["implements"]   # what the county implements
+    g.view("长子县")                           # an inline interactive view
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import UsageError
+
+if TYPE_CHECKING:
+    from kg.corpus import Corpus
+    from kg.model import Article, Entity, Relation
+    from kg.query import Result
+
+
+def build(
+    paths: str | Path | Sequence[str | Path],
+    home: str | None = None,
+    *,
+    cache: bool = True,
+) -> KnowledgeGraph:
+    """Extract the pages under ``paths`` (files, folders or globs) into a knowledge graph.
+
+    Unchanged pages come from the same per-page cache ``kg build`` uses (``cache=False``
+    extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
+    """
+    from kg.builder import extract_with_cache
+    from kg.cache import ResultCache
+    from kg.corpus import Corpus
+
+    inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
+    results, errors, _now, _cached = extract_with_cache(
+        inputs, home=home, cache=ResultCache() if cache else None
+    )
+    if not results:
+        detail = "; ".join(m for _p, m in errors[:3])
+        raise UsageError(f"no readable input pages in {', '.join(inputs)}{': ' + detail if detail else ''}")
+    return KnowledgeGraph(Corpus.from_results(results), errors=errors)
+
+
+def load(target: str | Path) -> KnowledgeGraph:
+    """Open what ``kg build`` wrote: a build folder (``OUT/``) or an Oxigraph store (``--store``).
+
+    The dataset is loaded into Oxigraph (a build folder's ``graph.nq`` in memory; a store is
+    opened read-only, not copied) and queries run there; the corpus is rebuilt from the same
+    RDF (:func:`kg.rdf.corpus_from_rdf`) through oxrdflib.
+    """
+    import rdflib
+    from oxrdflib import OxigraphStore
+
+    from kg.query import Graph
+    from kg.rdf import corpus_from_rdf
+
+    engine = Graph(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
+    dataset = rdflib.Dataset(store=OxigraphStore(store=engine.data), default_union=True)
+    with warnings.catch_warnings():
+        # rdflib 7.6's Dataset.triples reads its own deprecated default_context on every call
+        warnings.filterwarnings("ignore", "Dataset.default_context is deprecated", DeprecationWarning)
+        corpus = corpus_from_rdf(dataset)
+    kgraph = KnowledgeGraph(corpus, source=Path(target))
+    kgraph._engine = engine
+    return kgraph
+
+
+class KnowledgeGraph:
+    """A corpus with its views: ``.nx`` (networkx), ``.rdf`` (rdflib), ``.store`` (Oxigraph)."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        errors: Sequence[tuple[str, str]] = (),
+        source: Path | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.errors = list(errors)
+        self.source = source
+        self._engine: Any = None
+
+    def __repr__(self) -> str:
+        c = self.corpus
+        return (
+            f"<KnowledgeGraph: {len(c.sources)} pages, {len(c.articles)} articles, "
+            f"{len(c.entities)} entities, {len(c.relations)} relations>"
+        )
+
+    # -- derived views --------------------------------------------------------------------------
+    @cached_property
+    def nx(self) -> Any:
+        """The networkx ``MultiDiGraph`` (nodes: entity ids; edges keyed by predicate)."""
+        from kg.graph import to_networkx
+
+        return to_networkx(self.corpus)
+
+    @cached_property
+    def quads(self) -> list[Any]:
+        """The RDF dataset as sorted quads (what ``kg build`` serializes)."""
+        from kg.rdf import corpus_quads
+
+        return corpus_quads(self.corpus)
+
+    @cached_property
+    def rdf(self) -> Any:
+        """The RDF dataset as an rdflib ``Dataset`` (union default graph; one graph per page)."""
+        from kg.rdf import to_rdflib
+
+        return to_rdflib(self.quads)
+
+    @cached_property
+    def store(self) -> Any:
+        """An in-memory ``pyoxigraph.Store`` holding the dataset (what queries run on)."""
+        if self._engine is not None:
+            return self._engine.data
+        import pyoxigraph as ox
+
+        from kg.rdf import to_oxigraph
+
+        st = ox.Store()
+        st.bulk_extend(to_oxigraph(self.quads))
+        return st
+
+    @property
+    def entities(self) -> Any:
+        """Every entity as a DataFrame (type, name, aliases, mentions, relations)."""
+        import pandas as pd
+
+        degree: dict[str, int] = {}
+        for r in self.corpus.relations.values():
+            degree[r.s] = degree.get(r.s, 0) + 1
+            degree[r.o] = degree.get(r.o, 0) + 1
+        rows = [
+            {
+                "type": e.type,
+                "name": e.name,
+                "aliases": "、".join(e.aliases),
+                "mentions": len(self.corpus.mentions.get(e.id, [])),
+                "relations": degree.get(e.id, 0),
+            }
+            for e in self.corpus.sorted_entities()
+        ]
+        return pd.DataFrame(rows, columns=["type", "name", "aliases", "mentions", "relations"])
+
+    @property
+    def relations(self) -> Any:
+        """Every relation with its first evidence sentence and evidence count (a DataFrame)."""
+        from kg.analysis import relations_table
+
+        return relations_table(self.corpus)
+
+    # -- SPARQL --------------------------------------------------------------------------------------
+    def sparql(self, query: str, **params: str) -> Result:
+        """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result."""
+        from kg import query as q
+
+        nq = q.resolve(query)
+        text = q.bind(nq, params)
+        engine = self._engine if self._engine is not None else q.Graph.of_store(self.store)
+        return engine.execute(text)
+
+    def query(self, query: str, **params: str) -> Any:
+        """A named query or SPARQL text (``kg:`` and standard prefixes predeclared) → DataFrame.
+
+        SELECT gives one column per variable (IRIs compacted to ``kgi:place/长子县``,
+        numbers as numbers); ASK a one-cell frame; CONSTRUCT/DESCRIBE subject/predicate/object.
+        Parameters of named queries are keyword arguments: ``g.query("entity-relations",
+        name="长子县")``.
+        """
+        return to_dataframe(self.sparql(query, **params))
+
+    # -- entities ----------------------------------------------------------------------------------
+    def entity(self, name: str, type: str | None = None) -> EntityProfile:
+        """An entity by canonical name or alias, with its relations, evidence and articles."""
+        e = self.corpus.entity(name, type)
+        if e is None:
+            close = [x.name for x in self.corpus.sorted_entities() if name in x.name or x.name in name][:5]
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no entity named {name!r}{' of type ' + type if type else ''}{hint}")
+        return EntityProfile(self, e)
+
+    # -- views ----------------------------------------------------------------------------------------
+    def view(self, name: str | None = None, *, height: int = 640) -> InlineView:
+        """An interactive view for a notebook: the overview, or one entity's focused view.
+
+        The page is self-contained (vis-network and styles inlined) and isolated in an
+        ``<iframe srcdoc>``, which renders in JupyterLab, classic Notebook and VS Code alike.
+        """
+        from kg.views.inline import inline_page
+
+        eid = None if name is None else self.entity(name).entity.id
+        return InlineView(inline_page(self.corpus, eid), height=height, title=name or "overview")
+
+    def save(
+        self, out: str | Path | None = None, *, store: str | Path | None = None, views: bool = True
+    ) -> list[str]:
+        """Write what ``kg build -o OUT [--store DIR]`` writes: graph files, summary and HTML
+        views into ``out``; the dataset into the Oxigraph store ``store``. Returns the files
+        written under ``out``."""
+        if out is None and store is None:
+            raise UsageError("nothing to write: give a folder (out) and/or a store")
+        written: list[str] = []
+        if out is not None:
+            from kg.builder import render_outputs, summarize, write_outputs
+
+            summary = summarize(self.corpus, self.quads, self.errors)
+            written = write_outputs(Path(out), render_outputs(self.corpus, self.quads, summary))
+            if views:
+                from kg.views import write_views
+
+                written += [str(p.relative_to(out)) for p in write_views(self.corpus, out)]
+        if store is not None:
+            from kg.store import update_store
+
+            update_store(Path(store), self.quads)
+        return written
+
+
+def _value(cell: tuple[str, ...] | None) -> Any:
+    """A result cell as a Python value for a DataFrame."""
+    from kg.query import display
+
+    if cell is None:
+        return None
+    if cell[0] == "literal":
+        dt = cell[3] if len(cell) > 3 else ""
+        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            return int(cell[1])
+        if dt.endswith(("#decimal", "#double", "#float")):
+            return float(cell[1])
+        if dt.endswith("#boolean"):
+            return cell[1] == "true"
+        return cell[1]
+    return display(cell)
+
+
+def to_dataframe(result: Result) -> Any:
+    """An engine-neutral query result as a pandas DataFrame."""
+    import pandas as pd
+
+    if result.kind == "ask":
+        return pd.DataFrame({"ask": [bool(result.boolean)]})
+    if result.kind == "graph":
+        rows = [[_value(c) for c in t] for t in result.triples]
+        return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
+    rows = [[_value(c) for c in row] for row in result.rows]
+    return pd.DataFrame(rows, columns=result.vars)
+
+
+@dataclass
+class EntityProfile:
+    """One entity in context: what it does, what is done to it, and the sentences that say so."""
+
+    graph: KnowledgeGraph
+    entity: Entity
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def type(self) -> str:
+        return self.entity.type
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return self.entity.aliases
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return dict(self.entity.attrs)
+
+    @property
+    def relations_list(self) -> list[Relation]:
+        return self.graph.corpus.relations_of(self.entity.id)
+
+    @property
+    def profile(self) -> dict[str, list[str]]:
+        """{predicate: [objects]} for what it does, {"<predicate> by": [subjects]} for the rest."""
+        from kg.analysis import profile
+
+        return profile(self.graph.corpus, self.entity.name, self.entity.type)
+
+    @property
+    def relations(self) -> Any:
+        """Its relations as a DataFrame: direction, predicate, other end, evidence and article."""
+        import pandas as pd
+
+        c = self.graph.corpus
+        rows = []
+        for r in self.relations_list:
+            out = r.s == self.entity.id
+            other = c.entities.get(r.o if out else r.s)
+            first = r.evidence[0] if r.evidence else None
+            art = c.articles.get(first.article) if first else None
+            rows.append(
+                {
+                    "direction": "→" if out else "←",
+                    "predicate": r.p,
+                    "other": other.name if other else (r.o if out else r.s),
+                    "other_type": other.type if other else "",
+                    "evidence": first.text if first else "",
+                    "headline": (art.headline or "") if art else "",
+                    "source": first.source if first else "",
+                    "count": len(r.evidence),
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "direction",
+                "predicate",
+                "other",
+                "other_type",
+                "evidence",
+                "headline",
+                "source",
+                "count",
+            ],
+        )
+
+    @property
+    def articles(self) -> list[Article]:
+        """The articles that mention it or state one of its relations."""
+        return self.graph.corpus.articles_mentioning(self.entity.id)
+
+    def evidence(self, predicate: str, other: str) -> list[str]:
+        """The sentences behind one of its relations (the other end by name or alias)."""
+        from kg.analysis import evidence
+
+        return [ev.text for ev in evidence(self.graph.corpus, self.entity.name, predicate, other)]
+
+    def view(self, *, height: int = 640) -> InlineView:
+        """Its focused interactive view, inline."""
+        return self.graph.view(self.entity.name, height=height)
+
+    def __repr__(self) -> str:
+        lines = [f"{self.type} {self.name}" + (f" ({'、'.join(self.aliases)})" if self.aliases else "")]
+        lines += [f"  {p}: {'、'.join(objs)}" for p, objs in self.profile.items()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        h = html.escape
+        parts = [f"<h4>{h(self.type)} · {h(self.name)}</h4>"]
+        if self.aliases:
+            parts.append(f"<p>aliases: {h('、'.join(self.aliases))}</p>")
+        parts.append("<table><tr><th>relation</th><th>entities</th></tr>")
+        for p, objs in self.profile.items():
+            parts.append(f"<tr><td>{h(p)}</td><td style='text-align:left'>{h('、'.join(objs))}</td></tr>")
+        parts.append("</table>")
+        return "".join(parts)
+
+
+class InlineView:
+    """A self-contained HTML page shown in a notebook inside an isolated iframe."""
+
+    def __init__(self, page: str, *, height: int = 640, title: str = "") -> None:
+        self.page = page
+        self.height = height
+        self.title = title
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.page, quote=True)}" '
+            f'title="{html.escape(self.title, quote=True)}" '
+            f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd" '
+            'sandbox="allow-scripts allow-popups"></iframe>'
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page as a standalone HTML file (atomically)."""
+        from kg.output import atomic_writer
+
+        p = Path(path)
+        with atomic_writer(p, "w") as fh:
+            fh.write(self.page)
+        return p
+
+    def __repr__(self) -> str:
+        return f"<InlineView {self.title}: {len(self.page):,} chars of HTML>"
+
+
+__all__ = ["EntityProfile", "InlineView", "KnowledgeGraph", "build", "load", "to_dataframe"]
