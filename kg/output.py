@@ -55,6 +55,7 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Any:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600; outputs are ordinary, shareable files
         kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
@@ -62,6 +63,13 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Any:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file under the current umask (0644 usually)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_jsonl(results: Iterable[FileResult], out: IO[str] | str | Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -66,6 +67,9 @@ def test_output_file_is_written_atomically_and_matches_stdout(tmp_path):
     q = run("extract", str(SEEDS[0]))
     assert out.read_text(encoding="utf-8") == q.stdout
     assert not list(tmp_path.glob(".*tmp"))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # like a plain open(), not mkstemp's 0600
 
 
 @pytest.mark.parametrize(

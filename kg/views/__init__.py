@@ -15,7 +15,6 @@ corpus gives byte-identical files) and every file is written atomically.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -51,14 +50,12 @@ def write_views(
         raise ValueError("max_overview_nodes must be at least 1")
     out = Path(out_dir)
     written: list[Path] = []
-    mode = _file_mode()
 
     def put(rel: str, content: str | bytes) -> None:
         path = out / rel
         data = content.encode("utf-8") if isinstance(content, str) else content
-        with atomic_writer(path, "wb") as fh:
+        with atomic_writer(path, "wb") as fh:  # files get the umask's mode, like open()
             fh.write(data)
-        os.chmod(path, mode)  # mkstemp makes 0600 files; pages are meant to be shared and served
         written.append(path)
 
     ix = ViewIndex.build(corpus)
@@ -83,13 +80,6 @@ def write_views(
             if _PAGE_NAME.match(old.name) and old.name not in pages:
                 old.unlink()
     return written
-
-
-def _file_mode() -> int:
-    """0644 under the usual umask: what a plain ``open()`` would have created."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 __all__ = ["DEFAULT_MAX_OVERVIEW_NODES", "write_views"]
