@@ -210,6 +210,33 @@ def test_relations(text, want, not_want):
     assert not (not_want & got), sorted(not_want & got)
 
 
+NAMES_OPENING_WITH_A_VERB = [
+    # 会同 is a joint-work verb and the first two characters of 会同县 (怀化市)
+    (
+        "会同县城市管理局联合会同县应急管理局开展燃气安全检查，紧盯城镇燃气、餐饮场所。\n",
+        "怀化市",
+        {
+            ("会同县城市管理局", "partnersWith", "会同县应急管理局"),
+            ("会同县城市管理局", "targets", "城镇燃气"),
+            ("会同县应急管理局", "targets", "餐饮场所"),
+        },
+    ),
+    # …and a verb again when the county is far away and glued to the body before it
+    (
+        "市应急管理局会同县自然资源局开展地质灾害隐患排查。\n",
+        "长治市",
+        {("长治市应急管理局", "takesMeasure", "隐患排查整治")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want"), NAMES_OPENING_WITH_A_VERB, ids=["county", "verb"])
+def test_names_that_open_with_a_joint_verb(text: str, home: str, want: set[tuple[str, str, str]]) -> None:
+    got = triples(text, home)
+    assert want <= got, sorted(want - got)
+    assert not any("会同县" in s and home == "长治市" for s, _p, _o in got)
+
+
 def test_every_relation_has_verbatim_evidence_in_its_file():
     """Every relation kg extract emits has evidence that occurs verbatim in its input."""
     result = extract_paths([str(ROOT / "seeds")])

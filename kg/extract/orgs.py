@@ -279,8 +279,10 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
 
     def ignored(p: int, w: str) -> bool:
         a, b = lo + p, lo + p + len(w)
-        if any(ps < a for ps, _pe, _m in places.index.overlapping(a, b)):
-            return True  # 城区 inside 潞城区 (会同 opening 会同县 is still 会同)
+        if any(ps < a or (ps == a and pe > b) for ps, pe, _m in places.index.overlapping(a, b)):
+            # 城区 inside 潞城区; 会同 opening 会同县, when the places stage kept 会同县 a
+            # place (it reads 局会同县… as the verb 会同 when the county is far away)
+            return True
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
 

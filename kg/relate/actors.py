@@ -218,7 +218,7 @@ class Actors:
         conf = _conf()
         p = self.skip_openers(start, end)
         jm = conf["_joint_re"].match(self.text, p)
-        if jm is None:
+        if jm is None or self._name_starts_at(p):
             return ()
         return tuple(dict.fromkeys(e for e in (self._eid(m) for m in self.listed_orgs(jm.end(), end)) if e))
 
@@ -349,12 +349,16 @@ class Actors:
         return ts == pos and tag in _VERBISH
 
     def skip_openers(self, p: int, end: int) -> int:
+        """The start of a clause's content after time phrases, adverbs and joint-work verbs;
+        a name that opens with such a word (会同县, 联合村, 合作市) is content, not an opener."""
         text = self.text
         conf = _conf()
         while p < end:
             if text[p] in " \u3000“”\"'—-—\n（(":
                 p += 1
                 continue
+            if self._name_starts_at(p):
+                break
             m = conf["_opener_re"].match(text, p, end)
             if m and m.end() > p:
                 p = m.end()
@@ -365,6 +369,12 @@ class Actors:
                 continue
             break
         return p
+
+    def _name_starts_at(self, p: int) -> bool:
+        """Whether a place or organization mention begins at ``p``."""
+        return any(
+            s == p and m.type in ("Place", "Organization") for s, _e, m in self.index.overlapping(p, p + 1)
+        )
 
     def _pronoun(self, level: str, pos: int) -> tuple[str, ...]:
         """The entity 该县 / 该公司 … stands for at ``pos``: the last one of that kind
