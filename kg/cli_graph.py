@@ -75,7 +75,8 @@ def build(
 
     cache = None if no_cache else ResultCache(cache_dir)
     bar = None
-    if not quiet:
+    # a bar on a terminal; in logs (CI, redirected stderr) only the summary at the end
+    if not quiet and sys.stderr.isatty():
         from kg.ingest import expand_inputs
 
         try:
