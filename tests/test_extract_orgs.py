@@ -53,6 +53,8 @@ CASES = [
     # the work-safety committee and its office by their abbreviations
     ("此次检查由市安委会统一部署，县安委办具体组织。", "长治市", {"长治市安全生产委员会"}),
     ("日前，市安委会办公室印发工作方案。", "长治市", {"长治市安全生产委员会办公室"}),
+    # 县城 is a word, but here 县 is the relative prefix of 城市管理局
+    ("德化县应急管理局会同县城市管理局开展专项检查。", "泉州市", {"德化县城市管理局"}),
 ]
 
 

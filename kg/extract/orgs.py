@@ -276,9 +276,12 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
         masked = masked.replace(ph, "#" * len(ph))
     start = lo
     single_cut = False
+    has_word = ctx.res.segmenter.has_word
 
     def ignored(p: int, w: str) -> bool:
         a, b = lo + p, lo + p + len(w)
+        if len(w) == 2 and conf["_rel_re"].fullmatch(w[0]) and has_word(text[a + 1 : a + 3]):
+            return True  # 县城市管理局: 县 + 城市管理局, not 县城 + 市管理局
         if any(ps < a or (ps == a and pe > b) for ps, pe, _m in places.index.overlapping(a, b)):
             # 城区 inside 潞城区; 会同 opening 会同县, when the places stage kept 会同县 a
             # place (it reads 局会同县… as the verb 会同 when the county is far away)
@@ -295,7 +298,6 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
         start = _extend_to_place(ctx, places, lo, start)
     # a verb right before a place inside the window ends what came before
     # (南阳市对照南阳市人民政府办公室 → 南阳市人民政府办公室)
-    has_word = ctx.res.segmenter.has_word
     for ps, _pe, p in places.index.overlapping(start, hs):
         if ps > start and p.attr("adcode"):
             ts, te, tag = doc.token_at(ps - 1)
