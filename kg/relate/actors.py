@@ -372,9 +372,7 @@ class Actors:
 
     def _name_starts_at(self, p: int) -> bool:
         """Whether a place or organization mention begins at ``p``."""
-        return any(
-            s == p and m.type in ("Place", "Organization") for s, _e, m in self.index.overlapping(p, p + 1)
-        )
+        return any(m.type in ("Place", "Organization") for m in self.index.starting_at(p))
 
     def _pronoun(self, level: str, pos: int) -> tuple[str, ...]:
         """The entity 该县 / 该公司 … stands for at ``pos``: the last one of that kind
