@@ -9,6 +9,9 @@ from ._util import extract, names, names_or_aliases
 CASES = [
     ("扎实推进“春夏九防·敲门行动”，紧盯重点领域。", "Campaign", {"春夏九防·敲门行动"}),
     ("开展“消防安全护春耕”专项行动。", "Campaign", {"消防安全护春耕"}),
+    # a quote that does not stand alone: it runs on into a term, or ends with +
+    ("晋江市开展“三合一”场所消防安全专项整治。", "Campaign", {"三合一场所消防安全专项整治"}),
+    ("建湖县实施“杂技+”文旅融合工程。", "Campaign", {"杂技+文旅融合工程"}),
     ("组织开展“反诈宣传进万家”“巾帼普法乡村行”等活动。", "Campaign", {"反诈宣传进万家", "巾帼普法乡村行"}),
     ("就“促进民营经济发展壮大和‘万企兴万村’行动”来我市开展专题调研。", "Campaign", {"万企兴万村"}),
     (

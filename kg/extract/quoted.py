@@ -163,6 +163,15 @@ def classify(
     return None
 
 
+def _modifier_only(text: str, q: Quote, vocab_labels: object) -> bool:
+    """Whether a quoted name is only part of the name it opens: it ends with + (杂技+), or it
+    runs on into a vocabulary term (“三合一”场所 → 三合一场所, a venue)."""
+    c = q.clean
+    if c.endswith(("+", "＋")):
+        return True
+    return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))  # type: ignore[operator]
+
+
 def _has_cjk(s: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in s)
 
@@ -203,6 +212,9 @@ def extract_quoted(ctx: Context) -> list[Mention]:
             continue
         type_, full = res
         name = q.clean
+        if type_ == "Campaign" and full != name and _modifier_only(text, q, labels):
+            # “三合一”场所消防安全专项整治, “杂技+”文旅融合工程: the quote does not stand alone
+            name, full = full, name
         if type_ == "Place":
             out.append(ctx.mention(q.s, q.e, "Place", name, "quoted", level="zone", alias=full))
             continue
