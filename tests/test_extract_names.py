@@ -9,6 +9,7 @@ from ._util import extract, names, names_or_aliases
 CASES = [
     ("扎实推进“春夏九防·敲门行动”，紧盯重点领域。", "Campaign", {"春夏九防·敲门行动"}),
     ("开展“消防安全护春耕”专项行动。", "Campaign", {"消防安全护春耕"}),
+    ("各部门要牢固树立“管行业必须管安全”的意识。", "Mechanism", {"管行业必须管安全"}),
     # a quote that does not stand alone: it runs on into a term, or ends with +
     ("晋江市开展“三合一”场所消防安全专项整治。", "Campaign", {"三合一场所消防安全专项整治"}),
     ("建湖县实施“杂技+”文旅融合工程。", "Campaign", {"杂技+文旅融合工程"}),
