@@ -232,7 +232,9 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
     if type_ in ("Industry", "Venue", "Hazard") and members[0].name not in _guideline_terms(type_):
         # a term outside the guidelines' lists is named by its own form in the text
         forms = Counter(
-            _own_name(m.text) for m in members if m.attr("label") in ("pref", "alt", "hidden", "context")
+            _own_name(m.text, m.name)
+            for m in members
+            if m.attr("label") in ("pref", "alt", "hidden", "context")
         )
         if forms:
             best = max(forms.values())
@@ -251,13 +253,17 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
 
 
 _GENERIC_TAILS = ("行业", "企业", "领域", "安全", "方面")
+_KIND_TAILS = ("事故", "灾害", "风险", "隐患")
 
 
-def _own_name(text: str) -> str:
-    """A term's own name without a generic tail (水上交通安全 → 水上交通, 化工企业 → 化工)."""
+def _own_name(text: str, pref: str = "") -> str:
+    """A term's own name without a generic tail (水上交通安全 → 水上交通, 化工企业 → 化工); a
+    kind of accident named with 事故 is the kind (坍塌事故 → 坍塌, not 水上交通事故 → 水上交通)."""
     for tail in _GENERIC_TAILS:
         if text.endswith(tail) and len(text) - len(tail) >= 2:
             return text[: -len(tail)]
+    if text.endswith(_KIND_TAILS) and text[:-2] == pref:
+        return pref
     return text
 
 
