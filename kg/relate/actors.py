@@ -349,16 +349,12 @@ class Actors:
         return ts == pos and tag in _VERBISH
 
     def skip_openers(self, p: int, end: int) -> int:
-        """The start of a clause's content after time phrases, adverbs and joint-work verbs;
-        a name that opens with such a word (会同县, 联合村, 合作市) is content, not an opener."""
         text = self.text
         conf = _conf()
         while p < end:
             if text[p] in " \u3000“”\"'—-—\n（(":
                 p += 1
                 continue
-            if self._name_starts_at(p):
-                break
             m = conf["_opener_re"].match(text, p, end)
             if m and m.end() > p:
                 p = m.end()
