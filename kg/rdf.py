@@ -428,15 +428,20 @@ def _nt_escape(text: str) -> str:
     return "".join(out)
 
 
+def _literal(t: Lit, datatype: str) -> str:
+    """A literal in N-Triples/Turtle syntax, ``datatype`` being its datatype IRI as written."""
+    body = f'"{_nt_escape(t.value)}"'
+    if t.lang:
+        return f"{body}@{t.lang}"
+    if t.datatype and t.datatype != XSD.string:
+        return f"{body}^^{datatype}"
+    return body
+
+
 def nt_term(t: Term) -> str:
     """A term in N-Triples syntax."""
     if isinstance(t, Lit):
-        body = f'"{_nt_escape(t.value)}"'
-        if t.lang:
-            return f"{body}@{t.lang}"
-        if t.datatype and t.datatype != XSD.string:
-            return f"{body}^^<{t.datatype}>"
-        return body
+        return _literal(t, f"<{t.datatype}>")
     return f"<{t}>"
 
 
@@ -543,12 +548,8 @@ class _Writer:
             return t.value
         if t.datatype == XSD.boolean and t.value in ("true", "false"):
             return t.value
-        body = f'"{_nt_escape(t.value)}"'
-        if t.lang:
-            return f"{body}@{t.lang}"
-        if t.datatype and t.datatype != XSD.string:
-            return f"{body}^^{self.iri(t.datatype)}"
-        return body
+        plain = not t.datatype or t.datatype == XSD.string or bool(t.lang)
+        return _literal(t, "" if plain else self.iri(t.datatype))
 
     def header(self) -> str:
         lines = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(self.used)]
