@@ -184,8 +184,9 @@ def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]
 def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
     """Write all files to temporary names in ``out``, then rename them all into place."""
     out.mkdir(parents=True, exist_ok=True)
-    umask = os.umask(0)
-    os.umask(umask)
+    from kg.output import file_mode
+
+    mode = file_mode()
     temps: list[tuple[str, Path]] = []
     try:
         for name in OUTPUT_FILES:
@@ -193,7 +194,7 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
                 continue
             fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
             temps.append((name, Path(tmp)))
-            os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+            os.fchmod(fd, mode)  # mkstemp makes 0600; outputs are ordinary files
             with os.fdopen(fd, "wb") as fh:
                 fh.write(files[name])
                 fh.flush()

@@ -29,7 +29,6 @@ from ._util import missing_service
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seeds"
 
-#: (file prefix, subject id, predicate, object id, verbatim evidence in that file)
 _HUGUAN_INDUSTRIES = "对煤矿、非煤矿山、危险化学品、交通运输、建筑施工、城镇燃气、烟花爆竹等重点领域"
 _ZHANGZI_INDUSTRIES = "长子县紧盯煤矿、危化品、工贸企业、交通运输等风险较高行业"
 
