@@ -108,7 +108,11 @@ def extract(paths: tuple[str, ...], home: str | None, fmt: str, output: str | No
     help="Gold JSONL (one line per input file).",
 )
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--home", metavar="PLACE", help="Home place for all inputs (inferred per page when omitted).")
+@click.option(
+    "--home",
+    metavar="PLACE",
+    help="Home place for all inputs (default: each gold line's `home`, else inferred per page).",
+)
 @click.option("--misses", is_flag=True, help="List what was missed and what was extra, per file.")
 def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: bool) -> None:
     """Score extraction from PATHS against a gold file: P/R/F1 per type and predicate.
@@ -124,7 +128,9 @@ def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: b
         pred = load_jsonl(paths[0])
         errors: list[tuple[str, str]] = []
     else:
-        result = extract_paths(list(paths), home=home)
+        # each file with its gold line's home, as a user would run it (kg extract --home)
+        homes = {} if home else {g["file"]: g["home"] for g in gold if g.get("home")}
+        result = extract_paths(list(paths), home=home, homes=homes)
         pred = [file_record(r) for r in result.files]
         errors = result.errors
     click.echo(format_report(score(gold, pred), misses=misses))

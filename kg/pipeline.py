@@ -7,7 +7,7 @@ dictionary, the Aho-Corasick automaton) are built once per process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -142,12 +142,18 @@ def extract_paths(
     inputs: Sequence[str],
     home: str | None = None,
     progress: Callable[[str], None] | None = None,
+    homes: Mapping[str, str] | None = None,
 ) -> Extraction:
-    """Extract every readable file under ``inputs``; unreadable files become errors."""
+    """Extract every readable file under ``inputs``; unreadable files become errors.
+
+    ``homes`` gives a home per file name (a gold file's ``home`` of each line); ``home``
+    applies to the files it does not name.
+    """
     from kg.ingest import read_sources
 
-    if home is not None:
-        _check_home(home)
+    homes = dict(homes or {})
+    for h in sorted({home, *homes.values()} - {None}):
+        _check_home(h)
     sources, errors = read_sources(inputs)
     result = Extraction(errors=[(e.path, str(e)) for e in errors])
     res = resources() if sources else None
@@ -155,7 +161,7 @@ def extract_paths(
         if progress:
             progress(src.path)
         try:
-            result.files.append(extract_source(src, res, home=home))
+            result.files.append(extract_source(src, res, home=homes.get(src.name, home)))
         except KgError as exc:
             result.errors.append((src.path, str(exc)))
     return result

@@ -101,3 +101,23 @@ def test_every_command_has_help():
     for cmd in ("extract", "eval"):
         h = run(cmd, "--help")
         assert h.returncode == 0 and len(h.stdout) > 100
+
+
+def test_eval_extracts_each_file_with_its_gold_home(tmp_path):
+    """县应急管理局 in a county article is the gold line's home's bureau: eval extracts each
+    file as `kg extract --home` would."""
+    page = tmp_path / "a.txt"
+    evidence = "县应急管理局联合县消防救援大队检查加油站"
+    page.write_text(f"我县开展燃气安全隐患排查整治。{evidence}。", encoding="utf-8")
+    rel = {"s": "青龙满族自治县应急管理局", "p": "targets", "o": "加油站", "evidence": evidence}
+    line = {"file": "a.txt", "home": "青龙满族自治县", "entities": [], "relations": [rel]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    p = run("eval", "--gold", str(gold), str(page))
+    assert p.returncode == 0, p.stderr
+    row = next(ln for ln in p.stdout.splitlines() if ln.startswith("targets"))
+    assert row.split()[3] == "1"  # the one gold relation is found: 县 is the gold home
+    # an explicit --home wins over the gold's
+    q = run("eval", "--gold", str(gold), str(page), "--home", "长治市")
+    row = next(ln for ln in q.stdout.splitlines() if ln.startswith("targets"))
+    assert row.split()[3] == "0"
