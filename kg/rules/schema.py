@@ -1,0 +1,173 @@
+"""The shape of every rule file: one msgspec struct per ``kg/rules/<name>.toml``.
+
+A rule file is validated against its struct when it is loaded, so a missing,
+misspelt or mistyped key is a :class:`~kg.errors.DataError` naming the file and the
+key, never a ``KeyError`` deep inside an extractor. Adding a key to a rule file
+means adding it here.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class _Rules(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Base of the rule-file structs: unknown keys are errors (a misspelt key)."""
+
+
+class NamedItem(_Rules):
+    """A known campaign, mechanism or body: canonical name and other written forms."""
+
+    name: str
+    aliases: list[str]
+    national: bool = False
+
+
+class Documents(_Rules):
+    doc_types: list[str]
+    trailing_paren: str
+    abbreviation: str
+    max_title_chars: int
+
+
+class GuidelineTerms(_Rules):
+    Industry: list[str]
+    Venue: list[str]
+    Hazard: list[str]
+
+
+class Layout(_Rules):
+    reporter_titles: list[str]
+    dateline_openers: list[str]
+    wire_dateline: str
+    credit_labels: list[str]
+    photo_credit: list[str]
+    continuation: str
+    note_labels: list[str]
+    headline_max_chars: int
+    continuation_min_chars: int
+
+
+class Names(_Rules):
+    campaign_heads: list[str]
+    mechanism_heads: list[str]
+    mechanism_de_heads: list[str]
+    place_heads: list[str]
+    campaign_list_heads: list[str]
+    mechanism_cues: list[str]
+    not_mechanism_after: list[str]
+    campaign_cues: list[str]
+    never: list[str]
+    unquoted_mechanism_heads: list[str]
+    unquoted_mechanism_min_chars: int
+    unquoted_campaign_heads: list[str]
+    unquoted_campaign_min_chars: int
+    chief_system_pattern: str
+    event_heads: list[str]
+    scope_prefix_pattern: str
+    leading_words: list[str]
+    safety_stems: list[str]
+    mechanisms: list[NamedItem]
+    campaigns: list[NamedItem]
+
+
+class FireService(_Rules):
+    form: str
+    prefecture: str
+    county: str
+    province: str
+    not_followed_by: list[str]
+
+
+class OrgNames(_Rules):
+    official_and_phrases: list[str]
+    name_phrases: list[str]
+    region_words: list[str]
+
+
+class Orgs(_Rules):
+    strong_heads: list[str]
+    weak_heads: list[str]
+    head_words: list[str]
+    party_prefixes: list[str]
+    party_dept_heads: list[str]
+    relative_prefixes: dict[str, str]
+    national_prefixes: list[str]
+    left_stop_words: list[str]
+    generic_cores: list[str]
+    abbreviations: dict[str, str]
+    fire_service: FireService
+    bodies: list[NamedItem]
+    names: OrgNames
+    head_bad_next: dict[str, str]
+
+
+class Persons(_Rules):
+    posts: list[str]
+    roles: list[str]
+    name_suffixes: list[str]
+    anonymous_suffixes: list[str]
+    speech_verbs: list[str]
+    action_verbs: list[str]
+    name_followers: str
+    surnames: str
+    compound_surnames: list[str]
+    not_name_prefixes: list[str]
+    not_names: list[str]
+    implied_bodies: dict[str, str]
+
+
+class Places(_Rules):
+    province_suffixes: list[str]
+    division_suffixes: list[str]
+    ethnic_names: list[str]
+    short_form_stopwords: list[str]
+    full_name_stopwords: list[str]
+    town_suffixes: list[str]
+    village_suffixes: list[str]
+    zone_suffixes: list[str]
+    not_in_names: list[str]
+    generic_place_prefixes: list[str]
+    generic_zone_prefixes: list[str]
+    counted_list_heads: list[str]
+    common_suffix_words: list[str]
+
+
+class Relations(_Rules):
+    clause_openers: list[str]
+    clause_opener_pattern: str
+    home_subjects: list[str]
+    county_city_subjects: list[str]
+    pronouns: dict[str, str]
+    subject_followers: list[str]
+    participation_verbs: list[str]
+    home_triggers: list[str]
+    implement_verbs: list[str]
+    organize_verbs: list[str]
+    campaign_field_words: list[str]
+    host_verbs: list[str]
+    by_verbs: list[str]
+    plan_title_heads: list[str]
+    issue_verbs: list[str]
+    joint_verbs: list[str]
+    joint_adverbs: list[str]
+    subject_adverbial_pattern: str
+    joint_markers: list[str]
+    partner_verbs: list[str]
+    negations: list[str]
+    event_verbs: list[str]
+    campaign_back_references: list[str]
+    generic_subjects: list[str]
+
+
+#: rule file name (without .toml) → its struct
+SCHEMAS: dict[str, type[_Rules]] = {
+    "documents": Documents,
+    "guideline_terms": GuidelineTerms,
+    "layout": Layout,
+    "names": Names,
+    "orgs": Orgs,
+    "persons": Persons,
+    "places": Places,
+    "relations": Relations,
+}
