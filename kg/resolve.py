@@ -110,8 +110,14 @@ def resolve(ctx: Context) -> tuple[list[Entity], list[Mention]]:
         ents, mentions = _merge_type(type_, group)
         entities.extend(ents)
         final_mentions.extend(mentions)
-    # parent places of every division (the gazetteer supplies them)
+    # the home is a place of every page, named or not (a county site's 我县/县应急管理局
+    # mean it even where the article never writes its name); its parents follow below
     have = {e.name for e in entities if e.type == "Place"}
+    home = ctx.home
+    if home is not None and home.name not in have:
+        entities.append(Entity("Place", home.name, (home.short,) if home.short else (), _div_attrs(home)))
+        have.add(home.name)
+    # parent places of every division (the gazetteer supplies them)
     extra: dict[str, Entity] = {}
     for e in list(entities):
         code = e.attr("adcode")

@@ -67,9 +67,20 @@ class RelContext:
     mentions: list[Mention]  # resolved, normalised offsets
     by_key: dict[tuple[str, str], Entity] = field(default_factory=dict)
     _actors: Any = None
+    _posts: dict[str, tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         self.by_key = {(e.type, e.name): e for e in self.entities}
+
+    def post_bodies(self) -> dict[str, tuple[str, ...]]:
+        """The bodies each person holds a post in, the post nearest the name first (what
+        the holdsPost extractor finds; a leader acts for the body he leads)."""
+        if self._posts is None:
+            found: dict[str, list[str]] = {}
+            for s, _p, o, _start, _end in get("posts")(self):
+                found.setdefault(s, []).append(o)
+            self._posts = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+        return self._posts
 
     @property
     def doc(self) -> Any:

@@ -88,7 +88,7 @@ def actions(rc: RelContext) -> list[Raw]:
                 continue  # 未发生洪涝 / 不得动员: not a measure taken
             if pred == "takesMeasure" and names.any_containing(m.start, m.end, strict=True):
                 continue  # part of a mechanism's name (“…职能部门巡查”三级监管网络机制)
-            for a in clause.actors:
+            for a in actors.through_places(clause.actors):
                 out.append((a, pred, oid, *ev))
         elif m.type == "Campaign":
             verb = _campaign_verb(rc, m, clause.start)
@@ -102,7 +102,7 @@ def actions(rc: RelContext) -> list[Raw]:
                 continue
             if verb is None and not m.name.endswith("日"):
                 continue  # named without being carried out (…等品牌项目均有呈现)
-            for a in clause.actors:
+            for a in actors.through_places(clause.actors):
                 pred = "implements"
                 if a.startswith("Organization:") and verb == "organize" and not is_national(rc, oid):
                     pred = "organizes"
@@ -160,7 +160,7 @@ def _back_referenced(rc: RelContext) -> list[Raw]:
         for cc in clauses[i:]:
             if cc.sent != c.sent:
                 break
-            for a in cc.actors:
+            for a in rc.actors.through_places(cc.actors):
                 out.append((a, "implements", cid, cc.start, cc.end))
     return out
 

@@ -52,16 +52,25 @@ def _conf() -> dict:
     conf["_generic"] = tuple(sorted(conf["generic_subjects"], key=len, reverse=True))
     conf["_participation"] = tuple(sorted(conf["participation_verbs"], key=len, reverse=True))
     conf["_speech"] = tuple(sorted(rules.load("persons")["speech_verbs"], key=len, reverse=True))
+    conf["_post_re"] = re.compile(
+        "|".join(map(re.escape, sorted(set(rules.load("persons")["posts"]), key=len, reverse=True)))
+    )
 
     def alt(words: list[str] | tuple[str, ...]) -> str:
         return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
     # one regular expression per list: a clause start is tested once, not word by word
     conf["_opener_words_re"] = re.compile(alt(conf["_openers"]))
+    conf["_speech_re"] = re.compile(alt(conf["_speech"]))
+    conf["_purpose_re"] = re.compile(conf["purpose_pattern"])
     conf["_home_re"] = re.compile(alt(conf["_home"]))
     conf["_pronoun_re"] = re.compile(alt([w for w, _ in conf["_pronouns"]]))
     conf["_pronoun_level"] = dict(conf["_pronouns"])
     conf["_home_triggers"] = tuple(conf["home_triggers"])
+    conf["_county_home_triggers"] = tuple(conf["county_home_triggers"])
+    conf["_first"] = tuple(conf["first_person_prefixes"])
+    conf["_gov_heads"] = tuple(sorted(conf["government_heads"], key=len, reverse=True))
+    conf["_party_prefixes"] = tuple(conf["party_prefixes"])
     conf["_city_words"] = frozenset(conf["county_city_subjects"])
     joint = alt(conf["joint_verbs"])
     conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{joint})")
@@ -78,17 +87,19 @@ class Actors:
         self.doc = ctx.doc
         self.text = self.doc.text
         gaz = ctx.res.gaz
+        # the home (我县 on a county site, 我市 in a city paper) and the city 我市/全市 mean:
+        # on a county's or district's site that is its prefecture, on a county-level
+        # city's site the city itself
         self.home: Entity | None = None
+        self.city: Entity | None = None
+        self.county_home = ctx.home is not None and ctx.home.level == "county"
         if ctx.home is not None:
-            home_div = gaz.prefecture_of(ctx.home) or ctx.home
-            if ctx.home.level == "county":
-                home_div = ctx.home
-            self.home = rc.by_key.get(("Place", home_div.name)) or Entity(  # type: ignore[attr-defined]
-                "Place",
-                home_div.name,
-                (),
-                (("adcode", home_div.adcode), ("level", home_div.level)),
-            )
+            home_div = ctx.home if self.county_home else gaz.prefecture_of(ctx.home) or ctx.home
+            self.home = self._place(home_div)
+            city_div = home_div
+            if self.county_home and ctx.home.kind != "县级市":
+                city_div = gaz.prefecture_of(ctx.home) or home_div
+            self.city = self._place(city_div)
         self.index: SpanIndex[Mention] = SpanIndex(
             (m.start, m.end, m)
             for m in rc.mentions  # type: ignore[attr-defined]
@@ -96,8 +107,20 @@ class Actors:
         )
         self.clauses: list[Clause] = []
         self._city: str | None = None
+        self._gov_cache: dict[str, str | None] = {}
+        self._joint_lead: tuple[str, ...] | None = None  # set by _subject: who leads joint work
+        self._chain_lead: int | None = None  # set by _chain: mentions before a joint verb
         self._build()
         self._starts = [c.start for c in self.clauses]
+
+    def _place(self, d: object) -> Entity:
+        """The page's entity of division ``d`` (the home and its parents always are)."""
+        return self.rc.by_key.get(("Place", d.name)) or Entity(  # type: ignore[attr-defined]
+            "Place",
+            d.name,
+            (),
+            (("adcode", d.adcode), ("level", d.level)),  # type: ignore[attr-defined]
+        )
 
     # -- lookups ----------------------------------------------------------------------
     def clause_at(self, pos: int) -> Clause | None:
@@ -109,6 +132,29 @@ class Actors:
 
     def home_id(self) -> str | None:
         return self.home.id if self.home is not None else None
+
+    def through_places(self, actors: tuple[str, ...]) -> tuple[str, ...]:
+        """What a government or party committee of a place does, the place does
+        (县委、县政府高度重视…开展排查 → the county): they only issue, host and employ."""
+        return tuple(dict.fromkeys(self._government_place(a) or a for a in actors))
+
+    def _government_place(self, eid: str) -> str | None:
+        if eid in self._gov_cache:
+            return self._gov_cache[eid]
+        found = None
+        if eid.startswith("Organization:"):
+            conf = _conf()
+            e = self.rc.by_key.get(("Organization", eid.split(":", 1)[1]))  # type: ignore[attr-defined]
+            for name in (e.name, *e.aliases) if e is not None else ():
+                for prefix in conf["_party_prefixes"]:
+                    name = name.removeprefix(prefix)
+                head = next((h for h in conf["_gov_heads"] if name.endswith(h)), None)
+                place = self.rc.by_key.get(("Place", name[: -len(head)])) if head else None  # type: ignore[attr-defined]
+                if place is not None:
+                    found = place.id
+                    break
+        self._gov_cache[eid] = found
+        return found
 
     # -- construction ------------------------------------------------------------------
     def _eid(self, m: Mention) -> str | None:
@@ -134,7 +180,8 @@ class Actors:
                 main = found[0]
         if not main and self.home is not None:
             art_text = "".join(text[doc.sentences[i].start : doc.sentences[i].end] for i in sent_ids)
-            if any(w in art_text for w in _conf()["_home_triggers"]):
+            triggers = _conf()["_county_home_triggers" if self.county_home else "_home_triggers"]
+            if any(w in art_text for w in triggers):
                 main = (self.home.id,)
         current = main
         self._city = self._county_city(main)
@@ -145,30 +192,45 @@ class Actors:
         for i in sent_ids:
             s = doc.sentences[i]
             sentence_scope: tuple[str, ...] | None = None
+            # 为切实做好汛期安全防范，县水利局…: a purpose clause is the work of the subject
+            # that follows it in the sentence
+            purposes: list[int] = []
             pos = s.start
             for m in [*_CLAUSE_SPLIT.finditer(text, s.start, s.end), None]:
                 end = m.start() if m is not None else s.end
                 in_headline = doc.paras[s.para].kind == "headline"
                 # headlines (and teasers above them) were read for the article's actor already
+                self._joint_lead = None
                 found = None if in_headline else (self._subject(pos, end) or self._agent(pos, end))
                 named = found is not None and bool(found[0])
                 if found is None and not in_headline:
-                    # …牵头，联合A、B等部门，…: the partners join whoever acts
+                    # …牵头，联合A、B等部门，…: the partners join whoever acts, in this sentence
                     joined = self._joint(pos, end)
                     acting_now = sentence_scope if sentence_scope is not None else current
                     if joined and acting_now:
                         named = True
-                        both = tuple(dict.fromkeys(acting_now + joined))
-                        if sentence_scope is not None:
-                            sentence_scope = both
-                        else:
-                            current = both
+                        sentence_scope = tuple(dict.fromkeys(acting_now + joined))
+                    elif self._purpose(pos, end):
+                        purposes.append(len(self.clauses))
+                if found is not None and found[0] and purposes:
+                    for k in purposes:
+                        c = self.clauses[k]
+                        self.clauses[k] = Clause(c.start, c.end, c.sent, c.article, found[0], c.named)
+                    purposes = []
                 if found is not None:
                     actors, kind = found
+                    lead = self._joint_lead
                     if kind == "person":
                         sentence_scope = ()
                     elif kind == "org" and main_is_place and not self._agency(actors):
                         sentence_scope = actors
+                    elif actors and lead:
+                        # X联合Y、Z开展…: the partners share this sentence's work; what the
+                        # article details later stays with the lead
+                        pending = []
+                        current = lead
+                        sentence_scope = actors
+                        main_is_place = main_is_place or kind == "place"
                     elif actors:
                         if not current and kind == "place":
                             for k in pending:
@@ -185,6 +247,10 @@ class Actors:
                         pending.append(len(self.clauses))
                     self.clauses.append(Clause(pos, end, i, ai, acting, named))
                 pos = end + 1 if m is not None else end
+
+    def _purpose(self, start: int, end: int) -> bool:
+        """Whether the clause states a purpose (为切实做好…, 为进一步加强…)."""
+        return _conf()["_purpose_re"].match(self.text, self.skip_openers(start, end)) is not None
 
     def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
         """此次行动由市防震减灾中心和市文物局联合组织开展: the bodies after 由 act."""
@@ -272,21 +338,27 @@ class Actors:
         ):
             return (self._city,), "place"  # 全市 in an article about a county-level city
         if hm and (headline or self._verbish(hm.end())):
-            return ((self.home.id,), "home") if self.home is not None else None
+            return ((self.city.id,), "home") if self.city is not None else None
         pm = conf["_pronoun_re"].match(text, p)
         if pm and any(m.type == "Organization" and m.end > pm.end() for m in self.index.starting_at(p)):
             pm = None  # 该区住房和城乡建设局: the body, named with the pronoun as its prefix
         if pm:
-            ids = self._pronoun(conf["_pronoun_level"][pm.group()], p)
+            ids = self._pronoun(conf["_pronoun_level"][pm.group()], p, pm.group().startswith(conf["_first"]))
             # 该县联合射阳海事处开展…: the partners after a joint-work verb act too
             q = pm.end()
             jm = conf["_joint_re"].match(text, q)
             if jm and ids:
                 more = self._chain(jm.end(), end)
-                ids = tuple(dict.fromkeys(ids + tuple(e for e in (self._eid(m) for m in more) if e)))
+                partners = tuple(e for e in (self._eid(m) for m in more) if e)
+                if partners:
+                    self._joint_lead = ids
+                ids = tuple(dict.fromkeys(ids + partners))
             return (ids, "pronoun")
         if text.startswith(conf["_generic"], p):
             return None
+        led = self._leader(p, end)
+        if led is not None:
+            return led
         found = self._chain(p, end)
         if not found:
             return None
@@ -311,14 +383,67 @@ class Actors:
         ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in found) if e))
         if not ids:
             return None
+        if self._chain_lead:
+            self._joint_lead = tuple(
+                dict.fromkeys(e for e in (self._eid(m) for m in found[: self._chain_lead]) if e)
+            )
         kind = "place" if all(m.type == "Place" for m in found) else "org"
         return ids, kind
+
+    def _leader(self, p: int, end: int) -> tuple[tuple[str, ...], str] | None:
+        """A person with a post as the subject (县委副书记、县长王志华主持…; 副局长李四带队
+        检查…; 王志华强调…) acts for the body he leads, a place's head for the place; what
+        he demands goes to that body too, or to the body he addresses (副县长要求县气象局
+        加强监测). None when no such person opens the clause."""
+        text = self.text
+        conf = _conf()
+        q = p
+        while q < end:
+            ms = [m for m in self.index.starting_at(q) if m.type in _ACTOR_TYPES and m.end <= end]
+            w = conf["_post_re"].match(text, q)
+            if ms:
+                q = max(m.end for m in ms)
+            elif w is not None:
+                q = w.end()
+            elif text[q] == "、" and q > p:
+                q += 1
+            else:
+                break
+        person = next((m for m in self.index.starting_at(q) if m.type == "Person"), None)
+        if person is None:
+            return None
+        pid = self._eid(person)
+        bodies = self.rc.post_bodies().get(pid, ()) if pid else ()  # type: ignore[attr-defined]
+        after = person.end
+        while text.startswith("、", after):  # 副县长张鹏华、任秀红
+            nxt = next((m for m in self.index.starting_at(after + 1) if m.type == "Person"), None)
+            if nxt is None:
+                break
+            after = nxt.end
+        if after < end and not self._verbish(after):
+            return None
+        if not bodies:
+            if text.startswith(conf["_speech"], after):
+                return None  # 周立群要求…: what the speaker asks of is the city's own work
+            return ((), "person")
+        acting = self.through_places(bodies[:1])
+        sv = conf["_speech_re"].search(text, after, end)
+        if sv is not None:
+            # 要求县气象局加强监测: the body addressed acts
+            addressed = self._chain(self.skip_openers(sv.end(), end), end)
+            if addressed and addressed[-1].end < end and self._verbish(addressed[-1].end):
+                ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in addressed) if e))
+                if ids and all(m.type in _ACTOR_TYPES for m in addressed):
+                    return ids, "place" if all(m.type == "Place" for m in addressed) else "org"
+        kind = "place" if all(a.startswith("Place:") for a in acting) else "org"
+        return acting, kind
 
     def _chain(self, p: int, end: int) -> list[Mention]:
         """Actor mentions from ``p``: a list joined by 、/和/及/与 gives several; names
         run together (新绛县三泉镇孝陵庄村) give the last, most specific one."""
         text = self.text
         found: list[Mention] = []
+        lead: int | None = None
         q = p
         while q < end:
             ms = [m for m in self.index.starting_at(q) if m.end <= end]
@@ -339,7 +464,10 @@ class Actors:
             jm = _conf()["_joint_re"].match(text, q)
             if jm is None:
                 break
+            if lead is None:
+                lead = len(found)
             q = jm.end()
+        self._chain_lead = lead if lead is not None and lead < len(found) else None
         return found
 
     def _verbish(self, pos: int) -> bool:
@@ -370,9 +498,20 @@ class Actors:
         """Whether a place or organization mention begins at ``p``."""
         return any(m.type in ("Place", "Organization") for m in self.index.starting_at(p))
 
-    def _pronoun(self, level: str, pos: int) -> tuple[str, ...]:
-        """The entity 该县 / 该公司 … stands for at ``pos``: the last one of that kind
-        named before it in the article."""
+    def _pronoun(self, level: str, pos: int, first_person: bool = False) -> tuple[str, ...]:
+        """The entity 该县 / 全县 / 该公司 … stands for at ``pos``: the last one of that kind
+        named before it in the article, else the home when it is of that kind; 我县 / 本县
+        (first person) is the home of a county site whatever else was named."""
+        home = self.rc.ctx.home  # type: ignore[attr-defined]
+        at_home = self.home is not None and home is not None and home.level == level
+        if first_person and at_home:
+            return (self.home.id,)  # type: ignore[union-attr]
+        found = self._last_named(level, pos)
+        if not found and at_home:
+            return (self.home.id,)  # type: ignore[union-attr]
+        return found
+
+    def _last_named(self, level: str, pos: int) -> tuple[str, ...]:
         doc = self.doc
         art = doc.para_at(pos).article
         best: Mention | None = None

@@ -76,7 +76,7 @@ def located(rc: RelContext) -> list[Raw]:
         parent = gaz.parent(d) if d is not None else None
         if parent is None or parent.name not in places:
             continue
-        span = evidence_of(e.id) or _descendant_evidence(rc, e.name, first, gaz)
+        span = evidence_of(e.id) or _descendant_evidence(rc, e.name, first, gaz) or _home_evidence(rc, e)
         if span is None:
             continue
         out.append((e.id, "locatedIn", places[parent.name].id, *span))
@@ -121,6 +121,17 @@ def _descendant_evidence(
     if best is None:
         return None
     s = doc.sent_at(best.start)
+    return s.start, s.end
+
+
+def _home_evidence(rc: RelContext, e: object) -> tuple[int, int] | None:
+    """The home and its parents need no mention (a county site's 我县 …): their hierarchy
+    is stated, for the reader, by the page's first sentence."""
+    home = rc.ctx.home
+    gaz = rc.ctx.res.gaz
+    if home is None or not rc.doc.sentences or e.name not in {d.name for d in gaz.chain(home)}:  # type: ignore[attr-defined]
+        return None
+    s = rc.doc.sentences[0]
     return s.start, s.end
 
 

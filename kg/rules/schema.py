@@ -142,6 +142,11 @@ class Relations(_Rules):
     subject_followers: list[str]
     participation_verbs: list[str]
     home_triggers: list[str]
+    county_home_triggers: list[str]
+    first_person_prefixes: list[str]
+    government_heads: list[str]
+    purpose_pattern: str
+    party_prefixes: list[str]
     implement_verbs: list[str]
     organize_verbs: list[str]
     campaign_field_words: list[str]

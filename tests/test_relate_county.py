@@ -1,0 +1,106 @@
+"""Relations in county-site articles (--home a county): 我县 and bare bodies mean the home,
+governments act through their place, leaders act for the body they lead, purpose clauses
+and joint work. Made-up sentences; each case compares the exact set of the predicates it
+is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.pipeline import extract_text
+
+ACTS = ("implements", "targets", "adopts", "takesMeasure", "organizes")
+
+
+def triples(text: str, home: str, preds: tuple[str, ...] = ACTS) -> set[tuple[str, str, str]]:
+    r = extract_text(text, home=home)
+    name = {e.id: e.name for e in r.entities}
+    return {(name[x.s], x.p, name[x.o]) for x in r.relations if x.p in preds}
+
+
+def test_the_home_county_and_its_parents_are_places_of_an_article_that_never_names_it():
+    r = extract_text("近日，县应急管理局组织开展应急演练。", home="宁陕县")
+    places = {e.name for e in r.entities if e.type == "Place"}
+    assert places == {"宁陕县", "安康市", "陕西省"}
+    name = {e.id: e.name for e in r.entities}
+    located = {(name[x.s], name[x.o]) for x in r.relations if x.p == "locatedIn"}
+    assert located == {("宁陕县", "安康市"), ("安康市", "陕西省"), ("宁陕县应急管理局", "宁陕县")}
+
+
+CASES = [
+    # 我县 / 全县 are the home county
+    (
+        "我县全面开展燃气安全隐患排查。全县上下紧盯危化品、建筑施工等重点行业领域。",
+        "临泉县",
+        {
+            ("临泉县", "takesMeasure", "隐患排查整治"),
+            ("临泉县", "targets", "城镇燃气"),
+            ("临泉县", "targets", "危险化学品"),
+            ("临泉县", "targets", "建筑施工"),
+        },
+    ),
+    # a district's 我区, and 全市 on a district's site is its prefecture
+    (
+        "我区持续加强防汛值班值守。全市开展应急演练。",
+        "洪泽区",
+        {
+            ("洪泽区", "takesMeasure", "值班值守"),
+            ("洪泽区", "targets", "防汛"),
+            ("淮安市", "takesMeasure", "应急演练"),
+        },
+    ),
+    # governments and party committees act through their place
+    (
+        "县委、县政府高度重视安全生产工作，组织开展隐患排查整治，紧盯烟花爆竹等重点领域。",
+        "宁陕县",
+        {("宁陕县", "takesMeasure", "隐患排查整治"), ("宁陕县", "targets", "烟花爆竹")},
+    ),
+    (
+        "镇党委、镇政府定期开展应急演练。",
+        "宁陕县",
+        set(),  # no town is named: 镇党委 is nobody's
+    ),
+    # a leader acts for the body he leads: a county head for the county, a bureau head for the bureau
+    (
+        "县委副书记、县长李明带队检查加油站。县应急管理局局长王刚组织开展应急演练。",
+        "宁陕县",
+        {
+            ("宁陕县", "targets", "加油站"),
+            ("宁陕县应急管理局", "takesMeasure", "应急演练"),
+        },
+    ),
+    # a leader's demands go to the body he addresses
+    (
+        "副县长赵强要求县气象局加强监测预警。",
+        "宁陕县",
+        {("宁陕县气象局", "takesMeasure", "监测预警")},
+    ),
+    # a purpose clause is the work of the subject after it
+    (
+        "县应急管理局开展隐患排查。为切实做好汛期安全防范，县水利局组织开展防汛应急演练。",
+        "宁陕县",
+        {
+            ("宁陕县应急管理局", "takesMeasure", "隐患排查整治"),
+            ("宁陕县水利局", "targets", "防汛"),
+            ("宁陕县水利局", "takesMeasure", "应急演练"),
+        },
+    ),
+    # joint work: the partner shares the joint sentence's work; later details stay with the lead
+    (
+        "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",
+        "宁陕县",
+        {
+            ("宁陕县应急管理局", "targets", "烟花爆竹"),
+            ("宁陕县应急管理局", "takesMeasure", "执法检查"),
+            ("宁陕县公安局", "targets", "烟花爆竹"),
+            ("宁陕县公安局", "takesMeasure", "执法检查"),
+            ("宁陕县应急管理局", "takesMeasure", "应急演练"),
+            ("宁陕县应急管理局", "targets", "加油站"),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want"), CASES, ids=[c[0][:10] for c in CASES])
+def test_county_article_relations(text: str, home: str, want: set[tuple[str, str, str]]) -> None:
+    assert triples(text, home) == want
