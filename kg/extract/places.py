@@ -204,7 +204,84 @@ def extract_places(ctx: Context) -> list[Mention]:
         ends[e] = mm
         starts.setdefault(start, mm)
     out.extend(_counted_lists(ctx, ends))
-    return out
+    return _gazetteer_towns(ctx, out)
+
+
+def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
+    """Towns of the page's counties (the home county and those it names) by the township
+    gazetteer: exact names where the suffix rules cut them (和川镇, 何店镇), a town's
+    bare stem once the page names the town (洛阳镇 … 洛阳组建专班: the town, not 洛阳市),
+    and a stem glued to a village (上寨雁翅村 → 上寨镇 + 雁翅村)."""
+    import ahocorasick
+
+    gaz, doc = ctx.res.gaz, ctx.doc
+    text = doc.text
+    counties: dict[str, Division] = {}
+    if ctx.home is not None and ctx.home.level == "county":
+        counties[ctx.home.adcode] = ctx.home
+    for m in out:
+        code = m.attr("adcode")
+        if code and m.attr("level") == "county":
+            counties.setdefault(code, gaz.by_code[code])
+    full: dict[str, Division] = {}
+    stems: dict[str, tuple[str, Division] | None] = {}
+    for code in sorted(counties):
+        for town in gaz.towns(counties[code]):
+            full.setdefault(town, counties[code])
+            suffix = next((x for x in _conf()["town_suffixes"] if town.endswith(x)), "")
+            stem = town[: len(town) - len(suffix)]
+            if suffix and len(stem) >= 2:
+                stems[stem] = None if stem in stems else (town, counties[code])  # ambiguous: neither
+    if not full:
+        return out
+    auto = ahocorasick.Automaton()
+    for key in sorted({*full, *stems}):
+        auto.add_word(key, key)
+    auto.make_automaton()
+    hits = sorted(((e + 1 - len(k), e + 1, k) for e, k in auto.iter(text)), key=lambda h: (h[0], -h[1]))
+    named = {k for _s, _e, k in hits if k in full}
+    by_span = SpanIndex((m.start, m.end, m) for m in out)
+    drop: set[int] = set()
+    add: list[Mention] = []
+
+    def town_mention(s: int, e: int, town: str, county: Division, via: str) -> Mention:
+        return ctx.mention(s, e, "Place", town, "places", via=via, level="town", parent=county.name)
+
+    for s, e, key in hits:
+        near = [m for _a, _b, m in by_span.overlapping(s, e)]
+        if key in full:
+            # the gazetteer's edges win over a suffix rule's guess that ends with the same suffix
+            if any((m.start < s and m.end >= e) or m.attr("adcode") for m in near):
+                continue  # inside a longer name, or a division's own name
+            drop.update(id(m) for m in near if m.attr("via") in ("suffix", "counted") and m.end <= e)
+            add.append(town_mention(s, e, key, full[key], "town"))
+            continue
+        found = stems.get(key)
+        if found is None:
+            continue
+        town, county = found
+        if text.startswith(tuple(_conf()["town_suffixes"]), e):
+            continue  # the full name, matched above
+        glued = [m for m in near if m.start == s and m.end > e and m.attr("level") == "village"]
+        if glued and e - s >= 2 and glued[0].end - e >= 2:
+            v = glued[0]
+            drop.add(id(v))
+            add.append(town_mention(s, e, town, county, "town_stem"))
+            add.append(
+                ctx.mention(
+                    e, v.end, "Place", text[e : v.end], "places", via="suffix", level="village", parent=town
+                )
+            )
+        elif (
+            town in named
+            and doc.aligned(s, e)
+            and all(m.attr("via") == "short" and m.start == s and m.end == e for m in near)
+        ):
+            drop.update(id(m) for m in near)  # 洛阳 is the town the page named, not 洛阳市
+            add.append(town_mention(s, e, town, county, "town_stem"))
+    if not add:
+        return out
+    return [m for m in out if id(m) not in drop] + add
 
 
 def _body_follows(text: str, pos: int) -> bool:
