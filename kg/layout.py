@@ -65,6 +65,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "marker": re.compile(r["continuation"]),
         "dateline": re.compile(rf"^(?:{openers})"),
         "wire": re.compile(r["wire_dateline"]),
+        "media_dateline": re.compile(r["media_dateline"]),
         # dateline byline right after the opener: "本报讯(记者 孙 雄)", "本报讯 记者梁家秀报道:"
         "dateline_byline": re.compile(
             rf"^(?:{openers})[ \u3000]*(?:[（(]((?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+)[）)]"
@@ -188,6 +189,12 @@ def _strip_bylines(b: _Block, pats: dict[str, re.Pattern[str]]) -> None:
             b.bylines.append(m.group(1) or m.group(2))
         # the opener (本报讯) and its byline are not content
         _keep(b, m.end(), len(b.text))
+    else:
+        m = pats["media_dateline"].match(b.text)
+        if m is not None:
+            if m.group(1):
+                b.bylines.append(m.group(1))
+            _keep(b, m.end(), len(b.text))  # 四川在线泸州消息（李家权）: the source, not content
     for key in ("byline_tail", "paren_tail"):
         m = pats[key].search(b.text)
         if m and m.start() > 0:

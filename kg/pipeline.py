@@ -108,7 +108,9 @@ def extract_source(
     for name in order:
         ctx.found[name] = get_extractor(name)(ctx)
     entities, mentions = resolve.resolve(ctx)
-    from kg.relate import relate
+    from kg import relate as _r
+
+    relate = _r.relate
 
     relations, extra = relate(ctx, entities, mentions)
     if extra:

@@ -77,6 +77,9 @@ def test_a_paragraph_broken_across_columns_is_one_paragraph():
             "张瀚予",
         ),
         ("科学疏导车流客流。（于健、王质素）", "科学疏导车流客流。", "于健"),
+        # a media dateline with its byline: the media and its place are the source, not content
+        ("江南在线平遥消息（王小明） 为进一步加强安全生产。", "为进一步加强安全生产。", "王小明"),
+        ("青山新闻网讯（记者 李华）近日，县里开展演练。", "近日，县里开展演练。", "李华"),
     ],
 )
 def test_bylines_are_cut_out_of_the_content(text, kept, cut):

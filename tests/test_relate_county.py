@@ -49,6 +49,12 @@ CASES = [
             ("淮安市", "takesMeasure", "应急演练"),
         },
     ),
+    # on a county site 各级各部门 are the county's own; 全市 its prefecture
+    (
+        "各级各部门要强化值班值守。全市开展应急演练。",
+        "平遥县",
+        {("平遥县", "takesMeasure", "值班值守"), ("晋中市", "takesMeasure", "应急演练")},
+    ),
     # governments and party committees act through their place
     (
         "县委、县政府高度重视安全生产工作，组织开展隐患排查整治，紧盯烟花爆竹等重点领域。",

@@ -69,6 +69,7 @@ def _conf() -> dict:
     conf["_home_triggers"] = tuple(conf["home_triggers"])
     conf["_county_home_triggers"] = tuple(conf["county_home_triggers"])
     conf["_first"] = tuple(conf["first_person_prefixes"])
+    conf["_collectives"] = frozenset(conf["home_collectives"])
     conf["_gov_heads"] = tuple(sorted(conf["government_heads"], key=len, reverse=True))
     conf["_party_prefixes"] = tuple(conf["party_prefixes"])
     conf["_city_words"] = frozenset(conf["county_city_subjects"])
@@ -338,7 +339,8 @@ class Actors:
         ):
             return (self._city,), "place"  # 全市 in an article about a county-level city
         if hm and (headline or self._verbish(hm.end())):
-            return ((self.city.id,), "home") if self.city is not None else None
+            who = self.home if hm.group() in conf["_collectives"] else self.city
+            return ((who.id,), "home") if who is not None else None
         pm = conf["_pronoun_re"].match(text, p)
         if pm and any(m.type == "Organization" and m.end > pm.end() for m in self.index.starting_at(p)):
             pm = None  # 该区住房和城乡建设局: the body, named with the pronoun as its prefix

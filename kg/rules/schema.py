@@ -39,6 +39,7 @@ class GuidelineTerms(_Rules):
 class Layout(_Rules):
     reporter_titles: list[str]
     dateline_openers: list[str]
+    media_dateline: str
     wire_dateline: str
     credit_labels: list[str]
     photo_credit: list[str]
@@ -137,6 +138,7 @@ class Relations(_Rules):
     clause_openers: list[str]
     clause_opener_pattern: str
     home_subjects: list[str]
+    home_collectives: list[str]
     county_city_subjects: list[str]
     pronouns: dict[str, str]
     subject_followers: list[str]
