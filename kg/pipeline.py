@@ -108,9 +108,7 @@ def extract_source(
     for name in order:
         ctx.found[name] = get_extractor(name)(ctx)
     entities, mentions = resolve.resolve(ctx)
-    from kg import relate as _r
-
-    relate = _r.relate
+    from kg.relate import relate
 
     relations, extra = relate(ctx, entities, mentions)
     if extra:
