@@ -91,6 +91,40 @@ CASES = [
             ("宁陕县水利局", "takesMeasure", "应急演练"),
         },
     ),
+    # a purpose runs over several clauses until the subject
+    (
+        "为切实加强汛期安全工作，有效防范山洪灾害，县水利局组织开展应急演练。",
+        "平遥县",
+        {
+            ("平遥县水利局", "targets", "防汛"),
+            ("平遥县水利局", "targets", "山洪"),
+            ("平遥县水利局", "takesMeasure", "应急演练"),
+        },
+    ),
+    # a list closed by 等部门和单位 still names who acts
+    (
+        "县应急管理局联合县公安局等部门和单位，开展烟花爆竹“清源”专项行动。",
+        "平遥县",
+        {
+            ("平遥县应急管理局", "organizes", "清源"),
+            ("平遥县公安局", "organizes", "清源"),
+            ("平遥县应急管理局", "targets", "烟花爆竹"),
+            ("平遥县公安局", "targets", "烟花爆竹"),
+            ("清源", "targets", "烟花爆竹"),
+        },
+    ),
+    # what a campaign covers: the rest of its sentence, and a sentence that refers back to it
+    (
+        "县住建局开展“护安”专项行动，在各乡镇抽查液化气站。此次检查的重点范围是老旧小区。",
+        "平遥县",
+        {
+            ("平遥县住房和城乡建设局", "organizes", "护安"),
+            ("平遥县住房和城乡建设局", "targets", "液化气站"),
+            ("平遥县住房和城乡建设局", "targets", "老旧小区"),
+            ("护安", "targets", "液化气站"),
+            ("护安", "targets", "老旧小区"),
+        },
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",

@@ -39,9 +39,11 @@ def _conf() -> dict:
     conf["_neg_re"] = re.compile(alt(conf["negations"]))
     conf["_org_verbs"] = re.compile(f"(?:{alt(conf['organize_verbs'])})$")
     conf["_imp_verbs"] = re.compile(f"(?:{alt(conf['implement_verbs'])})$")
-    conf["_back_refs"] = tuple(conf["campaign_back_references"])
+    conf["_focus_re"] = re.compile(alt(conf["campaign_focus_openers"]))
     conf["_field_words_re"] = re.compile(f"(?:{alt(conf['campaign_field_words'])})")
-    conf["_back_ref_re"] = re.compile(alt(conf["campaign_back_references"]))
+    conf["_back_ref_re"] = re.compile(
+        f"(?:{alt(conf['campaign_back_references'])}|{conf['campaign_back_reference_pattern']})"
+    )
     conf["_event_verbs"] = re.compile(alt(conf["event_verbs"]))
     return conf
 
@@ -220,17 +222,7 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
         break
     # 开展危险化学品企业“红线护航”专项行动: the field the campaign covers stands between
     # the verb and the name
-    targets = _targets_by_end(rc)
-    while k > clause_start:
-        t = targets.get(k)
-        if t is not None and t.start < k:
-            k = t.start
-            continue
-        w = conf["_field_words_re"].search(text, max(clause_start, k - 4), k)
-        if w is not None and w.end() == k and w.start() < k:
-            k = w.start()
-            continue
-        break
+    k, _fields = _field_before(rc, k, clause_start)
     before = text[max(clause_start, k - 10) : k]
     if conf["_imp_verbs"].search(before):
         return "implement"
@@ -243,6 +235,31 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     if any(v in before for v in ("推进", "实施", "落实", "结合", "深化", "通过", "推动", "引入")):
         return "implement"
     return None
+
+
+def _field_before(rc: RelContext, k: int, clause_start: int) -> tuple[int, list[Mention]]:
+    """Walk back from ``k`` over the field a campaign name is prefixed with (危险化学品企业
+    “红线护航”专项行动): industry, venue and hazard names and field words. Returns where the
+    field starts and its terms."""
+    text = rc.doc.text
+    conf = _conf()
+    targets = _targets_by_end(rc)
+    terms: list[Mention] = []
+    while k > clause_start:
+        if text[k - 1] in '“「『‘"':
+            k -= 1
+            continue
+        t = targets.get(k)
+        if t is not None and t.start < k:
+            terms.append(t)
+            k = t.start
+            continue
+        w = conf["_field_words_re"].search(text, max(clause_start, k - 4), k)
+        if w is not None and w.end() == k and w.start() < k:
+            k = w.start()
+            continue
+        break
+    return k, terms
 
 
 def _campaign_targets(rc: RelContext, campaigns_by_sent: dict[int, list]) -> list[Raw]:
@@ -260,19 +277,33 @@ def _campaign_targets(rc: RelContext, campaigns_by_sent: dict[int, list]) -> lis
             cid = rc.eid(c)
             if cid is None:
                 continue
-            # inside its own name
+            # inside its own name, and in the rest of its sentence while no one new acts
+            # (开展燃气安全专项巡查，在各镇抽查液化气站…: what the campaign covers)
+            stop = doc.sentences[si].end
+            k = rc.actors.clause_index(c.start)
+            for cl in rc.actors.clauses[k + 1 :] if k is not None else ():
+                if cl.sent != si or (cl.named and cl.actors != rc.actors.clauses[k].actors):
+                    stop = cl.start if cl.sent == si else stop
+                    break
             for t in by_sent.get(si, []):
-                if c.start - 1 <= t.start and t.end <= c.end + 12:
+                if c.start - 1 <= t.start and (t.end <= c.end + 12 or t.end <= stop):
                     oid = rc.eid(t)
                     if oid:
-                        out.append((cid, "targets", oid, c.start, min(c.end + 12, doc.sentences[si].end)))
+                        out.append((cid, "targets", oid, c.start, min(max(t.end, c.end + 12), stop)))
+            # the field its name is prefixed with (烟花爆竹“清源”专项行动)
+            start = c_clause.start if (c_clause := rc.actors.clause_at(c.start)) else c.start
+            k, fields = _field_before(rc, c.start, start)
+            for t in fields:
+                oid = rc.eid(t)
+                if oid:
+                    out.append((cid, "targets", oid, k, c.end))
             # the next sentence, when it describes the campaign: no subject of its own and
             # it starts with a focus verb or a back reference (此次排查…)
             nxt = si + 1
             if nxt < len(doc.sentences) and doc.sentences[nxt].article == doc.sentences[si].article:
                 s = doc.sentences[nxt]
-                head = text[s.start : s.start + 6]
-                if head.startswith(("聚焦", "针对", "紧盯", "重点", *_conf()["_back_refs"])):
+                conf = _conf()
+                if conf["_focus_re"].match(text, s.start) or conf["_back_ref_re"].match(text, s.start):
                     stop = min(
                         (p for p in (text.find(c, s.start, s.end) for c in "，；") if p >= 0), default=s.end
                     )

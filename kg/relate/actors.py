@@ -27,7 +27,10 @@ from kg.model import Entity, Mention
 
 _ACTOR_TYPES = ("Place", "Organization")
 _CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
-_ETC_RE = re.compile(r"等[\u4e00-\u9fff]{0,6}?(?:地|县区|旗区|县市区|区县|乡镇|镇街|单位|部门|地区)")
+_ETC_HEADS = r"(?:地|县区|旗区|县市区|区县|乡镇|镇街|单位|部门|地区)"
+_ETC_RE = re.compile(
+    rf"等[\u4e00-\u9fff]{{0,6}}?{_ETC_HEADS}(?:[和及与、][\u4e00-\u9fff]{{0,4}}?{_ETC_HEADS})?"
+)
 _VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a")
 
 
@@ -125,11 +128,16 @@ class Actors:
 
     # -- lookups ----------------------------------------------------------------------
     def clause_at(self, pos: int) -> Clause | None:
+        k = self.clause_index(pos)
+        return self.clauses[k] if k is not None else None
+
+    def clause_index(self, pos: int) -> int | None:
+        """Index in :attr:`clauses` of the clause holding ``pos``."""
         k = bisect_right(self._starts, pos) - 1
         if k < 0:
             return None
         c = self.clauses[k]
-        return c if c.start <= pos < max(c.end, c.start + 1) else None
+        return k if c.start <= pos < max(c.end, c.start + 1) else None
 
     def home_id(self) -> str | None:
         return self.home.id if self.home is not None else None
@@ -211,7 +219,8 @@ class Actors:
                     if joined and acting_now:
                         named = True
                         sentence_scope = tuple(dict.fromkeys(acting_now + joined))
-                    elif self._purpose(pos, end):
+                    elif purposes or self._purpose(pos, end):
+                        # 为切实加强…，有效防范…，X会同Y…: the purpose runs on until a subject
                         purposes.append(len(self.clauses))
                 if found is not None and found[0] and purposes:
                     for k in purposes:

@@ -163,6 +163,8 @@ class Relations(_Rules):
     partner_verbs: list[str]
     negations: list[str]
     event_verbs: list[str]
+    campaign_back_reference_pattern: str
+    campaign_focus_openers: list[str]
     campaign_back_references: list[str]
     generic_subjects: list[str]
 
