@@ -125,6 +125,18 @@ CASES = [
             ("护安", "targets", "老旧小区"),
         },
     ),
+    # a campaign scoped to the county (推进全县…) is the county's, and the body's that carries it out
+    (
+        "县消防救援大队纵深推进全县“清患”行动。",
+        "平遥县",
+        {("平遥县", "implements", "清患"), ("平遥县消防救援大队", "implements", "清患")},
+    ),
+    # a duration between the verb and the campaign (启动为期三个月的…)
+    (
+        "县交通运输局与县公安局紧密配合，启动为期三个月的“护航”专项行动。",
+        "平遥县",
+        {("平遥县交通运输局", "organizes", "护航"), ("平遥县公安局", "organizes", "护航")},
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",

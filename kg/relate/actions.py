@@ -45,6 +45,7 @@ def _conf() -> dict:
         f"(?:{alt(conf['campaign_back_references'])}|{conf['campaign_back_reference_pattern']})"
     )
     conf["_event_verbs"] = re.compile(alt(conf["event_verbs"]))
+    conf["_duration_re"] = re.compile(conf["campaign_duration_pattern"])
     return conf
 
 
@@ -98,6 +99,11 @@ def actions(rc: RelContext) -> list[Raw]:
             if owner is not None:
                 out.append((owner, "implements", oid, *ev))  # 太原市的“春风行动”
                 continue
+            # 纵深推进全市消防安全治本攻坚三年行动: the city carries it out (and so do the actors)
+            k, _fields = _field_before(rc, m.start, clause.start)
+            scoped = actors.scope_place(k)
+            if scoped is not None:
+                out.append((scoped, "implements", oid, *ev))
             venue = _event_place(rc, m, clause)
             if venue is not None:
                 out.append((venue, "implements", oid, *ev))  # 第三届…艺术周在X县开幕
@@ -223,6 +229,7 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     # 开展危险化学品企业“红线护航”专项行动: the field the campaign covers stands between
     # the verb and the name
     k, _fields = _field_before(rc, k, clause_start)
+    k = _scope_start(rc, k, clause_start)
     before = text[max(clause_start, k - 10) : k]
     if conf["_imp_verbs"].search(before):
         return "implement"
@@ -235,6 +242,22 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     if any(v in before for v in ("推进", "实施", "落实", "结合", "深化", "通过", "推动", "引入")):
         return "implement"
     return None
+
+
+def _scope_start(rc: RelContext, k: int, clause_start: int) -> int:
+    """Walk back over what may stand between a verb and the campaign it carries out: a
+    scope word (开展全县…) and a duration (启动为期三个月的…)."""
+    text = rc.doc.text
+    conf = _conf()
+    m = conf["_duration_re"].search(text, max(clause_start, k - 12), k)
+    if m is not None and m.end() == k:
+        k = m.start()
+    from kg.relate.actors import scope_words
+
+    for word in scope_words():
+        if text.endswith(word, clause_start, k):
+            return k - len(word)
+    return k
 
 
 def _field_before(rc: RelContext, k: int, clause_start: int) -> tuple[int, list[Mention]]:

@@ -31,7 +31,7 @@ _ETC_HEADS = r"(?:地|县区|旗区|县市区|区县|乡镇|镇街|单位|部门
 _ETC_RE = re.compile(
     rf"等[\u4e00-\u9fff]{{0,6}}?{_ETC_HEADS}(?:[和及与、][\u4e00-\u9fff]{{0,4}}?{_ETC_HEADS})?"
 )
-_VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a")
+_VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a", "i", "l")
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ def _conf() -> dict:
     conf["_county_home_triggers"] = tuple(conf["county_home_triggers"])
     conf["_first"] = tuple(conf["first_person_prefixes"])
     conf["_collectives"] = frozenset(conf["home_collectives"])
+    conf["_scope_words"] = tuple(sorted(set(conf["campaign_scope_words"]), key=len, reverse=True))
     conf["_gov_heads"] = tuple(sorted(conf["government_heads"], key=len, reverse=True))
     conf["_party_prefixes"] = tuple(conf["party_prefixes"])
     conf["_city_words"] = frozenset(conf["county_city_subjects"])
@@ -80,6 +81,11 @@ def _conf() -> dict:
     conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{joint})")
     conf["_duration_re"] = re.compile(conf["subject_adverbial_pattern"])
     return conf
+
+
+def scope_words() -> tuple[str, ...]:
+    """Words that scope a campaign to a place (全市, 全县, 我县 …), longest first."""
+    return _conf()["_scope_words"]
 
 
 class Actors:
@@ -141,6 +147,20 @@ class Actors:
 
     def home_id(self) -> str | None:
         return self.home.id if self.home is not None else None
+
+    def scope_place(self, end: int) -> str | None:
+        """The place a scope word ending at ``end`` names (推进全市…行动, 我县“…”活动):
+        全市/我市 the city, 全县/我县 the county (as when they are subjects)."""
+        conf = _conf()
+        text = self.text
+        for word in conf["_scope_words"]:
+            if text.endswith(word, 0, end):
+                if word in conf["_pronoun_level"]:
+                    level = conf["_pronoun_level"][word]
+                    ids = self._pronoun(level, end - len(word), word.startswith(conf["_first"]))
+                    return ids[0] if ids else None
+                return self.city.id if self.city is not None else None
+        return None
 
     def through_places(self, actors: tuple[str, ...]) -> tuple[str, ...]:
         """What a government or party committee of a place does, the place does

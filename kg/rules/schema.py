@@ -152,6 +152,8 @@ class Relations(_Rules):
     implement_verbs: list[str]
     organize_verbs: list[str]
     campaign_field_words: list[str]
+    campaign_scope_words: list[str]
+    campaign_duration_pattern: str
     host_verbs: list[str]
     by_verbs: list[str]
     plan_title_heads: list[str]
