@@ -10,7 +10,8 @@ boundary set by an adjacent place, punctuation or a function word.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from kg import rules
 from kg.extract import Context, register
@@ -207,13 +208,37 @@ def extract_places(ctx: Context) -> list[Mention]:
     return _gazetteer_towns(ctx, out)
 
 
+@lru_cache(maxsize=256)
+def _town_matcher(
+    gaz: Gazetteer, codes: tuple[str, ...]
+) -> tuple[dict[str, Division], dict[str, tuple[str, Division] | None], Any]:
+    """The towns of these counties: full names, unambiguous stems (X镇 → X) and an
+    automaton over both (a county site's pages share one)."""
+    import ahocorasick
+
+    full: dict[str, Division] = {}
+    stems: dict[str, tuple[str, Division] | None] = {}
+    for code in codes:
+        county = gaz.by_code[code]
+        for town in gaz.towns(county):
+            full.setdefault(town, county)
+            suffix = next((x for x in _conf()["town_suffixes"] if town.endswith(x)), "")
+            stem = town[: len(town) - len(suffix)]
+            if suffix and len(stem) >= 2:
+                stems[stem] = None if stem in stems else (town, county)  # ambiguous: neither
+    auto = ahocorasick.Automaton()
+    for key in sorted({*full, *stems}):
+        auto.add_word(key, key)
+    if full:
+        auto.make_automaton()
+    return full, stems, auto
+
+
 def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
     """Towns of the page's counties (the home county and those it names) by the township
     gazetteer: exact names where the suffix rules cut them (和川镇, 何店镇), a town's
     bare stem once the page names the town (洛阳镇 … 洛阳组建专班: the town, not 洛阳市),
     and a stem glued to a village (上寨雁翅村 → 上寨镇 + 雁翅村)."""
-    import ahocorasick
-
     gaz, doc = ctx.res.gaz, ctx.doc
     text = doc.text
     counties: dict[str, Division] = {}
@@ -223,21 +248,9 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
         code = m.attr("adcode")
         if code and m.attr("level") == "county":
             counties.setdefault(code, gaz.by_code[code])
-    full: dict[str, Division] = {}
-    stems: dict[str, tuple[str, Division] | None] = {}
-    for code in sorted(counties):
-        for town in gaz.towns(counties[code]):
-            full.setdefault(town, counties[code])
-            suffix = next((x for x in _conf()["town_suffixes"] if town.endswith(x)), "")
-            stem = town[: len(town) - len(suffix)]
-            if suffix and len(stem) >= 2:
-                stems[stem] = None if stem in stems else (town, counties[code])  # ambiguous: neither
+    full, stems, auto = _town_matcher(gaz, tuple(sorted(counties)))
     if not full:
         return out
-    auto = ahocorasick.Automaton()
-    for key in sorted({*full, *stems}):
-        auto.add_word(key, key)
-    auto.make_automaton()
     hits = sorted(((e + 1 - len(k), e + 1, k) for e, k in auto.iter(text)), key=lambda h: (h[0], -h[1]))
     named = {k for _s, _e, k in hits if k in full}
     by_span = SpanIndex((m.start, m.end, m) for m in out)

@@ -17,7 +17,7 @@ walks the clauses in order and keeps the current actor:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -115,6 +115,7 @@ class Actors:
             for m in rc.mentions  # type: ignore[attr-defined]
             if m.type in (*_ACTOR_TYPES, "Person")
         )
+        self._person_starts = sorted(m.start for m in rc.mentions if m.type == "Person")  # type: ignore[attr-defined]
         self.clauses: list[Clause] = []
         self._city: str | None = None
         self._gov_cache: dict[str, str | None] = {}
@@ -280,7 +281,10 @@ class Actors:
 
     def _purpose(self, start: int, end: int) -> bool:
         """Whether the clause states a purpose (为切实做好…, 为进一步加强…)."""
-        return _conf()["_purpose_re"].match(self.text, self.skip_openers(start, end)) is not None
+        purpose = _conf()["_purpose_re"]
+        if purpose.search(self.text, start, end) is None:
+            return False  # the common case, decided in one C-level scan
+        return purpose.match(self.text, self.skip_openers(start, end)) is not None
 
     def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
         """此次行动由市防震减灾中心和市文物局联合组织开展: the bodies after 由 act."""
@@ -426,6 +430,9 @@ class Actors:
         检查…; 王志华强调…) acts for the body he leads, a place's head for the place; what
         he demands goes to that body too, or to the body he addresses (副县长要求县气象局
         加强监测). None when no such person opens the clause."""
+        k = bisect_left(self._person_starts, p)
+        if k == len(self._person_starts) or self._person_starts[k] >= end:
+            return None  # no one named in the clause
         text = self.text
         conf = _conf()
         q = p
