@@ -156,3 +156,17 @@ CASES = [
 @pytest.mark.parametrize(("text", "home", "want"), CASES, ids=[c[0][:10] for c in CASES])
 def test_county_article_relations(text: str, home: str, want: set[tuple[str, str, str]]) -> None:
     assert triples(text, home) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "place"),
+    [
+        ("中都乡党委组织开展应急演练。", "中都乡党委", "中都乡"),
+        ("平遥经济技术开发区管委会开展隐患排查。", "平遥经济技术开发区管委会", "平遥经济技术开发区"),
+    ],
+)
+def test_a_body_is_located_in_the_town_or_zone_its_name_opens_with(text: str, org: str, place: str) -> None:
+    r = extract_text(text, home="平遥县")
+    name = {e.id: e.name for e in r.entities}
+    located = {name[x.o] for x in r.relations if x.p == "locatedIn" and name[x.s] == org}
+    assert located == {place}

@@ -177,6 +177,12 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     if m.attr("via") == "lexicon" or m.name.startswith(_NATIONAL):
         return None
     gaz = rc.ctx.res.gaz
+    # the town or zone its name opens with (X乡党委, X开发区管委会) is more specific than a
+    # division inside that name
+    for n in range(min(len(m.name), 14), 1, -1):
+        p = pl.by_name.get(m.name[:n])
+        if p is not None and n < len(m.name) and not p.attr("adcode"):
+            return 0, p.id
     inside = [
         p
         for _s, _e, p in pl.index.overlapping(m.start, m.end)
