@@ -1,7 +1,8 @@
 """Documents: laws, rules, plans and notices named in 《》.
 
-A title counts when it ends with a document type (通知, 规定, 预案, 目录(第五批) …);
-songs and readings (《义勇军进行曲》) do not. "(以下简称《通知》)" makes the short
+A title counts when it ends with a document type (通知, 规定, 预案, 目录(第五批),
+通知书, 告知书, 一封信 …); songs, readings and publicity material (《义勇军进行曲》,
+《防火知识手册》, 承诺书) do not. "(以下简称《通知》)" makes the short
 title an alias, and later 《通知》 refer to the same document.
 """
 

@@ -28,6 +28,9 @@ class Documents(_Rules):
     trailing_paren: str
     abbreviation: str
     max_title_chars: int
+    handout_verbs: list[str]
+    law_title: str
+    verb_title_gap: str
 
 
 class GuidelineTerms(_Rules):
