@@ -67,3 +67,41 @@ def test_a_quoted_name_and_its_headed_form_are_one_entity():
     r = extract("严格执行气象“31631”联动机制。屯留区落实“31631”联动机制。", "长治市")
     mechs = [e for e in r.entities if e.type == "Mechanism"]
     assert len(mechs) == 1 and "31631联动机制" in {*mechs[0].aliases, mechs[0].name}
+
+
+# Unquoted campaign names of county news: the head, the left edge (after the cue verb, the
+# place, the scope and the time phrase), lists inside a name; exact sets of canonical names.
+CAMPAIGNS = [
+    (
+        "临泉县应急局围绕省市二季度安全生产专项执法检查部署，持续开展有限空间作业专项执法检查。",
+        {"二季度安全生产专项执法检查", "有限空间作业专项执法检查"},
+    ),
+    (
+        "宁陕县开展危险化学品企业专项督导检查工作、道路运输市场专项整治工作、建筑施工领域等专项整治工作。",
+        {"危险化学品企业专项督导检查", "道路运输市场专项整治"},
+    ),
+    ("县住建局组织三个督导巡查组开展燃气安全专项督导巡查，随机抽查商户。", {"燃气安全专项督导巡查"}),
+    ("临泉县召开安全生产百日攻坚誓师大会，动员全县上下迅速行动。", {"安全生产百日攻坚"}),
+    ("县交通运输局启动为期三个月的危险品运输百日攻坚专项治理行动。", {"危险品运输百日攻坚专项治理行动"}),
+    ("县城管局联合各乡镇开展燃气安全隐患大检查、大整治行动。", {"燃气安全隐患大检查、大整治行动"}),
+    ("青龙满族自治县从3月1日起在全县范围内开展2025年森林防火专项整治。", {"森林防火专项整治"}),
+    # a short quoted word inside an unquoted name; the name loses its quotes
+    ("县安委办牵头开展“五一”期间安全生产专项督导检查。", {"五一期间安全生产专项督导检查"}),
+    # a run of quotes before one head: each quote is a campaign
+    ("县公安局结合事故预防“减量控大”和“一盔一带”行动，加强路面管控。", {"减量控大", "一盔一带"}),
+    # a quoted list of field terms is what the drill is about, not its name
+    ("临泉县开展2025年“防汛、地震和地质灾害”应急演练。", {"防汛、地震和地质灾害应急演练"}),
+    # another field's campaign with a similar name is another campaign
+    ("县消防救援大队纵深推进全县消防安全治本攻坚三年行动。", {"消防安全治本攻坚三年行动"}),
+    ("宁陕县深入推进工贸行业安全生产治本攻坚三年行动。", {"安全生产治本攻坚三年行动"}),
+    # generic actions, back references and teams are not names
+    ("县应急局联合属地乡镇开展集中整治行动，对发现的问题开展专项整治。", set()),
+    ("各行业主管部门同步开展本行业领域专项督导检查。", set()),
+    ("县政府组成联合督导检查组，深入企业督导检查安全生产工作。", set()),
+    ("在大排查、大整治行动中，执法人员共检查商户120家。", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), CAMPAIGNS, ids=[c[0][:12] for c in CAMPAIGNS])
+def test_unquoted_campaigns(text, want):
+    assert names(extract(text, "临泉县"), "Campaign") == want

@@ -23,6 +23,7 @@ _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', 
 _QUOTE_CHARS = "“”「」『』‘’\"'"
 _NUMERAL = "一二三四五六七八九十两双多百千万0123456789"
 _SPEECH = re.compile(r"[。！？!?；;…]")
+_LIST_SPLIT = re.compile(r"、|和|及|与")
 
 
 @dataclass
@@ -129,6 +130,14 @@ def classify(
     # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
     if conf["_list_head"].match(text, chain_end):
         return ("Campaign", c)
+    # a head after a run of quotes names each of them: “减量控大”和“一盔一带”行动
+    if chain_end > q.qe:
+        m = conf["_camp_head"].match(text, chain_end)
+        if m:
+            return ("Campaign", c + m.group())
+        m = conf["_mech_head"].match(text, chain_end)
+        if m:
+            return ("Mechanism", c + m.group())
     # what follows the closing quote
     m = conf["_place_head"].match(after)
     if m:
@@ -164,10 +173,14 @@ def classify(
 
 
 def _modifier_only(text: str, q: Quote, vocab_labels: object) -> bool:
-    """Whether a quoted name is only part of the name it opens: it ends with + (杂技+), or it
-    runs on into a vocabulary term (“三合一”场所 → 三合一场所, a venue)."""
+    """Whether a quoted name is only part of the name it opens: it ends with + (杂技+), it
+    runs on into a vocabulary term (“三合一”场所 → 三合一场所, a venue), or it lists
+    vocabulary terms (“地震、防汛和地质灾害”应急演练: what the drill is about)."""
     c = q.clean
     if c.endswith(("+", "＋")):
+        return True
+    parts = _LIST_SPLIT.split(c)
+    if len(parts) >= 2 and all(p in vocab_labels for p in parts):  # type: ignore[operator]
         return True
     return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))  # type: ignore[operator]
 

@@ -65,6 +65,13 @@ class Names(_Rules):
     unquoted_mechanism_min_chars: int
     unquoted_campaign_heads: list[str]
     unquoted_campaign_min_chars: int
+    campaign_head_not_before: list[str]
+    generic_campaign_words: list[str]
+    campaign_list_item: str
+    name_breaks: list[str]
+    name_scope_prefixes: list[str]
+    name_time_prefix_pattern: str
+    other_field_pattern: str
     chief_system_pattern: str
     event_heads: list[str]
     scope_prefix_pattern: str
