@@ -223,7 +223,10 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
                 return m.name
     if type_ in ("Campaign", "Mechanism"):
         # the name the page itself uses most (a lexicon name only as a tie-break)
-        forms = Counter(norm_key(m.text) if m.extractor == "named" else m.name for m in members)
+        forms = Counter(
+            norm_key(m.text) if m.extractor == "named" and m.attr("via") != "list" else m.name
+            for m in members
+        )
         best = max(forms.values())
         lexical = {m.name for m in members if m.extractor == "named" and m.attr("via") != "frame"}
         return sorted(

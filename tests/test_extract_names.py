@@ -105,3 +105,47 @@ CAMPAIGNS = [
 @pytest.mark.parametrize(("text", "want"), CAMPAIGNS, ids=[c[0][:12] for c in CAMPAIGNS])
 def test_unquoted_campaigns(text, want):
     assert names(extract(text, "临泉县"), "Campaign") == want
+
+
+# Mechanisms written without a known cue or head; exact sets of canonical names.
+MECHANISMS = [
+    ("临泉县全面落实森林和草原防火行政首长负责制。", {"行政首长负责制"}),
+    ("会议要求，严格落实以行政首长负责制为核心的各项防汛责任制。", {"行政首长负责制"}),
+    ("宁陕县实行林长制和路长制，推行包容审慎监管执法。", {"林长制", "路长制", "包容审慎监管"}),
+    ("县市场监管局加强燃气行业安全监管，提升监管效能。", set()),
+    (
+        "县消防救援大队建立健全约谈培训、联合检查、隐患曝光、移交查办等机制。",
+        {"约谈培训机制", "联合检查机制", "隐患曝光机制", "移交查办机制"},
+    ),
+    ("县应急局严格落实“首违不罚”清单，对轻微违法行为予以教育。", {"首违不罚"}),
+    ("县应急局与县消防救援大队“应消联动”，合力开展督导。", {"应消联动"}),
+    ("检查组采取“一看、二问、三查”的方式逐项检查。", {"一看、二问、三查"}),
+    ("县应急局建立健全“排查—交办—整改—销号”工作链条。", {"排查—交办—整改—销号"}),
+    ("各乡镇牢牢树立“群众过节 干部过关”意识。", {"群众过节 干部过关"}),
+    ("今年安全生产月的主题是“查找身边隐患、守护平安家园”。", {"查找身边隐患、守护平安家园"}),
+    ("要落实好山塘防汛“三个责任人”，抓好汛期值守。", {"三个责任人"}),
+    ("县交通运输局严格执行危化品运输车辆夜间禁行制度。", {"危化品运输车辆夜间禁行制度"}),
+    ("县交警大队建立危化品运输企业“黑名单”制度。", {"黑名单制度"}),
+    ("县住建局联合县应急管理局等单位启动燃气安全应急响应机制。", {"燃气安全应急响应机制"}),
+    # a field abbreviation of a known mechanism: the page's form names it (双重预防机制 is its alias)
+    ("镇政府组织开展危化企业双预控现场观摩。", {"双预控"}),
+    # not mechanisms: quoted adverbs of manner, a tourism theme, routine rules and duties
+    ("执法人员开展“拉网式”“地毯式”排查，采用“线上线下”相结合的方式宣传。", set()),
+    ("旅游节以“清凉宁陕·避暑胜地”为主题。", set()),
+    ("各单位严格执行24小时值班值守制度，督促企业落实粉尘防爆安全管理制度。", set()),
+    ("要以“时时刻刻”的状态守护群众安全，形成“找岗—荐岗—上岗”全链条服务。", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), MECHANISMS, ids=[c[0][:12] for c in MECHANISMS])
+def test_mechanisms_by_form(text, want):
+    assert names(extract(text, "临泉县"), "Mechanism") == want
+
+
+def test_an_abbreviation_of_a_known_mechanism_keeps_its_full_name_as_alias():
+    mechs = [
+        e
+        for e in extract("镇政府组织开展危化企业双预控现场观摩。", "临泉县").entities
+        if e.type == "Mechanism"
+    ]
+    assert [(e.name, e.aliases) for e in mechs] == [("双预控", ("双重预防机制",))]

@@ -41,6 +41,12 @@ def _conf() -> dict:
     conf["_scopes"] = tuple(sorted(conf["name_scope_prefixes"], key=len, reverse=True))
     conf["_time_re"] = re.compile(conf["name_time_prefix_pattern"])
     conf["_other_field_re"] = re.compile(f"(?:{conf['other_field_pattern']})$")
+    conf["_generic_mech_tails"] = tuple(conf["generic_mechanism_tails"])
+    conf["_duration_re"] = re.compile(conf["routine_duration_pattern"])
+    conf["_supervision_re"] = re.compile(rf"(?:{alt(conf['supervision_modes'])})监管")
+    conf["_listed_re"] = re.compile(
+        rf"((?:[\u4e00-\u9fff]{{2,12}}、)+[\u4e00-\u9fff]{{2,8}})等(?:{alt(conf['listed_mechanism_heads'])})"
+    )
     conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})")
     conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
@@ -105,6 +111,10 @@ def extract_named(ctx: Context) -> list[Mention]:
                 continue
             if type_ == "Mechanism" and "、" in core:
                 continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
+            if type_ == "Mechanism" and (
+                text.endswith(conf["_generic_mech_tails"], start, he) or _routine(ctx, start, hs)
+            ):
+                continue  # 安全管理制度: routine rules; 24小时值班值守制度: the measure 值班值守
             if type_ == "Campaign" and (core.endswith("等") or conf["_generic_camp_re"].fullmatch(core)):
                 continue  # 建筑施工领域等专项整治; 集中整治行动: no name
             if not conf["_safety"].search(core) and not (type_ == "Campaign" and cued):
@@ -134,6 +144,62 @@ def extract_named(ctx: Context) -> list[Mention]:
         if not taken_all.any_overlap(s, e) and not quotes_all.any_containing(s, e):
             out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="chief"))
     out.extend(_events(ctx, taken_all))
+    out.extend(_unquoted_mechanisms(ctx, SpanIndex((m.start, m.end, None) for m in out), quotes_all))
+    return out
+
+
+def _routine(ctx: Context, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a 制度's name without its head) is only a measure of
+    the vocabulary, possibly after a duration (24小时值班值守)."""
+    d = _conf()["_duration_re"].match(ctx.doc.text, start, end)
+    s = d.end() if d else start
+    return any(m.type == "Measure" and m.start == s and m.end == end for m in ctx.found.get("terms", []))
+
+
+def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex[None]) -> list[Mention]:
+    """Mechanisms named by their form: 行政首长负责制 (who bears a responsibility),
+    包容审慎监管 (a mode of supervision), and each item of "约谈培训、联合检查等机制"."""
+    conf = _conf()
+    text = ctx.doc.text
+    out: list[Mention] = []
+
+    def free(s: int, e: int) -> bool:
+        return not taken.any_overlap(s, e) and not quotes.any_overlap(s, e)
+
+    head = conf["responsibility_head"]
+    terms = [m for m in ctx.found.get("terms", []) if m.type in ("Industry", "Venue", "Hazard")]
+    k = text.find(head)
+    while k >= 0:
+        found = _name_start(text, k, conf["_mech_cue"], "Mechanism")
+        if found is not None:
+            s = _left_edge(ctx, _trim_leading(ctx, found[0], k), k)
+            # 森林和草原防火行政首长负责制: the field covered is not the name
+            s = max([s, *(t.end for t in terms if s <= t.start and t.end < k)])
+            e = k + len(head)
+            if k - s >= 2 and _NAME_CHARS.match(text[s:k]) and free(s, e):
+                out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
+        k = text.find(head, k + 1)
+    for m in conf["_supervision_re"].finditer(text):
+        s, e = m.span()
+        if s > 0 and text[s - 1] in "”’\"'":
+            continue  # “视频反‘三违’”非现场监管模式: the head of a quoted name
+        if (s == 0 or not is_cjk(text[s - 1]) or ctx.doc.boundary[s]) and free(s, e):
+            out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
+    for m in conf["_listed_re"].finditer(text):
+        head_ = text[m.end(1) + 1 : m.end()]
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            s, e = pos, pos + len(item)
+            pos = e + 1
+            if s == m.start(1):
+                # the first item opens after the cue verb: 建立健全约谈培训
+                found = _name_start(text, e, conf["_mech_cue"], "Mechanism")
+                if found is None or not found[1]:
+                    break
+                s = found[0]
+            if e - s < 2 or not free(s, e):
+                continue
+            out.append(ctx.mention(s, e, "Mechanism", text[s:e] + head_, "named", via="list"))
     return out
 
 

@@ -57,12 +57,21 @@ class Names(_Rules):
     mechanism_de_heads: list[str]
     place_heads: list[str]
     campaign_list_heads: list[str]
+    theme_after: list[str]
+    theme_before: list[str]
+    mechanism_tail_words: list[str]
     mechanism_cues: list[str]
+    slogan_cues: list[str]
     not_mechanism_after: list[str]
     campaign_cues: list[str]
     never: list[str]
     unquoted_mechanism_heads: list[str]
     unquoted_mechanism_min_chars: int
+    generic_mechanism_tails: list[str]
+    routine_duration_pattern: str
+    responsibility_head: str
+    supervision_modes: list[str]
+    listed_mechanism_heads: list[str]
     unquoted_campaign_heads: list[str]
     unquoted_campaign_min_chars: int
     campaign_head_not_before: list[str]
