@@ -68,8 +68,10 @@ def _filter(ms: list[Mention]) -> list[Mention]:
             continue
         if m.type == "Organization" and m.name not in standalone_orgs:
             continue
-        if m.type in ("Organization", "Person", "Campaign", "Mechanism") and docs.any_containing(
-            m.start, m.end, strict=True
+        if (
+            m.type in ("Organization", "Person", "Campaign", "Mechanism")
+            and m.attr("via") != "plan"  # the campaign a followed plan sets up
+            and docs.any_containing(m.start, m.end, strict=True)
         ):
             continue
         keep.append(m)

@@ -76,3 +76,41 @@ ISSUES = [
 def test_issues(case):
     text, want, *home = case
     assert issued(text, *home) == want
+
+
+def relations(text: str, home: str = "临泉县") -> set[tuple[str, str, str]]:
+    r = extract(text, home)
+    name = {e.id: e.name for e in r.entities}
+    return {(name[x.s], x.p, name[x.o]) for x in r.relations if x.p in ("implements", "organizes", "issues")}
+
+
+PLANS = [
+    # following a plan carries out the campaign it sets up
+    (
+        "临泉县应急管理局按照《临泉县2025年燃气安全专项整治实施方案》要求，开展执法检查。",
+        {"燃气安全专项整治"},
+        {("临泉县应急管理局", "implements", "燃气安全专项整治")},
+    ),
+    # issuing it runs the campaign
+    (
+        "县安委会办公室印发《临泉县危险化学品安全专项整治三年行动实施方案》。",
+        {"危险化学品安全专项整治三年行动"},
+        {
+            ("临泉县安全生产委员会办公室", "issues", "临泉县危险化学品安全专项整治三年行动实施方案"),
+            ("临泉县安全生产委员会办公室", "organizes", "危险化学品安全专项整治三年行动"),
+        },
+    ),
+    # a plan only named, or a plan of no campaign, sets up nothing
+    ("临泉县应急管理局组织学习了《临泉县燃气安全专项整治实施方案》。", set(), set()),
+    (
+        "县应急管理局按照《临泉县安全生产应急预案》开展演练。",
+        set(),
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "campaigns", "rels"), PLANS, ids=[c[0][:12] for c in PLANS])
+def test_a_plan_names_its_campaign(text, campaigns, rels):
+    assert names(extract(text, "临泉县"), "Campaign") == campaigns
+    assert relations(text) == rels

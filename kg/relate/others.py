@@ -95,6 +95,13 @@ def issues(rc: RelContext) -> list[Raw]:
             for o in (m for m in ms if m.type == "Organization" and m.start >= d.end):
                 if text[d.end : o.start].strip("》") in ("经", "") and text.startswith("同意", o.end):
                     out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]
+            # 按照《…专项整治实施方案》: whoever follows the plan carries out its campaign
+            if dconf["_follow_re"].search(text, max(s.start, d.start - 12), d.start):
+                c = rc.actors.clause_at(d.start)
+                for cm in (m for m in rc.mentions if m.type == "Campaign" and m.attr("via") == "plan"):
+                    if c is not None and d.start <= cm.start and cm.end <= d.end:
+                        for a in c.actors:
+                            out.append((a, "implements", rc.eid(cm), c.start, c.end))  # type: ignore[arg-type]
             # 《青石县住房和城乡建设局关于…的通知》: the title names its issuer
             for e in _issuer_in_title(rc, d.name):
                 out.append((e, "issues", did, d.start, d.end))  # type: ignore[arg-type]
@@ -109,6 +116,8 @@ def _doc_conf() -> dict:
     conf["_issue_or_handout_re"] = re.compile(alt)
     conf["_verb_before_title_re"] = re.compile(f"(?:{alt}){conf['verb_title_gap']}《$")
     conf["_law_re"] = re.compile(conf["law_title"])
+    follow = "|".join(map(re.escape, sorted(set(conf["follow_verbs"]), key=len, reverse=True)))
+    conf["_follow_re"] = re.compile(f"(?:{follow}){conf['verb_title_gap']}《$")
     return conf
 
 

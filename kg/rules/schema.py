@@ -30,6 +30,7 @@ class Documents(_Rules):
     max_title_chars: int
     handout_verbs: list[str]
     law_title: str
+    follow_verbs: list[str]
     verb_title_gap: str
 
 
