@@ -91,7 +91,7 @@ def _plan_campaign(ctx: Context, s: int, e: int, title: str) -> Mention | None:
     if not conf["_plan_verb_re"].search(text, max(0, s - 12), s - 1):
         return None  # named without being carried out
     start = s
-    for p in sorted(ctx.found.get("places", []), key=lambda p: p.start):
+    for p in sorted((p for p in ctx.found.get("places", []) if s <= p.start < e), key=lambda p: p.start):
         if p.start == start and p.end <= s + m.start():
             start = p.end
     y = conf["_year_re"].match(text, start, s + m.start())

@@ -19,6 +19,7 @@ from kg.text import is_cjk
 
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff0-9A-Za-z“”‘’\"·、]+$")
 _QUOTED_WORD = re.compile(r"[“‘\"][\u4e00-\u9fff]{1,6}[”’\"]$")
+_FIELD_TYPES = ("Industry", "Venue", "Hazard")
 _QUOTE_MARKS = re.compile(r"[“”‘’\"]")
 
 
@@ -148,12 +149,22 @@ def extract_named(ctx: Context) -> list[Mention]:
     return out
 
 
+def _found(ctx: Context, key: str) -> SpanIndex[Mention]:
+    """The mentions an earlier extractor found (places, terms), indexed once per page."""
+    cache = ctx.__dict__.setdefault("_named_found", {})
+    if key not in cache:
+        cache[key] = SpanIndex((m.start, m.end, m) for m in ctx.found.get(key, []))
+    return cache[key]
+
+
 def _routine(ctx: Context, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` (a 制度's name without its head) is only a measure of
     the vocabulary, possibly after a duration (24小时值班值守)."""
     d = _conf()["_duration_re"].match(ctx.doc.text, start, end)
     s = d.end() if d else start
-    return any(m.type == "Measure" and m.start == s and m.end == end for m in ctx.found.get("terms", []))
+    return any(
+        m.type == "Measure" and a == s and b == end for a, b, m in _found(ctx, "terms").overlapping(s, end)
+    )
 
 
 def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex[None]) -> list[Mention]:
@@ -167,14 +178,14 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
         return not taken.any_overlap(s, e) and not quotes.any_overlap(s, e)
 
     head = conf["responsibility_head"]
-    terms = [m for m in ctx.found.get("terms", []) if m.type in ("Industry", "Venue", "Hazard")]
     k = text.find(head)
     while k >= 0:
         found = _name_start(text, k, conf["_mech_cue"], "Mechanism")
         if found is not None:
             s = _left_edge(ctx, _trim_leading(ctx, found[0], k), k)
             # 森林和草原防火行政首长负责制: the field covered is not the name
-            s = max([s, *(t.end for t in terms if s <= t.start and t.end < k)])
+            terms = _found(ctx, "terms").overlapping(s, k)
+            s = max([s, *(b for a, b, t in terms if s <= a and b < k and t.type in _FIELD_TYPES)])
             e = k + len(head)
             if k - s >= 2 and _NAME_CHARS.match(text[s:k]) and free(s, e):
                 out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
@@ -327,9 +338,9 @@ def _left_edge(ctx: Context, start: int, end: int) -> int:
     在…), scope words (全县, 省市) and time phrases (2025年, 8月19日起)."""
     conf = _conf()
     text = ctx.doc.text
-    for m in ctx.found.get("places", []):
-        if start < m.end < end:
-            start = max(start, m.end)
+    for _s, e, _m in _found(ctx, "places").overlapping(start, end):
+        if start < e < end:
+            start = max(start, e)
     while start < end:
         w = next((w for w in conf["_scopes"] if text.startswith(w, start)), None)
         if w is not None and start + len(w) < end and ctx.doc.boundary[start + len(w)]:
