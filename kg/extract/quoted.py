@@ -77,6 +77,7 @@ def _conf() -> dict:
     conf["_theme_before"] = tuple(conf["theme_before"])
     conf["_mech_tails"] = tuple(conf["mechanism_tail_words"])
     conf["_slogan_cue"] = re.compile(rf"(?:{alt(conf['slogan_cues'])})$")
+    conf["_goal_cue"] = re.compile(rf"(?:{alt(conf['goal_cues'])})$")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
     return conf
 
@@ -205,6 +206,10 @@ def classify(
         or _COUPLET.fullmatch(c)
     )
     if strong and conf["_slogan_cue"].search(before):
+        return ("Mechanism", c)
+    # 确保“打早、打小、打了”: a principle of three or more short parallel steps to achieve
+    items = c.split("、")
+    if len(items) >= 3 and all(_STEP.fullmatch(i) for i in items) and conf["_goal_cue"].search(before):
         return ("Mechanism", c)
     return None
 

@@ -63,6 +63,7 @@ class Names(_Rules):
     mechanism_tail_words: list[str]
     mechanism_cues: list[str]
     slogan_cues: list[str]
+    goal_cues: list[str]
     not_mechanism_after: list[str]
     campaign_cues: list[str]
     never: list[str]
