@@ -3,7 +3,10 @@
 The lexicon (kg/rules/names.toml) holds names an analyst knows (三管三必须, 双重预防
 机制, 全国防灾减灾日, 安全生产治本攻坚三年行动). Unquoted names are taken from
 "<cue verb><name><head>" frames: 开展春季电气火灾隐患排查行动, 落实恶劣天气停工避险
-制度, with the name long and specific enough and about safety.
+制度, 开展有限空间作业专项执法检查, with the name long and specific enough and about
+safety. A name starts after the cue verb, the place, the scope (全县, 省市) and the date;
+generic actions (集中整治行动) are no names. Some mechanisms are named by their form:
+行政首长负责制, 包容审慎监管, and each item of "约谈培训、联合检查等机制".
 """
 
 from __future__ import annotations

@@ -2,10 +2,14 @@
 
 News of this kind quotes its names: “春夏九防·敲门行动”, “三管三必须”, 「隐患就是事故」
 理念, ‘万企兴万村’行动. A quoted string is typed by what follows it (行动 → Campaign;
-机制/制度/模式/体系 → Mechanism; 先行区 → Place), by its own ending, by its form
-(X+Y, numbered slogans such as 一报告双报备一公示双承诺) and by the verb before it
-(落实/推行/坚持 … → Mechanism). Quoted speech, single words used ironically (“瞎子”)
-and general political formulas (“两个确立”) are not names.
+机制/制度/模式/体系 → Mechanism; 先行区 → Place; a head after a run of quotes types
+each), by its own ending, by its form (X+Y, 1+7+N, numbered slogans such as
+一报告双报备一公示双承诺 or 一听、二看、三查, counted sets such as 三个责任人,
+joint-work slogans such as 应消联动) and by the verb before it (落实/推行/坚持 … →
+Mechanism: 、-lists, chains of steps, four-character phrases, couplets). A campaign's
+theme is a mechanism when it is a safety slogan. Quoted speech, single words used
+ironically (“瞎子”), adverbs of manner (“拉网式”) and general political formulas
+(“两个确立”) are not names.
 """
 
 from __future__ import annotations
