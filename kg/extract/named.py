@@ -48,9 +48,8 @@ def _conf() -> dict:
     conf["_generic_mech_tails"] = tuple(conf["generic_mechanism_tails"])
     conf["_duration_re"] = re.compile(conf["routine_duration_pattern"])
     conf["_supervision_re"] = re.compile(rf"(?:{alt(conf['supervision_modes'])})监管")
-    conf["_listed_re"] = re.compile(
-        rf"((?:[\u4e00-\u9fff]{{2,12}}、)+[\u4e00-\u9fff]{{2,8}})等(?:{alt(conf['listed_mechanism_heads'])})"
-    )
+    conf["_listed_re"] = re.compile(r"(?:[\u4e00-\u9fff]{2,12}、)+[\u4e00-\u9fff]{2,8}$")
+    conf["_listed_heads"] = tuple(sorted(conf["listed_mechanism_heads"], key=len, reverse=True))
     conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})")
     conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
@@ -165,9 +164,11 @@ def _routine(ctx: Context, start: int, end: int) -> bool:
     the vocabulary, possibly after a duration (24小时值班值守)."""
     d = _conf()["_duration_re"].match(ctx.doc.text, start, end)
     s = d.end() if d else start
-    return any(
-        m.type == "Measure" and a == s and b == end for a, b, m in _found(ctx, "terms").overlapping(s, end)
-    )
+    spans = ctx.__dict__.get("_named_measures")
+    if spans is None:
+        spans = {(m.start, m.end) for m in ctx.found.get("terms", []) if m.type == "Measure"}
+        ctx.__dict__["_named_measures"] = spans
+    return (s, end) in spans
 
 
 def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex[None]) -> list[Mention]:
@@ -187,8 +188,8 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
         if found is not None:
             s = _left_edge(ctx, _trim_leading(ctx, found[0], k), k)
             # 森林和草原防火行政首长负责制: the field covered is not the name
-            terms = _found(ctx, "terms").overlapping(s, k)
-            s = max([s, *(b for a, b, t in terms if s <= a and b < k and t.type in _FIELD_TYPES)])
+            terms = ctx.found.get("terms", [])  # rare: one scan per 负责制
+            s = max([s, *(t.end for t in terms if s <= t.start and t.end < k and t.type in _FIELD_TYPES)])
             e = k + len(head)
             if k - s >= 2 and _NAME_CHARS.match(text[s:k]) and free(s, e):
                 out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
@@ -199,13 +200,18 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
             continue  # “视频反‘三违’”非现场监管模式: the head of a quoted name
         if (s == 0 or not is_cjk(text[s - 1]) or ctx.doc.boundary[s]) and free(s, e):
             out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
-    for m in conf["_listed_re"].finditer(text):
-        head_ = text[m.end(1) + 1 : m.end()]
-        pos = m.start(1)
-        for item in m.group(1).split("、"):
+    p = text.find("等")
+    while p >= 0:
+        head_ = next((h for h in conf["_listed_heads"] if text.startswith(h, p + 1)), None)
+        m = conf["_listed_re"].search(text, max(0, p - 80), p) if head_ else None
+        p = text.find("等", p + 1)
+        if m is None:
+            continue
+        pos = m.start()
+        for item in m.group().split("、"):
             s, e = pos, pos + len(item)
             pos = e + 1
-            if s == m.start(1):
+            if s == m.start():
                 # the first item opens after the cue verb: 建立健全约谈培训
                 found = _name_start(text, e, conf["_mech_cue"], "Mechanism")
                 if found is None or not found[1]:
@@ -262,15 +268,20 @@ def _trim_leading(ctx: Context, start: int, end: int) -> int:
     return start
 
 
-_JOINED = re.compile(r"([\u4e00-\u9fff0-9]{4,30}?(?:活动|行动))暨")
+_JOINED = re.compile(r"[\u4e00-\u9fff0-9]{4,30}(?:活动|行动)$")
 
 
 def _joined_events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
     """全市志愿服务示范项目展示交流活动暨…启动活动: the event before 暨 is a campaign."""
     text = ctx.doc.text
     out = []
-    for m in _JOINED.finditer(text):
-        s, e = m.span(1)
+    p = text.find("暨")
+    while p >= 0:
+        m = _JOINED.search(text, max(0, p - 32), p)
+        p = text.find("暨", p + 1)
+        if m is None:
+            continue
+        s, e = m.span()
         # the name starts after the last clause break, date or cue verb before it
         k = s
         found = _name_start(text, e - 2, _conf()["_camp_cue"], "Campaign")

@@ -122,13 +122,16 @@ def _doc_conf() -> dict:
 
 
 def _issuer_in_title(rc: RelContext, title: str) -> list[str]:
-    """Organizations of the page whose name (or an alias) opens ``title`` before 关于."""
-    return [
-        e.id
-        for e in rc.entities
-        if e.type == "Organization"
-        and any(len(n) >= 3 and title.startswith(n + "关于") for n in (e.name, *e.aliases))
-    ]
+    """The organization of the page whose name (or an alias) opens ``title`` before 关于."""
+    k = title.find("关于")
+    if k < 3:
+        return []
+    names = getattr(rc, "_org_names", None)
+    if names is None:
+        names = {n: e.id for e in rc.entities if e.type == "Organization" for n in (e.name, *e.aliases)}
+        rc._org_names = names  # type: ignore[attr-defined]
+    issuer = names.get(title[:k])
+    return [issuer] if issuer is not None else []
 
 
 def _campaigns_named_in(rc: RelContext, title: str) -> list[str]:
