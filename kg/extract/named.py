@@ -115,7 +115,8 @@ def extract_named(ctx: Context) -> list[Mention]:
             if type_ == "Mechanism" and "、" in core:
                 continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
             if type_ == "Mechanism" and (
-                text.endswith(conf["_generic_mech_tails"], start, he) or _routine(ctx, start, hs)
+                text.endswith(conf["_generic_mech_tails"], start, he)
+                or (text.endswith("制度", start, he) and _routine(ctx, start, hs))
             ):
                 continue  # 安全管理制度: routine rules; 24小时值班值守制度: the measure 值班值守
             if type_ == "Campaign" and (core.endswith("等") or conf["_generic_camp_re"].fullmatch(core)):
@@ -217,7 +218,7 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
                 if found is None or not found[1]:
                     break
                 s = found[0]
-            if e - s < 2 or not free(s, e):
+            if e - s < 2 or not free(s, e) or (head_.endswith("制度") and _routine(ctx, s, e)):
                 continue
             out.append(ctx.mention(s, e, "Mechanism", text[s:e] + head_, "named", via="list"))
     return out
