@@ -68,8 +68,10 @@ def _filter(ms: list[Mention]) -> list[Mention]:
             continue
         if m.type == "Organization" and m.name not in standalone_orgs:
             continue
-        if m.type in ("Organization", "Person", "Campaign", "Mechanism") and docs.any_containing(
-            m.start, m.end, strict=True
+        if (
+            m.type in ("Organization", "Person", "Campaign", "Mechanism")
+            and m.attr("via") != "plan"  # the campaign a followed plan sets up
+            and docs.any_containing(m.start, m.end, strict=True)
         ):
             continue
         keep.append(m)
@@ -229,7 +231,10 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
                 return m.name
     if type_ in ("Campaign", "Mechanism"):
         # the name the page itself uses most (a lexicon name only as a tie-break)
-        forms = Counter(norm_key(m.text) if m.extractor == "named" else m.name for m in members)
+        forms = Counter(
+            norm_key(m.text) if m.extractor == "named" and m.attr("via") != "list" else m.name
+            for m in members
+        )
         best = max(forms.values())
         lexical = {m.name for m in members if m.extractor == "named" and m.attr("via") != "frame"}
         return sorted(

@@ -1,8 +1,10 @@
 """Documents: laws, rules, plans and notices named in 《》.
 
-A title counts when it ends with a document type (通知, 规定, 预案, 目录(第五批) …);
-songs and readings (《义勇军进行曲》) do not. "(以下简称《通知》)" makes the short
-title an alias, and later 《通知》 refer to the same document.
+A title counts when it ends with a document type (通知, 规定, 预案, 目录(第五批),
+通知书, 告知书, 一封信 …); songs, readings and publicity material (《义勇军进行曲》,
+《防火知识手册》, 承诺书) do not. "(以下简称《通知》)" makes the short title an alias, and
+later 《通知》 refer to the same document. A plan that a body follows or issues names the
+campaign it sets up (按照《青石县燃气安全专项整治实施方案》 → 燃气安全专项整治).
 """
 
 from __future__ import annotations
@@ -15,15 +17,24 @@ from kg.extract import Context, register
 from kg.model import Mention
 
 
+def _alt(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
 @cache
 def _conf() -> dict:
     conf = dict(rules.load("documents"))
-    types = sorted(set(conf["doc_types"]), key=len, reverse=True)
-    conf["_type_re"] = re.compile("(?:" + "|".join(map(re.escape, types)) + ")$")
+    conf["_type_re"] = re.compile(f"(?:{_alt(conf['doc_types'])})$")
     conf["_paren_re"] = re.compile(conf["trailing_paren"])
     conf["_abbr_re"] = re.compile(conf["abbreviation"])
     n = int(conf["max_title_chars"])
     conf["_title_re"] = re.compile(rf"《([^《》\n]{{1,{n}}})》")
+    relations, names = rules.load("relations"), rules.load("names")
+    plan_heads = _alt(relations["plan_title_heads"])
+    conf["_plan_re"] = re.compile(f"(?:{_alt(names['unquoted_campaign_heads'])})(?=(?:{plan_heads})$)")
+    verbs = _alt([*conf["follow_verbs"], *relations["issue_verbs"]])
+    conf["_plan_verb_re"] = re.compile(f"(?:{verbs}){conf['verb_title_gap']}$")
+    conf["_year_re"] = re.compile(names["name_time_prefix_pattern"])
     return conf
 
 
@@ -61,4 +72,32 @@ def extract_documents(ctx: Context) -> list[Mention]:
             continue
         out.append(ctx.mention(s, e, "Document", title, "documents"))
         last_full = title
+        camp = _plan_campaign(ctx, s, e, title)
+        if camp is not None:
+            out.append(camp)
     return out
+
+
+def _plan_campaign(ctx: Context, s: int, e: int, title: str) -> Mention | None:
+    """按照《临泉县2025年燃气安全专项整治实施方案》: a plan that is followed or issued names
+    its campaign (without the place, the year and the plan head); quoted names in a title
+    are the quoted extractor's."""
+    conf = _conf()
+    text = ctx.doc.text
+    core = conf["_paren_re"].sub("", title).strip()
+    m = conf["_plan_re"].search(core)
+    if m is None or any(q in core for q in '“”"‘’「」'):
+        return None
+    if not conf["_plan_verb_re"].search(text, max(0, s - 12), s - 1):
+        return None  # named without being carried out
+    start = s
+    for p in sorted((p for p in ctx.found.get("places", []) if s <= p.start < e), key=lambda p: p.start):
+        if p.start == start and p.end <= s + m.start():
+            start = p.end
+    y = conf["_year_re"].match(text, start, s + m.start())
+    if y is not None:
+        start = y.end()
+    end = s + m.end()
+    if end - start < len(m.group()) + 2:
+        return None
+    return ctx.mention(start, end, "Campaign", text[start:end], "documents", via="plan")

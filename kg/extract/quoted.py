@@ -2,10 +2,14 @@
 
 News of this kind quotes its names: “春夏九防·敲门行动”, “三管三必须”, 「隐患就是事故」
 理念, ‘万企兴万村’行动. A quoted string is typed by what follows it (行动 → Campaign;
-机制/制度/模式/体系 → Mechanism; 先行区 → Place), by its own ending, by its form
-(X+Y, numbered slogans such as 一报告双报备一公示双承诺) and by the verb before it
-(落实/推行/坚持 … → Mechanism). Quoted speech, single words used ironically (“瞎子”)
-and general political formulas (“两个确立”) are not names.
+机制/制度/模式/体系 → Mechanism; 先行区 → Place; a head after a run of quotes types
+each), by its own ending, by its form (X+Y, 1+7+N, numbered slogans such as
+一报告双报备一公示双承诺 or 一听、二看、三查, counted sets such as 三个责任人,
+joint-work slogans such as 应消联动) and by the verb before it (落实/推行/坚持 … →
+Mechanism: 、-lists, chains of steps, four-character phrases, couplets). A campaign's
+theme is a mechanism when it is a safety slogan. Quoted speech, single words used
+ironically (“瞎子”), adverbs of manner (“拉网式”) and general political formulas
+(“两个确立”) are not names.
 """
 
 from __future__ import annotations
@@ -23,6 +27,14 @@ _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', 
 _QUOTE_CHARS = "“”「」『』‘’\"'"
 _NUMERAL = "一二三四五六七八九十两双多百千万0123456789"
 _SPEECH = re.compile(r"[。！？!?；;…]")
+_LIST_SPLIT = re.compile(r"、|和|及|与")
+_FORMULA_PART = re.compile(r"[0-9]{1,2}|[A-Za-z]")
+_STEP_SPLIT = re.compile(r"[—－→]+|-")
+_STEP = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_STRUCTURE_HEAD = re.compile(r"(?:工作)?(?:机制|制度|模式|体系|责任制|工作法)")
+_COUNTED = re.compile(r"[一二三四五六七八九十两]个[\u4e00-\u9fff]{2,5}")
+_FOUR = re.compile(r"[\u4e00-\u9fff]{4}")
+_COUPLET = re.compile(r"[\u4e00-\u9fff]{3,8}(?:[ \u3000][\u4e00-\u9fff]{3,8})+")
 
 
 @dataclass
@@ -61,10 +73,16 @@ def _conf() -> dict:
     conf["_org_end"] = re.compile(rf"(?:{alt(org_heads)})$")
     conf["_list_head"] = re.compile(rf"(?:{alt(conf['campaign_list_heads'])})")
     conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})$")
-    conf["_numbered"] = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?){{2,}}$")
+    conf["_numbered"] = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
     conf["_numbered1"] = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}$")
     conf["_never"] = frozenset(conf["never"])
     conf["_not_mech_after"] = tuple(conf["not_mechanism_after"])
+    conf["_theme_after"] = tuple(conf["theme_after"])
+    conf["_theme_before"] = tuple(conf["theme_before"])
+    conf["_mech_tails"] = tuple(conf["mechanism_tail_words"])
+    conf["_slogan_cue"] = re.compile(rf"(?:{alt(conf['slogan_cues'])})$")
+    conf["_goal_cue"] = re.compile(rf"(?:{alt(conf['goal_cues'])})$")
+    conf["_safety"] = re.compile(alt(conf["safety_stems"]))
     return conf
 
 
@@ -124,11 +142,29 @@ def classify(
     after = text[q.qe : q.qe + 16]
     if c in vocab_labels and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after)):
         return None  # “九小场所” is a venue term, handled by the term matcher
-    if after.startswith("为主题") or after.startswith(conf["_not_mech_after"]):
+    before = text[max(0, chain_start - 6) : chain_start]
+    if after.startswith(conf["_theme_after"]) or before.endswith(conf["_theme_before"]):
+        # a campaign's theme is a mechanism when it is a safety slogan (主题是“防风险、除隐患”)
+        return ("Mechanism", c) if conf["_safety"].search(c) else None
+    if after.startswith(conf["_not_mech_after"]):
         return None
+    if (
+        c.endswith("式")
+        and len(c) <= 4
+        and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after))
+    ):
+        return None  # “拉网式”, “地毯式”: how a check is done
     # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
     if conf["_list_head"].match(text, chain_end):
         return ("Campaign", c)
+    # a head after a run of quotes names each of them: “减量控大”和“一盔一带”行动
+    if chain_end > q.qe:
+        m = conf["_camp_head"].match(text, chain_end)
+        if m:
+            return ("Campaign", c + m.group())
+        m = conf["_mech_head"].match(text, chain_end)
+        if m:
+            return ("Mechanism", c + m.group())
     # what follows the closing quote
     m = conf["_place_head"].match(after)
     if m:
@@ -153,21 +189,44 @@ def classify(
     parts = re.split(r"[+＋]", c)
     if len(parts) >= 2 and all(len(p) >= 2 and _has_cjk(p) for p in parts):
         return ("Mechanism", c)  # 执法+专家, 2+3+N; not A2O+深度处理 or 创业+
+    if len(parts) >= 3 and all(_FORMULA_PART.fullmatch(p) for p in parts):
+        return ("Mechanism", c)  # 1+7+N
     if conf["_numbered"].match(c) and len(c) >= 4:
-        return ("Mechanism", c)
+        return ("Mechanism", c)  # 一矿一策, 一听、二看、三查、四问
+    if _COUNTED.fullmatch(c):
+        return ("Mechanism", c)  # 三个责任人, 四个一律: a counted set of rules
+    if _FOUR.fullmatch(c) and c.endswith(conf["_mech_tails"]):
+        return ("Mechanism", c)  # 应消联动, 林火联防: a four-character joint-work slogan
     # the verb before it (shared by a run of quotes: 落实“A”和“B”)
-    before = text[max(0, chain_start - 6) : chain_start]
     slogan = conf["_numbered1"].match(c) or (4 <= len(c) <= 24 and "、" in c)
     if slogan and conf["_mech_cue"].search(before):
+        return ("Mechanism", c)
+    # 建立“检查—整改—复查—闭环”, 落实“首违不罚”, 树立“群众过节 干部过关”: a chain of
+    # steps, a four-character phrase or a couplet that a body puts into force
+    steps = _STEP_SPLIT.split(c)
+    strong = (
+        (len(steps) >= 3 and all(_STEP.fullmatch(p) for p in steps))
+        or _FOUR.fullmatch(c)
+        or _COUPLET.fullmatch(c)
+    )
+    if strong and conf["_slogan_cue"].search(before):
+        return ("Mechanism", c)
+    # 确保“打早、打小、打了”: a principle of three or more short parallel steps to achieve
+    items = c.split("、")
+    if len(items) >= 3 and all(_STEP.fullmatch(i) for i in items) and conf["_goal_cue"].search(before):
         return ("Mechanism", c)
     return None
 
 
 def _modifier_only(text: str, q: Quote, vocab_labels: object) -> bool:
-    """Whether a quoted name is only part of the name it opens: it ends with + (杂技+), or it
-    runs on into a vocabulary term (“三合一”场所 → 三合一场所, a venue)."""
+    """Whether a quoted name is only part of the name it opens: it ends with + (杂技+), it
+    runs on into a vocabulary term (“三合一”场所 → 三合一场所, a venue), or it lists
+    vocabulary terms (“地震、防汛和地质灾害”应急演练: what the drill is about)."""
     c = q.clean
     if c.endswith(("+", "＋")):
+        return True
+    parts = _LIST_SPLIT.split(c)
+    if len(parts) >= 2 and all(p in vocab_labels for p in parts):  # type: ignore[operator]
         return True
     return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))  # type: ignore[operator]
 
@@ -214,6 +273,9 @@ def extract_quoted(ctx: Context) -> list[Mention]:
         name = q.clean
         if type_ == "Campaign" and full != name and _modifier_only(text, q, labels):
             # “三合一”场所消防安全专项整治, “杂技+”文旅融合工程: the quote does not stand alone
+            name, full = full, name
+        if type_ == "Mechanism" and len(name) <= 3 and _STRUCTURE_HEAD.fullmatch(full[len(name) :]):
+            # “黑名单”制度, “叫应”机制: a word this short is named with its head
             name, full = full, name
         if type_ == "Place":
             out.append(ctx.mention(q.s, q.e, "Place", name, "quoted", level="zone", alias=full))

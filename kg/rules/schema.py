@@ -28,6 +28,10 @@ class Documents(_Rules):
     trailing_paren: str
     abbreviation: str
     max_title_chars: int
+    handout_verbs: list[str]
+    law_title: str
+    follow_verbs: list[str]
+    verb_title_gap: str
 
 
 class GuidelineTerms(_Rules):
@@ -55,14 +59,31 @@ class Names(_Rules):
     mechanism_de_heads: list[str]
     place_heads: list[str]
     campaign_list_heads: list[str]
+    theme_after: list[str]
+    theme_before: list[str]
+    mechanism_tail_words: list[str]
     mechanism_cues: list[str]
+    slogan_cues: list[str]
+    goal_cues: list[str]
     not_mechanism_after: list[str]
     campaign_cues: list[str]
     never: list[str]
     unquoted_mechanism_heads: list[str]
     unquoted_mechanism_min_chars: int
+    generic_mechanism_tails: list[str]
+    routine_duration_pattern: str
+    responsibility_head: str
+    supervision_modes: list[str]
+    listed_mechanism_heads: list[str]
     unquoted_campaign_heads: list[str]
     unquoted_campaign_min_chars: int
+    campaign_head_not_before: list[str]
+    generic_campaign_words: list[str]
+    campaign_list_item: str
+    name_breaks: list[str]
+    name_scope_prefixes: list[str]
+    name_time_prefix_pattern: str
+    other_field_pattern: str
     chief_system_pattern: str
     event_heads: list[str]
     scope_prefix_pattern: str
