@@ -361,6 +361,62 @@ def test_concepts_well_formed(stem):
 
 
 @pytest.mark.parametrize("stem", STEMS)
+def test_every_concept_names_its_source(stem):
+    """Each concept carries a skos:note@zh naming the law, standard or plan it comes from."""
+    g = graph(stem)
+    bad = []
+    for c in concepts(stem):
+        notes = [o for o in g.objects(c, SKOS.note) if isinstance(o, Literal)]
+        if not notes or any(o.language != "zh" or not str(o).startswith("来源：") for o in notes):
+            bad.append(str(c))
+    assert not bad, bad
+
+
+#: GB/T 4754-2017 codes of some industries (concept -> notations), checked against the standard
+GBT4754 = {
+    "煤矿": {"06"},
+    "非煤矿山": {"08", "09", "10"},
+    "烟花爆竹": {"2672"},
+    "民用爆炸物品": {"2671"},
+    "建筑施工": {"E"},
+    "城镇燃气": {"45"},
+    "铁路": {"53"},
+    "造纸": {"222"},
+}
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_notations_are_gbt4754_codes(stem):
+    """Notations are typed kg:GBT4754 and look like a section letter or a 2-4 digit code."""
+    g = graph(stem)
+    for c in concepts(stem):
+        for o in g.objects(c, SKOS.notation):
+            assert stem == "industry", f"{c}: only industries map to GB/T 4754"
+            assert isinstance(o, Literal) and o.datatype == KG.GBT4754, (c, o)
+            assert re.fullmatch(r"[A-T]|[0-9]{2,4}", str(o)), (c, o)
+
+
+@pytest.mark.parametrize(("name", "codes"), sorted(GBT4754.items()))
+def test_industry_codes(name, codes):
+    g = graph("industry")
+    assert {str(o) for o in g.objects(pref_index("industry")[name], SKOS.notation)} == codes
+
+
+def test_notations_and_notes_are_published():
+    """The compiled vocabulary and the RDF vocabulary graph carry notations and notes."""
+    from kg import rdf, vocab
+
+    voc = vocab.load()
+    coal = voc.by_name[("Industry", "煤矿")]
+    assert coal.notations == (("06", str(KG.GBT4754)),)
+    assert coal.notes and coal.notes[0].startswith("来源：")
+    quads = rdf.vocab_quads(voc)
+    got = {(q[1], q[2]) for q in quads if q[0] == coal.iri}
+    assert (str(SKOS.notation), rdf.Lit("06", None, str(KG.GBT4754))) in got
+    assert (str(SKOS.note), rdf.zh(coal.notes[0])) in got
+
+
+@pytest.mark.parametrize("stem", STEMS)
 def test_top_concepts_consistent(stem):
     g = graph(stem)
     s = scheme_iri(stem)
