@@ -57,3 +57,61 @@ def test_aliases_are_reported_with_the_canonical_name():
 def test_terms_inside_organization_names_do_not_count():
     got = names(extract("市消防救援支队深入屯留区开展宣传。", "长治市"), "Industry")
     assert "消防" not in got
+
+
+# --------------------------------------------------------------------------------------------
+# Exact sets: every Industry / Venue / Hazard / Measure the extractor gives for a made-up
+# sentence in the style of county news, as (type, canonical name).
+# --------------------------------------------------------------------------------------------
+TERM_TYPES = ("Industry", "Venue", "Hazard", "Measure")
+
+EXACT = [
+    # GB 6441 accident categories; 防X is guarded against; 透水/触电/放炮 only in context
+    (
+        "临泉县应急管理局组织矿山企业开展防透水、防冒顶片帮专项检查。",
+        {("Industry", "矿山"), ("Hazard", "透水"), ("Hazard", "冒顶片帮"), ("Measure", "执法检查")},
+    ),
+    ("新建的文化广场采用透水混凝土铺装，雨后地面不积水。", set()),
+    ("他说话时像触电般缩回了手。", set()),
+    ("春节期间孩子们在院子里放炮仗。", set()),
+    ("宁陕县提醒群众谨防触电、溺水等意外。", {("Hazard", "触电"), ("Hazard", "溺水")}),
+    (
+        "严防火药爆炸、锅炉爆炸和容器爆炸事故。",
+        {("Hazard", "火药爆炸"), ("Hazard", "锅炉爆炸"), ("Hazard", "容器爆炸")},
+    ),
+    # a list closed by 等 reaches its head (…等重大灾害风险); 水害 is named by its own form
+    (
+        "矿山安全监察部门紧盯瓦斯、水害、顶板等重大灾害风险。",
+        {("Industry", "矿山"), ("Hazard", "瓦斯"), ("Hazard", "水害"), ("Hazard", "顶板")},
+    ),
+    # disaster types of the national plans and GB/T 28921
+    ("沿海乡镇全力防御风暴潮、海浪灾害。", {("Hazard", "风暴潮"), ("Hazard", "海浪")}),
+    (
+        "海洋部门发布风雹、霜冻和地裂缝风险提示。",
+        {("Hazard", "风雹"), ("Hazard", "霜冻"), ("Hazard", "地裂缝")},
+    ),
+    (
+        "受冷空气影响，青龙满族自治县将迎来降雪天气，县应急局提醒做好防范应对。",
+        {("Hazard", "降雪")},
+    ),
+    # 高温季节 is a season: the verb governs the season, not the heat
+    ("为切实加强高温季节安全生产工作，县安委办召开会议。", set()),
+    ("入夏以来，全县各地迎来高温季节，瓜果销售火热。", set()),
+    # kinds of waterborne accident; 搁浅 of a plan is not one
+    (
+        "严防船舶碰撞、搁浅等水上交通事故。",
+        {("Hazard", "船舶碰撞"), ("Hazard", "搁浅"), ("Hazard", "水上交通事故")},
+    ),
+    ("项目建设计划因资金问题搁浅。", set()),
+    # 事故 guarded against in general is a work-safety accident
+    ("坚决杜绝各类事故发生。", {("Hazard", "生产安全事故")}),
+]
+
+
+def _terms(text: str) -> set[tuple[str, str]]:
+    return {(e.type, e.name) for e in extract(text, "临泉县").entities if e.type in TERM_TYPES}
+
+
+@pytest.mark.parametrize(("text", "want"), EXACT, ids=[c[0][:12] for c in EXACT])
+def test_terms_exact(text, want):
+    assert _terms(text) == want
