@@ -105,6 +105,51 @@ EXACT = [
     ("项目建设计划因资金问题搁浅。", set()),
     # 事故 guarded against in general is a work-safety accident
     ("坚决杜绝各类事故发生。", {("Hazard", "生产安全事故")}),
+    # e-bikes (guidelines): an Industry when the work is about e-bikes themselves ...
+    (
+        "临泉县开展电动自行车停放充电专项整治，查处违规充电行为。",
+        {("Industry", "电动自行车"), ("Measure", "执法检查")},
+    ),
+    ("全县已建成电动自行车集中充电桩1200个。", {("Industry", "电动自行车")}),
+    (
+        "近年来电瓶车火灾多发，县消防大队提醒居民不要将电瓶车推入楼道充电。",
+        {("Industry", "电动自行车"), ("Hazard", "火灾")},
+    ),
+    # ... not when it is one vehicle class in a traffic list
+    ("交警查处电动车、摩托车、小汽车闯红灯行为。", set()),
+    ("交警部门严查电动自行车、摩托车不戴头盔等交通违法行为。", set()),
+    # the 工贸 sub-sectors and GB/T 4754 classes (造纸, 印染, 酿酒, 粮食仓储; 铁合金 is 冶金)
+    (
+        "结合辖区内造纸、印染、酿酒、粮食仓储等行业特点开展执法检查。",
+        {
+            ("Industry", "造纸"),
+            ("Industry", "印染"),
+            ("Industry", "酿酒"),
+            ("Industry", "粮食仓储"),
+            ("Measure", "执法检查"),
+        },
+    ),
+    (
+        "对辖区铁合金、电石等高耗能企业开展特殊作业专项检查。",
+        {("Industry", "金属冶炼"), ("Industry", "电石"), ("Measure", "执法检查")},
+    ),
+    # the umbrella 特殊作业 closing a list of operations is not one more target
+    (
+        "县应急局重点检查动火、受限空间等特殊作业管理情况。",
+        {("Industry", "动火作业"), ("Industry", "有限空间作业"), ("Measure", "执法检查")},
+    ),
+    (
+        "对全县危大工程和装饰装修工程开展安全检查。",
+        {("Industry", "危大工程"), ("Industry", "装饰装修工程"), ("Measure", "执法检查")},
+    ),
+    # road transport is 交通运输; dangerous-goods transport is also the hazardous-chemicals field
+    (
+        "县交通运输局加强道路运输和危化品运输车辆监管。",
+        {("Industry", "交通运输"), ("Industry", "危险化学品")},
+    ),
+    ("紧盯“两客一危”车辆和重点路段。", {("Industry", "两客一危")}),
+    # LPG and cylinders are objects of a gas check, not fields
+    ("城区燃气用户液化石油气钢瓶摆放不规范。", set()),
 ]
 
 
