@@ -150,6 +150,45 @@ EXACT = [
     ("紧盯“两客一危”车辆和重点路段。", {("Industry", "两客一危")}),
     # LPG and cylinders are objects of a gas check, not fields
     ("城区燃气用户液化石油气钢瓶摆放不规范。", set()),
+    # the members of the “九小场所” with their 小 are that kind of place
+    (
+        "县消防救援大队重点检查小旅馆、小餐饮、小网吧等场所的消防安全。",
+        {("Venue", "九小场所"), ("Industry", "消防"), ("Measure", "执法检查")},
+    ),
+    # crowded places of 消防法 Art. 73; 图书馆 of a reading event is no target
+    (
+        "对辖区博物馆、图书馆等人员密集场所开展消防安全检查。",
+        {
+            ("Venue", "博物馆"),
+            ("Venue", "图书馆"),
+            ("Venue", "人员密集场所"),
+            ("Industry", "消防"),
+            ("Measure", "执法检查"),
+        },
+    ),
+    ("县图书馆举办读书分享活动。", set()),
+    (
+        "县消防大队对辖区福利院和养老院开展消防检查。",
+        {("Venue", "福利院"), ("Venue", "养老机构"), ("Measure", "执法检查")},
+    ),
+    # forest-fire prevention areas and religious sites (named by their own form)
+    (
+        "宁陕县在重点林区、森林公园和寺庙等重点部位设立防火检查站。",
+        {("Venue", "林区"), ("Venue", "森林公园"), ("Venue", "寺庙")},
+    ),
+    # dangerous road sections of the highway life-protection works, in a list closed by 等路段
+    (
+        "县交通运输局对急弯陡坡、临水临崖等路段开展隐患排查。",
+        {("Venue", "急弯陡坡"), ("Venue", "临水临崖"), ("Measure", "隐患排查整治")},
+    ),
+    (
+        "对全县烟花爆竹零售点和烟花爆竹储存仓库开展安全检查。",
+        {("Venue", "烟花爆竹零售点"), ("Venue", "烟花爆竹储存仓库"), ("Measure", "执法检查")},
+    ),
+    ("对露天矿山高陡边坡和排土场开展专项整治。", {("Venue", "高陡边坡"), ("Venue", "排土场")}),
+    ("县水利局对辖区水利工程开展汛前检查。", {("Venue", "水利工程"), ("Measure", "执法检查")}),
+    # 仓库 is a term only in context
+    ("新建的仓库已于上月投入使用。", set()),
 ]
 
 
