@@ -189,6 +189,20 @@ EXACT = [
     ("县水利局对辖区水利工程开展汛前检查。", {("Venue", "水利工程"), ("Measure", "执法检查")}),
     # 仓库 is a term only in context
     ("新建的仓库已于上月投入使用。", set()),
+    # the guidelines' settled terms keep their canonical names, whatever the text's form
+    ("执法人员发现部分餐馆使用过期钢瓶。", {("Venue", "餐饮场所")}),
+    (
+        "对辖区餐饮企业、餐饮商户开展燃气安全检查。",
+        {("Venue", "餐饮场所"), ("Industry", "城镇燃气"), ("Measure", "执法检查")},
+    ),
+    (
+        "县住建局开展农村自建房安全隐患排查整治。",
+        {("Venue", "自建房"), ("Measure", "隐患排查整治")},
+    ),
+    (
+        "受台风影响，全县出现大风、暴雨天气。",
+        {("Hazard", "台风"), ("Hazard", "大风"), ("Hazard", "强降雨")},
+    ),
 ]
 
 

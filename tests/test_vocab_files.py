@@ -122,6 +122,14 @@ GUIDELINE_VOCAB: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: "Conventions settled on real county-level articles" of the guidelines: terms the real
+#: articles settled (canonical name: aliases). Their canonical names are fixed like the lists'.
+CONVENTION_VOCAB: dict[str, dict[str, tuple[str, ...]]] = {
+    "Industry": {"电动自行车": ("电动车", "电瓶车")},
+    "Venue": {"自建房": (), "餐饮场所": ("餐饮企业", "餐饮商户")},
+    "Hazard": {"台风": (), "大风": ()},
+}
+
 #: The measure categories listed in the guidelines must stay top concepts.
 GUIDELINE_MEASURES = tuple(GUIDELINE_VOCAB["Measure"])
 
@@ -491,6 +499,31 @@ def test_guideline_terms_present(typ, canonical):
     labels = labels_of(stem, c)
     missing = [a for a in GUIDELINE_VOCAB[typ][canonical] if a not in labels]
     assert not missing, f"{canonical}: aliases {missing} not labels of {c}"
+
+
+@pytest.mark.parametrize(
+    ("typ", "canonical"), [(t, n) for t, vocab in CONVENTION_VOCAB.items() for n in vocab]
+)
+def test_convention_terms_present_and_named_canonically(typ, canonical):
+    """The terms the conventions settle are concepts with those labels, and their canonical
+    names are fixed (kg/rules/guideline_terms.toml), not taken from the text's form."""
+    import tomllib
+
+    stem = SCHEMES[typ]
+    c = pref_index(stem).get(canonical)
+    assert c is not None, f"{canonical} is not a prefLabel@zh in {stem}.ttl"
+    missing = [a for a in CONVENTION_VOCAB[typ][canonical] if a not in labels_of(stem, c)]
+    assert not missing, f"{canonical}: aliases {missing} not labels of {c}"
+    fixed = tomllib.loads((ROOT / "kg" / "rules" / "guideline_terms.toml").read_text(encoding="utf-8"))
+    assert canonical in fixed[typ]
+
+
+def test_convention_table_matches_guidelines_file():
+    """Drift check: the conventions table above is what gold/GUIDELINES.md settles."""
+    text = GUIDELINES.read_text(encoding="utf-8").replace("\n", " ")
+    text = re.sub(r"\s+", " ", text)
+    assert "台风 and 大风 are Hazards; 自建房 and 餐饮场所 (餐饮企业, 餐饮商户) are Venues" in text
+    assert "电动自行车 (电动车, 电瓶车) is an Industry" in text
 
 
 def test_guideline_measures_are_top_concepts():
