@@ -192,6 +192,12 @@ EXACT = [
     ("县水利局对辖区水利工程开展汛前检查。", {("Venue", "水利工程"), ("Measure", "执法检查")}),
     # 仓库 is a term only in context
     ("新建的仓库已于上月投入使用。", set()),
+    # 企业/仓库 right after a term are that term's enterprises and stores, not Venues
+    (
+        "县应急局对辖区涉氨制冷企业和危化品仓库开展专项检查。",
+        {("Industry", "涉氨制冷"), ("Industry", "危险化学品"), ("Measure", "执法检查")},
+    ),
+    ("县应急局深入企业开展安全检查。", {("Venue", "企业"), ("Measure", "执法检查")}),
     # the guidelines' settled terms keep their canonical names, whatever the text's form
     ("执法人员发现部分餐馆使用过期钢瓶。", {("Venue", "餐饮场所")}),
     (

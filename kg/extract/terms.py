@@ -34,6 +34,7 @@ class _Context:
     guard_prefixes: tuple[str, ...]
     enum_gap: int
     safety: re.Pattern[str]
+    head_nouns: frozenset[str]
 
 
 @cache
@@ -55,6 +56,7 @@ def _context() -> _Context:
         guard_prefixes=tuple(r["guard_prefixes"]),
         enum_gap=int(r["enum_gap"]),
         safety=re.compile(alt(r["safety_cues"])),
+        head_nouns=frozenset(r["head_nouns"]),
     )
 
 
@@ -106,8 +108,11 @@ def extract_terms(ctx: Context) -> list[Mention]:
     # contextual labels: iterate so that a list of weak terms next to a strong one counts
     by_end: dict[int, Term] = {e: t for (_, e), t in accepted.items()}
     by_start: dict[int, Term] = {s: t for (s, _), t in accepted.items()}
+    # a head noun right after an accepted term is that term's (粉尘涉爆企业, 危化品仓库): it is
+    # not a term of its own, here or elsewhere in the article
+    heads = _context().head_nouns
+    pending = [(h, t) for h, t in weak if not (h.key in heads and h.start in by_end)]
     changed = True
-    pending = list(weak)
     while changed and pending:
         changed = False
         rest = []

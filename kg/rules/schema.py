@@ -54,6 +54,7 @@ class Terms(_Rules):
     guard_prefixes: list[str]
     enum_gap: int
     safety_cues: list[str]
+    head_nouns: list[str]
 
 
 class Layout(_Rules):
