@@ -190,6 +190,11 @@ EXACT = [
     ),
     ("对露天矿山高陡边坡和排土场开展专项整治。", {("Venue", "高陡边坡"), ("Venue", "排土场")}),
     ("县水利局对辖区水利工程开展汛前检查。", {("Venue", "水利工程"), ("Measure", "执法检查")}),
+    # a term named by its own form drops the quotes of the text
+    (
+        "对辖区“三合一”场所开展消防安全检查。",
+        {("Venue", "三合一场所"), ("Industry", "消防"), ("Measure", "执法检查")},
+    ),
     # 仓库 is a term only in context
     ("新建的仓库已于上月投入使用。", set()),
     # 企业/仓库 right after a term are that term's enterprises and stores, not Venues
