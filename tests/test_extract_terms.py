@@ -190,6 +190,17 @@ EXACT = [
     ),
     ("对露天矿山高陡边坡和排土场开展专项整治。", {("Venue", "高陡边坡"), ("Venue", "排土场")}),
     ("县水利局对辖区水利工程开展汛前检查。", {("Venue", "水利工程"), ("Measure", "执法检查")}),
+    # venues of fire and leisure safety, named by their own form
+    (
+        "入夏以来，县消防大队对辖区农家乐、游泳馆和水上乐园开展消防安全检查。",
+        {
+            ("Venue", "农家乐"),
+            ("Venue", "游泳馆"),
+            ("Venue", "水上乐园"),
+            ("Industry", "消防"),
+            ("Measure", "执法检查"),
+        },
+    ),
     # a term named by its own form drops the quotes of the text
     (
         "对辖区“三合一”场所开展消防安全检查。",
