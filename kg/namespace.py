@@ -96,6 +96,7 @@ class KG:
     encoding = "https://w3id.org/safety-kg/ontology#encoding"  # datatype property: encoding
     end = "https://w3id.org/safety-kg/ontology#end"  # datatype property: end offset
     Evidence = "https://w3id.org/safety-kg/ontology#Evidence"  # class: Evidence
+    GBT4754 = "https://w3id.org/safety-kg/ontology#GBT4754"  # datatype: GB/T 4754-2017 industry code
     Hazard = "https://w3id.org/safety-kg/ontology#Hazard"  # class: Hazard
     holdsPost = "https://w3id.org/safety-kg/ontology#holdsPost"  # object property: holds post in
     home = "https://w3id.org/safety-kg/ontology#home"  # object property: home place

@@ -179,7 +179,8 @@ def statement_iri(s: str, p: str, o: str) -> str:
 
 
 def vocab_quads(vocab: Vocabulary | None = None) -> list[Quad]:
-    """The published part of the SKOS vocabularies (no matcher-only labels or patterns)."""
+    """The published part of the SKOS vocabularies: labels shown as aliases, hierarchy, GB/T 4754
+    notations and source notes (no matcher-only labels or patterns)."""
     vocab = _vocab(vocab)
     g = GRAPH_VOCAB
     out: list[Quad] = []
@@ -204,6 +205,8 @@ def vocab_quads(vocab: Vocabulary | None = None) -> list[Quad]:
             out.append((t.iri, SKOS.prefLabel, Lit(t.name_en, "en"), g))
         out += [(t.iri, SKOS.altLabel, zh(a), g) for a in vocab.aliases(t) if a != t.name]
         out += [(t.iri, SKOS.broader, b, g) for b in t.broader]
+        out += [(t.iri, SKOS.notation, Lit(v, None, dt or None), g) for v, dt in t.notations]
+        out += [(t.iri, SKOS.note, zh(n), g) for n in t.notes]
         out += [(t.iri, SKOS.narrower, n, g) for n in sorted(narrower.get(t.iri, ()))]
         if not t.broader:
             out.append((t.iri, SKOS.topConceptOf, scheme, g))

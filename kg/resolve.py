@@ -269,7 +269,9 @@ _KIND_TAILS = ("事故", "灾害", "风险", "隐患")
 
 def _own_name(text: str, pref: str = "") -> str:
     """A term's own name without a generic tail (水上交通安全 → 水上交通, 化工企业 → 化工); a
-    kind of accident named with 事故 is the kind (坍塌事故 → 坍塌, not 水上交通事故 → 水上交通)."""
+    kind of accident named with 事故 is the kind (坍塌事故 → 坍塌, not 水上交通事故 → 水上交通); quotes
+    are not part of a name (“三合一”场所 → 三合一场所)."""
+    text = _QUOTES.sub("", text)
     for tail in _GENERIC_TAILS:
         if text.endswith(tail) and len(text) - len(tail) >= 2:
             return text[: -len(tail)]

@@ -34,7 +34,7 @@ SCHEMES = {
 # label modes, strongest first
 PREF, ALT, HIDDEN, CONTEXT = "pref", "alt", "hidden", "context"
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ class Term:
     labels: tuple[tuple[str, str], ...]  # (label, mode)
     patterns: tuple[str, ...]
     broader: tuple[str, ...]
+    #: skos:notation codes as (value, datatype IRI): GB/T 4754 codes of industries
+    notations: tuple[tuple[str, str], ...] = ()
+    #: skos:note@zh: where the concept comes from (the law, standard or plan that names it)
+    notes: tuple[str, ...] = ()
 
 
 class Vocabulary:
@@ -143,6 +147,14 @@ def _parse(files: list[Path]) -> list[Term]:
                 labels=tuple(labels),
                 patterns=tuple(sorted(str(o) for o in g.objects(concept, pat))),
                 broader=tuple(sorted(str(o) for o in g.objects(concept, SKOS.broader))),
+                notations=tuple(
+                    sorted(
+                        (str(o), str(o.datatype or ""))
+                        for o in g.objects(concept, SKOS.notation)
+                        if isinstance(o, rdflib.Literal)
+                    )
+                ),
+                notes=tuple(zh(SKOS.note)),
             )
         )
     return terms
@@ -182,6 +194,8 @@ def load(folder: str | None = None) -> Vocabulary:
                     tuple((a, b) for a, b in r["labels"]),
                     tuple(r["patterns"]),
                     tuple(r["broader"]),
+                    tuple((a, b) for a, b in r["notations"]),
+                    tuple(r["notes"]),
                 )
                 for r in raw
             ]
@@ -198,6 +212,8 @@ def load(folder: str | None = None) -> Vocabulary:
                 "labels": [list(x) for x in t.labels],
                 "patterns": list(t.patterns),
                 "broader": list(t.broader),
+                "notations": [list(x) for x in t.notations],
+                "notes": list(t.notes),
             }
             for t in terms
         ]

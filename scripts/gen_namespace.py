@@ -42,6 +42,7 @@ def _terms(path: Path) -> list[tuple[str, str, str]]:
         OWL.ObjectProperty: "object property",
         OWL.DatatypeProperty: "datatype property",
         OWL.AnnotationProperty: "annotation property",
+        RDFS.Datatype: "datatype",
     }
     out: dict[str, tuple[str, str, str]] = {}
     for kind_iri, kind in kinds.items():

@@ -122,6 +122,14 @@ GUIDELINE_VOCAB: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: "Conventions settled on real county-level articles" of the guidelines: terms the real
+#: articles settled (canonical name: aliases). Their canonical names are fixed like the lists'.
+CONVENTION_VOCAB: dict[str, dict[str, tuple[str, ...]]] = {
+    "Industry": {"电动自行车": ("电动车", "电瓶车")},
+    "Venue": {"自建房": (), "餐饮场所": ("餐饮企业", "餐饮商户")},
+    "Hazard": {"台风": (), "大风": ()},
+}
+
 #: The measure categories listed in the guidelines must stay top concepts.
 GUIDELINE_MEASURES = tuple(GUIDELINE_VOCAB["Measure"])
 
@@ -219,6 +227,11 @@ PATTERN_CASES = [
     ("measure", "责任落实", "落实企业安全生产主体责任", True),
     ("measure", "责任落实", "落实“时时放心不下”的责任感", False),
     ("measure", "责任落实", "责任重大，使命光荣", False),
+    ("measure", "责任落实", "扛牢全面从严治党主体责任", False),
+    ("measure", "责任落实", "压实党风廉政建设责任", False),
+    ("measure", "责任落实", "压紧压实党政领导责任", True),
+    ("measure", "充电设施建设", "新建电动自行车集中充电桩1800个", True),
+    ("measure", "充电设施建设", "小区充电桩使用率不高", False),
     ("hazard", "生产安全事故", "防范遏制重大及以上事故", True),
     ("hazard", "生产安全事故", "坚决遏制重特大事故", True),
     ("hazard", "生产安全事故", "动态清零重大事故隐患", False),
@@ -361,6 +374,62 @@ def test_concepts_well_formed(stem):
 
 
 @pytest.mark.parametrize("stem", STEMS)
+def test_every_concept_names_its_source(stem):
+    """Each concept carries a skos:note@zh naming the law, standard or plan it comes from."""
+    g = graph(stem)
+    bad = []
+    for c in concepts(stem):
+        notes = [o for o in g.objects(c, SKOS.note) if isinstance(o, Literal)]
+        if not notes or any(o.language != "zh" or not str(o).startswith("来源：") for o in notes):
+            bad.append(str(c))
+    assert not bad, bad
+
+
+#: GB/T 4754-2017 codes of some industries (concept -> notations), checked against the standard
+GBT4754 = {
+    "煤矿": {"06"},
+    "非煤矿山": {"08", "09", "10"},
+    "烟花爆竹": {"2672"},
+    "民用爆炸物品": {"2671"},
+    "建筑施工": {"E"},
+    "城镇燃气": {"45"},
+    "铁路": {"53"},
+    "造纸": {"222"},
+}
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_notations_are_gbt4754_codes(stem):
+    """Notations are typed kg:GBT4754 and look like a section letter or a 2-4 digit code."""
+    g = graph(stem)
+    for c in concepts(stem):
+        for o in g.objects(c, SKOS.notation):
+            assert stem == "industry", f"{c}: only industries map to GB/T 4754"
+            assert isinstance(o, Literal) and o.datatype == KG.GBT4754, (c, o)
+            assert re.fullmatch(r"[A-T]|[0-9]{2,4}", str(o)), (c, o)
+
+
+@pytest.mark.parametrize(("name", "codes"), sorted(GBT4754.items()))
+def test_industry_codes(name, codes):
+    g = graph("industry")
+    assert {str(o) for o in g.objects(pref_index("industry")[name], SKOS.notation)} == codes
+
+
+def test_notations_and_notes_are_published():
+    """The compiled vocabulary and the RDF vocabulary graph carry notations and notes."""
+    from kg import rdf, vocab
+
+    voc = vocab.load()
+    coal = voc.by_name[("Industry", "煤矿")]
+    assert coal.notations == (("06", str(KG.GBT4754)),)
+    assert coal.notes and coal.notes[0].startswith("来源：")
+    quads = rdf.vocab_quads(voc)
+    got = {(q[1], q[2]) for q in quads if q[0] == coal.iri}
+    assert (str(SKOS.notation), rdf.Lit("06", None, str(KG.GBT4754))) in got
+    assert (str(SKOS.note), rdf.zh(coal.notes[0])) in got
+
+
+@pytest.mark.parametrize("stem", STEMS)
 def test_top_concepts_consistent(stem):
     g = graph(stem)
     s = scheme_iri(stem)
@@ -435,6 +504,31 @@ def test_guideline_terms_present(typ, canonical):
     labels = labels_of(stem, c)
     missing = [a for a in GUIDELINE_VOCAB[typ][canonical] if a not in labels]
     assert not missing, f"{canonical}: aliases {missing} not labels of {c}"
+
+
+@pytest.mark.parametrize(
+    ("typ", "canonical"), [(t, n) for t, vocab in CONVENTION_VOCAB.items() for n in vocab]
+)
+def test_convention_terms_present_and_named_canonically(typ, canonical):
+    """The terms the conventions settle are concepts with those labels, and their canonical
+    names are fixed (kg/rules/guideline_terms.toml), not taken from the text's form."""
+    import tomllib
+
+    stem = SCHEMES[typ]
+    c = pref_index(stem).get(canonical)
+    assert c is not None, f"{canonical} is not a prefLabel@zh in {stem}.ttl"
+    missing = [a for a in CONVENTION_VOCAB[typ][canonical] if a not in labels_of(stem, c)]
+    assert not missing, f"{canonical}: aliases {missing} not labels of {c}"
+    fixed = tomllib.loads((ROOT / "kg" / "rules" / "guideline_terms.toml").read_text(encoding="utf-8"))
+    assert canonical in fixed[typ]
+
+
+def test_convention_table_matches_guidelines_file():
+    """Drift check: the conventions table above is what gold/GUIDELINES.md settles."""
+    text = GUIDELINES.read_text(encoding="utf-8").replace("\n", " ")
+    text = re.sub(r"\s+", " ", text)
+    assert "台风 and 大风 are Hazards; 自建房 and 餐饮场所 (餐饮企业, 餐饮商户) are Venues" in text
+    assert "电动自行车 (电动车, 电瓶车) is an Industry" in text
 
 
 def test_guideline_measures_are_top_concepts():

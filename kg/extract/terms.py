@@ -2,14 +2,16 @@
 
 Unambiguous labels (pref/alt/hidden) count wherever they occur. Contextual labels
 (施工, 燃气, 企业, 培训 …) count only in context: coordinated with another term,
-followed by a field head (行业, 领域, 场所, 安全 …), after a focus verb (紧盯,
-聚焦, 排查 …) or, for measures, in a sentence about safety. Measure patterns
-(压实…责任 → 责任落实) come from the vocabulary's kg:matchPattern.
+followed by a field head (行业, 领域, 场所, 安全 …, also across 等 closing a list),
+after a focus verb (紧盯, 聚焦, 排查 …) or 防, or, for measures, in a sentence about
+safety. The word lists are kg/rules/terms.toml. Measure patterns (压实…责任 → 责任落实)
+come from the vocabulary's kg:matchPattern.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from kg.extract import Context, Hit, register
@@ -18,31 +20,44 @@ from kg.vocab import CONTEXT, Term
 
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
 
-# Words after a contextual label that show it names a field or a kind of place.
-_HEADS = {
-    "Industry": (
-        "行业",
-        "领域",
-        "企业",
-        "安全",
-        "设施",
-        "单位",
-        "系统",
-        "作业",
-        "工程",
-        "项目",
-        "环节",
-        "监管",
-    ),
-    "Venue": ("场所", "区域", "等重点", "点位", "部位"),
-    "Hazard": ("隐患", "风险", "事故", "防范", "防控", "防御", "预警", "应急", "防治", "灾害", "避险"),
-    "Measure": (),
-}
-_FOCUS = re.compile(
-    r"(?:紧盯|聚焦|针对|排查|整治|检查|深入|覆盖|严查|严防|防范|加强|强化|围绕|督导|盯紧|盯住|"
-    r"抓好|抓实|做好|走进)[^，。；！？]{0,6}$"
-)
-_SAFETY = re.compile(r"安全|应急|隐患|事故|灾|火|汛|险|救援|消防|预警|风险|防范|危|防控|预案|演练|监管|执法")
+
+@dataclass(frozen=True)
+class _Context:
+    """The context rules of kg/rules/terms.toml, compiled."""
+
+    heads: dict[str, tuple[str, ...]]
+    term_heads: dict[str, tuple[str, ...]]
+    not_with: dict[str, tuple[str, ...]]
+    not_followed_by: dict[str, tuple[str, ...]]
+    time_heads: tuple[str, ...]
+    focus: re.Pattern[str]
+    guard_prefixes: tuple[str, ...]
+    enum_gap: int
+    safety: re.Pattern[str]
+    head_nouns: frozenset[str]
+
+
+@cache
+def _context() -> _Context:
+    from kg import rules
+
+    r = rules.load("terms")
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return _Context(
+        heads={k: tuple(v) for k, v in r["heads"].items()},
+        term_heads={k: tuple(v) for k, v in r["term_heads"].items()},
+        not_with={k: tuple(v) for k, v in r["not_with"].items()},
+        not_followed_by={k: tuple(v) for k, v in r["not_followed_by"].items()},
+        time_heads=tuple(r["time_heads"]),
+        focus=re.compile(rf"(?:{alt(r['focus_verbs'])})[^，。；！？]{{0,{int(r['focus_window'])}}}$"),
+        guard_prefixes=tuple(r["guard_prefixes"]),
+        enum_gap=int(r["enum_gap"]),
+        safety=re.compile(alt(r["safety_cues"])),
+        head_nouns=frozenset(r["head_nouns"]),
+    )
 
 
 @cache
@@ -93,8 +108,11 @@ def extract_terms(ctx: Context) -> list[Mention]:
     # contextual labels: iterate so that a list of weak terms next to a strong one counts
     by_end: dict[int, Term] = {e: t for (_, e), t in accepted.items()}
     by_start: dict[int, Term] = {s: t for (s, _), t in accepted.items()}
+    # a head noun right after an accepted term is that term's (粉尘涉爆企业, 危化品仓库): it is
+    # not a term of its own, here or elsewhere in the article
+    heads = _context().head_nouns
+    pending = [(h, t) for h, t in weak if not (h.key in heads and h.start in by_end)]
     changed = True
-    pending = list(weak)
     while changed and pending:
         changed = False
         rest = []
@@ -127,12 +145,51 @@ def extract_terms(ctx: Context) -> list[Mention]:
 
 
 _COORD = ("、", "和", "及", "与", "以及", "或", "，")
+_BREAKS = "，。；！？、,.;!?\n"
+
+
+def _coordinated(text: str, s: int, e: int, words: tuple[str, ...]) -> bool:
+    """Is [s, e) coordinated (X、Y, X和Y …) with one of ``words``?"""
+    for sep in _COORD:
+        if text.startswith(sep, s - len(sep)) and any(
+            text.startswith(w, s - len(sep) - len(w)) for w in words
+        ):
+            return True
+        if text.startswith(sep, e) and any(text.startswith(w, e + len(sep)) for w in words):
+            return True
+    return False
+
+
+def _head_after(text: str, e: int, heads: tuple[str, ...], gap: int) -> bool:
+    """A head right after ``e``, or after 等 closing a list (顶板等重大风险)."""
+    if any(text.startswith(h, e) for h in heads):
+        return True
+    if not text.startswith("等", e):
+        return False
+    for pos in range(e + 1, e + 2 + gap):
+        if pos > e + 1 and text[pos - 1] in _BREAKS:
+            return False
+        if any(text.startswith(h, pos) for h in heads):
+            return True
+    return False
 
 
 def _in_context(
     text: str, h: Hit, t: Term, by_start: dict[int, Term], by_end: dict[int, Term], doc: object
 ) -> bool:
     s, e = h.start, h.end
+    cx = _context()
+    # part of another word or phrase here (透水混凝土, 放炮仗)
+    if any(text.startswith(w, e) for w in cx.not_followed_by.get(h.key, ())):
+        return False
+    own = cx.term_heads.get(t.name, ())
+    if own:
+        # a term with heads of its own (the e-bike convention): they decide, with no safety cue
+        # needed; one vehicle class among others in a traffic list does not count
+        if any(text.startswith(w, e) for w in own):
+            return True
+        if _coordinated(text, s, e, cx.not_with.get(t.name, ())):
+            return False
     # coordinated with an accepted term: X、Y / X和Y / X及Y
     for sep in _COORD:
         for other in (
@@ -144,11 +201,16 @@ def _in_context(
     # an ambiguous word counts only in a sentence about safety (培训 in a job-training
     # story, 旅游 in a tourism story, 企业 in a business story do not)
     sent = doc.sent_at(s)  # type: ignore[attr-defined]
-    if _SAFETY.search(text[sent.start : sent.end].replace(h.key, "")) is None:
+    if cx.safety.search(text[sent.start : sent.end].replace(h.key, "")) is None:
         return False
     if t.type == "Measure":
         return True
-    for head in _HEADS.get(t.type, ()):
-        if text.startswith(head, e):
-            return True
-    return bool(_FOCUS.search(text, max(sent.start, s - 12), s))
+    if _head_after(text, e, cx.heads.get(t.type, ()), cx.enum_gap):
+        return True
+    # 防 right before a hazard: guarded against (防触电, 防溺水)
+    if t.type == "Hazard" and any(text.startswith(g, s - len(g)) for g in cx.guard_prefixes):
+        return True
+    # the end of a time expression (高温季节): a focus verb governs the time, not the term
+    if any(text.startswith(w, e) for w in cx.time_heads):
+        return False
+    return bool(cx.focus.search(text, max(sent.start, s - 12), s))

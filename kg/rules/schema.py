@@ -40,6 +40,27 @@ class GuidelineTerms(_Rules):
     Hazard: list[str]
 
 
+class TermHeads(_Rules):
+    Industry: list[str]
+    Venue: list[str]
+    Hazard: list[str]
+    Measure: list[str]
+
+
+class Terms(_Rules):
+    heads: TermHeads
+    term_heads: dict[str, list[str]]
+    not_with: dict[str, list[str]]
+    not_followed_by: dict[str, list[str]]
+    time_heads: list[str]
+    focus_verbs: list[str]
+    focus_window: int
+    guard_prefixes: list[str]
+    enum_gap: int
+    safety_cues: list[str]
+    head_nouns: list[str]
+
+
 class Layout(_Rules):
     reporter_titles: list[str]
     dateline_openers: list[str]
@@ -202,4 +223,5 @@ SCHEMAS: dict[str, type[_Rules]] = {
     "persons": Persons,
     "places": Places,
     "relations": Relations,
+    "terms": Terms,
 }
