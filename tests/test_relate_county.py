@@ -137,6 +137,31 @@ CASES = [
         "平遥县",
         {("平遥县交通运输局", "organizes", "护航"), ("平遥县公安局", "organizes", "护航")},
     ),
+    # a campaign the work only refers to is not described by what follows; campaigns of a
+    # list keep to their own names
+    (
+        "各级各部门要结合“清患”行动，紧盯危化品、建筑施工等重点领域。",
+        "平遥县",
+        {
+            ("平遥县", "implements", "清患"),
+            ("平遥县", "targets", "危险化学品"),
+            ("平遥县", "targets", "建筑施工"),
+        },
+    ),
+    (
+        "县应急管理局开展危险化学品企业专项督导检查、道路运输市场专项整治。",
+        "平遥县",
+        {
+            ("平遥县应急管理局", "organizes", "危险化学品企业专项督导检查"),
+            ("平遥县应急管理局", "organizes", "道路运输市场专项整治"),
+            ("平遥县应急管理局", "targets", "危险化学品"),
+            ("平遥县应急管理局", "targets", "交通运输"),
+            ("平遥县应急管理局", "takesMeasure", "执法检查"),
+            ("平遥县应急管理局", "takesMeasure", "隐患排查整治"),
+            ("危险化学品企业专项督导检查", "targets", "危险化学品"),
+            ("道路运输市场专项整治", "targets", "交通运输"),
+        },
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",

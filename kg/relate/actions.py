@@ -72,7 +72,7 @@ def actions(rc: RelContext) -> list[Raw]:
     actors = rc.actors
     conf = _conf()
     out: list[Raw] = []
-    names = SpanIndex((m.start, m.end, m) for m in rc.mentions if m.type in ("Mechanism", "Campaign"))
+    names = SpanIndex((m.start, m.end, m) for m in rc.mentions if m.type == "Mechanism")
     campaigns_by_sent: dict[int, list] = {}
     for m in rc.mentions:
         if m.type == "Campaign":
@@ -296,20 +296,29 @@ def _campaign_targets(rc: RelContext, campaigns_by_sent: dict[int, list]) -> lis
     for t in targets:
         by_sent.setdefault(doc.sent_index(t.start), []).append(t)
     for si, camps in campaigns_by_sent.items():
+        starts = sorted({c.start for c in camps})
         for c in camps:
             cid = rc.eid(c)
             if cid is None:
                 continue
-            # inside its own name, and in the rest of its sentence while no one new acts
-            # (开展燃气安全专项巡查，在各镇抽查液化气站…: what the campaign covers)
-            stop = doc.sentences[si].end
+            # the next campaign of the sentence starts its own description
+            limit = next((x for x in starts if x >= c.end), doc.sentences[si].end)
+            # inside its own name, and, for a campaign the actor runs (开展燃气安全专项巡查，在各
+            # 镇抽查液化气站…), in the rest of its sentence while no one new acts; a campaign
+            # the work only refers to (结合…行动，…) is not described by what follows
+            stop = c.end
             k = rc.actors.clause_index(c.start)
-            for cl in rc.actors.clauses[k + 1 :] if k is not None else ():
-                if cl.sent != si or (cl.named and cl.actors != rc.actors.clauses[k].actors):
-                    stop = cl.start if cl.sent == si else stop
-                    break
+            if k is not None and _campaign_verb(rc, c, rc.actors.clauses[k].start) == "organize":
+                stop = limit
+                for cl in rc.actors.clauses[k + 1 :]:
+                    if cl.sent != si or (cl.named and cl.actors != rc.actors.clauses[k].actors):
+                        stop = min(cl.start, limit) if cl.sent == si else stop
+                        break
+            # a quoted name's own head may follow it (“六个一”文物…服务行动): a few characters
+            # after it, in its clause
+            own = min(c.end + 12, limit, rc.actors.clauses[k].end if k is not None else limit)
             for t in by_sent.get(si, []):
-                if c.start - 1 <= t.start and (t.end <= c.end + 12 or t.end <= stop):
+                if c.start - 1 <= t.start and (t.end <= own or t.end <= stop):
                     oid = rc.eid(t)
                     if oid:
                         out.append((cid, "targets", oid, c.start, min(max(t.end, c.end + 12), stop)))
