@@ -162,6 +162,21 @@ CASES = [
             ("道路运输市场专项整治", "targets", "交通运输"),
         },
     ),
+    # hosts of a drill organize it and take the measure its name names
+    (
+        "平遥县开展“地质灾害”应急演练。此次演练由县应急管理局主办，县自然资源局承办。",
+        "平遥县",
+        {
+            ("平遥县", "implements", "地质灾害应急演练"),
+            ("平遥县", "takesMeasure", "应急演练"),
+            ("平遥县", "targets", "地质灾害"),
+            ("地质灾害应急演练", "targets", "地质灾害"),
+            ("平遥县应急管理局", "organizes", "地质灾害应急演练"),
+            ("平遥县应急管理局", "takesMeasure", "应急演练"),
+            ("平遥县自然资源局", "organizes", "地质灾害应急演练"),
+            ("平遥县自然资源局", "takesMeasure", "应急演练"),
+        },
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",

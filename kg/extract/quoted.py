@@ -271,8 +271,9 @@ def extract_quoted(ctx: Context) -> list[Mention]:
             continue
         type_, full = res
         name = q.clean
-        if type_ == "Campaign" and full != name and _modifier_only(text, q, labels):
-            # “三合一”场所消防安全专项整治, “杂技+”文旅融合工程: the quote does not stand alone
+        if type_ == "Campaign" and full != name and (_modifier_only(text, q, labels) or name in labels):
+            # “三合一”场所消防安全专项整治, “杂技+”文旅融合工程: the quote does not stand alone;
+            # nor does a field term (“地质灾害”应急演练: the drill, not the hazard)
             name, full = full, name
         if type_ == "Mechanism" and len(name) <= 3 and _STRUCTURE_HEAD.fullmatch(full[len(name) :]):
             # “黑名单”制度, “叫应”机制: a word this short is named with its head

@@ -18,6 +18,7 @@ from functools import cache
 from itertools import combinations
 
 from kg import rules
+from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
 from kg.relate.actions import is_national
@@ -205,6 +206,7 @@ def hosts(rc: RelContext) -> list[Raw]:
     conf = _conf()
     out: list[Raw] = []
     by_sent = _by_sentence(rc, ("Organization", "Campaign"))
+    measures = SpanIndex((m.start, m.end, m) for m in rc.mentions if m.type == "Measure")
     article_campaigns: dict[int, list[Mention]] = {}
     for m in rc.mentions:
         if m.type == "Campaign":
@@ -256,6 +258,12 @@ def hosts(rc: RelContext) -> list[Raw]:
         for h in dict.fromkeys(hosts_):
             for c in camps:
                 out.append((rc.eid(h), "organizes", rc.eid(c), s.start, s.end))  # type: ignore[arg-type]
+                # a host takes the measure the campaign's name names (…应急演练 → 应急演练);
+                # the name may run past a quoted mention (“…”应急演练)
+                reach = c.end + max(0, len(c.name) - len(c.text)) + 1
+                for t in measures.overlapping(c.start, reach):
+                    if c.start <= t[0] and t[1] <= reach:
+                        out.append((rc.eid(h), "takesMeasure", rc.eid(t[2]), s.start, s.end))  # type: ignore[arg-type]
     return [r for r in out if r[0] and r[2]]
 
 
