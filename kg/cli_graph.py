@@ -173,8 +173,9 @@ def query(
 
     QUERY is a .rq file, inline SPARQL, or the name of a query in ontology/queries/
     (kg query --list). The prefixes kg:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, dcterms:,
-    org:, foaf: and the vocabularies' kgv:, ind:, ven:, haz:, mea: are predeclared; queries
-    see the union of all named graphs. Bad SPARQL gives the parser's message and exit code 2.
+    org:, foaf: and the vocabularies' kgv:, ind:, ven:, haz:, mea: are predeclared; without
+    FROM, queries see the union of all named graphs (FROM kgg:… scopes them). Updates, SERVICE
+    and FROM of a file or URL are refused. Bad SPARQL gives the parser's message and exit code 2.
 
     \b
     Example:

@@ -13,17 +13,23 @@ same text runs on any SPARQL 1.1 engine (``--show`` prints it). The target is a 
 (its ``graph.nq`` is loaded into memory), a store folder (``kg build --store``, read in place),
 or an RDF file. Results come as a table, CSV, TSV or SPARQL JSON.
 
-Bad SPARQL raises :class:`kg.errors.UsageError` with the parser's message (exit code 2).
+Without ``FROM`` a query sees the union of all named graphs; ``FROM``/``FROM NAMED`` scope it
+to graphs of the dataset as SPARQL says. Every query is parsed and checked on its parse tree
+before an engine runs it (:func:`check`): updates, ``SERVICE`` and a ``FROM`` of anything but a
+graph of the dataset (a file, a URL) are refused, so no query reaches the network or the disk.
+Bad SPARQL and refused queries raise :class:`kg.errors.UsageError` (exit code 2).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -247,9 +253,125 @@ def is_update(text: str) -> bool:
     return False
 
 
-def uses_service(text: str) -> bool:
-    """True when the query has a SERVICE clause (federation: refused by the endpoint)."""
-    return any(t == "SERVICE" for _off, t in _scan(text))
+# -- what a query may reach -------------------------------------------------------------------------
+
+
+class ForbiddenQuery(UsageError):
+    """A query that would reach outside the dataset: SERVICE, or FROM a file or URL."""
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# what rdflib's parser would still expand (it also reads \u followed by 8 digits, and \U by 4)
+_LEFT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+
+
+def canonical(text: str) -> str:
+    """The query text both engines are given: codepoint escapes expanded, line ends as LF.
+
+    SPARQL 1.1 (19.2) expands ``\\uXXXX`` and ``\\UXXXXXXXX`` anywhere before parsing; rdflib
+    does (and also reads ``\\u`` with 8 digits), Oxigraph only inside IRIs and strings, and
+    Oxigraph ends a ``#`` comment at CR where rdflib runs on to LF. Both engines see this
+    text, so they cannot read two different queries from it.
+    """
+
+    def expand(m: re.Match[str]) -> str:
+        cp = int(m.group(1) or m.group(2), 16)
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+            raise UsageError(f"SPARQL syntax error: {m.group(0)} is not a Unicode code point")
+        return chr(cp)
+
+    out = _CODEPOINT.sub(expand, text).replace("\r\n", "\n").replace("\r", "\n")
+    left = _LEFT_ESCAPE.search(out)
+    if left:
+        raise UsageError(
+            f"SPARQL syntax error: {left.group(0)!r} is left after expanding codepoint escapes "
+            "(write \\uXXXX, \\UXXXXXXXX or the character itself)"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query checked on its parse tree: the text to run and the dataset it names."""
+
+    text: str  #: the canonical text (what the engine parses)
+    form: str  #: SelectQuery, AskQuery, ConstructQuery or DescribeQuery
+    from_graphs: tuple[str, ...]  #: FROM
+    from_named: tuple[str, ...]  #: FROM NAMED
+    algebra: Any = field(repr=False, compare=False)  #: rdflib's translated query (its engine runs it)
+
+
+_NO_SERVICE = "{target} is not allowed: queries run on the local graph and make no outside requests"
+
+
+class _Quiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def _nodes(tree: Any) -> Iterator[Any]:
+    """Every node of an rdflib parse tree or algebra (CompValues, lists, expressions)."""
+    from pyparsing import ParseResults
+
+    stack, seen = [tree], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, dict):  # CompValue and Expr are dicts
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+
+
+def check(text: str) -> Plan:
+    """Parse a query and refuse what would reach outside the dataset (the parse tree decides).
+
+    Refused: updates (LOAD among them), ``SERVICE`` anywhere (a subquery, ``EXISTS``, a
+    variable endpoint, ``SILENT``). ``FROM``/``FROM NAMED`` are returned for the caller to
+    check against its graphs (:meth:`Graph.execute`). Raises :class:`UsageError`
+    (:class:`ForbiddenQuery` for what would reach out).
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    canon = canonical(text)
+    noisy = logging.getLogger("rdflib.term")  # warns of odd IRIs while parsing
+    quiet = _Quiet()
+    noisy.addFilter(quiet)
+    try:
+        try:
+            tree = parseQuery(canon)
+        except ParseBaseException as exc:
+            try:
+                parseUpdate(canon)
+            except Exception:
+                # rdflib cannot parse some SERVICE clauses (it searches the whole text for
+                # them again, and a '#' before them defeats that): refused all the same
+                if canon[exc.loc : exc.loc + 7].upper() == "SERVICE":
+                    raise ForbiddenQuery(_NO_SERVICE.format(target="SERVICE")) from None
+                raise UsageError(f"SPARQL syntax error: {exc}") from None
+            raise UsageError("SPARQL updates are not allowed: kg query and kg serve are read-only") from None
+        try:
+            query = translateQuery(tree, initNs=dict(PREFIXES))
+        except Exception as exc:  # unknown prefixes and the like
+            raise UsageError(f"SPARQL syntax error: {exc}") from None
+    finally:
+        noisy.removeFilter(quiet)
+    for node in itertools.chain(_nodes(tree), _nodes(query.algebra)):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            # (CompValue.get returns the key when it is missing)
+            n3 = getattr(dict.get(node, "term"), "n3", None)
+            target = f"SERVICE {n3()}" if callable(n3) else "SERVICE"
+            raise ForbiddenQuery(_NO_SERVICE.format(target=target))
+    algebra = query.algebra
+    # (CompValue.get returns the key itself for a missing key: test membership)
+    from_graphs = tuple(str(d["default"]) for d in algebra.datasetClause or () if "default" in d)
+    from_named = tuple(str(d["named"]) for d in algebra.datasetClause or () if "named" in d)
+    return Plan(canon, algebra.name, from_graphs, from_named, query)
 
 
 def with_prefixes(text: str) -> str:
@@ -410,32 +532,61 @@ class Graph:
         _ = self.data
         return self
 
+    def has_graph(self, iri: str) -> bool:
+        """True when the dataset holds triples in the named graph ``iri``."""
+        if self.engine == "oxigraph":
+            import pyoxigraph as ox
+
+            try:
+                name = ox.NamedNode(iri)
+            except ValueError:
+                return False
+            return next(iter(self.data.quads_for_pattern(None, None, None, name)), None) is not None
+        import rdflib
+
+        return next(iter(self.data.quads((None, None, None, rdflib.URIRef(iri)))), None) is not None
+
     def execute(
         self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
     ) -> Result:
         """Run SPARQL ``text`` (prefixes predeclared) and return its result.
 
-        The default graph is the union of all graphs unless ``default_graphs`` names some
-        (the protocol's ``default-graph-uri``); ``named_graphs`` restricts ``GRAPH``.
+        The query is parsed and checked first (:func:`check`): updates, ``SERVICE`` and a
+        ``FROM``/``FROM NAMED`` of anything but a graph of this dataset are refused, on both
+        engines, before the engine sees the query. The default graph is the union of all
+        graphs unless the query has ``FROM``/``FROM NAMED`` (then the dataset is as SPARQL
+        says) or ``default_graphs`` / ``named_graphs`` name some (the protocol's
+        ``default-graph-uri`` and ``named-graph-uri``, which take precedence).
         """
         if is_update(text):
             raise UsageError("SPARQL updates are not allowed: kg query and kg serve are read-only")
+        plan = check(text)
+        for iri in dict.fromkeys(plan.from_graphs + plan.from_named):
+            if not self.has_graph(iri):
+                raise ForbiddenQuery(
+                    f"FROM <{iri}> is not a graph of {self.target}: queries read no files or URLs; "
+                    "FROM and FROM NAMED take the dataset's own graphs (kgg:…)"
+                )
         if self.engine == "oxigraph":
-            return self._ox(text, default_graphs, named_graphs)
+            return self._ox(plan, default_graphs, named_graphs)
         if default_graphs or named_graphs:
             raise UsageError("default-graph-uri and named-graph-uri need the oxigraph engine")
-        return self._rdflib(text)
+        return self._rdflib(plan)
 
-    def _ox(self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Result:
+    def _ox(self, plan: Plan, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Result:
         import pyoxigraph as ox
 
-        kwargs: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        scoped = bool(plan.from_graphs or plan.from_named)
+        kwargs: dict[str, Any] = {"use_default_graph_as_union": not (default_graphs or scoped)}
         try:
-            r = self.data.query(text, prefixes=dict(PREFIXES), **kwargs)
+            if default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as exc:
+            raise UsageError(f"bad graph IRI: {exc}") from exc
+        try:
+            r = self.data.query(plan.text, prefixes=dict(PREFIXES), **kwargs)
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, ValueError) as exc:
@@ -453,9 +604,10 @@ class Graph:
             triples.append((s, p, o))
         return Result("graph", triples=triples)
 
-    def _rdflib(self, text: str) -> Result:
+    def _rdflib(self, plan: Plan) -> Result:
+        # rdflib runs the very algebra that check() inspected (no second parse)
         try:
-            r = self.data.query(text, initNs=dict(PREFIXES))
+            r = self.data.query(plan.algebra)
             kind = r.type
             if kind == "ASK":
                 return Result("ask", boolean=bool(r.askAnswer))

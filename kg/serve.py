@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import KgError, UsageError
-from kg.query import WRITERS, Graph, QueryTimeout, Result, call_with_timeout, is_update, uses_service
+from kg.query import WRITERS, Graph, QueryTimeout, Result, call_with_timeout, check, is_update
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,7 @@ class Endpoint:
         self.graph = Graph(target, "oxigraph")
         if self.graph.kind != "store":
             self.graph.load()  # children share it (fork); a store is opened read-only per query
+        check("ASK {}")  # imports rdflib's parser once: each query's child parses its query
         self.timeout = timeout
         self.slots = threading.BoundedSemaphore(workers or os.cpu_count() or 2)
 
@@ -108,8 +109,6 @@ class Endpoint:
         """(status, content type, body) for one query."""
         if is_update(query):
             return _text(HTTPStatus.FORBIDDEN, "SPARQL updates are not allowed: this endpoint is read-only")
-        if uses_service(query):
-            return _text(HTTPStatus.BAD_REQUEST, "SERVICE is not allowed on this endpoint")
         try:
             writer, graph_type = negotiate(accept, fmt)
         except UsageError as exc:

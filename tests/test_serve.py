@@ -18,6 +18,9 @@ from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
 from kg.serve import make_server, negotiate
 
+from ._util import Listener
+from .test_query import LEAK, REACHING_OUT, reaching_out
+
 BAR = (
     "SELECT ?n WHERE { ?p a kg:Place ; rdfs:label ?n ; kg:implements ?c . "
     '?c rdfs:label "春夏九防·敲门行动"@zh }'
@@ -166,13 +169,40 @@ def test_sparqlwrapper_update_is_refused(endpoint: str) -> None:
     ("params", "status", "text"),
     [
         ({"query": "SELECT ?x WHERE { ?x }"}, 400, "SPARQL syntax error"),
-        ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}, 400, "SERVICE"),
         ({"query": BAR, "format": "pdf"}, 400, "unknown format"),
     ],
 )
 def test_bad_requests(endpoint: str, params: dict[str, str], status: int, text: str) -> None:
     r = requests.get(endpoint, params=params, timeout=30)
     assert r.status_code == status and text in r.text
+
+
+@pytest.mark.parametrize("name", list(REACHING_OUT))
+def test_what_would_reach_out_gets_400_and_no_connection(endpoint: str, tmp_path: Path, name: str) -> None:
+    lis = Listener()
+    try:
+        r = requests.post(endpoint, data={"query": reaching_out(name, lis, tmp_path)}, timeout=30)
+        assert r.status_code == 400, r.text
+        assert "is not allowed" in r.text or "is not a graph of" in r.text
+        assert LEAK not in r.text
+    finally:
+        lis.close()
+    assert lis.count == 0
+
+
+def test_from_scopes_the_query(endpoint: str) -> None:
+    def count(query: str, **params: str) -> int:
+        r = requests.get(endpoint, params={"query": query, **params}, timeout=30)
+        assert r.status_code == 200, r.text
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    vocab = count("SELECT (COUNT(*) AS ?n) FROM kgg:vocab WHERE { ?s ?p ?o }")
+    assert 0 < vocab < everything
+    assert vocab == count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": rdf.GRAPH_VOCAB}
+    )
+    assert vocab == count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:vocab { ?s ?p ?o } }")
 
 
 def test_other_methods_and_paths(endpoint: str) -> None:
