@@ -219,21 +219,47 @@ def query(
     metavar="SECONDS",
     help="Time limit of one query; longer queries are stopped with HTTP 503.",
 )
-@click.option("--workers", default=0, type=int, help="Queries run at once (default: number of CPUs).")
-def serve(target: str, host: str, port: int, timeout: float, workers: int) -> None:
+@click.option(
+    "--workers",
+    default=0,
+    type=int,
+    help="Queries run at once at full speed (default: number of CPUs); twice as many long ones "
+    "may go on at low priority.",
+)
+@click.option(
+    "--memory",
+    default=1024.0,
+    show_default=True,
+    type=float,
+    metavar="MB",
+    help="Memory one query may take beyond the loaded graph; a query past it is stopped (HTTP 503).",
+)
+def serve(target: str, host: str, port: int, timeout: float, workers: int, memory: float) -> None:
     """Serve TARGET (a build folder, store or RDF file) as a read-only SPARQL 1.1 endpoint.
 
     GET and POST /sparql (query=… or an application/sparql-query body); results as SPARQL
     JSON, XML, CSV or TSV by the Accept header (or format=json|xml|csv|tsv); CONSTRUCT and
-    DESCRIBE as Turtle or N-Triples. Updates and SERVICE are refused; each query runs in its
-    own process and is stopped at the time limit. Stop the server with Ctrl-C.
+    DESCRIBE as Turtle or N-Triples. Updates, SERVICE and FROM of a file or URL are refused;
+    each query runs in its own process, stopped at the time and memory limits; queries past
+    half a second yield to new ones. Stop the server with Ctrl-C.
     """
     from kg.serve import serve_forever
 
     def ready(url: str) -> None:
-        _echo_err(f"SPARQL endpoint: {url}  (read-only, time limit {timeout:g} s; Ctrl-C to stop)")
+        _echo_err(
+            f"SPARQL endpoint: {url}  (read-only, time limit {timeout:g} s, memory {memory:g} MB "
+            "per query; Ctrl-C to stop)"
+        )
 
-    serve_forever(target, host=host, port=port, timeout=timeout, workers=workers or None, ready=ready)
+    serve_forever(
+        target,
+        host=host,
+        port=port,
+        timeout=timeout,
+        workers=workers or None,
+        memory_mb=memory or None,
+        ready=ready,
+    )
 
 
 @click.command()

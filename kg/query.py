@@ -27,6 +27,7 @@ import io
 import itertools
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -647,58 +648,137 @@ def run(
     return call_with_timeout(lambda: g.execute(text), timeout)
 
 
-# -- time limit --------------------------------------------------------------------------------------------
+# -- time and memory limits ---------------------------------------------------------------------------------
 
 
-def call_with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
-    """Run ``fn`` in a forked child; kill it and raise QueryTimeout after ``timeout`` seconds.
+class QueryTooLarge(KgError):
+    """A query went past its memory limit."""
 
-    Engines cannot interrupt a running query, so the query runs in a child process (forked:
-    it shares the loaded store, copy-on-write) that is killed when it runs too long.
-    The result (or the library error) comes back pickled through a pipe.
+    exit_code = 3
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (0 if unknown)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class QueryChild:
+    """``fn`` run in a forked child process, with an optional memory limit.
+
+    Engines cannot interrupt a running query, so a query runs in a child process (forked: it
+    shares the loaded store, copy-on-write) that can be killed when it runs too long, and whose
+    address space is capped (``RLIMIT_AS``: what the parent maps at the fork plus
+    ``memory_mb``), so a query that materializes too much fails alone. The result (or the
+    library error) comes back pickled through a pipe.
     """
-    import multiprocessing as mp
-    import pickle
 
-    ctx = mp.get_context("fork")
-    reader, writer = ctx.Pipe(duplex=False)
+    def __init__(self, fn: Callable[[], Any], memory_mb: float | None = None) -> None:
+        import multiprocessing as mp
 
-    def child() -> None:
-        reader.close()
-        try:
-            payload: tuple[str, Any] = ("ok", fn())
-        except KgError as exc:
-            payload = ("error", exc)
-        except BaseException as exc:
-            payload = ("crash", f"{type(exc).__name__}: {exc}")
-        try:
-            writer.send_bytes(pickle.dumps(payload))
-        except Exception as exc:  # the result did not pickle
-            writer.send_bytes(pickle.dumps(("crash", f"{type(exc).__name__}: {exc}")))
+        ctx = mp.get_context("fork")
+        self.memory_mb = memory_mb
+        self._reader, writer = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            import pickle
+
+            self._reader.close()
+            # errors come back through the pipe: what the engines print on the way out (Rust's
+            # "memory allocation failed", generators finalized after a MemoryError) is noise
+            import faulthandler
+
+            faulthandler.disable()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+            if memory_mb:
+                import resource
+
+                base = _address_space()
+                if base:
+                    cap = base + int(memory_mb * 1e6)
+                    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            try:
+                payload: tuple[str, Any] = ("ok", fn())
+            except KgError as exc:
+                payload = ("error", exc)
+            except MemoryError:
+                payload = ("memory", "")
+            except BaseException as exc:
+                payload = ("crash", f"{type(exc).__name__}: {exc}")
+            try:
+                data = pickle.dumps(payload)
+            except MemoryError:
+                data = pickle.dumps(("memory", ""))
+            except Exception as exc:  # the result did not pickle
+                data = pickle.dumps(("crash", f"{type(exc).__name__}: {exc}"))
+            writer.send_bytes(data)
+            writer.close()
+
+        self.proc = ctx.Process(target=child, daemon=True)
+        self.proc.start()
         writer.close()
 
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    writer.close()
-    try:
-        if not reader.poll(timeout):
-            proc.kill()
-            raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped")
+    @property
+    def pid(self) -> int:
+        assert self.proc.pid is not None
+        return self.proc.pid
+
+    def wait(self, seconds: float) -> bool:
+        """True when the answer is ready (or the child died) within ``seconds``."""
+        return bool(self._reader.poll(max(0.0, seconds)))
+
+    def result(self) -> Any:
+        """The value of ``fn`` (after :meth:`wait` returned True); its error re-raised."""
+        import pickle
+
         try:
-            status, value = pickle.loads(reader.recv_bytes())
+            status, value = pickle.loads(self._reader.recv_bytes())
         except EOFError:
-            raise KgError("the query process died without an answer") from None
+            self.proc.join(5)
+            code = self.proc.exitcode
+            if self.memory_mb and code is not None and code < 0:  # aborted on a failed allocation
+                status, value = "memory", ""
+            else:
+                raise KgError(f"the query process died without an answer (exit code {code})") from None
+        if status == "ok":
+            return value
+        if status == "error":
+            raise value
+        if status == "memory":
+            raise QueryTooLarge(
+                f"the query went past its memory limit of {self.memory_mb:g} MB and was stopped"
+            )
+        raise KgError(f"query failed: {value}")
+
+    def deprioritize(self) -> None:
+        """Give the child the lowest CPU priority (a long query yields to short ones)."""
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.pid, 19)
+
+    def close(self) -> None:
+        """Kill the child if it still runs and reap it."""
+        self._reader.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+
+
+def call_with_timeout(fn: Callable[[], Any], timeout: float, memory_mb: float | None = None) -> Any:
+    """Run ``fn`` in a :class:`QueryChild`; kill it and raise QueryTimeout after ``timeout`` s."""
+    child = QueryChild(fn, memory_mb)
+    try:
+        if not child.wait(timeout):
+            raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped")
+        return child.result()
     finally:
-        reader.close()
-        proc.join(5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-    if status == "ok":
-        return value
-    if status == "error":
-        raise value
-    raise KgError(f"query failed: {value}")
+        child.close()
 
 
 # -- output ------------------------------------------------------------------------------------------------
