@@ -328,8 +328,15 @@ def get_raw(url: str, query: str, timeout: float = 30.0) -> bytes:
     return exchange(url, req.encode(), timeout)
 
 
-def test_200_concurrent_clients_are_answered_without_a_reset(endpoint: str) -> None:
-    n = 200
+def test_200_concurrent_clients_are_answered_without_a_reset(out: Path) -> None:
+    with serving(out, timeout=10, workers=2) as server:
+        answers = _many_clients(server.url, 200)
+    assert {a for a in answers if a not in (200, 503)} == set()  # no reset, no refusal, no silence
+    assert answers.count(200) >= 180
+
+
+def _many_clients(endpoint: str, n: int) -> list[int | str]:
+    """``n`` clients that connect at the same moment and send a trivial ASK each."""
     barrier = threading.Barrier(n)
     answers: list[int | str] = []
 
@@ -347,8 +354,7 @@ def test_200_concurrent_clients_are_answered_without_a_reset(endpoint: str) -> N
     for th in threads:
         th.join(180)
     assert len(answers) == n
-    assert {a for a in answers if a not in (200, 503)} == set()  # no reset, no refusal, no silence
-    assert answers.count(200) >= n * 0.9
+    return answers
 
 
 RAW_REQUESTS = {
