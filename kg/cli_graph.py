@@ -198,7 +198,8 @@ def query(
         click.echo(q.with_prefixes(q.bind(q.resolve(query), bound)), nl=False)
         return
     assert target is not None
-    result = q.run(target, query, bound, engine=engine, timeout=timeout)
+    # in a child process that cannot open a network socket, whatever the query holds
+    result = q.run(target, query, bound, engine=engine, timeout=timeout, isolated=True)
     text = q.WRITERS[fmt](result)
     click.echo(text, nl=not text.endswith("\n"))
 

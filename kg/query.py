@@ -637,12 +637,17 @@ def run(
     params: Mapping[str, str] | None = None,
     engine: str = "oxigraph",
     timeout: float | None = None,
+    isolated: bool = False,
 ) -> Result:
-    """Resolve, bind and run a query on a target (the library function behind ``kg query``)."""
+    """Resolve, bind and run a query on a target (the library function behind ``kg query``).
+
+    With a ``timeout`` or ``isolated`` the query runs in a :class:`QueryChild` (no network,
+    killed at the time limit); otherwise in this process.
+    """
     nq = resolve(query)
     text = bind(nq, params)
     g = Graph(target, engine)
-    if timeout is None:
+    if timeout is None and not isolated:
         return g.execute(text)
     g.load()
     return call_with_timeout(lambda: g.execute(text), timeout)
@@ -666,14 +671,74 @@ def _address_space() -> int:
         return 0
 
 
+#: (seccomp audit arch, socket syscall number) per machine
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
+
+
+def deny_network() -> bool:
+    """Forbid this process to open IPv4 and IPv6 sockets, for good (seccomp; Linux only).
+
+    A query child calls it before it parses its query: whatever the query holds, and however
+    an engine reads it, the child cannot connect anywhere (``socket()`` fails with EACCES).
+    The check of :func:`check` decides and explains; this makes its mistakes harmless.
+    False where the kernel or the machine does not allow it (then nothing changes).
+    """
+    import ctypes
+    import platform
+    import socket
+    import struct
+    import sys
+
+    arch = _SECCOMP_ARCH.get(platform.machine())
+    if not sys.platform.startswith("linux") or arch is None:
+        return False
+    audit_arch, nr_socket = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
+
+    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    # struct seccomp_data: nr at 0, arch at 4, args[0] at 16 (low word: little endian)
+    program = [
+        op(ld, 4),
+        op(jeq, audit_arch, 1, 0),
+        op(ret, deny),  # a syscall of another ABI: refuse it (none is expected here)
+        op(ld, 0),
+        op(jeq, nr_socket, 2, 0),
+        op(jeq, nr_socket | 0x40000000, 1, 0),  # the x32 ABI's number
+        op(ret, allow),
+        op(ld, 16),
+        op(jeq, socket.AF_INET, 2, 0),
+        op(jeq, socket.AF_INET6, 1, 0),
+        op(ret, allow),
+        op(ret, deny),
+    ]
+    code = b"".join(program)
+    buf = ctypes.create_string_buffer(code, len(code))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    prog = SockFprog(len(program), ctypes.cast(buf, ctypes.c_void_p))
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+            return False
+        return bool(libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
+    except (OSError, AttributeError):
+        return False
+
+
 class QueryChild:
     """``fn`` run in a forked child process, with an optional memory limit.
 
     Engines cannot interrupt a running query, so a query runs in a child process (forked: it
     shares the loaded store, copy-on-write) that can be killed when it runs too long, and whose
     address space is capped (``RLIMIT_AS``: what the parent maps at the fork plus
-    ``memory_mb``), so a query that materializes too much fails alone. The result (or the
-    library error) comes back pickled through a pipe.
+    ``memory_mb``), so a query that materializes too much fails alone, and which cannot open
+    a network socket (:func:`deny_network`). The result (or the library error) comes back
+    pickled through a pipe.
     """
 
     def __init__(self, fn: Callable[[], Any], memory_mb: float | None = None) -> None:
@@ -695,6 +760,7 @@ class QueryChild:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
+            deny_network()
             if memory_mb:
                 import resource
 
@@ -728,9 +794,9 @@ class QueryChild:
         assert self.proc.pid is not None
         return self.proc.pid
 
-    def wait(self, seconds: float) -> bool:
-        """True when the answer is ready (or the child died) within ``seconds``."""
-        return bool(self._reader.poll(max(0.0, seconds)))
+    def wait(self, seconds: float | None) -> bool:
+        """True when the answer is ready (or the child died) within ``seconds`` (None: ever)."""
+        return bool(self._reader.poll(None if seconds is None else max(0.0, seconds)))
 
     def result(self) -> Any:
         """The value of ``fn`` (after :meth:`wait` returned True); its error re-raised."""
@@ -770,7 +836,7 @@ class QueryChild:
         self.proc.join(5)
 
 
-def call_with_timeout(fn: Callable[[], Any], timeout: float, memory_mb: float | None = None) -> Any:
+def call_with_timeout(fn: Callable[[], Any], timeout: float | None, memory_mb: float | None = None) -> Any:
     """Run ``fn`` in a :class:`QueryChild`; kill it and raise QueryTimeout after ``timeout`` s."""
     child = QueryChild(fn, memory_mb)
     try:

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -431,3 +432,35 @@ def test_from_a_page_graph_answers_for_that_page_only(engines: dict[str, q.Graph
         scoped = g.execute(f"SELECT DISTINCT ?a FROM {iri} WHERE {{ ?a a kg:Article }}")
         direct = g.execute(f"SELECT DISTINCT ?a WHERE {{ GRAPH {iri} {{ ?a a kg:Article }} }}")
         assert sorted(map(str, scoped.rows)) == sorted(map(str, direct.rows)) and scoped.rows
+
+
+def _unchecked_oxigraph_service(url: str) -> int:
+    import pyoxigraph as ox
+
+    return len(list(ox.Store().query(f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}")))
+
+
+def _python_connect(port: int) -> str:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except PermissionError:
+        return "refused"
+    return "connected"
+
+
+def test_query_children_cannot_open_a_network_socket(engines: dict[str, q.Graph], listener: Listener) -> None:
+    """Defence in depth: a query that reached an engine unchecked still connects nowhere."""
+    if not q.call_with_timeout(q.deny_network, 30):
+        pytest.skip("seccomp is not available here")
+    q.call_with_timeout(lambda: _unchecked_oxigraph_service(listener.url), 30)
+    sparql = f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}"
+    q.call_with_timeout(lambda: len(list(engines["rdflib"].data.query(sparql))), 30)
+    assert q.call_with_timeout(lambda: _python_connect(listener.port), 30) == "refused"
+    assert listener.count == 0
+    assert _python_connect(listener.port) == "connected"  # this process is untouched
+    deadline = time.monotonic() + 5
+    while listener.count == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert listener.count == 1
