@@ -173,8 +173,9 @@ def query(
 
     QUERY is a .rq file, inline SPARQL, or the name of a query in ontology/queries/
     (kg query --list). The prefixes kg:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, dcterms:,
-    org:, foaf: and the vocabularies' kgv:, ind:, ven:, haz:, mea: are predeclared; queries
-    see the union of all named graphs. Bad SPARQL gives the parser's message and exit code 2.
+    org:, foaf: and the vocabularies' kgv:, ind:, ven:, haz:, mea: are predeclared; without
+    FROM, queries see the union of all named graphs (FROM kgg:… scopes them). Updates, SERVICE
+    and FROM of a file or URL are refused. Bad SPARQL gives the parser's message and exit code 2.
 
     \b
     Example:
@@ -197,7 +198,8 @@ def query(
         click.echo(q.with_prefixes(q.bind(q.resolve(query), bound)), nl=False)
         return
     assert target is not None
-    result = q.run(target, query, bound, engine=engine, timeout=timeout)
+    # in a child process that cannot open a network socket, whatever the query holds
+    result = q.run(target, query, bound, engine=engine, timeout=timeout, isolated=True)
     text = q.WRITERS[fmt](result)
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -218,21 +220,47 @@ def query(
     metavar="SECONDS",
     help="Time limit of one query; longer queries are stopped with HTTP 503.",
 )
-@click.option("--workers", default=0, type=int, help="Queries run at once (default: number of CPUs).")
-def serve(target: str, host: str, port: int, timeout: float, workers: int) -> None:
+@click.option(
+    "--workers",
+    default=0,
+    type=int,
+    help="Queries run at once at full speed (default: number of CPUs); twice as many long ones "
+    "may go on at low priority.",
+)
+@click.option(
+    "--memory",
+    default=1024.0,
+    show_default=True,
+    type=float,
+    metavar="MB",
+    help="Memory one query may take beyond the loaded graph; a query past it is stopped (HTTP 503).",
+)
+def serve(target: str, host: str, port: int, timeout: float, workers: int, memory: float) -> None:
     """Serve TARGET (a build folder, store or RDF file) as a read-only SPARQL 1.1 endpoint.
 
     GET and POST /sparql (query=… or an application/sparql-query body); results as SPARQL
     JSON, XML, CSV or TSV by the Accept header (or format=json|xml|csv|tsv); CONSTRUCT and
-    DESCRIBE as Turtle or N-Triples. Updates and SERVICE are refused; each query runs in its
-    own process and is stopped at the time limit. Stop the server with Ctrl-C.
+    DESCRIBE as Turtle or N-Triples. Updates, SERVICE and FROM of a file or URL are refused;
+    each query runs in its own process, stopped at the time and memory limits; queries past
+    half a second yield to new ones. Stop the server with Ctrl-C.
     """
     from kg.serve import serve_forever
 
     def ready(url: str) -> None:
-        _echo_err(f"SPARQL endpoint: {url}  (read-only, time limit {timeout:g} s; Ctrl-C to stop)")
+        _echo_err(
+            f"SPARQL endpoint: {url}  (read-only, time limit {timeout:g} s, memory {memory:g} MB "
+            "per query; Ctrl-C to stop)"
+        )
 
-    serve_forever(target, host=host, port=port, timeout=timeout, workers=workers or None, ready=ready)
+    serve_forever(
+        target,
+        host=host,
+        port=port,
+        timeout=timeout,
+        workers=workers or None,
+        memory_mb=memory or None,
+        ready=ready,
+    )
 
 
 @click.command()

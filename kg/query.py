@@ -13,17 +13,24 @@ same text runs on any SPARQL 1.1 engine (``--show`` prints it). The target is a 
 (its ``graph.nq`` is loaded into memory), a store folder (``kg build --store``, read in place),
 or an RDF file. Results come as a table, CSV, TSV or SPARQL JSON.
 
-Bad SPARQL raises :class:`kg.errors.UsageError` with the parser's message (exit code 2).
+Without ``FROM`` a query sees the union of all named graphs; ``FROM``/``FROM NAMED`` scope it
+to graphs of the dataset as SPARQL says. Every query is parsed and checked on its parse tree
+before an engine runs it (:func:`check`): updates, ``SERVICE`` and a ``FROM`` of anything but a
+graph of the dataset (a file, a URL) are refused, so no query reaches the network or the disk.
+Bad SPARQL and refused queries raise :class:`kg.errors.UsageError` (exit code 2).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import logging
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -247,9 +254,125 @@ def is_update(text: str) -> bool:
     return False
 
 
-def uses_service(text: str) -> bool:
-    """True when the query has a SERVICE clause (federation: refused by the endpoint)."""
-    return any(t == "SERVICE" for _off, t in _scan(text))
+# -- what a query may reach -------------------------------------------------------------------------
+
+
+class ForbiddenQuery(UsageError):
+    """A query that would reach outside the dataset: SERVICE, or FROM a file or URL."""
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# what rdflib's parser would still expand (it also reads \u followed by 8 digits, and \U by 4)
+_LEFT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+
+
+def canonical(text: str) -> str:
+    """The query text both engines are given: codepoint escapes expanded, line ends as LF.
+
+    SPARQL 1.1 (19.2) expands ``\\uXXXX`` and ``\\UXXXXXXXX`` anywhere before parsing; rdflib
+    does (and also reads ``\\u`` with 8 digits), Oxigraph only inside IRIs and strings, and
+    Oxigraph ends a ``#`` comment at CR where rdflib runs on to LF. Both engines see this
+    text, so they cannot read two different queries from it.
+    """
+
+    def expand(m: re.Match[str]) -> str:
+        cp = int(m.group(1) or m.group(2), 16)
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+            raise UsageError(f"SPARQL syntax error: {m.group(0)} is not a Unicode code point")
+        return chr(cp)
+
+    out = _CODEPOINT.sub(expand, text).replace("\r\n", "\n").replace("\r", "\n")
+    left = _LEFT_ESCAPE.search(out)
+    if left:
+        raise UsageError(
+            f"SPARQL syntax error: {left.group(0)!r} is left after expanding codepoint escapes "
+            "(write \\uXXXX, \\UXXXXXXXX or the character itself)"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query checked on its parse tree: the text to run and the dataset it names."""
+
+    text: str  #: the canonical text (what the engine parses)
+    form: str  #: SelectQuery, AskQuery, ConstructQuery or DescribeQuery
+    from_graphs: tuple[str, ...]  #: FROM
+    from_named: tuple[str, ...]  #: FROM NAMED
+    algebra: Any = field(repr=False, compare=False)  #: rdflib's translated query (its engine runs it)
+
+
+_NO_SERVICE = "{target} is not allowed: queries run on the local graph and make no outside requests"
+
+
+class _Quiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def _nodes(tree: Any) -> Iterator[Any]:
+    """Every node of an rdflib parse tree or algebra (CompValues, lists, expressions)."""
+    from pyparsing import ParseResults
+
+    stack, seen = [tree], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, dict):  # CompValue and Expr are dicts
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+
+
+def check(text: str) -> Plan:
+    """Parse a query and refuse what would reach outside the dataset (the parse tree decides).
+
+    Refused: updates (LOAD among them), ``SERVICE`` anywhere (a subquery, ``EXISTS``, a
+    variable endpoint, ``SILENT``). ``FROM``/``FROM NAMED`` are returned for the caller to
+    check against its graphs (:meth:`Graph.execute`). Raises :class:`UsageError`
+    (:class:`ForbiddenQuery` for what would reach out).
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    canon = canonical(text)
+    noisy = logging.getLogger("rdflib.term")  # warns of odd IRIs while parsing
+    quiet = _Quiet()
+    noisy.addFilter(quiet)
+    try:
+        try:
+            tree = parseQuery(canon)
+        except ParseBaseException as exc:
+            try:
+                parseUpdate(canon)
+            except Exception:
+                # rdflib cannot parse some SERVICE clauses (it searches the whole text for
+                # them again, and a '#' before them defeats that): refused all the same
+                if canon[exc.loc : exc.loc + 7].upper() == "SERVICE":
+                    raise ForbiddenQuery(_NO_SERVICE.format(target="SERVICE")) from None
+                raise UsageError(f"SPARQL syntax error: {exc}") from None
+            raise UsageError("SPARQL updates are not allowed: kg query and kg serve are read-only") from None
+        try:
+            query = translateQuery(tree, initNs=dict(PREFIXES))
+        except Exception as exc:  # unknown prefixes and the like
+            raise UsageError(f"SPARQL syntax error: {exc}") from None
+    finally:
+        noisy.removeFilter(quiet)
+    for node in itertools.chain(_nodes(tree), _nodes(query.algebra)):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            # (CompValue.get returns the key when it is missing)
+            n3 = getattr(dict.get(node, "term"), "n3", None)
+            target = f"SERVICE {n3()}" if callable(n3) else "SERVICE"
+            raise ForbiddenQuery(_NO_SERVICE.format(target=target))
+    algebra = query.algebra
+    # (CompValue.get returns the key itself for a missing key: test membership)
+    from_graphs = tuple(str(d["default"]) for d in algebra.datasetClause or () if "default" in d)
+    from_named = tuple(str(d["named"]) for d in algebra.datasetClause or () if "named" in d)
+    return Plan(canon, algebra.name, from_graphs, from_named, query)
 
 
 def with_prefixes(text: str) -> str:
@@ -410,32 +533,61 @@ class Graph:
         _ = self.data
         return self
 
+    def has_graph(self, iri: str) -> bool:
+        """True when the dataset holds triples in the named graph ``iri``."""
+        if self.engine == "oxigraph":
+            import pyoxigraph as ox
+
+            try:
+                name = ox.NamedNode(iri)
+            except ValueError:
+                return False
+            return next(iter(self.data.quads_for_pattern(None, None, None, name)), None) is not None
+        import rdflib
+
+        return next(iter(self.data.quads((None, None, None, rdflib.URIRef(iri)))), None) is not None
+
     def execute(
         self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
     ) -> Result:
         """Run SPARQL ``text`` (prefixes predeclared) and return its result.
 
-        The default graph is the union of all graphs unless ``default_graphs`` names some
-        (the protocol's ``default-graph-uri``); ``named_graphs`` restricts ``GRAPH``.
+        The query is parsed and checked first (:func:`check`): updates, ``SERVICE`` and a
+        ``FROM``/``FROM NAMED`` of anything but a graph of this dataset are refused, on both
+        engines, before the engine sees the query. The default graph is the union of all
+        graphs unless the query has ``FROM``/``FROM NAMED`` (then the dataset is as SPARQL
+        says) or ``default_graphs`` / ``named_graphs`` name some (the protocol's
+        ``default-graph-uri`` and ``named-graph-uri``, which take precedence).
         """
         if is_update(text):
             raise UsageError("SPARQL updates are not allowed: kg query and kg serve are read-only")
+        plan = check(text)
+        for iri in dict.fromkeys(plan.from_graphs + plan.from_named):
+            if not self.has_graph(iri):
+                raise ForbiddenQuery(
+                    f"FROM <{iri}> is not a graph of {self.target}: queries read no files or URLs; "
+                    "FROM and FROM NAMED take the dataset's own graphs (kgg:…)"
+                )
         if self.engine == "oxigraph":
-            return self._ox(text, default_graphs, named_graphs)
+            return self._ox(plan, default_graphs, named_graphs)
         if default_graphs or named_graphs:
             raise UsageError("default-graph-uri and named-graph-uri need the oxigraph engine")
-        return self._rdflib(text)
+        return self._rdflib(plan)
 
-    def _ox(self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Result:
+    def _ox(self, plan: Plan, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Result:
         import pyoxigraph as ox
 
-        kwargs: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        scoped = bool(plan.from_graphs or plan.from_named)
+        kwargs: dict[str, Any] = {"use_default_graph_as_union": not (default_graphs or scoped)}
         try:
-            r = self.data.query(text, prefixes=dict(PREFIXES), **kwargs)
+            if default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as exc:
+            raise UsageError(f"bad graph IRI: {exc}") from exc
+        try:
+            r = self.data.query(plan.text, prefixes=dict(PREFIXES), **kwargs)
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, ValueError) as exc:
@@ -453,9 +605,10 @@ class Graph:
             triples.append((s, p, o))
         return Result("graph", triples=triples)
 
-    def _rdflib(self, text: str) -> Result:
+    def _rdflib(self, plan: Plan) -> Result:
+        # rdflib runs the very algebra that check() inspected (no second parse)
         try:
-            r = self.data.query(text, initNs=dict(PREFIXES))
+            r = self.data.query(plan.algebra)
             kind = r.type
             if kind == "ASK":
                 return Result("ask", boolean=bool(r.askAnswer))
@@ -484,69 +637,214 @@ def run(
     params: Mapping[str, str] | None = None,
     engine: str = "oxigraph",
     timeout: float | None = None,
+    isolated: bool = False,
 ) -> Result:
-    """Resolve, bind and run a query on a target (the library function behind ``kg query``)."""
+    """Resolve, bind and run a query on a target (the library function behind ``kg query``).
+
+    With a ``timeout`` or ``isolated`` the query runs in a :class:`QueryChild` (no network,
+    killed at the time limit); otherwise in this process.
+    """
     nq = resolve(query)
     text = bind(nq, params)
     g = Graph(target, engine)
-    if timeout is None:
+    if timeout is None and not isolated:
         return g.execute(text)
     g.load()
     return call_with_timeout(lambda: g.execute(text), timeout)
 
 
-# -- time limit --------------------------------------------------------------------------------------------
+# -- time and memory limits ---------------------------------------------------------------------------------
 
 
-def call_with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
-    """Run ``fn`` in a forked child; kill it and raise QueryTimeout after ``timeout`` seconds.
+class QueryTooLarge(KgError):
+    """A query went past its memory limit."""
 
-    Engines cannot interrupt a running query, so the query runs in a child process (forked:
-    it shares the loaded store, copy-on-write) that is killed when it runs too long.
-    The result (or the library error) comes back pickled through a pipe.
+    exit_code = 3
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (0 if unknown)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+#: (seccomp audit arch, socket syscall number) per machine
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
+
+
+def deny_network() -> bool:
+    """Forbid this process to open IPv4 and IPv6 sockets, for good (seccomp; Linux only).
+
+    A query child calls it before it parses its query: whatever the query holds, and however
+    an engine reads it, the child cannot connect anywhere (``socket()`` fails with EACCES).
+    The check of :func:`check` decides and explains; this makes its mistakes harmless.
+    False where the kernel or the machine does not allow it (then nothing changes).
     """
-    import multiprocessing as mp
-    import pickle
+    import ctypes
+    import platform
+    import socket
+    import struct
+    import sys
 
-    ctx = mp.get_context("fork")
-    reader, writer = ctx.Pipe(duplex=False)
+    arch = _SECCOMP_ARCH.get(platform.machine())
+    if not sys.platform.startswith("linux") or arch is None:
+        return False
+    audit_arch, nr_socket = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
 
-    def child() -> None:
-        reader.close()
-        try:
-            payload: tuple[str, Any] = ("ok", fn())
-        except KgError as exc:
-            payload = ("error", exc)
-        except BaseException as exc:
-            payload = ("crash", f"{type(exc).__name__}: {exc}")
-        try:
-            writer.send_bytes(pickle.dumps(payload))
-        except Exception as exc:  # the result did not pickle
-            writer.send_bytes(pickle.dumps(("crash", f"{type(exc).__name__}: {exc}")))
+    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    # struct seccomp_data: nr at 0, arch at 4, args[0] at 16 (low word: little endian)
+    program = [
+        op(ld, 4),
+        op(jeq, audit_arch, 1, 0),
+        op(ret, deny),  # a syscall of another ABI: refuse it (none is expected here)
+        op(ld, 0),
+        op(jeq, nr_socket, 2, 0),
+        op(jeq, nr_socket | 0x40000000, 1, 0),  # the x32 ABI's number
+        op(ret, allow),
+        op(ld, 16),
+        op(jeq, socket.AF_INET, 2, 0),
+        op(jeq, socket.AF_INET6, 1, 0),
+        op(ret, allow),
+        op(ret, deny),
+    ]
+    code = b"".join(program)
+    buf = ctypes.create_string_buffer(code, len(code))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    prog = SockFprog(len(program), ctypes.cast(buf, ctypes.c_void_p))
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+            return False
+        return bool(libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
+    except (OSError, AttributeError):
+        return False
+
+
+class QueryChild:
+    """``fn`` run in a forked child process, with an optional memory limit.
+
+    Engines cannot interrupt a running query, so a query runs in a child process (forked: it
+    shares the loaded store, copy-on-write) that can be killed when it runs too long, and whose
+    address space is capped (``RLIMIT_AS``: what the parent maps at the fork plus
+    ``memory_mb``), so a query that materializes too much fails alone, and which cannot open
+    a network socket (:func:`deny_network`). The result (or the library error) comes back
+    pickled through a pipe.
+    """
+
+    def __init__(self, fn: Callable[[], Any], memory_mb: float | None = None) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self.memory_mb = memory_mb
+        self._reader, writer = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            import pickle
+
+            self._reader.close()
+            # errors come back through the pipe: what the engines print on the way out (Rust's
+            # "memory allocation failed", generators finalized after a MemoryError) is noise
+            import faulthandler
+
+            faulthandler.disable()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+            deny_network()
+            if memory_mb:
+                import resource
+
+                base = _address_space()
+                if base:
+                    cap = base + int(memory_mb * 1e6)
+                    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            try:
+                payload: tuple[str, Any] = ("ok", fn())
+            except KgError as exc:
+                payload = ("error", exc)
+            except MemoryError:
+                payload = ("memory", "")
+            except BaseException as exc:
+                payload = ("crash", f"{type(exc).__name__}: {exc}")
+            try:
+                data = pickle.dumps(payload)
+            except MemoryError:
+                data = pickle.dumps(("memory", ""))
+            except Exception as exc:  # the result did not pickle
+                data = pickle.dumps(("crash", f"{type(exc).__name__}: {exc}"))
+            writer.send_bytes(data)
+            writer.close()
+
+        self.proc = ctx.Process(target=child, daemon=True)
+        self.proc.start()
         writer.close()
 
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    writer.close()
-    try:
-        if not reader.poll(timeout):
-            proc.kill()
-            raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped")
+    @property
+    def pid(self) -> int:
+        assert self.proc.pid is not None
+        return self.proc.pid
+
+    def wait(self, seconds: float | None) -> bool:
+        """True when the answer is ready (or the child died) within ``seconds`` (None: ever)."""
+        return bool(self._reader.poll(None if seconds is None else max(0.0, seconds)))
+
+    def result(self) -> Any:
+        """The value of ``fn`` (after :meth:`wait` returned True); its error re-raised."""
+        import pickle
+
         try:
-            status, value = pickle.loads(reader.recv_bytes())
+            status, value = pickle.loads(self._reader.recv_bytes())
         except EOFError:
-            raise KgError("the query process died without an answer") from None
+            self.proc.join(5)
+            code = self.proc.exitcode
+            if self.memory_mb and code is not None and code < 0:  # aborted on a failed allocation
+                status, value = "memory", ""
+            else:
+                raise KgError(f"the query process died without an answer (exit code {code})") from None
+        if status == "ok":
+            return value
+        if status == "error":
+            raise value
+        if status == "memory":
+            raise QueryTooLarge(
+                f"the query went past its memory limit of {self.memory_mb:g} MB and was stopped"
+            )
+        raise KgError(f"query failed: {value}")
+
+    def deprioritize(self) -> None:
+        """Give the child the lowest CPU priority (a long query yields to short ones)."""
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.pid, 19)
+
+    def close(self) -> None:
+        """Kill the child if it still runs and reap it."""
+        self._reader.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+
+
+def call_with_timeout(fn: Callable[[], Any], timeout: float | None, memory_mb: float | None = None) -> Any:
+    """Run ``fn`` in a :class:`QueryChild`; kill it and raise QueryTimeout after ``timeout`` s."""
+    child = QueryChild(fn, memory_mb)
+    try:
+        if not child.wait(timeout):
+            raise QueryTimeout(f"the query ran past its time limit of {timeout:g} s and was stopped")
+        return child.result()
     finally:
-        reader.close()
-        proc.join(5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-    if status == "ok":
-        return value
-    if status == "error":
-        raise value
-    raise KgError(f"query failed: {value}")
+        child.close()
 
 
 # -- output ------------------------------------------------------------------------------------------------

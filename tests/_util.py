@@ -51,3 +51,37 @@ def missing_service(reason: str, *, allow_module_level: bool = False) -> None:
     if os.environ.get("KG_REQUIRE_SERVICES") == "1":
         pytest.fail(f"KG_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=allow_module_level)
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections made to it (and answers none).
+
+    A query that would reach another host is pointed here: ``count`` must stay 0.
+    """
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.sock.settimeout(0.1)
+        self.port: int = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.count = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.count += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join(2)
+        self.sock.close()

@@ -7,6 +7,8 @@ import io
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from kg.corpus import Corpus
 from kg.errors import UsageError
 from kg.store import update_store
 
+from ._util import Listener
 from .conftest import ROOT
 
 KNOCK = "春夏九防·敲门行动"
@@ -48,6 +51,15 @@ def store(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path
 @pytest.fixture(scope="module")
 def engines(out: Path) -> dict[str, q.Graph]:
     return {e: q.Graph(out, e).load() for e in q.ENGINES}
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lis = Listener()
+    try:
+        yield lis
+    finally:
+        lis.close()
 
 
 def kg(*args: str) -> subprocess.CompletedProcess:
@@ -216,7 +228,7 @@ def test_list_and_show() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["SELECT ?x WHERE { ?x }"], "SPARQL syntax error: error at 1:"),
+        (["SELECT ?x WHERE { ?x }"], "(line:1, col:19)"),
         (["SELECT ?x WHERE { ?x ?y ?z "], "SPARQL syntax error"),
         (["INSERT DATA { kgi:a kg:implements kgi:b }"], "updates are not allowed"),
         (["DROP ALL"], "updates are not allowed"),
@@ -296,3 +308,159 @@ def test_values_go_into_the_outer_where_group(text: str, expected: str) -> None:
 )
 def test_update_detection(text: str, update: bool) -> None:
     assert q.is_update(text) is update
+
+
+# -- nothing reaches outside the dataset (issue 10) ------------------------------------------------------
+
+#: queries that would reach {url} (a listener on loopback), with the bypasses of the old text check
+REACHING_OUT = {
+    "service": "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "silent": "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "lower-case": "SELECT * WHERE { service silent <{url}> { ?s ?p ?o } }",
+    "escaped-quote-before": "SELECT * { OPTIONAL { kg:a\\'b ?p ?o } SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "escaped-hash-before": "SELECT * { OPTIONAL { kgi:a\\#b ?p ?o } SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "codepoint-escape": "SELECT * WHERE { \\u0053ERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "comment-ended-by-cr": "SELECT * WHERE { # a note\r SERVICE SILENT <{url}> { ?s ?p ?o }\n}",
+    "in-exists": "SELECT * WHERE { ?x ?y ?z FILTER EXISTS { SERVICE SILENT <{url}> { ?s ?p ?o } } } LIMIT 1",
+    "in-subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } } } }",
+    "variable-endpoint": "SELECT * WHERE { VALUES ?e { <{url}> } SERVICE SILENT ?e { ?s ?p ?o } }",
+    "from-http": "SELECT ?o FROM <{url}> WHERE { ?s ?p ?o }",
+    "from-named-http": "SELECT ?o FROM NAMED <{url}> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "from-file": "SELECT ?o FROM <{file}> WHERE { ?s ?p ?o }",
+    "ask-from-file": "ASK FROM <{file}> { ?s ?p ?o }",
+}
+LEAK = "LEAKED-MARKER"
+
+
+def reaching_out(name: str, lis: Listener, tmp: Path) -> str:
+    leak = tmp / "leak.ttl"
+    leak.write_text(f'<urn:x> <urn:y> "{LEAK}" .\n', encoding="utf-8")
+    return REACHING_OUT[name].replace("{url}", lis.url).replace("{file}", leak.as_uri())
+
+
+@pytest.mark.parametrize("engine", q.ENGINES)
+@pytest.mark.parametrize("name", list(REACHING_OUT))
+def test_service_and_outside_from_are_refused_before_any_connection(
+    engines: dict[str, q.Graph], listener: Listener, tmp_path: Path, engine: str, name: str
+) -> None:
+    text = reaching_out(name, listener, tmp_path)
+    with pytest.raises(q.ForbiddenQuery, match=r"is not allowed|is not a graph of"):
+        q.call_with_timeout(lambda: engines[engine].execute(text), 30)
+    assert listener.count == 0
+
+
+@pytest.mark.parametrize("engine", q.ENGINES)
+@pytest.mark.parametrize("name", ["silent", "escaped-hash-before", "from-file"])
+def test_cli_refuses_with_one_line_and_exit_2(
+    out: Path, listener: Listener, tmp_path: Path, engine: str, name: str
+) -> None:
+    p = kg("query", str(out), reaching_out(name, listener, tmp_path), "--engine", engine, "-f", "csv")
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+    assert "is not allowed" in p.stderr or "is not a graph of" in p.stderr
+    assert LEAK not in p.stdout and listener.count == 0
+
+
+def test_load_is_refused(engines: dict[str, q.Graph], listener: Listener) -> None:
+    for g in engines.values():
+        with pytest.raises(UsageError, match="updates are not allowed"):
+            g.execute(f"LOAD <{listener.url}>")
+    assert listener.count == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT * { ?s ?p ?o }"),
+        ("\\u0053ELECT * { ?s ?p '\\U0001F600' }", "SELECT * { ?s ?p '😀' }"),
+        ("SELECT * {\r\n# a\r?s ?p ?o }", "SELECT * {\n# a\n?s ?p ?o }"),
+        ("ASK { ?s ?p '\\u00410' }", "ASK { ?s ?p 'A0' }"),
+    ],
+)
+def test_canonical_text(text: str, expected: str) -> None:
+    assert q.canonical(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["ASK { ?s ?p '\\u005Cu0041' }", "ASK { ?s ?p '\\U0041' }", "ASK { '\\uD800' }"]
+)
+def test_escapes_that_engines_would_read_differently_are_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="SPARQL syntax error"):
+        q.canonical(text)
+
+
+# -- FROM and FROM NAMED scope the query (issue 10) -----------------------------------------------------
+
+
+def _count(g: q.Graph, text: str) -> int:
+    r = g.execute(text)
+    return int(q.display(r.rows[0][0]))
+
+
+@pytest.mark.parametrize("engine", q.ENGINES)
+def test_from_scopes_the_default_graph(engines: dict[str, q.Graph], engine: str) -> None:
+    g = engines[engine]
+    count = "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ {pattern} }}"
+    everything = _count(g, count.format(dataset="", pattern="?s ?p ?o"))
+    first = engines["oxigraph"].execute(
+        "SELECT ?g WHERE { GRAPH ?g { ?a a kg:Article } } ORDER BY ?g LIMIT 1"
+    )
+    page = q.nt(first.rows[0][0])
+    per_graph = {
+        iri: _count(g, count.format(dataset="", pattern=f"GRAPH {iri} {{ ?s ?p ?o }}"))
+        for iri in ("kgg:vocab", "kgg:entities", page)
+    }
+    assert all(0 < n < everything for n in per_graph.values()), per_graph
+    for iri, n in per_graph.items():
+        assert _count(g, count.format(dataset=f"FROM {iri}", pattern="?s ?p ?o")) == n
+    both = _count(g, count.format(dataset="FROM kgg:vocab FROM kgg:entities", pattern="?s ?p ?o"))
+    assert both == per_graph["kgg:vocab"] + per_graph["kgg:entities"]  # the graphs are disjoint
+    # FROM NAMED alone: an empty default graph, GRAPH sees only the named ones (SPARQL 1.1, 13.2)
+    assert _count(g, count.format(dataset="FROM NAMED kgg:vocab", pattern="?s ?p ?o")) == 0
+    graphs = g.execute("SELECT DISTINCT ?g FROM NAMED kgg:vocab WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert [q.display(row[0]) for row in graphs.rows] == ["kgg:vocab"]
+    # without FROM a query still sees the union of all graphs
+    assert _count(g, count.format(dataset="", pattern="?s ?p ?o")) == everything
+
+
+def test_from_a_page_graph_answers_for_that_page_only(engines: dict[str, q.Graph]) -> None:
+    g = engines["oxigraph"]
+    pages = g.execute("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a kg:Article } } ORDER BY ?g")
+    assert len(pages.rows) >= 2
+    for row in pages.rows:
+        iri = q.nt(row[0])
+        scoped = g.execute(f"SELECT DISTINCT ?a FROM {iri} WHERE {{ ?a a kg:Article }}")
+        direct = g.execute(f"SELECT DISTINCT ?a WHERE {{ GRAPH {iri} {{ ?a a kg:Article }} }}")
+        assert sorted(map(str, scoped.rows)) == sorted(map(str, direct.rows)) and scoped.rows
+
+
+def _unchecked_oxigraph_service(url: str) -> int:
+    import pyoxigraph as ox
+
+    return len(list(ox.Store().query(f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}")))
+
+
+def _python_connect(port: int) -> str:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except PermissionError:
+        return "refused"
+    return "connected"
+
+
+def test_query_children_cannot_open_a_network_socket(engines: dict[str, q.Graph], listener: Listener) -> None:
+    """Defence in depth: a query that reached an engine unchecked still connects nowhere."""
+    if not q.call_with_timeout(q.deny_network, 30):
+        pytest.skip("seccomp is not available here")
+    q.call_with_timeout(lambda: _unchecked_oxigraph_service(listener.url), 30)
+    sparql = f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}"
+    q.call_with_timeout(lambda: len(list(engines["rdflib"].data.query(sparql))), 30)
+    assert q.call_with_timeout(lambda: _python_connect(listener.port), 30) == "refused"
+    assert listener.count == 0
+    assert _python_connect(listener.port) == "connected"  # this process is untouched
+    deadline = time.monotonic() + 5
+    while listener.count == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert listener.count == 1

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
@@ -16,7 +24,10 @@ import requests
 from kg import rdf
 from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
-from kg.serve import make_server, negotiate
+from kg.serve import Server, make_server, negotiate
+
+from ._util import Listener
+from .test_query import LEAK, REACHING_OUT, reaching_out
 
 BAR = (
     "SELECT ?n WHERE { ?p a kg:Place ; rdfs:label ?n ; kg:implements ?c . "
@@ -27,19 +38,30 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("serve-out")
+def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
+    folder = tmp_path_factory.mktemp("serve-out")
     quads = rdf.corpus_quads(seed_corpus)
-    write_outputs(out, render_outputs(seed_corpus, quads, summarize(seed_corpus, quads)))
-    server = make_server(out, port=0, timeout=1.5, workers=2)
+    write_outputs(folder, render_outputs(seed_corpus, quads, summarize(seed_corpus, quads)))
+    return folder
+
+
+@contextlib.contextmanager
+def serving(target: Path, **kwargs: float) -> Iterator[Server]:
+    """A server on a free loopback port, in a thread of this process."""
+    server = make_server(target, port=0, **kwargs)  # type: ignore[arg-type]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield server.url
+        yield server
     finally:
         server.shutdown()
-        server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def endpoint(out: Path) -> Iterator[str]:
+    with serving(out, timeout=1.5, workers=2) as server:
+        yield server.url
 
 
 def test_listens_on_loopback(endpoint: str) -> None:
@@ -166,13 +188,40 @@ def test_sparqlwrapper_update_is_refused(endpoint: str) -> None:
     ("params", "status", "text"),
     [
         ({"query": "SELECT ?x WHERE { ?x }"}, 400, "SPARQL syntax error"),
-        ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}, 400, "SERVICE"),
         ({"query": BAR, "format": "pdf"}, 400, "unknown format"),
     ],
 )
 def test_bad_requests(endpoint: str, params: dict[str, str], status: int, text: str) -> None:
     r = requests.get(endpoint, params=params, timeout=30)
     assert r.status_code == status and text in r.text
+
+
+@pytest.mark.parametrize("name", list(REACHING_OUT))
+def test_what_would_reach_out_gets_400_and_no_connection(endpoint: str, tmp_path: Path, name: str) -> None:
+    lis = Listener()
+    try:
+        r = requests.post(endpoint, data={"query": reaching_out(name, lis, tmp_path)}, timeout=30)
+        assert r.status_code == 400, r.text
+        assert "is not allowed" in r.text or "is not a graph of" in r.text
+        assert LEAK not in r.text
+    finally:
+        lis.close()
+    assert lis.count == 0
+
+
+def test_from_scopes_the_query(endpoint: str) -> None:
+    def count(query: str, **params: str) -> int:
+        r = requests.get(endpoint, params={"query": query, **params}, timeout=30)
+        assert r.status_code == 200, r.text
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    vocab = count("SELECT (COUNT(*) AS ?n) FROM kgg:vocab WHERE { ?s ?p ?o }")
+    assert 0 < vocab < everything
+    assert vocab == count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": rdf.GRAPH_VOCAB}
+    )
+    assert vocab == count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:vocab { ?s ?p ?o } }")
 
 
 def test_other_methods_and_paths(endpoint: str) -> None:
@@ -247,3 +296,215 @@ def test_path_for_serving_a_store(tmp_path: Path, seed_corpus: Corpus) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- under load and abuse (issue 10) ---------------------------------------------------------------------
+
+ASK = 'ASK { ?p rdfs:label "长子县"@zh }'
+
+
+def exchange(url: str, raw: bytes, timeout: float = 30.0, then: bytes = b"") -> bytes:
+    """Send raw bytes to the server of ``url`` and read until it closes the connection."""
+    u = urlsplit(url)
+    with socket.create_connection((u.hostname, u.port), timeout=timeout) as s:
+        s.sendall(raw)
+        if then:
+            with contextlib.suppress(OSError):  # the server may answer before reading it all
+                s.sendall(then)
+        data = b""
+        with contextlib.suppress(ConnectionResetError):  # after the answer: a lingering body
+            while chunk := s.recv(65536):
+                data += chunk
+        return data
+
+
+def status_of(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1]) if answer.startswith((b"HTTP/1.1 ", b"HTTP/1.0 ")) else 0
+
+
+def get_raw(url: str, query: str, timeout: float = 30.0) -> bytes:
+    path = urlsplit(url).path
+    req = f"GET {path}?query={quote(query)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    return exchange(url, req.encode(), timeout)
+
+
+def test_200_concurrent_clients_are_answered_without_a_reset(out: Path) -> None:
+    with serving(out, timeout=10, workers=2) as server:
+        answers = _many_clients(server.url, 200)
+    assert {a for a in answers if a not in (200, 503)} == set()  # no reset, no refusal, no silence
+    assert answers.count(200) >= 180
+
+
+def _many_clients(endpoint: str, n: int) -> list[int | str]:
+    """``n`` clients that connect at the same moment and send a trivial ASK each."""
+    barrier = threading.Barrier(n)
+    answers: list[int | str] = []
+
+    def client() -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(30)
+        try:
+            answers.append(status_of(get_raw(endpoint, ASK, timeout=120)))
+        except OSError as exc:  # reset, refused, timed out
+            answers.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=client) for _ in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(180)
+    assert len(answers) == n
+    return answers
+
+
+RAW_REQUESTS = {
+    "negative-length": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        b"#" * 3_000_000,
+        400,
+    ),
+    "length-not-a-number": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\nASK {}",
+        b"",
+        400,
+    ),
+    "length-with-sign": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: +6\r\n\r\nASK {}", b"", 400),
+    "two-lengths": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nContent-Length: 7\r\n\r\nASK {}",
+        b"",
+        400,
+    ),
+    "body-over-limit": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n",
+        b"#" * 5_000_000,
+        413,
+    ),
+    "chunked-over-limit": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n",
+        (b"100000\r\n" + b"#" * 0x100000 + b"\r\n") * 3 + b"0\r\n\r\n",
+        413,
+    ),
+    "body-not-utf8": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 13\r\n\r\nASK { \xff\xfe ?s }",
+        b"",
+        400,
+    ),
+    "form-not-utf8": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 15\r\n\r\nquery=ASK%7B%FF",
+        b"",
+        400,
+    ),
+    "query-string-not-utf8": (b"GET /sparql?query=ASK%20%7B%7D%FF HTTP/1.1\r\nHost: x\r\n\r\n", b"", 400),
+    "raw-bytes-in-query-string": (b"GET /sparql?query=ASK\xff{} HTTP/1.1\r\nHost: x\r\n\r\n", b"", 400),
+    "header-without-colon": (b"GET /sparql HTTP/1.1\r\nHost x\r\n\r\n", b"", 400),
+    "garbage-request-line": (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", b"", 400),
+    "chunked-small": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n",
+        b"",
+        200,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(RAW_REQUESTS))
+def test_malformed_requests_get_a_clean_answer(endpoint: str, name: str) -> None:
+    head, body, status = RAW_REQUESTS[name]
+    head = head.replace(b"\r\nHost: x\r\n", b"\r\nHost: x\r\nConnection: close\r\n", 1)
+    answer = exchange(endpoint, head, timeout=20, then=body)
+    assert status_of(answer) == status, answer[:300]
+    assert status_of(get_raw(endpoint, ASK)) == 200  # and the server goes on
+
+
+def test_host_header_is_not_echoed(endpoint: str) -> None:
+    path = urlsplit(endpoint).path
+    sd = exchange(
+        endpoint, f"GET {path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert status_of(sd) == 200 and b"evil.example" not in sd
+    assert f"sd:endpoint <{endpoint}>".encode() in sd
+
+
+def test_idle_and_half_open_connections_are_closed(out: Path) -> None:
+    with serving(out, timeout=5, idle_timeout=1) as server:
+        u = urlsplit(server.url)
+        for sent in (
+            b"",
+            b"GET /sparql?query=ASK",
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nASK",
+        ):
+            t = time.monotonic()
+            with socket.create_connection((u.hostname, u.port), timeout=20) as s:
+                s.sendall(sent)
+                with contextlib.suppress(ConnectionResetError):
+                    while s.recv(1024):
+                        pass
+            assert time.monotonic() - t < 10, sent  # closed by the server, not by our 20 s
+
+
+def test_a_runaway_query_is_stopped_at_its_memory_limit(out: Path) -> None:
+    sorted_cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+    with serving(out, timeout=20, memory_mb=300) as server:
+        t = time.monotonic()
+        answer = get_raw(server.url, sorted_cross, timeout=60)
+        assert status_of(answer) == 503 and b"memory limit of 300 MB" in answer
+        assert time.monotonic() - t < 15  # stopped by the memory cap, not the time limit
+        assert status_of(get_raw(server.url, ASK)) == 200
+
+
+def test_runaway_queries_do_not_hold_back_a_short_one(out: Path) -> None:
+    timeout = 6.0
+    with serving(out, timeout=timeout, workers=2) as server:
+        runaways = [threading.Thread(target=get_raw, args=(server.url, HEAVY, 60)) for _ in range(12)]
+        for th in runaways:
+            th.start()
+        time.sleep(1.0)  # all of them running or queued
+        t = time.monotonic()
+        answer = get_raw(server.url, ASK, timeout=60)
+        took = time.monotonic() - t
+        assert status_of(answer) == 200 and took < timeout / 2, took
+        for th in runaways:
+            th.join(60)
+
+
+def test_no_traceback_in_the_log_whatever_clients_do(out: Path, tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", str(out), "--port", "0", "--timeout", "2"],
+            stderr=err,
+            stdout=subprocess.DEVNULL,
+        )
+    try:
+        url = ""
+        for _ in range(300):
+            m = re.search(r"http://127\.0\.0\.1:\d+/sparql", log.read_text(errors="replace"))
+            if m:
+                url = m.group(0)
+                break
+            time.sleep(0.1)
+        assert url, log.read_text()
+        u = urlsplit(url)
+        everything = "SELECT * WHERE { ?s ?p ?o }"
+        for _ in range(10):  # hang up (RST) before reading a large answer
+            with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+                s.sendall(f"GET /sparql?query={quote(everything)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                time.sleep(0.05)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        for head, body, _status in RAW_REQUESTS.values():
+            exchange(url, head.replace(b"\r\nHost: x\r\n", b"\r\nHost: x\r\nConnection: close\r\n"), 20, body)
+        get_raw(url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")  # stopped
+        get_raw(url, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")  # refused
+        assert status_of(get_raw(url, ASK)) == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text and "Error" not in text.replace("SPARQL endpoint", ""), text[-2000:]
