@@ -85,9 +85,18 @@ class OrgNames(_Rules):
     region_words: list[str]
 
 
+class Departments(_Rules):
+    words: list[str]
+    joiners: list[str]
+    heads: list[str]
+    counted_before: str
+    list_joiners: list[str]
+
+
 class Orgs(_Rules):
     strong_heads: list[str]
     weak_heads: list[str]
+    place_body_heads: list[str]
     head_words: list[str]
     party_prefixes: list[str]
     party_dept_heads: list[str]
@@ -100,6 +109,7 @@ class Orgs(_Rules):
     bodies: list[NamedItem]
     names: OrgNames
     head_bad_next: dict[str, str]
+    departments: Departments
 
 
 class Persons(_Rules):
