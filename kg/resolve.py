@@ -68,12 +68,28 @@ def _filter(ms: list[Mention]) -> list[Mention]:
             continue
         if m.type == "Organization" and m.name not in standalone_orgs:
             continue
+        parent = m.attr("parent") if m.type == "Organization" else None
+        if parent and parent not in standalone_orgs:
+            m = _as_parent(m, parent)  # a section whose parent does not act on its own
         if m.type in ("Organization", "Person", "Campaign", "Mechanism") and docs.any_containing(
             m.start, m.end, strict=True
         ):
             continue
         keep.append(m)
     return keep
+
+
+def _as_parent(m: Mention, parent: str) -> Mention:
+    """A section mention (青石县应急局宣教科) as a mention of its parent body, the
+    section's names kept as aliases."""
+    from dataclasses import replace
+
+    aliases = [a for a in (m.name, *_aliases_of(m)) if a != parent]
+    attrs = dict(m.attrs)
+    attrs.pop("parent", None)
+    attrs["section"] = m.name
+    attrs["alias"] = "|".join(dict.fromkeys(aliases))
+    return replace(m, name=parent, attrs=tuple(sorted(attrs.items())))
 
 
 class _UnionFind:

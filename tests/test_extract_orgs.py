@@ -139,3 +139,59 @@ def test_a_short_name_merges_into_the_full_name_on_the_page():
     text = "山西兴能发电有限责任公司数字化碳资产管理平台入选。兴能电厂主动接洽国内科研院校。"
     orgs = [e for e in extract(text, "太原市").entities if e.type == "Organization"]
     assert [(e.name, "兴能电厂" in e.aliases) for e in orgs] == [("山西兴能发电有限责任公司", True)]
+
+
+# Sections, fire units, credits, enterprises by their trade (矿业), abbreviations whose
+# full form differs from province to province (防汛办) kept as written.
+SECTIONS_AND_FORMS = [
+    # a section whose parent does not act on its own is its parent
+    ("县应急局宣教科科长刘洋介绍了防汛准备情况。", "临泉县", {"临泉县应急管理局"}),
+    # …and a body of its own when the parent acts too
+    (
+        "省应急管理厅工矿处处长张华，省应急管理厅副厅长李明参加检查。",
+        "临泉县",
+        {"安徽省应急管理厅", "安徽省应急管理厅工矿处"},
+    ),
+    # a county's fire and rescue bureau is its fire and rescue brigade
+    ("县消防救援局开展检查。县消防救援大队还组织了演练。", "临泉县", {"临泉县消防救援大队"}),
+    ("县消防救援局开展夜查。", "临泉县", {"临泉县消防救援局"}),
+    # a credit or a source line names no body of the article
+    (
+        "近日，县应急管理局开展检查，共排查企业50家。(临泉县消防救援大队)\n来源：临泉县人民政府\n",
+        "临泉县",
+        {"临泉县应急管理局"},
+    ),
+    ("检查组深入鑫源矿业尾矿库、永兴矿业选矿厂检查。", "临泉县", {"鑫源矿业", "永兴矿业"}),
+    ("县防汛办全体工作人员参加会议。", "临泉县", {"临泉县防汛办"}),
+    # 省内 is "in the province", 组成 a verb
+    ("同时，邀请省内化工专家组成专家组，对重点企业开展检查。", "乐山市", set()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "want"), SECTIONS_AND_FORMS, ids=[c[0][:10] for c in SECTIONS_AND_FORMS]
+)
+def test_sections_and_written_forms(text, home, want):
+    assert names(extract(text, home), "Organization") == want
+
+
+def test_a_section_is_an_alias_of_its_parent():
+    orgs = [
+        e
+        for e in extract("县应急局宣教科科长刘洋介绍了情况。", "临泉县").entities
+        if e.type == "Organization"
+    ]
+    assert [(e.name, "临泉县应急局宣教科" in e.aliases) for e in orgs] == [("临泉县应急管理局", True)]
+
+
+def test_party_committees_and_governments_list_their_other_forms():
+    got = {
+        e.name: set(e.aliases)
+        for e in extract("县委、县政府高度重视，县政协参加。", "临泉县").entities
+        if e.type == "Organization"
+    }
+    assert got == {
+        "中共临泉县委": {"临泉县委", "中共临泉县委员会", "县委"},
+        "临泉县人民政府": {"临泉县政府", "县政府"},
+        "临泉县政协": {"政协临泉县委员会", "县政协"},
+    }

@@ -169,7 +169,21 @@ def canonical_org(name: str) -> tuple[str, list[str]]:
         full = "中共" + full
     if full != name:
         aliases.append(name)
+    aliases.extend(a for a in other_forms(full) if a != name)
     return full, aliases
+
+
+def other_forms(name: str) -> list[str]:
+    """The other written forms of a party committee or government (guidelines): 中共X县委
+    / X县委 / 中共X县委员会; X县人民政府 / X县政府; X县政协 / 政协X县委员会."""
+    m = re.fullmatch(r"(?:中共)?(.+?(?:省|市|县|区|州|盟|旗|镇|乡))委", name)
+    if m:
+        return [f for f in (f"中共{m[1]}委", f"{m[1]}委", f"中共{m[1]}委员会") if f != name]
+    if name.endswith("人民政府"):
+        return [name[:-4] + "政府"]
+    if name.endswith("政协") and len(name) > 2:
+        return [f"政协{name[:-2]}委员会"]
+    return []
 
 
 @register("orgs")
@@ -229,8 +243,24 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         out.extend(mm)
         by_end.update((x.end, x) for x in mm)
     out.extend(_fire_service(ctx))
+    out = [m for m in out if not _in_credit(ctx, m)]
     out.extend(_recurrences(ctx, out))
     return _dedupe(out)
+
+
+def _in_credit(ctx: Context, m: Mention) -> bool:
+    """Whether ``m`` only credits the source of the article: a source line (来源：…) or
+    the body alone in brackets after the paragraph's last sentence ((青石县应急管理局))."""
+    doc = ctx.doc
+    text = doc.text
+    para = doc.para_at(m.start)
+    head = text[para.start : m.start].lstrip()
+    if any(re.match(rf"{re.escape(lab)}\s*[：:]", head) for lab in _conf()["source_labels"]):
+        return True
+    if m.start == 0 or text[m.start - 1] not in "(（" or not text.startswith(("）", ")"), m.end):
+        return False
+    before = text[para.start : m.start - 1].rstrip()
+    return text[m.end + 1 : para.end].strip() == "" and (before == "" or before[-1] in "。！？!?")
 
 
 def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[int, int]]) -> list[Mention]:
@@ -281,7 +311,7 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
     else:
         if text.startswith("常委", end):
             return []  # 市委常委: a post, not the committee
-        name, aliases = f"中共{base}", [base]
+        name, aliases = f"中共{base}", other_forms(f"中共{base}")
     claimed.append((start, end))
     return [
         ctx.mention(
@@ -317,8 +347,13 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
 
     def ignored(p: int, w: str) -> bool:
         a, b = lo + p, lo + p + len(w)
-        if len(w) == 2 and conf["_rel_re"].fullmatch(w[0]) and has_word(text[a + 1 : a + 3]):
-            return True  # 县城市管理局: 县 + 城市管理局, not 县城 + 市管理局
+        if (
+            len(w) == 2
+            and conf["_rel_re"].fullmatch(w[0])
+            and has_word(text[a + 1 : a + 3])
+            and (doc.token_at(a)[:2] != (a, b) or conf["_dept_re"].match(text, a + 1))
+        ):
+            return True  # 县城市管理局: 县 + 城市管理局, not 县城 + 市管理局 (but 省内|化工)
         if any(ps < a or (ps == a and pe > b) for ps, pe, _m in places.index.overlapping(a, b)):
             # 城区 inside 潞城区; 会同 opening 会同县, when the places stage kept 会同县 a
             # place (it reads 局会同县… as the verb 会同 when the county is far away)
@@ -416,6 +451,7 @@ def _bare_body_place(
     conf = _conf()
     text = ctx.doc.text
     place_body = text[start:he] in conf["_place_body_heads"]
+    department = conf["_dept_re"].fullmatch(text, start, he) is not None
     if not place_body:
         # the department may be the tail of what the left edge kept (…对象有应急管理局)
         left = start
@@ -431,6 +467,7 @@ def _bare_body_place(
             return None
         if start > left and (text[start - 1] in _PLACE_ENDS or conf["_head_re"].search(text, left, start)):
             return None  # an unknown place (某某镇应急办) or a body (某公司应急办) before it
+        department = True
     if conf["_counted_re"].search(text[max(0, start - 4) : start]):
         return None  # 四个水利站, 各交警中队: a kind of body
     for j in conf["_list_joiners"]:
@@ -440,7 +477,7 @@ def _bare_body_place(
                 return start, prev.attr("prefix")
             break
     home = ctx.home
-    if not place_body and home is not None and home.level == "county":
+    if department and home is not None and home.level == "county":
         return start, str(home.name)
     return None
 
@@ -544,6 +581,8 @@ def _head_org(
     canon, aliases = canonical_org(canon_text)
     if canon_text != canon and canon_text not in aliases:
         aliases.append(canon_text)
+    aliases.extend(_fire_unit_alias(ctx, canon, resolved_prefix))
+    parent = _section_parent(text, start, hs, canon_text, he) if head in conf["section_heads"] else None
     out = [
         ctx.mention(
             start,
@@ -554,12 +593,25 @@ def _head_org(
             via="head",
             head=head,
             prefix=resolved_prefix,
+            parent=parent,
             alias="|".join(a for a in aliases if a != canon) or None,
         )
     ]
     # 尖草坪区、万柏林区政府 / 市、县残联: distribute the head over a list of places
     out.extend(_distribute(ctx, places, start, core_start, hs, he))
     return out
+
+
+def _section_parent(text: str, start: int, hs: int, canon_text: str, he: int) -> str | None:
+    """The canonical name of the body a section (宣教科, 工矿处) belongs to: the name up to
+    the last head before the section's own (青石县应急局宣教科 → 青石县应急管理局)."""
+    last = None
+    for m in _conf()["_head_re"].finditer(text, start, hs):
+        if m.start() > start + 1 and m.end() < hs:
+            last = m
+    if last is None:
+        return None
+    return canonical_org(canon_text[: len(canon_text) - (he - last.end())])[0]
 
 
 def _proper(ctx: Context, s: int, e: int, strict: bool = False) -> bool:
@@ -631,6 +683,17 @@ def _distribute(
             )
         )
     return out
+
+
+def _fire_unit_alias(ctx: Context, name: str, place: str | None) -> list[str]:
+    """萧县消防救援局 is also 萧县消防救援大队 (a county's fire and rescue unit by its
+    rank name), so that both forms on one page are one body."""
+    conf = _conf()["fire_service"]
+    if not place or name != place + conf["bureau"]:
+        return []
+    divs = ctx.res.gaz.lookup(place)
+    unit = conf.get(divs[0].level) if len(divs) == 1 else None
+    return [place + unit] if unit else []
 
 
 def _fire_service(ctx: Context) -> list[Mention]:

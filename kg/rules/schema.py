@@ -76,6 +76,7 @@ class FireService(_Rules):
     prefecture: str
     county: str
     province: str
+    bureau: str
     not_followed_by: list[str]
 
 
@@ -97,6 +98,7 @@ class Orgs(_Rules):
     strong_heads: list[str]
     weak_heads: list[str]
     place_body_heads: list[str]
+    section_heads: list[str]
     head_words: list[str]
     party_prefixes: list[str]
     party_dept_heads: list[str]
@@ -104,6 +106,7 @@ class Orgs(_Rules):
     national_prefixes: list[str]
     left_stop_words: list[str]
     generic_cores: list[str]
+    source_labels: list[str]
     abbreviations: dict[str, str]
     fire_service: FireService
     bodies: list[NamedItem]
