@@ -34,8 +34,8 @@ def _aliases_of(m: Mention) -> list[str]:
         if m.type in _TERM_TYPES:
             if m.attr("label") in ("alt", "pref"):
                 out.append(m.text)  # only real labels are aliases, not trigger phrases
-        elif m.type != "Person":
-            out.append(m.text)
+        elif m.type != "Person" and m.attr("via") != "post":
+            out.append(m.text)  # (a body implied by a post: the post is no name of it)
     return out
 
 

@@ -261,3 +261,68 @@ def test_relation_ends_have_valid_types():
         for rel in r.relations:
             dom, rng = SIGNATURES[rel.p]
             assert types[rel.s] in dom and types[rel.o] in rng, rel
+
+
+def holds_post(text: str, home: str) -> set[tuple[str, str]]:
+    return {(s, o) for s, p, o in triples(text, home) if p == "holdsPost"}
+
+
+# holdsPost: every body of a chain of posts, the body a post names by itself (of the place
+# written before it, else of the county or city the article is about), the standing
+# committee only where the page names it, a section's staff in the section and its
+# parent, 局长 in the bureau of the article, a title (大师, 专家) in no body.
+POSTS = [
+    (
+        "县委常委、副县长王建军，副县长李明、张华出席会议。",
+        "临泉县",
+        {
+            ("王建军", "中共临泉县委"),
+            ("王建军", "临泉县人民政府"),
+            ("李明", "临泉县人民政府"),
+            ("张华", "临泉县人民政府"),
+        },
+    ),
+    (
+        "县委常委、县政府常务副县长赵振国带队检查。",
+        "临泉县",
+        {("赵振国", "中共临泉县委"), ("赵振国", "临泉县人民政府")},
+    ),
+    (
+        "县委常委、人武部长王振东出席会议。",
+        "临泉县",
+        {("王振东", "中共临泉县委"), ("王振东", "临泉县人民武装部")},
+    ),
+    ("县应急局宣教科科长刘洋介绍了防汛准备情况。", "临泉县", {("刘洋", "临泉县应急管理局")}),
+    (
+        "省应急管理厅工矿处处长张华，省应急管理厅副厅长李明参加检查。",
+        "临泉县",
+        {("张华", "安徽省应急管理厅工矿处"), ("张华", "安徽省应急管理厅"), ("李明", "安徽省应急管理厅")},
+    ),
+    (
+        "在脱贫监测户郭大发、孙小黑家中，县长赵国庆详细询问了取暖情况。",
+        "临泉县",
+        {("赵国庆", "临泉县人民政府")},
+    ),
+    (
+        "武乡县县长孙立平介绍，镇平县委书记刘海涛致辞。",
+        "长治市",
+        {("孙立平", "武乡县人民政府"), ("刘海涛", "中共镇平县委")},
+    ),
+    (
+        "市委常委会召开会议。市委常委、副市长张锐出席。",
+        "运城市",
+        {("张锐", "中共运城市委常委会"), ("张锐", "运城市人民政府")},
+    ),
+    (
+        "临泉县应急管理局开展汛前检查，县气象站提供预报服务。局长刘志刚介绍了检查情况。",
+        "临泉县",
+        {("刘志刚", "临泉县应急管理局")},
+    ),
+    ("本次培训邀请省应急管理专家周文斌授课。临泉县应急管理局组织。", "临泉县", set()),
+    ("临泉县文化馆举办剪纸展览，剪纸大师王秀英带来作品。", "临泉县", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want"), POSTS, ids=[c[0][:10] for c in POSTS])
+def test_holds_post(text: str, home: str, want: set[tuple[str, str]]) -> None:
+    assert holds_post(text, home) == want

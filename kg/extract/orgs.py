@@ -473,8 +473,9 @@ def _bare_body_place(
     for j in conf["_list_joiners"]:
         if text.endswith(j, 0, start):
             prev = by_end.get(start - len(j))
-            if prev is not None and prev.attr("prefix"):
-                return start, prev.attr("prefix")
+            prefix = prev.attr("prefix") if prev is not None else None
+            if prefix:
+                return start, prefix
             break
     home = ctx.home
     if department and home is not None and home.level == "county":

@@ -206,17 +206,21 @@ def hosts(rc: RelContext) -> list[Raw]:
 
 @register("posts")
 def posts(rc: RelContext) -> list[Raw]:
-    text = rc.doc.text
+    """holdsPost: each body of the chain of posts before a name (县委常委、县政府常务副
+    县长X → the county's party committee and its government), the body a post names by
+    itself, a section's parent when both act; a post with no body goes to the article's
+    last body of its kind (局长 → the bureau), a title (专家, 大师) to none."""
+    from kg.extract.persons import post_chain
+
     conf = _conf()
-    implied = rules.load("persons")["implied_bodies"]
+    p_conf = rules.load("persons")
+    implied = p_conf["implied_bodies"]
+    titles = frozenset(p_conf["titles"])
+    kinds: dict[str, list[str]] = p_conf["post_body_heads"]
     out: list[Raw] = []
-    orgs_by_end: dict[int, Mention] = {}
     orgs = sorted((m for m in rc.mentions if m.type == "Organization"), key=lambda m: m.start)
-    for m in orgs:
-        if m.attr("via") == "post":  # 副市长 → the city government, at the post's own span
-            orgs_by_end.setdefault(-m.start - 1, m)
-        else:
-            orgs_by_end.setdefault(m.end, m)
+    org_ends = {m.end: m for m in orgs if m.attr("via") != "post"}
+    implied_at = {m.start: m for m in orgs if m.attr("via") == "post"}
     for p in (m for m in rc.mentions if m.type == "Person"):
         post = p.attr("post")
         if not post or post in conf["_roles"]:
@@ -224,38 +228,27 @@ def posts(rc: RelContext) -> list[Raw]:
         pid = rc.eid(p)
         s = rc.doc.sent_at(p.start)
         found = False
-        pos = p.start
-        # walk back over "body post、body post" (省工商联主席、省总商会会长景普秋)
-        while True:
-            w = next((w for w in conf["_posts"] if text.endswith(w, 0, pos)), None)
-            if w is None:
-                break
-            ps = pos - len(w)
-            body = orgs_by_end.get(ps) or orgs_by_end.get(-ps - 1)
-            bid = rc.eid(body) if body is not None else _implied_body(rc, w, implied)
-            if bid is not None:
-                out.append((pid, "holdsPost", bid, s.start, s.end))  # type: ignore[arg-type]
-                found = True
-            pos = body.start if body is not None and body.end == ps else ps
-            if text.endswith("、", 0, pos):
-                pos -= 1
+        for _w, ps, body in post_chain(rc.ctx, int(p.attr("anchor") or p.start), org_ends):
+            if body is None:
+                body = implied_at.get(ps)
+            if body is None:
                 continue
-            break
-        if not found and post not in implied:
-            # a post inside a body named earlier in the article (官地矿…安全协管员韩元娥)
-            art = rc.doc.para_at(p.start).article
-            before = [o for o in orgs if o.end <= p.start and rc.doc.para_at(o.start).article == art]
-            if before:
-                out.append((pid, "holdsPost", rc.eid(before[-1]), s.start, s.end))  # type: ignore[arg-type]
+            bids = [rc.eid(body)]
+            parent = rc.by_key.get(("Organization", body.attr("parent") or ""))
+            if parent is not None:
+                bids.append(parent.id)  # 省应急管理厅工矿处处长: the section and the department
+            for bid in bids:
+                if bid is not None:
+                    out.append((pid, "holdsPost", bid, s.start, s.end))  # type: ignore[arg-type]
+                    found = True
+        if found or post in implied or post in titles:
+            continue
+        # a post inside a body named earlier in the article (官地矿…安全协管员韩元娥;
+        # 局长 in a bureau's article)
+        art = rc.doc.para_at(p.start).article
+        before = [o for o in orgs if o.end <= p.start and rc.doc.para_at(o.start).article == art]
+        if post in kinds:
+            before = [o for o in before if o.name.endswith(tuple(kinds[post]))]
+        if before:
+            out.append((pid, "holdsPost", rc.eid(before[-1]), s.start, s.end))  # type: ignore[arg-type]
     return [r for r in out if r[0] and r[2]]
-
-
-def _implied_body(rc: RelContext, post: str, implied: dict[str, str]) -> str | None:
-    """The entity a post such as 市委常委 names by itself, when the page has it."""
-    if post not in implied:
-        return None
-    from kg.extract.persons import implied_body_name
-
-    name = implied_body_name(rc.ctx, implied[post])
-    e = rc.by_key.get(("Organization", name)) if name else None
-    return e.id if e is not None else None

@@ -117,6 +117,7 @@ class Orgs(_Rules):
 
 class Persons(_Rules):
     posts: list[str]
+    titles: list[str]
     roles: list[str]
     name_suffixes: list[str]
     anonymous_suffixes: list[str]
@@ -128,6 +129,7 @@ class Persons(_Rules):
     not_name_prefixes: list[str]
     not_names: list[str]
     implied_bodies: dict[str, str]
+    post_body_heads: dict[str, list[str]]
 
 
 class Places(_Rules):
