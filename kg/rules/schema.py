@@ -165,6 +165,7 @@ class Relations(_Rules):
     plan_title_heads: list[str]
     issue_verbs: list[str]
     joint_verbs: list[str]
+    lead_verbs: list[str]
     joint_adverbs: list[str]
     subject_adverbial_pattern: str
     joint_markers: list[str]
