@@ -99,8 +99,8 @@ CASES = [
         },
         set(),
     ),
-    # 由X牵头，联合A、B…: the lead and its partners organize the campaign and are partners;
-    # the place implements it
+    # 由X牵头，联合A、B…: the lead and its partners organize the campaign; the lead and
+    # each partner are partners (not the partners with each other); the place implements it
     (
         "壶关县开展“燃气安全守护”专项整治，由县应急管理局牵头，联合县住房和城乡建设局、县消防救援大队，对全县餐饮场所开展拉网式排查。\n",
         {
@@ -110,10 +110,12 @@ CASES = [
             ("壶关县消防救援大队", "organizes", "燃气安全守护"),
             ("壶关县住房和城乡建设局", "partnersWith", "壶关县应急管理局"),
             ("壶关县应急管理局", "partnersWith", "壶关县消防救援大队"),
-            ("壶关县住房和城乡建设局", "partnersWith", "壶关县消防救援大队"),
             ("壶关县消防救援大队", "targets", "餐饮场所"),
         },
-        {("壶关县应急管理局", "implements", "燃气安全守护")},
+        {
+            ("壶关县应急管理局", "implements", "燃气安全守护"),
+            ("壶关县住房和城乡建设局", "partnersWith", "壶关县消防救援大队"),
+        },
     ),
     # a list of bodies working jointly (…等部门24小时联合值守): partners, each takes the measure
     (
@@ -326,3 +328,73 @@ POSTS = [
 @pytest.mark.parametrize(("text", "home", "want"), POSTS, ids=[c[0][:10] for c in POSTS])
 def test_holds_post(text: str, home: str, want: set[tuple[str, str]]) -> None:
     assert holds_post(text, home) == want
+
+
+def partner_pairs(text: str, home: str) -> set[frozenset[str]]:
+    return {frozenset((s, o)) for s, p, o in triples(text, home) if p == "partnersWith"}
+
+
+# partnersWith (guidelines, joint work): with a lead (X牵头; X联合Y、Z; the subject of
+# …，联合Y、Z) the lead and each partner; without one every pair; sectors without a head
+# are no partners; publishing together is no joint work.
+PARTNERS = [
+    (
+        "临泉县应急局联合消防大队、住建局开展燃气安全检查。",
+        "阜阳市",
+        {("临泉县应急管理局", "临泉县消防大队"), ("临泉县应急管理局", "临泉县住房和城乡建设局")},
+    ),
+    (
+        "由县城管局牵头，县消防救援局、县应急局、县住建局等部门积极配合，完成充电设施建设。",
+        "临泉县",
+        {
+            ("临泉县城管局", "临泉县消防救援局"),
+            ("临泉县城管局", "临泉县应急管理局"),
+            ("临泉县城管局", "临泉县住房和城乡建设局"),
+        },
+    ),
+    (
+        "县安办牵头联合应急局、消防大队、公安交警大队组成督导组。",
+        "临泉县",
+        {
+            ("临泉县安全生产委员会办公室", "临泉县应急管理局"),
+            ("临泉县安全生产委员会办公室", "临泉县消防大队"),
+            ("临泉县安全生产委员会办公室", "临泉县公安局交通警察大队"),
+        },
+    ),
+    (
+        "县住建局迅速行动，联合县应急管理局、县公安局、县商务局等单位启动应急响应。",
+        "临泉县",
+        {
+            ("临泉县住房和城乡建设局", "临泉县应急管理局"),
+            ("临泉县住房和城乡建设局", "临泉县公安局"),
+            ("临泉县住房和城乡建设局", "临泉县商务局"),
+        },
+    ),
+    (
+        "由县应急管理局牵头，联合县住建局、县消防救援大队，对餐饮场所开展排查。",
+        "临泉县",
+        {("临泉县应急管理局", "临泉县住房和城乡建设局"), ("临泉县应急管理局", "临泉县消防救援大队")},
+    ),
+    ("平遥县交通运输局与县公安局紧密配合，开展联合检查。", "晋中市", {("平遥县交通运输局", "平遥县公安局")}),
+    (
+        "县应急管理局、县水利局、县气象局等部门24小时联合值守。",
+        "临泉县",
+        {
+            ("临泉县应急管理局", "临泉县水利局"),
+            ("临泉县应急管理局", "临泉县气象局"),
+            ("临泉县水利局", "临泉县气象局"),
+        },
+    ),
+    (
+        "县应急管理局和县林业局联合组织开展森林火灾扑救演练。",
+        "临泉县",
+        {("临泉县应急管理局", "临泉县林业局")},
+    ),
+    ("县应急局联合公安、交通等部门开展检查。", "临泉县", set()),
+    ("县应急管理局、县财政局联合印发《临泉县安全生产专项资金管理办法》。", "临泉县", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want"), PARTNERS, ids=[c[0][:10] for c in PARTNERS])
+def test_partners(text: str, home: str, want: set[tuple[str, str]]) -> None:
+    assert partner_pairs(text, home) == {frozenset(p) for p in want}
