@@ -315,7 +315,15 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
     claimed.append((start, end))
     return [
         ctx.mention(
-            start, end, "Organization", name, "orgs", via="party", prefix=place_name, alias="|".join(aliases)
+            start,
+            end,
+            "Organization",
+            name,
+            "orgs",
+            via="party",
+            prefix=place_name,
+            place=place_name,
+            alias="|".join(aliases),
         )
     ]
 
@@ -458,7 +466,7 @@ def _bare_body_place(
         start = next(
             (
                 p
-                for p in range(left, hs)
+                for p in range(left, max(hs, left + 1))
                 if (p == left or ctx.doc.boundary[p]) and conf["_dept_re"].fullmatch(text, p, he)
             ),
             -1,
@@ -470,17 +478,30 @@ def _bare_body_place(
         department = True
     if conf["_counted_re"].search(text[max(0, start - 4) : start]):
         return None  # 四个水利站, 各交警中队: a kind of body
+    prefix = None
     for j in conf["_list_joiners"]:
         if text.endswith(j, 0, start):
             prev = by_end.get(start - len(j))
-            prefix = prev.attr("prefix") if prev is not None else None
-            if prefix:
-                return start, prefix
+            if prev is None and j == "、":
+                # a chain of posts: 开发区党工委书记、管委会主任 (the 管委会 is the zone's)
+                post = next((w for w in conf["_posts"] if text.endswith(w, 0, start - 1)), None)
+                prev = by_end.get(start - 1 - len(post)) if post else None
+            prefix = prev.attr("place") if prev is not None else None
             break
     home = ctx.home
-    if department and home is not None and home.level == "county":
-        return start, str(home.name)
+    county = str(home.name) if home is not None and home.level == "county" else None
+    if prefix and text[start:he] in conf["division_body_heads"] and prefix.endswith(_zone_suffixes()):
+        prefix = county  # a zone has no government of its own: the county's
+    if prefix:
+        return start, prefix
+    if department and county:
+        return start, county
     return None
+
+
+@cache
+def _zone_suffixes() -> tuple[str, ...]:
+    return tuple(rules.load("places")["zone_suffixes"])
 
 
 def _head_org(
@@ -594,6 +615,8 @@ def _head_org(
             via="head",
             head=head,
             prefix=resolved_prefix,
+            # the place part of the name, which a list's next body shares
+            place=_place_part(places, start, hs) if place_at is not None else resolved_prefix,
             parent=parent,
             alias="|".join(a for a in aliases if a != canon) or None,
         )
@@ -601,6 +624,19 @@ def _head_org(
     # 尖草坪区、万柏林区政府 / 市、县残联: distribute the head over a list of places
     out.extend(_distribute(ctx, places, start, core_start, hs, he))
     return out
+
+
+def _place_part(places: _Places, start: int, hs: int) -> str | None:
+    """The place a name opens with, as the next body of a list shares it: the longest
+    chain of places (临泉经济开发区, not its 临泉), a division by its full name."""
+    pos, name = start, None
+    while True:
+        cands = [m for m in places.index.starting_at(pos) if m.end <= hs]
+        if not cands:
+            return name
+        m = max(cands, key=lambda m: (m.end, bool(m.attr("adcode"))))
+        name = m.name if pos == start else (name or "") + m.name
+        pos = m.end
 
 
 def _section_parent(text: str, start: int, hs: int, canon_text: str, he: int) -> str | None:

@@ -98,6 +98,7 @@ class Orgs(_Rules):
     strong_heads: list[str]
     weak_heads: list[str]
     place_body_heads: list[str]
+    division_body_heads: list[str]
     section_heads: list[str]
     head_words: list[str]
     party_prefixes: list[str]
