@@ -96,6 +96,13 @@ LISTS_AND_BARE_BODIES = [
         "临泉县",
         {"临泉县应急管理局", "临泉县气象局", "临泉县人民武装部"},
     ),
+    # 县 in a county's article is that county, unless its sentence named another one
+    (
+        "近日，临泉县考察组赴阜南县学习燃气安全管理经验。县应急局负责人介绍了做法。",
+        "临泉县",
+        {"临泉县应急管理局"},
+    ),
+    ("阜南县应急局联合县公安局开展检查。", "临泉县", {"阜南县应急管理局", "阜南县公安局"}),
     ("四个水利站、各交警中队负责人参加培训。", "临泉县", set()),
     ("三个重点水库、水文站负责人参加会议。", "临泉县", {"临泉县水文站"}),
     # along a chain of posts; a development zone has no government of its own

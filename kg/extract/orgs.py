@@ -133,6 +133,18 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
     if level == "province":
         return gaz.province_of(home) if home is not None else None
     if level == "county":
+        if home is not None and home.level == "county" and not prefix.startswith("该"):
+            # in a county's own article 县/区 is that county, unless the sentence has
+            # just named another one (阜南县应急局联合县公安局)
+            sent = ctx.doc.sent_at(pos)
+            named = [
+                m
+                for _s, _e, m in places.index.overlapping(sent.start, pos)
+                if m.end <= pos and m.attr("level") == "county" and m.attr("adcode")
+            ]
+            if not named:
+                return home
+            return gaz.by_code[max(named, key=lambda m: m.start).attr("adcode")]
         return places.county_before(pos)
     return None
 
