@@ -70,6 +70,9 @@ def _valid(name: str) -> bool:
     return not name[sl:].startswith(conf["_anon"])
 
 
+# levels of the places whose posts a post names (市长 of a county-level city is its mayor)
+_POST_LEVELS = {"province": 0, "prefecture": 1, "county": 1, "town": 2}
+
 # tags of a first character that is a function word, not a surname (都会, 和企业)
 _FUNCTION_TAGS = {"c", "p", "d", "u", "uj", "ul", "uz", "r"}
 
@@ -245,7 +248,7 @@ def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
     orgs = ctx.mentions("Organization")
     org_ends = {m.end: m for m in orgs}
     org_names = {m.name for m in orgs}
-    place_ends = {m.end: m for m in ctx.mentions("Place") if m.attr("adcode")}
+    place_ends = {m.end: m for m in ctx.mentions("Place") if m.attr("level") in _POST_LEVELS}
     out: dict[int, Mention] = {}
     for p in persons:
         if not p.attr("post"):
@@ -255,6 +258,9 @@ def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
             if body is not None or post not in table or ps in out:
                 continue
             place = place_ends.get(ps) or place_ends.get(ps + 1)
+            level = table[post].split(":")[0]
+            if place is not None and _POST_LEVELS[place.attr("level") or ""] != _POST_LEVELS[level]:
+                place = None  # 某县镇长: the post is not the place's
             name, alias = implied_body_name(ctx, table[post], ps, place, org_names)
             if name is not None:
                 out[ps] = ctx.mention(
