@@ -104,6 +104,9 @@ LISTS_AND_BARE_BODIES = [
     ),
     ("阜南县应急局联合县公安局开展检查。", "临泉县", {"阜南县应急管理局", "阜南县公安局"}),
     ("四个水利站、各交警中队负责人参加培训。", "临泉县", set()),
+    # a county by its short name; a department after an unknown name is not the home's
+    ("临泉应急局联合消防大队检查。", "阜阳市", {"临泉县应急管理局", "临泉县消防大队"}),
+    ("红星应急办负责人参加会议。", "武乡县", set()),
     ("市场监管所所长赵明、派出所民警王刚介绍了情况。", "临泉县", set()),  # a town's, not the county's
     ("三个重点水库、水文站负责人参加会议。", "临泉县", {"临泉县水文站"}),
     # along a chain of posts; a development zone has no government of its own

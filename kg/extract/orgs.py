@@ -485,8 +485,12 @@ def _bare_body_place(
         )
         if start < 0:
             return None
-        if start > left and (text[start - 1] in _PLACE_ENDS or conf["_head_re"].search(text, left, start)):
-            return None  # an unknown place (某某镇应急办) or a body (某公司应急办) before it
+        if start > left and (
+            text[start - 1] in _PLACE_ENDS
+            or conf["_head_re"].search(text, left, start)
+            or _name_before(ctx, start)
+        ):
+            return None  # an unknown place (某某镇应急办, 临泉应急局) or a body (某公司应急办)
         department = True
     if conf["_counted_re"].search(text[max(0, start - 4) : start]):
         return None  # 四个水利站, 各交警中队: a kind of body
@@ -509,6 +513,14 @@ def _bare_body_place(
     if department and county:
         return start, county
     return None
+
+
+def _name_before(ctx: Context, pos: int) -> bool:
+    """Whether the word before ``pos`` is a proper name (a name tag, or no dictionary
+    word), which a department right after it belongs to."""
+    ts, _te, tag = ctx.doc.token_at(pos - 1)
+    word = ctx.doc.text[ts:pos]
+    return tag in ("ns", "nr", "nrt", "nz", "nt", "j") or not ctx.res.segmenter.has_word(word)
 
 
 @cache
@@ -610,6 +622,14 @@ def _head_org(
     # the canonical name replaces a relative prefix with the place it stands for
     if (bare or rel is not None) and place_at is None and resolved_prefix is not None:
         canon_text = resolved_prefix + text[core_start:he]
+    elif (
+        place_at is not None
+        and place_at.attr("adcode")
+        and place_at.text != place_at.name
+        and place_at.end == core_start
+        and conf["_dept_re"].fullmatch(text, core_start, he)
+    ):
+        canon_text = place_at.name + text[core_start:he]  # 临泉应急局: the county's full name
     else:
         canon_text = name
     canon, aliases = canonical_org(canon_text)
