@@ -68,22 +68,22 @@ def _filter(ms: list[Mention]) -> list[Mention]:
             continue
         if m.type == "Organization" and m.name not in standalone_orgs:
             continue
-        parent = m.attr("parent") if m.type == "Organization" else None
-        if parent and parent not in standalone_orgs:
-            m = _as_parent(m, parent)  # a section whose parent does not act on its own
         if m.type in ("Organization", "Person", "Campaign", "Mechanism") and docs.any_containing(
             m.start, m.end, strict=True
         ):
             continue
         keep.append(m)
-    return keep
+    return [_as_parent(m, standalone_orgs) for m in keep]
 
 
-def _as_parent(m: Mention, parent: str) -> Mention:
-    """A section mention (青石县应急局宣教科) as a mention of its parent body, the
-    section's names kept as aliases."""
+def _as_parent(m: Mention, standalone_orgs: set[str]) -> Mention:
+    """A section (青石县应急局宣教科) whose parent does not act on its own as a mention
+    of its parent body, the section's names kept as aliases."""
     from dataclasses import replace
 
+    parent = m.attr("parent") if m.type == "Organization" else None
+    if not parent or parent in standalone_orgs:
+        return m
     aliases = [a for a in (m.name, *_aliases_of(m)) if a != parent]
     attrs = dict(m.attrs)
     attrs.pop("parent", None)
