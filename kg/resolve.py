@@ -34,8 +34,8 @@ def _aliases_of(m: Mention) -> list[str]:
         if m.type in _TERM_TYPES:
             if m.attr("label") in ("alt", "pref"):
                 out.append(m.text)  # only real labels are aliases, not trigger phrases
-        elif m.type != "Person":
-            out.append(m.text)
+        elif m.type != "Person" and m.attr("via") != "post":
+            out.append(m.text)  # (a body implied by a post: the post is no name of it)
     return out
 
 
@@ -75,7 +75,23 @@ def _filter(ms: list[Mention]) -> list[Mention]:
         ):
             continue
         keep.append(m)
-    return keep
+    return [_as_parent(m, standalone_orgs) for m in keep]
+
+
+def _as_parent(m: Mention, standalone_orgs: set[str]) -> Mention:
+    """A section (青石县应急局宣教科) whose parent does not act on its own as a mention
+    of its parent body, the section's names kept as aliases."""
+    from dataclasses import replace
+
+    parent = m.attr("parent") if m.type == "Organization" else None
+    if not parent or parent in standalone_orgs:
+        return m
+    aliases = [a for a in (m.name, *_aliases_of(m)) if a != parent]
+    attrs = dict(m.attrs)
+    attrs.pop("parent", None)
+    attrs["section"] = m.name
+    attrs["alias"] = "|".join(dict.fromkeys(aliases))
+    return replace(m, name=parent, attrs=tuple(sorted(attrs.items())))
 
 
 class _UnionFind:

@@ -99,8 +99,8 @@ CASES = [
         },
         set(),
     ),
-    # 由X牵头，联合A、B…: the lead and its partners organize the campaign and are partners;
-    # the place implements it
+    # 由X牵头，联合A、B…: the lead and its partners organize the campaign; the lead and
+    # each partner are partners (not the partners with each other); the place implements it
     (
         "壶关县开展“燃气安全守护”专项整治，由县应急管理局牵头，联合县住房和城乡建设局、县消防救援大队，对全县餐饮场所开展拉网式排查。\n",
         {
@@ -110,10 +110,12 @@ CASES = [
             ("壶关县消防救援大队", "organizes", "燃气安全守护"),
             ("壶关县住房和城乡建设局", "partnersWith", "壶关县应急管理局"),
             ("壶关县应急管理局", "partnersWith", "壶关县消防救援大队"),
-            ("壶关县住房和城乡建设局", "partnersWith", "壶关县消防救援大队"),
             ("壶关县消防救援大队", "targets", "餐饮场所"),
         },
-        {("壶关县应急管理局", "implements", "燃气安全守护")},
+        {
+            ("壶关县应急管理局", "implements", "燃气安全守护"),
+            ("壶关县住房和城乡建设局", "partnersWith", "壶关县消防救援大队"),
+        },
     ),
     # a list of bodies working jointly (…等部门24小时联合值守): partners, each takes the measure
     (
@@ -261,3 +263,150 @@ def test_relation_ends_have_valid_types():
         for rel in r.relations:
             dom, rng = SIGNATURES[rel.p]
             assert types[rel.s] in dom and types[rel.o] in rng, rel
+
+
+def holds_post(text: str, home: str) -> set[tuple[str, str]]:
+    return {(s, o) for s, p, o in triples(text, home) if p == "holdsPost"}
+
+
+# holdsPost: every body of a chain of posts, the body a post names by itself (of the place
+# written before it, else of the county or city the article is about), the standing
+# committee only where the page names it, a section's staff in the section and its
+# parent, 局长 in the bureau of the article, a title (大师, 专家) in no body.
+POSTS = [
+    (
+        "县委常委、副县长王建军，副县长李明、张华出席会议。",
+        "临泉县",
+        {
+            ("王建军", "中共临泉县委"),
+            ("王建军", "临泉县人民政府"),
+            ("李明", "临泉县人民政府"),
+            ("张华", "临泉县人民政府"),
+        },
+    ),
+    (
+        "县委常委、县政府常务副县长赵振国带队检查。",
+        "临泉县",
+        {("赵振国", "中共临泉县委"), ("赵振国", "临泉县人民政府")},
+    ),
+    (
+        "县委常委、人武部长王振东出席会议。",
+        "临泉县",
+        {("王振东", "中共临泉县委"), ("王振东", "临泉县人民武装部")},
+    ),
+    ("县应急局宣教科科长刘洋介绍了防汛准备情况。", "临泉县", {("刘洋", "临泉县应急管理局")}),
+    (
+        "临泉经济开发区党工委书记、管委会主任、政府党组成员王大明，临泉经济开发区管委会副主任付强、孙海民参加。",
+        "临泉县",
+        {
+            ("王大明", "临泉经济开发区党工委"),
+            ("王大明", "临泉经济开发区管委会"),
+            ("王大明", "临泉县人民政府"),
+            ("付强", "临泉经济开发区管委会"),
+            ("孙海民", "临泉经济开发区管委会"),
+        },
+    ),
+    (
+        "省应急管理厅工矿处处长张华，省应急管理厅副厅长李明参加检查。",
+        "临泉县",
+        {("张华", "安徽省应急管理厅工矿处"), ("张华", "安徽省应急管理厅"), ("李明", "安徽省应急管理厅")},
+    ),
+    (
+        "在脱贫监测户郭大发、孙小黑家中，县长赵国庆详细询问了取暖情况。",
+        "临泉县",
+        {("赵国庆", "临泉县人民政府")},
+    ),
+    (
+        "武乡县县长孙立平介绍，镇平县委书记刘海涛致辞。",
+        "长治市",
+        {("孙立平", "武乡县人民政府"), ("刘海涛", "中共镇平县委")},
+    ),
+    ("浔中镇镇长苏文华汇报了镇里的防汛工作。", "德化县", {("苏文华", "浔中镇人民政府")}),
+    (
+        "市委常委会召开会议。市委常委、副市长张锐出席。",
+        "运城市",
+        {("张锐", "中共运城市委常委会"), ("张锐", "运城市人民政府")},
+    ),
+    (
+        "临泉县应急管理局开展汛前检查，县气象站提供预报服务。局长刘志刚介绍了检查情况。",
+        "临泉县",
+        {("刘志刚", "临泉县应急管理局")},
+    ),
+    ("本次培训邀请省应急管理专家周文斌授课。临泉县应急管理局组织。", "临泉县", set()),
+    ("临泉县文化馆举办剪纸展览，剪纸大师王秀英带来作品。", "临泉县", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want"), POSTS, ids=[c[0][:10] for c in POSTS])
+def test_holds_post(text: str, home: str, want: set[tuple[str, str]]) -> None:
+    assert holds_post(text, home) == want
+
+
+def partner_pairs(text: str, home: str) -> set[frozenset[str]]:
+    return {frozenset((s, o)) for s, p, o in triples(text, home) if p == "partnersWith"}
+
+
+# partnersWith (guidelines, joint work): with a lead (X牵头; X联合Y、Z; the subject of
+# …，联合Y、Z) the lead and each partner; without one every pair; sectors without a head
+# are no partners; publishing together is no joint work.
+PARTNERS = [
+    (
+        "临泉县应急局联合消防大队、住建局开展燃气安全检查。",
+        "阜阳市",
+        {("临泉县应急管理局", "临泉县消防大队"), ("临泉县应急管理局", "临泉县住房和城乡建设局")},
+    ),
+    (
+        "由县城管局牵头，县消防救援局、县应急局、县住建局等部门积极配合，完成充电设施建设。",
+        "临泉县",
+        {
+            ("临泉县城管局", "临泉县消防救援局"),
+            ("临泉县城管局", "临泉县应急管理局"),
+            ("临泉县城管局", "临泉县住房和城乡建设局"),
+        },
+    ),
+    (
+        "县安办牵头联合应急局、消防大队、公安交警大队组成督导组。",
+        "临泉县",
+        {
+            ("临泉县安全生产委员会办公室", "临泉县应急管理局"),
+            ("临泉县安全生产委员会办公室", "临泉县消防大队"),
+            ("临泉县安全生产委员会办公室", "临泉县公安局交通警察大队"),
+        },
+    ),
+    (
+        "县住建局迅速行动，联合县应急管理局、县公安局、县商务局等单位启动应急响应。",
+        "临泉县",
+        {
+            ("临泉县住房和城乡建设局", "临泉县应急管理局"),
+            ("临泉县住房和城乡建设局", "临泉县公安局"),
+            ("临泉县住房和城乡建设局", "临泉县商务局"),
+        },
+    ),
+    (
+        "由县应急管理局牵头，联合县住建局、县消防救援大队，对餐饮场所开展排查。",
+        "临泉县",
+        {("临泉县应急管理局", "临泉县住房和城乡建设局"), ("临泉县应急管理局", "临泉县消防救援大队")},
+    ),
+    ("平遥县交通运输局与县公安局紧密配合，开展联合检查。", "晋中市", {("平遥县交通运输局", "平遥县公安局")}),
+    (
+        "县应急管理局、县水利局、县气象局等部门24小时联合值守。",
+        "临泉县",
+        {
+            ("临泉县应急管理局", "临泉县水利局"),
+            ("临泉县应急管理局", "临泉县气象局"),
+            ("临泉县水利局", "临泉县气象局"),
+        },
+    ),
+    (
+        "县应急管理局和县林业局联合组织开展森林火灾扑救演练。",
+        "临泉县",
+        {("临泉县应急管理局", "临泉县林业局")},
+    ),
+    ("县应急局联合公安、交通等部门开展检查。", "临泉县", set()),
+    ("县应急管理局、县财政局联合印发《临泉县安全生产专项资金管理办法》。", "临泉县", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "home", "want"), PARTNERS, ids=[c[0][:10] for c in PARTNERS])
+def test_partners(text: str, home: str, want: set[tuple[str, str]]) -> None:
+    assert partner_pairs(text, home) == {frozenset(p) for p in want}

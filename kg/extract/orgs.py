@@ -31,6 +31,8 @@ _SINGLE_HEAD_OK_NEXT = set(
 )
 # one-character words that never occur inside a name: a cut there needs no token check
 _HARD_STOPS = set("由被把从向的")
+_CONJUNCTIONS = set("和与及")
+_PLACE_ENDS = set("省市县区州盟旗镇乡村")
 
 
 @cache
@@ -39,6 +41,7 @@ def _conf() -> dict:
     heads = sorted(set(conf["strong_heads"]) | set(conf["weak_heads"]), key=len, reverse=True)
     conf["_strong"] = frozenset(conf["strong_heads"])
     conf["_weak"] = frozenset(conf["weak_heads"])
+    conf["_heads"] = tuple(heads)
     conf["_head_re"] = re.compile("|".join(map(re.escape, heads)))
     conf["_stops"] = tuple(
         sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
@@ -55,6 +58,16 @@ def _conf() -> dict:
     conf["_rel"] = dict(conf["relative_prefixes"])
     conf["_rel_re"] = re.compile("|".join(map(re.escape, sorted(conf["_rel"], key=len, reverse=True))))
     conf["_abbr"] = sorted(conf["abbreviations"].items(), key=lambda kv: -len(kv[0]))
+    conf["_place_body_heads"] = frozenset(conf["place_body_heads"])
+    dept = conf["departments"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+    w, j, h = alt(dept["words"]), alt(dept["words"] + dept["joiners"]), alt(dept["heads"])
+    conf["_dept_re"] = re.compile(rf"(?:{w})(?:{j})*(?:{h})(?:(?:{j})*(?:{h}))*")
+    conf["_counted_re"] = re.compile(dept["counted_before"])
+    conf["_list_joiners"] = tuple(sorted(dept["list_joiners"], key=len, reverse=True))
     return conf
 
 
@@ -120,8 +133,34 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
     if level == "province":
         return gaz.province_of(home) if home is not None else None
     if level == "county":
+        if home is not None and home.level == "county" and not prefix.startswith("该"):
+            # in a county's own article 县/区 is that county, unless the sentence has
+            # just named another one (阜南县应急局联合县公安局)
+            sent = ctx.doc.sent_at(pos)
+            named = [
+                m
+                for _s, _e, m in places.index.overlapping(sent.start, pos)
+                if m.end <= pos and m.attr("level") == "county" and m.attr("adcode")
+            ]
+            if not named:
+                return home
+            return gaz.by_code[max(named, key=lambda m: m.start).attr("adcode")]
         return places.county_before(pos)
     return None
+
+
+def relative_at(ctx: Context, pos: int) -> re.Match[str] | None:
+    """A relative prefix (市, 县, 我市 …) at ``pos``, unless its one character opens a
+    word that the next character does not start: 市场监管局 is not 市 + 场监管局, 县域
+    and 区域 are words, while 市政府 (市 + 政府) and 县城市管理局 (县 + 城市) are prefixes."""
+    text = ctx.doc.text
+    m = _conf()["_rel_re"].match(text, pos)
+    if m is None or len(m.group()) > 1:
+        return m
+    has_word = ctx.res.segmenter.has_word
+    if has_word(text[pos : pos + 2]) and not has_word(text[pos + 1 : pos + 3]):
+        return None
+    return m
 
 
 def canonical_org(name: str) -> tuple[str, list[str]]:
@@ -130,15 +169,33 @@ def canonical_org(name: str) -> tuple[str, list[str]]:
     aliases: list[str] = []
     full = name
     for short, long in conf["_abbr"]:
+        k = len(full) - len(short)
         if full.endswith(short) and not full.endswith(long):
-            full = full[: -len(short)] + long
+            # only a whole body after its place (县安办, not 燃安办; 县交警大队, not
+            # 县公安局交警大队, where the abbreviation names a section)
+            if k == 0 or full[k - 1] in _PLACE_ENDS:
+                full = full[:k] + long
             break
     m = re.fullmatch(r"(.+?(?:省|市|县|区|州|盟|旗))(委|委常委会)", full)
     if m and not full.startswith("中共"):
         full = "中共" + full
     if full != name:
         aliases.append(name)
+    aliases.extend(a for a in other_forms(full) if a != name)
     return full, aliases
+
+
+def other_forms(name: str) -> list[str]:
+    """The other written forms of a party committee or government (guidelines): 中共X县委
+    / X县委 / 中共X县委员会; X县人民政府 / X县政府; X县政协 / 政协X县委员会."""
+    m = re.fullmatch(r"(?:中共)?(.+?(?:省|市|县|区|州|盟|旗|镇|乡))委", name)
+    if m:
+        return [f for f in (f"中共{m[1]}委", f"{m[1]}委", f"中共{m[1]}委员会") if f != name]
+    if name.endswith("人民政府"):
+        return [name[:-4] + "政府"]
+    if name.endswith("政协") and len(name) > 2:
+        return [f"政协{name[:-2]}委员会"]
+    return []
 
 
 @register("orgs")
@@ -168,6 +225,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         out.extend(_party(ctx, places, m, claimed))
 
     # names ending in a head
+    by_end = {m.end: m for m in out}
     claimed_index = SpanIndex((a, b, None) for a, b in claimed)
     for m in conf["_head_re"].finditer(text):
         hs, he = m.span()
@@ -191,13 +249,30 @@ def extract_orgs(ctx: Context) -> list[Mention]:
             ("城区", "城市", "渔港", "广场", "大道", "路", "街", "公园", "景区", "城"), he
         ):
             continue
-        mm = _head_org(ctx, places, hs, he, head)
+        mm = _head_org(ctx, places, hs, he, head, by_end)
         if mm is None:
             continue
         out.extend(mm)
+        by_end.update((x.end, x) for x in mm)
     out.extend(_fire_service(ctx))
+    out = [m for m in out if not _in_credit(ctx, m)]
     out.extend(_recurrences(ctx, out))
     return _dedupe(out)
+
+
+def _in_credit(ctx: Context, m: Mention) -> bool:
+    """Whether ``m`` only credits the source of the article: a source line (来源：…) or
+    the body alone in brackets after the paragraph's last sentence ((青石县应急管理局))."""
+    doc = ctx.doc
+    text = doc.text
+    para = doc.para_at(m.start)
+    head = text[para.start : m.start].lstrip()
+    if any(re.match(rf"{re.escape(lab)}\s*[：:]", head) for lab in _conf()["source_labels"]):
+        return True
+    if m.start == 0 or text[m.start - 1] not in "(（" or not text.startswith(("）", ")"), m.end):
+        return False
+    before = text[para.start : m.start - 1].rstrip()
+    return text[m.end + 1 : para.end].strip() == "" and (before == "" or before[-1] in "。！？!?")
 
 
 def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[int, int]]) -> list[Mention]:
@@ -248,9 +323,21 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
     else:
         if text.startswith("常委", end):
             return []  # 市委常委: a post, not the committee
-        name, aliases = f"中共{base}", [base]
+        name, aliases = f"中共{base}", other_forms(f"中共{base}")
     claimed.append((start, end))
-    return [ctx.mention(start, end, "Organization", name, "orgs", via="party", alias="|".join(aliases))]
+    return [
+        ctx.mention(
+            start,
+            end,
+            "Organization",
+            name,
+            "orgs",
+            via="party",
+            prefix=place_name,
+            place=place_name,
+            alias="|".join(aliases),
+        )
+    ]
 
 
 def _place_ending_at(ctx: Context, places: _Places, pos: int) -> Mention | None:
@@ -262,8 +349,8 @@ def _place_ending_at(ctx: Context, places: _Places, pos: int) -> Mention | None:
     return None
 
 
-def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
-    """Where a name ending in a head at ``hs`` starts."""
+def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
+    """Where a name ending in a head at ``hs`` (ending at ``he``) starts."""
     doc = ctx.doc
     text = doc.text
     conf = _conf()
@@ -280,12 +367,19 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
 
     def ignored(p: int, w: str) -> bool:
         a, b = lo + p, lo + p + len(w)
-        if len(w) == 2 and conf["_rel_re"].fullmatch(w[0]) and has_word(text[a + 1 : a + 3]):
-            return True  # 县城市管理局: 县 + 城市管理局, not 县城 + 市管理局
+        if (
+            len(w) == 2
+            and conf["_rel_re"].fullmatch(w[0])
+            and has_word(text[a + 1 : a + 3])
+            and (doc.token_at(a)[:2] != (a, b) or conf["_dept_re"].match(text, a + 1))
+        ):
+            return True  # 县城市管理局: 县 + 城市管理局, not 县城 + 市管理局 (but 省内|化工)
         if any(ps < a or (ps == a and pe > b) for ps, pe, _m in places.index.overlapping(a, b)):
             # 城区 inside 潞城区; 会同 opening 会同县, when the places stage kept 会同县 a
             # place (it reads 局会同县… as the verb 会同 when the county is far away)
             return True
+        if w in _CONJUNCTIONS and _ends_in_head(text, a):
+            return False  # 交通运输局与区公安分局: a complete body before 与, however jieba cut it
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
 
@@ -307,17 +401,27 @@ def _left_edge(ctx: Context, places: _Places, hs: int) -> int:
     # verbs and adverbs only when they are dictionary words (小常 is a name jieba
     # happens to tag as an adverb)
     while start < hs:
-        if places.starting_at(start) is not None or conf["_rel_re"].match(text, start):
+        if places.starting_at(start) is not None or relative_at(ctx, start):
             break
         ts, te, tag = doc.token_at(start)
-        if ts != start or te > hs:
-            break
+        if ts != start or te > hs or conf["_dept_re"].fullmatch(text, start, he):
+            break  # 住建局 is not the verb 住 before 建局
         word = text[ts:te]
         if tag in _FUNCTION_TAGS or _NUMERAL.match(word) or (tag in _VERB_TAGS and has_word(word)):
             start = te
             continue
         break
     return start
+
+
+def _ends_in_head(text: str, pos: int) -> bool:
+    """Whether ``text[:pos]`` ends in an organization head that is not part of a common
+    word (局 but not 格局)."""
+    conf = _conf()
+    for h in conf["_heads"]:
+        if text.endswith(h, 0, pos):
+            return not any(text.endswith(w, 0, pos) for w in conf["_head_words"] if w.endswith(h))
+    return False
 
 
 def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
@@ -336,7 +440,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
         if not is_cjk(text[k]):
             break
         place = places.starting_at(k, divisions_only=True)
-        rel = conf["_rel_re"].match(text, k)
+        rel = relative_at(ctx, k)
         opens = place is not None or (
             rel is not None and (k == lo or not is_cjk(text[k - 1]) or text.endswith(conf["_stops"], 0, k))
         )
@@ -355,15 +459,81 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
 
 # weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
 _NAMED_WEAK_HEADS = {"所", "院", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
-_GOV_HEADS = {"人民政府", "政府", "人大常委会", "人大", "政协", "纪委", "监委", "委", "党委"}
-_GOV_HEADS |= {"安委会", "安委办"}  # work-safety committee and office: 市安委会 is a body
 _PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
 
 
-def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> list[Mention] | None:
+def _bare_body_place(
+    ctx: Context, start: int, hs: int, he: int, by_end: dict[int, Mention]
+) -> tuple[int, str] | None:
+    """Where a government body named without a place starts and the place it belongs to:
+    the place of the body before it in a list (临泉县应急局联合消防大队、住建局; 乡党委和
+    政府), else, in an article of a county, that county (气象局, 人武部, 应急管理局执法大队)."""
+    conf = _conf()
+    text = ctx.doc.text
+    place_body = text[start:he] in conf["_place_body_heads"]
+    department = conf["_dept_re"].fullmatch(text, start, he) is not None
+    if not place_body:
+        # the department may be the tail of what the left edge kept (…对象有应急管理局)
+        left = start
+        start = next(
+            (
+                p
+                for p in range(left, max(hs, left + 1))
+                if (p == left or ctx.doc.boundary[p]) and conf["_dept_re"].fullmatch(text, p, he)
+            ),
+            -1,
+        )
+        if start < 0:
+            return None
+        if start > left and (
+            text[start - 1] in _PLACE_ENDS
+            or conf["_head_re"].search(text, left, start)
+            or _name_before(ctx, start)
+        ):
+            return None  # an unknown place (某某镇应急办, 临泉应急局) or a body (某公司应急办)
+        department = True
+    if conf["_counted_re"].search(text[max(0, start - 4) : start]):
+        return None  # 四个水利站, 各交警中队: a kind of body
+    prefix = None
+    for j in conf["_list_joiners"]:
+        if text.endswith(j, 0, start):
+            prev = by_end.get(start - len(j))
+            if prev is None and j == "、":
+                # a chain of posts: 开发区党工委书记、管委会主任 (the 管委会 is the zone's)
+                post = next((w for w in conf["_posts"] if text.endswith(w, 0, start - 1)), None)
+                prev = by_end.get(start - 1 - len(post)) if post else None
+            prefix = prev.attr("place") if prev is not None else None
+            break
+    home = ctx.home
+    county = str(home.name) if home is not None and home.level == "county" else None
+    if prefix and text[start:he] in conf["division_body_heads"] and prefix.endswith(_zone_suffixes()):
+        prefix = county  # a zone has no government of its own: the county's
+    if prefix:
+        return start, prefix
+    if department and county:
+        return start, county
+    return None
+
+
+def _name_before(ctx: Context, pos: int) -> bool:
+    """Whether the word before ``pos`` is a proper name (a name tag, or no dictionary
+    word), which a department right after it belongs to."""
+    ts, _te, tag = ctx.doc.token_at(pos - 1)
+    word = ctx.doc.text[ts:pos]
+    return tag in ("ns", "nr", "nrt", "nz", "nt", "j") or not ctx.res.segmenter.has_word(word)
+
+
+@cache
+def _zone_suffixes() -> tuple[str, ...]:
+    return tuple(rules.load("places")["zone_suffixes"])
+
+
+def _head_org(
+    ctx: Context, places: _Places, hs: int, he: int, head: str, by_end: dict[int, Mention]
+) -> list[Mention] | None:
     text = ctx.doc.text
     conf = _conf()
-    start = _left_edge(ctx, places, hs)
+    start = _left_edge(ctx, places, hs, he)
     # before an enterprise or school, a zone, town or village says where it is, not what it
     # is called (潇河新兴产业园区文源学校); a zone's or town's own bodies keep it
     # (鄂托克经济开发区管理委员会, 石塘镇应急管理中心)
@@ -386,15 +556,17 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
             if p.start > start and p.end <= hs and p.attr("level") in ("province", "prefecture"):
                 start = p.start
                 break
-    if start >= hs and head in conf["_weak"]:
+    if start >= hs and head in conf["_weak"] and head not in conf["_place_body_heads"]:
         return None
     name = text[start:he]
-    if len(name) < 3 or (re.search(r"[0-9０-９]", name) and not re.search(r"第[0-9０-９]", name)):
+    if (len(name) < 3 and name not in conf["_place_body_heads"]) or (
+        re.search(r"[0-9０-９]", name) and not re.search(r"第[0-9０-９]", name)
+    ):
         return None
     if "届" in name or "次" in name[-3:]:
         return None
     # a relative prefix (市, 县, 我市 …) or a place at the start
-    rel = conf["_rel_re"].match(text, start)
+    rel = relative_at(ctx, start)
     if rel is not None and text.startswith("级", rel.end()):
         return None  # 省级, 市级: an adjective, not a prefix
     place_at = places.starting_at(start, divisions_only=True) or places.starting_at(start)
@@ -413,6 +585,14 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
             return None
         core_start = rel.end()
         resolved_prefix = div.name
+    bare = False
+    if resolved_prefix is None and place_at is None:
+        found = _bare_body_place(ctx, start, hs, he, by_end)
+        if found is not None:
+            start, resolved_prefix = found
+            core_start = start
+            name = text[start:he]
+            bare = True
     core = text[core_start:hs]
     national = any(name.startswith(p) for p in conf["national_prefixes"])
     nested = _nested_head(text, core_start, hs)
@@ -425,9 +605,9 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
         )
         if resolved_prefix is None and not national and not nested and not named:
             return None
-        if not core and head not in _GOV_HEADS:
+        if not core and head not in conf["_place_body_heads"]:
             return None
-        if len(head) == 1 and len(core) < 2 and head not in _GOV_HEADS:
+        if len(head) == 1 and len(core) < 2 and head not in conf["_place_body_heads"]:
             return None
     elif resolved_prefix is None and (len(core) < 2 or not _proper(ctx, core_start, hs)):
         return None
@@ -440,13 +620,23 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
     if resolved_prefix is None and (core in conf["_generic"] or _all_generic(core)):
         return None
     # the canonical name replaces a relative prefix with the place it stands for
-    if rel is not None and place_at is None and resolved_prefix is not None:
+    if (bare or rel is not None) and place_at is None and resolved_prefix is not None:
         canon_text = resolved_prefix + text[core_start:he]
+    elif (
+        place_at is not None
+        and place_at.attr("adcode")
+        and place_at.text != place_at.name
+        and place_at.end == core_start
+        and conf["_dept_re"].fullmatch(text, core_start, he)
+    ):
+        canon_text = place_at.name + text[core_start:he]  # 临泉应急局: the county's full name
     else:
         canon_text = name
     canon, aliases = canonical_org(canon_text)
     if canon_text != canon and canon_text not in aliases:
         aliases.append(canon_text)
+    aliases.extend(_fire_unit_alias(ctx, canon, resolved_prefix))
+    parent = _section_parent(text, start, hs, canon_text, he) if head in conf["section_heads"] else None
     out = [
         ctx.mention(
             start,
@@ -457,12 +647,40 @@ def _head_org(ctx: Context, places: _Places, hs: int, he: int, head: str) -> lis
             via="head",
             head=head,
             prefix=resolved_prefix,
+            # the place part of the name, which a list's next body shares
+            place=_place_part(places, start, hs) if place_at is not None else resolved_prefix,
+            parent=parent,
             alias="|".join(a for a in aliases if a != canon) or None,
         )
     ]
     # 尖草坪区、万柏林区政府 / 市、县残联: distribute the head over a list of places
     out.extend(_distribute(ctx, places, start, core_start, hs, he))
     return out
+
+
+def _place_part(places: _Places, start: int, hs: int) -> str | None:
+    """The place a name opens with, as the next body of a list shares it: the longest
+    chain of places (临泉经济开发区, not its 临泉), a division by its full name."""
+    pos, name = start, None
+    while True:
+        cands = [m for m in places.index.starting_at(pos) if m.end <= hs]
+        if not cands:
+            return name
+        m = max(cands, key=lambda m: (m.end, bool(m.attr("adcode"))))
+        name = m.name if pos == start else (name or "") + m.name
+        pos = m.end
+
+
+def _section_parent(text: str, start: int, hs: int, canon_text: str, he: int) -> str | None:
+    """The canonical name of the body a section (宣教科, 工矿处) belongs to: the name up to
+    the last head before the section's own (青石县应急局宣教科 → 青石县应急管理局)."""
+    last = None
+    for m in _conf()["_head_re"].finditer(text, start, hs):
+        if m.start() > start + 1 and m.end() < hs:
+            last = m
+    if last is None:
+        return None
+    return canonical_org(canon_text[: len(canon_text) - (he - last.end())])[0]
 
 
 def _proper(ctx: Context, s: int, e: int, strict: bool = False) -> bool:
@@ -534,6 +752,17 @@ def _distribute(
             )
         )
     return out
+
+
+def _fire_unit_alias(ctx: Context, name: str, place: str | None) -> list[str]:
+    """萧县消防救援局 is also 萧县消防救援大队 (a county's fire and rescue unit by its
+    rank name), so that both forms on one page are one body."""
+    conf = _conf()["fire_service"]
+    if not place or name != place + conf["bureau"]:
+        return []
+    divs = ctx.res.gaz.lookup(place)
+    unit = conf.get(divs[0].level) if len(divs) == 1 else None
+    return [place + unit] if unit else []
 
 
 def _fire_service(ctx: Context) -> list[Mention]:

@@ -40,6 +40,8 @@ def _conf() -> dict:
     conf["_anon"] = tuple(conf["anonymous_suffixes"])
     conf["_roles"] = frozenset(conf["roles"])
     conf["_posts_set"] = frozenset(conf["posts"])
+    conf["_posts_desc"] = tuple(sorted(set(conf["posts"]) - conf["_roles"], key=len, reverse=True))
+    conf["_titles"] = frozenset(conf["titles"])
     conf["_not_name_prefixes"] = tuple(conf["not_name_prefixes"])
     # a clause start (a paragraph start or after punctuation) followed by a surname
     surnames = "".join(sorted(conf["_surnames"] | {c[0] for c in conf["_compound"]}))
@@ -67,6 +69,12 @@ def _valid(name: str) -> bool:
         return False  # 向居民: a preposition and a role, not a name
     return not name[sl:].startswith(conf["_anon"])
 
+
+# levels of the places whose posts a post names (市长 of a county-level city is its mayor)
+_POST_LEVELS = {"province": 0, "prefecture": 1, "county": 1, "town": 2}
+
+# tags of a first character that is a function word, not a surname (都会, 和企业)
+_FUNCTION_TAGS = {"c", "p", "d", "u", "uj", "ul", "uz", "r"}
 
 # characters that after a two-character name are words of their own (张锐等参加)
 _STANDALONE_FOLLOWERS = set("等在的是和与及说也就都还已正将对为向到来一带率同家第们")
@@ -118,31 +126,49 @@ def extract_persons(ctx: Context) -> list[Mention]:
     out: list[Mention] = []
 
     has_word = ctx.res.segmenter.has_word
+    verbs = conf["_speech"] + conf["_action"]
 
-    def add(s: int, name: str, via: str, post: str | None = None) -> None:
+    def add(s: int, name: str, via: str, post: str | None = None, anchor: int | None = None) -> bool:
         e = s + len(name)
         if name in bylines or taken.any_overlap(s, e):
-            return
+            return False
         if via == "role":
             given = name[_surname_len(name) :]
             if len(given) == 2 and has_word(given):
                 tags = ctx.res.segmenter.tag(given)
                 if len(tags) == 1 and tags[0][1] in ("v", "vn", "a", "ad", "d", "vd"):
-                    return  # 员工全覆盖: a verb after a role word, not a given name
+                    return False  # 员工全覆盖: a verb after a role word, not a given name
+        if via in ("post", "role"):
+            ts, te, tag = doc.token_at(s)
+            if text.startswith(verbs, s):
+                return False  # 副县长强调, 局长查看: the post is the subject of a verb
+            if (ts, te) == (s, s + 1) and tag in _FUNCTION_TAGS:
+                return False  # 工作人员都会…, 负责人和企业…: a function word, not a surname
         if via in ("speaker", "subject") and has_word(name):
             ts, te, tag = doc.token_at(s)
             if not ((ts, te) == (s, e) and tag.startswith("nr")):
-                return  # a common word (宿舍, 全覆盖), not a name
-        out.append(ctx.mention(s, e, "Person", name, "persons", via=via, post=post))
+                return False  # a common word (宿舍, 全覆盖), not a name
+        anchor_attr = str(anchor) if anchor is not None else None
+        out.append(ctx.mention(s, e, "Person", name, "persons", via=via, post=post, anchor=anchor_attr))
+        return True
 
-    # 1. post or role + name
+    # 1. post or role + name, and the names listed after the first (副县长张三、李四)
     for m in conf["_post_re"].finditer(text):
-        if not doc.boundary[m.end()]:
-            continue  # 保安 in 保安全, 业主 in 行业主管 (会长 in 商会会长 is fine)
         role = m.group() in conf["_roles"]
-        name = _name_at(text, m.end(), doc.boundary, strict=role)
-        if name:
-            add(m.end(), name, "role" if role else "post", m.group())
+        if not doc.boundary[m.end()] and role:
+            continue  # 保安 in 保安全, 业主 in 行业主管 (会长 in 商会会长 is fine)
+        # a post glued to the name by the tokenizer (人武部长王颐然) needs a clean end
+        strict = role or not doc.boundary[m.end()]
+        via = "role" if role else "post"
+        name = _name_at(text, m.end(), doc.boundary, strict=strict)
+        if not name or not add(m.end(), name, via, m.group()):
+            continue
+        k = m.end() + len(name)
+        while k < len(text) and text[k] == "、":
+            nxt = _name_at(text, k + 1, doc.boundary, strict=True)
+            if not nxt or not add(k + 1, nxt, via, m.group(), anchor=m.end()):
+                break
+            k += 1 + len(nxt)
     # 2. name + honorific
     for m in conf["_suffix_re"].finditer(text):
         e = m.start()
@@ -182,49 +208,103 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
-    """副市长张锐 → 运城市人民政府 (when no body is named before the post)."""
-    conf = _conf()
-    table = conf["implied_bodies"]
-    home = ctx.home
-    out = []
-    orgs_end = {m.end for m in ctx.mentions("Organization")}
-    for p in persons:
-        post = p.attr("post")
-        if not post or post not in table:
-            continue
-        ps = p.start - len(post)
-        if ps in orgs_end or home is None:
-            continue
-        name, alias = implied_body_name(ctx, table[post], with_alias=True)
-        if name is None:
-            continue
-        out.append(ctx.mention(ps, ps + len(post), "Organization", name, "persons", via="post", alias=alias))
+def post_chain(ctx: Context, pos: int, org_ends: dict[int, Mention]) -> list[tuple[str, int, Mention | None]]:
+    """The posts before a name that starts at ``pos``, nearest first, each with its start
+    and the body named right before it (or None): 县委常委、县政府常务副县长 →
+    [(常务副县长, …, 县政府), (县委常委, …, None)]. A post may share its first character
+    with the body's head (人武部长 = 人武部 + 部长); of the posts ending at one place, the
+    one after a named body wins (镇平县委书记 = 镇平县委 + 书记)."""
+    text = ctx.doc.text
+    posts = _conf()["_posts_desc"]
+    out: list[tuple[str, int, Mention | None]] = []
+    while True:
+        cands = [w for w in posts if text.endswith(w, 0, pos)]
+        if not cands:
+            break
+        choice: tuple[str, int, Mention | None] = (cands[0], pos - len(cands[0]), None)
+        for w in cands:
+            ps = pos - len(w)
+            body = org_ends.get(ps)
+            shared = org_ends.get(ps + 1)
+            if body is None and shared is not None and shared.start < ps:
+                body = shared  # 人武部长
+            if body is not None:
+                choice = (w, ps, body)
+                break
+        out.append(choice)
+        _w, ps, body = choice
+        pos = min(body.start, ps) if body is not None else ps
+        if not text.endswith("、", 0, pos):
+            break
+        pos -= 1
     return out
 
 
-def implied_body_name(ctx: Context, spec: str, with_alias: bool = False):  # type: ignore[no-untyped-def]
-    """The body a post names by itself ("prefecture:人民政府" → 运城市人民政府)."""
-    gaz = ctx.res.gaz
-    home = ctx.home
+def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
+    """副市长张锐 → 运城市人民政府; 县委常委、副县长X → the county's party committee and
+    government; 连南瑶族自治县县长X → that county's government: the body a post names by
+    itself, for every post of a chain that has no body written before it."""
+    table = _conf()["implied_bodies"]
+    orgs = ctx.mentions("Organization")
+    org_ends = {m.end: m for m in orgs}
+    org_names = {m.name for m in orgs}
+    place_ends = {m.end: m for m in ctx.mentions("Place") if m.attr("level") in _POST_LEVELS}
+    out: dict[int, Mention] = {}
+    for p in persons:
+        if not p.attr("post"):
+            continue
+        anchor = int(p.attr("anchor") or p.start)
+        for post, ps, body in post_chain(ctx, anchor, org_ends):
+            if body is not None or post not in table or ps in out:
+                continue
+            place = place_ends.get(ps) or place_ends.get(ps + 1)
+            level = table[post].split(":")[0]
+            if place is not None and _POST_LEVELS[place.attr("level") or ""] != _POST_LEVELS[level]:
+                place = None  # 某县镇长: the post is not the place's
+            name, alias = implied_body_name(ctx, table[post], ps, place, org_names)
+            if name is not None:
+                out[ps] = ctx.mention(
+                    ps, ps + len(post), "Organization", name, "persons", via="post", alias=alias
+                )
+    return list(out.values())
+
+
+def implied_body_name(
+    ctx: Context,
+    spec: str,
+    pos: int,
+    place: Mention | None = None,
+    org_names: set[str] | frozenset[str] = frozenset(),
+) -> tuple[str | None, str | None]:
+    """The body a post names by itself ("prefecture:人民政府" → 运城市人民政府), with its
+    other form: of the place named right before the post, else of the place the post's
+    level means at ``pos`` (the home's prefecture, the county the article is about). A
+    standing-committee member is in the 常委会 where the page names it, else in the
+    committee."""
+    from kg.extract.orgs import _Places, resolve_relative
+
     level, body = spec.split(":")
-    place = None
-    if home is not None:
-        if level == "prefecture":
-            place = gaz.prefecture_of(home) or home
-        elif level == "province":
-            place = gaz.province_of(home)
-        elif home.level == "county":
-            place = home
-    if place is None:
-        return (None, None) if with_alias else None
-    if body == "人民政府":
-        name, alias = place.name + "人民政府", place.name + "政府"
-    elif body == "委":
-        name, alias = f"中共{place.name}委", f"{place.name}委"
+    if place is not None:
+        place_name = place.name
     else:
-        name, alias = f"中共{place.name}委常委会", f"{place.name}委常委会"
-    return (name, alias) if with_alias else name
+        home = ctx.home
+        div = None
+        if level == "prefecture" and home is not None:
+            div = ctx.res.gaz.prefecture_of(home) or home
+        elif level == "province" and home is not None:
+            div = ctx.res.gaz.province_of(home)
+        elif level == "county":
+            div = resolve_relative(ctx, _Places(ctx), "县", pos)
+        if div is None:
+            return None, None
+        place_name = div.name
+    if body == "委常委会" and f"中共{place_name}委常委会" not in org_names:
+        body = "委"
+    if body == "人民政府":
+        return place_name + "人民政府", place_name + "政府"
+    if body == "委":
+        return f"中共{place_name}委", f"{place_name}委|中共{place_name}委员会"
+    return f"中共{place_name}委常委会", f"{place_name}委常委会"
 
 
 def _dedupe(ms: list[Mention]) -> list[Mention]:

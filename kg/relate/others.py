@@ -38,6 +38,9 @@ def _conf() -> dict:
     conf["_by_re"] = re.compile(alt(conf["by_verbs"]))
     conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{alt(conf['joint_verbs'])})")
     conf["_joint_marker_re"] = re.compile(alt(conf["joint_markers"]))
+    conf["_joint_adverbs"] = tuple(sorted(conf["joint_adverbs"], key=len, reverse=True))
+    conf["_lead_re"] = re.compile(alt(conf["lead_verbs"]))
+    conf["_lead_or_joint_re"] = re.compile(f"(?:{alt(conf['lead_verbs'])})|(?:{alt(conf['joint_verbs'])})")
     p = rules.load("persons")
     conf["_posts"] = tuple(sorted(set(p["posts"]), key=len, reverse=True))
     conf["_roles"] = frozenset(p["roles"])
@@ -146,11 +149,23 @@ def _campaigns_named_in(rc: RelContext, title: str) -> list[str]:
 
 @register("partners")
 def partners(rc: RelContext) -> list[Raw]:
+    """partnersWith, once per pair (guidelines, joint work): with a lead (X牵头…; X联合Y、Z;
+    the subject of …，联合Y、Z) the lead and each partner; without one (X与Y配合; X和Y联合
+    组织; X、Y、Z联合值守) every pair of the bodies acting together."""
     text = rc.doc.text
     conf = _conf()
     out: list[Raw] = []
+    # pairs of partners that only share a lead, per sentence: not partners of each other
+    apart: set[tuple[int, frozenset[str]]] = set()
     for si, ms in _by_sentence(rc, ("Organization",)).items():
         s = rc.doc.sentences[si]
+        for leads, partners_ in _led_lists(rc, ms, s.start, s.end):
+            for b in partners_:
+                for a in leads:
+                    out.append((a, "partnersWith", b, s.start, s.end))
+            apart.update((si, frozenset(pair)) for pair in combinations(partners_, 2))
+            for a, b in combinations(leads, 2):
+                out.append((a, "partnersWith", b, s.start, s.end))
         # runs of organizations joined by 和/与/、 and followed by a partnering verb
         run: list[Mention] = []
         for m in ms:
@@ -159,24 +174,69 @@ def partners(rc: RelContext) -> list[Raw]:
             else:
                 _close(rc, run, text, conf, s, out)
                 run = [m]
-            # X联合Y、Z: the verb between organizations makes all of them partners
-            nxt = next((o for o in ms if o.start > m.end), None)
-            if nxt is not None and text[m.end : nxt.start] in ("联合", "会同", "携手", "协同"):
-                group = [m, nxt]
-                for o in ms:
-                    if o.start > group[-1].end and text[group[-1].end : o.start] in ("、", "和", "及", "与"):
-                        group.append(o)
-                for a, b in combinations(group, 2):
-                    out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type]
         _close(rc, run, text, conf, s, out)
     # bodies acting together in a clause that states joint work (A、B等部门联合值守;
-    # …牵头，会同A、B，…; A与B建立联防联控机制): each pair
+    # A与B建立联防联控机制; A、B、C分工负责): each pair
     for c in rc.actors.clauses:
         orgs = [a for a in c.actors if a.startswith("Organization:")]
         if c.named and len(orgs) >= 2 and _states_joint_work(text, c.start, c.end, conf):
             for a, b in combinations(orgs, 2):
                 out.append((a, "partnersWith", b, c.start, c.end))
-    return [r for r in out if r[0] and r[2]]
+    return [
+        r
+        for r in out
+        if r[0] and r[2] and r[0] != r[2] and (rc.doc.sent_index(r[3]), frozenset((r[0], r[2]))) not in apart
+    ]
+
+
+def _led_lists(rc: RelContext, ms: list[Mention], start: int, end: int) -> list[tuple[list[str], list[str]]]:
+    """Joint work with a lead in one sentence, as (leads, partners) entity ids: X牵头(，)
+    (联合|会同)A、B…; X(还)联合A、B; …，联合A、B (the clause's subject leads)."""
+    text = rc.doc.text
+    conf = _conf()
+    out: list[tuple[list[str], list[str]]] = []
+    ends = {m.end: m for m in ms}
+    lead_at = conf["_lead_re"]
+    for vm in conf["_lead_or_joint_re"].finditer(text, start, end):
+        q = vm.end()
+        if lead_at.fullmatch(vm.group()):
+            # X牵头，会同A、B / X牵头，A、B配合
+            while q < end and text[q] in "，, ":
+                q += 1
+            jm = conf["_joint_re"].match(text, q)
+            if jm is not None:
+                continue  # the joint verb itself opens the list (X牵头联合A、B)
+        listed = rc.actors.listed_orgs(q, end)
+        if not listed or listed[0].start - q > 1:
+            continue
+        partners_ = [e for e in (rc.eid(m) for m in listed) if e]
+        # the lead: the body (and the list it closes) right before the verb, else the
+        # bodies the clause is about
+        k = vm.start()
+        while k > start and text[k - 1] in "由":
+            k -= 1
+        lead = ends.get(k) or ends.get(_strip_adverb(text, conf, start, k))
+        leads: list[str] = []
+        if lead is not None:
+            run = [lead]
+            while (prev := ends.get(run[-1].start - 1)) is not None and text[prev.end] in "、和及与":
+                run.append(prev)
+            leads = [e for e in (rc.eid(m) for m in run) if e]
+        else:
+            c = rc.actors.clause_at(vm.start())
+            if c is not None:
+                leads = [a for a in c.actors if a.startswith("Organization:") and a not in partners_]
+        if leads and partners_:
+            out.append((leads, [p for p in partners_ if p not in leads]))
+    return out
+
+
+def _strip_adverb(text: str, conf: dict, start: int, k: int) -> int:
+    """Where the body before a verb ends when a joint adverb (还, 并 …) stands between."""
+    for adv in conf["_joint_adverbs"]:
+        if text.endswith(adv, start, k):
+            return k - len(adv)
+    return k
 
 
 def _states_joint_work(text: str, start: int, end: int, conf: dict) -> bool:
@@ -191,7 +251,16 @@ def _states_joint_work(text: str, start: int, end: int, conf: dict) -> bool:
 def _close(rc: RelContext, run: list[Mention], text: str, conf: dict, s: object, out: list[Raw]) -> None:
     if len(run) < 2:
         return
-    after = text[run[-1].end : run[-1].end + 6]
+    e = run[-1].end
+    ts, te, tag = rc.doc.token_at(e)
+    if ts == e and te - e <= 4:
+        # 紧密配合, 密切配合: an adverb before the verb, or one word with it
+        v = conf["_partner_re"].search(text, e, te)
+        if tag in ("d", "ad", "a") and te - e <= 2:
+            e = te
+        elif v is not None and v.end() == te:
+            e = v.start()
+    after = text[e : e + 6]
     if conf["_partner_re"].match(after) and not conf["_issue_re"].match(after, 2):
         for a, b in combinations(run, 2):
             out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type,attr-defined]
@@ -269,17 +338,21 @@ def hosts(rc: RelContext) -> list[Raw]:
 
 @register("posts")
 def posts(rc: RelContext) -> list[Raw]:
-    text = rc.doc.text
+    """holdsPost: each body of the chain of posts before a name (县委常委、县政府常务副
+    县长X → the county's party committee and its government), the body a post names by
+    itself, a section's parent when both act; a post with no body goes to the article's
+    last body of its kind (局长 → the bureau), a title (专家, 大师) to none."""
+    from kg.extract.persons import post_chain
+
     conf = _conf()
-    implied = rules.load("persons")["implied_bodies"]
+    p_conf = rules.load("persons")
+    implied = p_conf["implied_bodies"]
+    titles = frozenset(p_conf["titles"])
+    kinds: dict[str, list[str]] = p_conf["post_body_heads"]
     out: list[Raw] = []
-    orgs_by_end: dict[int, Mention] = {}
     orgs = sorted((m for m in rc.mentions if m.type == "Organization"), key=lambda m: m.start)
-    for m in orgs:
-        if m.attr("via") == "post":  # 副市长 → the city government, at the post's own span
-            orgs_by_end.setdefault(-m.start - 1, m)
-        else:
-            orgs_by_end.setdefault(m.end, m)
+    org_ends = {m.end: m for m in orgs if m.attr("via") != "post"}
+    implied_at = {m.start: m for m in orgs if m.attr("via") == "post"}
     for p in (m for m in rc.mentions if m.type == "Person"):
         post = p.attr("post")
         if not post or post in conf["_roles"]:
@@ -287,38 +360,27 @@ def posts(rc: RelContext) -> list[Raw]:
         pid = rc.eid(p)
         s = rc.doc.sent_at(p.start)
         found = False
-        pos = p.start
-        # walk back over "body post、body post" (省工商联主席、省总商会会长景普秋)
-        while True:
-            w = next((w for w in conf["_posts"] if text.endswith(w, 0, pos)), None)
-            if w is None:
-                break
-            ps = pos - len(w)
-            body = orgs_by_end.get(ps) or orgs_by_end.get(-ps - 1)
-            bid = rc.eid(body) if body is not None else _implied_body(rc, w, implied)
-            if bid is not None:
-                out.append((pid, "holdsPost", bid, s.start, s.end))  # type: ignore[arg-type]
-                found = True
-            pos = body.start if body is not None and body.end == ps else ps
-            if text.endswith("、", 0, pos):
-                pos -= 1
+        for _w, ps, body in post_chain(rc.ctx, int(p.attr("anchor") or p.start), org_ends):
+            if body is None:
+                body = implied_at.get(ps)
+            if body is None:
                 continue
-            break
-        if not found and post not in implied:
-            # a post inside a body named earlier in the article (官地矿…安全协管员韩元娥)
-            art = rc.doc.para_at(p.start).article
-            before = [o for o in orgs if o.end <= p.start and rc.doc.para_at(o.start).article == art]
-            if before:
-                out.append((pid, "holdsPost", rc.eid(before[-1]), s.start, s.end))  # type: ignore[arg-type]
+            bids = [rc.eid(body)]
+            parent = rc.by_key.get(("Organization", body.attr("parent") or ""))
+            if parent is not None:
+                bids.append(parent.id)  # 省应急管理厅工矿处处长: the section and the department
+            for bid in bids:
+                if bid is not None:
+                    out.append((pid, "holdsPost", bid, s.start, s.end))  # type: ignore[arg-type]
+                    found = True
+        if found or post in implied or post in titles:
+            continue
+        # a post inside a body named earlier in the article (官地矿…安全协管员韩元娥;
+        # 局长 in a bureau's article)
+        art = rc.doc.para_at(p.start).article
+        before = [o for o in orgs if o.end <= p.start and rc.doc.para_at(o.start).article == art]
+        if post in kinds:
+            before = [o for o in before if o.name.endswith(tuple(kinds[post]))]
+        if before:
+            out.append((pid, "holdsPost", rc.eid(before[-1]), s.start, s.end))  # type: ignore[arg-type]
     return [r for r in out if r[0] and r[2]]
-
-
-def _implied_body(rc: RelContext, post: str, implied: dict[str, str]) -> str | None:
-    """The entity a post such as 市委常委 names by itself, when the page has it."""
-    if post not in implied:
-        return None
-    from kg.extract.persons import implied_body_name
-
-    name = implied_body_name(rc.ctx, implied[post])
-    e = rc.by_key.get(("Organization", name)) if name else None
-    return e.id if e is not None else None

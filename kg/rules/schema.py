@@ -119,6 +119,7 @@ class FireService(_Rules):
     prefecture: str
     county: str
     province: str
+    bureau: str
     not_followed_by: list[str]
 
 
@@ -128,9 +129,20 @@ class OrgNames(_Rules):
     region_words: list[str]
 
 
+class Departments(_Rules):
+    words: list[str]
+    joiners: list[str]
+    heads: list[str]
+    counted_before: str
+    list_joiners: list[str]
+
+
 class Orgs(_Rules):
     strong_heads: list[str]
     weak_heads: list[str]
+    place_body_heads: list[str]
+    division_body_heads: list[str]
+    section_heads: list[str]
     head_words: list[str]
     party_prefixes: list[str]
     party_dept_heads: list[str]
@@ -138,15 +150,18 @@ class Orgs(_Rules):
     national_prefixes: list[str]
     left_stop_words: list[str]
     generic_cores: list[str]
+    source_labels: list[str]
     abbreviations: dict[str, str]
     fire_service: FireService
     bodies: list[NamedItem]
     names: OrgNames
     head_bad_next: dict[str, str]
+    departments: Departments
 
 
 class Persons(_Rules):
     posts: list[str]
+    titles: list[str]
     roles: list[str]
     name_suffixes: list[str]
     anonymous_suffixes: list[str]
@@ -158,6 +173,7 @@ class Persons(_Rules):
     not_name_prefixes: list[str]
     not_names: list[str]
     implied_bodies: dict[str, str]
+    post_body_heads: dict[str, list[str]]
 
 
 class Places(_Rules):
@@ -201,6 +217,7 @@ class Relations(_Rules):
     plan_title_heads: list[str]
     issue_verbs: list[str]
     joint_verbs: list[str]
+    lead_verbs: list[str]
     joint_adverbs: list[str]
     subject_adverbial_pattern: str
     joint_markers: list[str]
