@@ -42,7 +42,7 @@ def code_fingerprint() -> str:
     """Hash of the package's code and data files that extraction depends on."""
     h = hashlib.sha256(FORMAT.encode())
     files = sorted(
-        p for p in _PKG.rglob("*") if p.suffix in {".py", ".toml", ".json", ".txt"} and p.is_file()
+        p for p in _PKG.rglob("*") if p.suffix in {".py", ".toml", ".json", ".txt", ".tsv"} and p.is_file()
     )
     vocab = ontology_dir() / "vocab"
     files += sorted(vocab.glob("*.ttl")) if vocab.is_dir() else []
