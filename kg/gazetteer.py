@@ -43,7 +43,7 @@ class Division:
 class Gazetteer:
     """Lookup of divisions by full name, short form and adcode."""
 
-    def __init__(self, divisions: list[Division]) -> None:
+    def __init__(self, divisions: list[Division], aliases: dict[str, list[Division]] | None = None) -> None:
         self.by_code: dict[str, Division] = {d.adcode: d for d in divisions}
         by_name: dict[str, list[Division]] = defaultdict(list)
         by_short: dict[str, list[Division]] = defaultdict(list)
@@ -51,6 +51,9 @@ class Gazetteer:
             by_name[d.name].append(d)
             if d.short:
                 by_short[d.short].append(d)
+        for name, ds in (aliases or {}).items():
+            if name not in by_name:  # a name in common use never hides an official one
+                by_name[name].extend(ds)
         self.by_name = dict(by_name)
         self.by_short = dict(by_short)
 
@@ -105,6 +108,31 @@ class Gazetteer:
         return list(self.by_short)
 
 
+def _autonomous(name: str, conf: dict) -> tuple[str, str] | None:
+    """(stem, suffix) of an autonomous division's name: 东乡族自治县 → (东乡, 自治县)."""
+    m = _autonomous_re(tuple(conf["ethnic_names"]), tuple(conf["autonomous_short_suffixes"])).match(name)
+    if m is None:
+        return None
+    # a division named after its people (东乡族自治县, 鄂伦春自治旗) is called by the people
+    stem = m.group(1) or m.group(2).removesuffix("族")
+    return stem, m.group(3)
+
+
+@cache
+def _autonomous_re(ethnic: tuple[str, ...], heads: tuple[str, ...]) -> re.Pattern[str]:
+    # ethnic names are also written without 族 (博尔塔拉蒙古自治州, 伊犁哈萨克自治州)
+    forms = sorted({x for e in ethnic for x in (e, e.removesuffix("族"))}, key=len, reverse=True)
+    alt = "|".join(map(re.escape, forms))
+    return re.compile(rf"^(.*?)((?:{alt})+?)(?:{alt})*({'|'.join(map(re.escape, heads))})$")
+
+
+def _common_names(d: Division, conf: dict) -> list[str]:
+    """Other full names in common use: an autonomous division by its stem and level
+    (东乡族自治县 → 东乡县, 临夏回族自治州 → 临夏州)."""
+    m = _autonomous(d.name, conf)
+    return [m[0] + conf["autonomous_short_suffixes"][m[1]]] if m and len(m[0]) >= 2 else []
+
+
 def _short_form(name: str, kind: str, level: str, conf: dict) -> str | None:
     """The short form a newspaper would use, or None when it would be unsafe."""
     if level == "province":
@@ -113,9 +141,9 @@ def _short_form(name: str, kind: str, level: str, conf: dict) -> str | None:
                 return name[: -len(suffix)]
         return None
     stem = name
-    m = re.match(rf"^(.+?)(?:{'|'.join(conf['ethnic_names'])})+(?:自治州|自治县|自治旗)$", name)
+    m = _autonomous(name, conf)
     if m:
-        stem = m.group(1)
+        stem = m[0]
     else:
         for suffix in conf["division_suffixes"]:
             if name.endswith(suffix) and len(name) > len(suffix):
@@ -157,7 +185,11 @@ def load() -> Gazetteer:
                     add(d["code"], d["name"], d.get("type") or "县", "county", ccode)
             else:  # province-administered county-level units (省直辖县级行政区划)
                 add(c["code"], c["name"], ctype, "county", pcode)
-    return Gazetteer(divisions)
+    aliases: dict[str, list[Division]] = defaultdict(list)
+    for d in divisions:
+        for name in _common_names(d, conf):
+            aliases[name].append(d)
+    return Gazetteer(divisions, aliases)
 
 
 def _areas() -> list[dict]:

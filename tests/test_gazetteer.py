@@ -59,3 +59,23 @@ def test_ambiguous_names_keep_every_candidate(gaz):
 @pytest.mark.parametrize("short", ["沁", "夏", "小店", "城区"])
 def test_unsafe_short_forms_are_not_offered(gaz, short):
     assert gaz.lookup_short(short) == []
+
+
+@pytest.mark.parametrize(
+    ("common", "full"),
+    [
+        # an autonomous division by its stem and level
+        ("临夏州", "临夏回族自治州"),
+        ("伊犁州", "伊犁哈萨克自治州"),  # the people named without 族
+        ("青龙县", "青龙满族自治县"),
+        # a division named after its people
+        ("东乡县", "东乡族自治县"),
+        ("鄂伦春旗", "鄂伦春自治旗"),
+    ],
+)
+def test_autonomous_divisions_go_by_their_common_names(gaz, common, full):
+    assert [d.name for d in gaz.lookup(common)] == [full]
+
+
+def test_no_short_form_keeps_half_of_an_autonomous_head(gaz):
+    assert not [d.short for d in gaz.by_code.values() if d.short and "自治" in d.short]

@@ -178,6 +178,7 @@ class Persons(_Rules):
 
 class Places(_Rules):
     province_suffixes: list[str]
+    autonomous_short_suffixes: dict[str, str]
     division_suffixes: list[str]
     ethnic_names: list[str]
     short_form_stopwords: list[str]
