@@ -177,6 +177,16 @@ CASES = [
             ("平遥县自然资源局", "takesMeasure", "应急演练"),
         },
     ),
+    # a subject followed by a manner adverb (强力, 铁腕 …) acts; an autonomous county by its common name
+    (
+        "东乡县公安局强力推进道路交通“护路”专项行动。",
+        "东乡族自治县",
+        {
+            ("东乡族自治县公安局", "implements", "护路"),
+            ("东乡族自治县公安局", "targets", "道路交通"),
+            ("护路", "targets", "道路交通"),
+        },
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",
