@@ -165,7 +165,7 @@ CASES = [
         "市能源局会同市应急管理局开展煤矿雨季“三防”专项检查。\n",
         {
             ("长治市能源局", "organizes", "雨季三防"),
-            ("长治市应急管理局", "organizes", "雨季三防"),
+            ("长治市应急管理局", "implements", "雨季三防"),  # a partner carries the lead's campaign out
             ("长治市应急管理局", "partnersWith", "长治市能源局"),
         },
         set(),

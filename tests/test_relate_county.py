@@ -107,7 +107,7 @@ CASES = [
         "平遥县",
         {
             ("平遥县应急管理局", "organizes", "清源"),
-            ("平遥县公安局", "organizes", "清源"),
+            ("平遥县公安局", "implements", "清源"),  # the partner carries out the lead's campaign
             ("平遥县应急管理局", "targets", "烟花爆竹"),
             ("平遥县公安局", "targets", "烟花爆竹"),
             ("清源", "targets", "烟花爆竹"),

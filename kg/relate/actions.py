@@ -112,8 +112,10 @@ def actions(rc: RelContext) -> list[Raw]:
                 continue  # named without being carried out (…等品牌项目均有呈现)
             for a in actors.through_places(clause.actors):
                 pred = "implements"
+                partner = bool(clause.lead) and a not in clause.lead
                 if a.startswith("Organization:") and verb == "organize" and not is_national(rc, oid):
-                    pred = "organizes"
+                    # the lead of joint work runs its campaign; its partners carry it out
+                    pred = "implements" if partner else "organizes"
                 out.append((a, pred, oid, *ev))
     out.extend(_campaign_targets(rc, campaigns_by_sent))
     out.extend(_back_referenced(rc))

@@ -42,6 +42,7 @@ class Clause:
     article: int
     actors: tuple[str, ...]  # entity ids acting in this clause
     named: bool = False  # the clause names its actors (a subject, 由…, 联合…)
+    lead: tuple[str, ...] = ()  # in joint work with a lead (X联合Y…), the lead; the rest are partners
 
 
 @cache
@@ -222,6 +223,7 @@ class Actors:
         for i in sent_ids:
             s = doc.sentences[i]
             sentence_scope: tuple[str, ...] | None = None
+            sentence_lead: tuple[str, ...] = ()
             # 为切实做好汛期安全防范，县水利局…: a purpose clause is the work of the subject
             # that follows it in the sentence
             purposes: list[int] = []
@@ -239,6 +241,7 @@ class Actors:
                     acting_now = sentence_scope if sentence_scope is not None else current
                     if joined and acting_now:
                         named = True
+                        sentence_lead = sentence_lead or acting_now
                         sentence_scope = tuple(dict.fromkeys(acting_now + joined))
                     elif purposes or self._purpose(pos, end):
                         # 为切实加强…，有效防范…，X会同Y…: the purpose runs on until a subject
@@ -261,6 +264,7 @@ class Actors:
                         pending = []
                         current = lead
                         sentence_scope = actors
+                        sentence_lead = lead
                         main_is_place = main_is_place or kind == "place"
                     elif actors:
                         if not current and kind == "place":
@@ -271,12 +275,14 @@ class Actors:
                         pending = []
                         current = actors
                         sentence_scope = None
+                        sentence_lead = ()
                         main_is_place = main_is_place or kind == "place"
                 acting = sentence_scope if sentence_scope is not None else current
                 if end > pos:
                     if not acting:
                         pending.append(len(self.clauses))
-                    self.clauses.append(Clause(pos, end, i, ai, acting, named))
+                    lead_now = sentence_lead if sentence_scope is not None else ()
+                    self.clauses.append(Clause(pos, end, i, ai, acting, named, lead_now))
                 pos = end + 1 if m is not None else end
 
     def _purpose(self, start: int, end: int) -> bool:
