@@ -187,6 +187,21 @@ CASES = [
             ("护路", "targets", "道路交通"),
         },
     ),
+    # a meeting about a campaign carries it out; the verb before a list of campaigns runs each
+    (
+        "我县召开“护航”专项行动誓师大会，开展燃气安全专项整治工作、道路运输专项整治工作。",
+        "平遥县",
+        {
+            ("平遥县", "implements", "护航"),
+            ("平遥县", "implements", "燃气安全专项整治"),
+            ("平遥县", "implements", "道路运输专项整治"),
+            ("平遥县", "targets", "城镇燃气"),
+            ("平遥县", "targets", "交通运输"),
+            ("平遥县", "takesMeasure", "隐患排查整治"),
+            ("燃气安全专项整治", "targets", "城镇燃气"),
+            ("道路运输专项整治", "targets", "交通运输"),
+        },
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",

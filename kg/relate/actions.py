@@ -46,6 +46,7 @@ def _conf() -> dict:
     )
     conf["_event_verbs"] = re.compile(alt(conf["event_verbs"]))
     conf["_duration_re"] = re.compile(conf["campaign_duration_pattern"])
+    conf["_filler_re"] = re.compile(f"(?:{alt(conf['campaign_list_fillers'])})")
     return conf
 
 
@@ -222,6 +223,10 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
         j = k
         while j > clause_start and text[j - 1] in '“”「」『』‘’"、和及与':
             j -= 1
+        # 开展A专项整治工作、B专项整治工作: a generic noun after the previous name of the run
+        filler = conf["_filler_re"].search(text, max(clause_start, j - 4), j) if j < k else None
+        if filler is not None and filler.end() == j and campaigns.get(filler.start()) is not None:
+            j = filler.start()
         prev = campaigns.get(j)
         if prev is not None and prev.start < k:
             k = prev.start

@@ -212,6 +212,7 @@ class Relations(_Rules):
     organize_verbs: list[str]
     campaign_field_words: list[str]
     campaign_scope_words: list[str]
+    campaign_list_fillers: list[str]
     campaign_duration_pattern: str
     host_verbs: list[str]
     by_verbs: list[str]
