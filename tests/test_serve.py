@@ -60,7 +60,9 @@ def serving(target: Path, **kwargs: float) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def endpoint(out: Path) -> Iterator[str]:
-    with serving(out, timeout=1.5, workers=2) as server:
+    # the limit covers parsing the query too (in the query's own process): on a loaded
+    # machine rdflib's parser alone can take over a second, so the limit leaves room for it
+    with serving(out, timeout=4, workers=2) as server:
         yield server.url
 
 
@@ -236,7 +238,7 @@ def test_long_queries_are_stopped_and_the_server_goes_on(endpoint: str) -> None:
     r = requests.get(endpoint, params={"query": HEAVY}, timeout=60)
     took = time.monotonic() - t
     assert r.status_code == 503 and "time limit" in r.text
-    assert took < 10
+    assert took < 15
     assert requests.get(endpoint, params={"query": BAR}, timeout=30).status_code == 200
 
 
