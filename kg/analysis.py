@@ -241,21 +241,132 @@ def city_matrix(corpus: Corpus, predicate: str, object_type: str | None = None) 
     return wide.loc[order]
 
 
-#: Fonts with Chinese glyphs, in order of preference (Debian: fonts-wqy-microhei, fonts-noto-cjk).
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+#: Fonts with Chinese glyphs, in order of preference when several are installed (Debian and
+#: Ubuntu: fonts-wqy-microhei, fonts-noto-cjk; macOS: PingFang, Hiragino; Windows: YaHei, SimHei).
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Microsoft YaHei",
+    "SimHei",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "Noto Serif CJK SC",
+    "SimSun",
+)
+#: Characters a font must draw to count as Chinese (checked in the font's character map).
+CJK_SAMPLE = "县市区应急安全生产"
+#: What to do when no font draws Chinese: the fix the warning names.
+CJK_FONT_FIX = (
+    "install one (Debian/Ubuntu: `sudo apt install fonts-noto-cjk` or `fonts-wqy-microhei`; "
+    "or pass a font file to use_cjk_font(path)) and run the cell again"
+)
+# matplotlib's own warning for each Chinese character it cannot draw (hundreds per notebook)
+_GLYPH_WARNING = r"Glyph \d+ \(\\N\{(CJK|IDEOGRAPHIC|FULLWIDTH|HALFWIDTH)"
+_warned_no_cjk_font = False
 
 
-def use_cjk_font() -> str | None:
-    """Make matplotlib draw Chinese labels with the first installed CJK font; its name or None."""
-    from matplotlib import font_manager, rcParams
+def _fontconfig_cjk_files() -> list[str]:
+    """Font files fontconfig says cover Chinese (`fc-list :lang=zh`); [] without fontconfig."""
+    import shutil
+    import subprocess
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            rcParams["font.sans-serif"] = [name, *rcParams["font.sans-serif"]]
-            rcParams["font.family"] = "sans-serif"
-            return name
-    return None
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        done = subprocess.run(
+            [exe, ":lang=zh", "--format", "%{file}\n"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.strip() for line in done.stdout.splitlines() if line.strip()})
+
+
+def covers_cjk(path: str) -> bool:
+    """Whether the font file (its first face) has a glyph for every character of CJK_SAMPLE."""
+    from matplotlib import ft2font
+
+    try:
+        charmap = ft2font.FT2Font(path).get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(ord(ch) in charmap for ch in CJK_SAMPLE)
+
+
+def find_cjk_fonts() -> list[str]:
+    """Files of installed fonts that draw Chinese, whether matplotlib's font cache lists them
+    or not: fontconfig's answer, and the new files in the folders matplotlib scans (the cache
+    is built once, on matplotlib's first import, and never sees a font installed later)."""
+    from matplotlib import font_manager
+
+    cached = {f.fname for f in font_manager.fontManager.ttflist}
+    candidates = set(_fontconfig_cjk_files())
+    candidates.update(p for p in font_manager.findSystemFonts() if p not in cached)
+    return sorted(p for p in candidates if covers_cjk(p))
+
+
+def _cjk_font_name(path: str | None = None) -> str | None:
+    """The family name of a CJK font matplotlib can use, adding font files it does not know."""
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    if path is None:
+        known = {f.name for f in fm.ttflist}
+        preferred = next((name for name in CJK_FONTS if name in known), None)
+        if preferred is not None:
+            return preferred
+        files = find_cjk_fonts()
+    else:
+        files = [str(path)] if covers_cjk(str(path)) else []
+    if not files:
+        return None
+    cached = {f.fname for f in fm.ttflist}
+    for f in files:
+        if f not in cached:
+            fm.addfont(f)
+    names = {e.name for e in fm.ttflist if e.fname in set(files)}
+    return next((name for name in CJK_FONTS if name in names), min(names) if names else None)
+
+
+def use_cjk_font(path: str | None = None) -> str | None:
+    """Make matplotlib draw Chinese labels with an installed CJK font (or the font file at
+    ``path``), also one installed after matplotlib built its font cache; returns the font's
+    family name. Without one, warns once, naming the fix, and returns None: the labels then
+    show as boxes, and matplotlib's per-character warnings for them are silenced."""
+    import warnings
+
+    from matplotlib import rcParams
+
+    global _warned_no_cjk_font
+    name = _cjk_font_name(path)
+    if name is None:
+        if not _warned_no_cjk_font:
+            _warned_no_cjk_font = True
+            where = f"{path} has no Chinese glyphs" if path else "no font with Chinese glyphs is installed"
+            warnings.warn(
+                f"{where}: matplotlib will draw Chinese labels as boxes; {CJK_FONT_FIX}",
+                UserWarning,
+                stacklevel=2,
+            )
+            warnings.filterwarnings("ignore", message=_GLYPH_WARNING, category=UserWarning)
+        return None
+    rcParams["font.sans-serif"] = [name, *(f for f in rcParams["font.sans-serif"] if f != name)]
+    rcParams["font.family"] = "sans-serif"
+    return name
 
 
 def heatmap(df: Any, title: str = "", ax: Any = None, cmap: str = "Oranges") -> Any:

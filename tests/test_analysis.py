@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import warnings
+
+import pandas as pd
 import pytest
 
 from kg import analysis as A
 from kg.corpus import Corpus
 from kg.pipeline import extract_paths
 
-from ._util import ROOT
+from ._util import ROOT, missing_service
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +71,100 @@ def test_heatmap_labels_rows_columns_and_cells(corpus):
     assert [t.get_text() for t in ax.get_xticklabels()] == list(m.columns)
     assert len(ax.texts) == int((m.to_numpy() > 0).sum())
     assert ax.get_title() == "measures per county"
+
+
+# -- Chinese labels in plots -------------------------------------------------------------------
+GLYPH_WARNING = re.compile(r"Glyph \d+ .* missing from font")
+
+
+def _cjk_font_files() -> list[str]:
+    """What fontconfig says draws Chinese (the test's own look-up, not the code under test's)."""
+    if shutil.which("fc-list") is None:
+        return []
+    out = subprocess.run(["fc-list", ":lang=zh", "--format", "%{file}\n"], capture_output=True, text=True)
+    return sorted({line for line in out.stdout.splitlines() if line})
+
+
+def _needs_cjk_font() -> list[str]:
+    files = _cjk_font_files()
+    if not files:
+        missing_service("no font with Chinese glyphs (fc-list :lang=zh): .ci/install-browser.sh installs one")
+    return files
+
+
+def _draw_warnings(text: str) -> list[str]:
+    """matplotlib's warnings while drawing ``text`` on a figure."""
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.set_title(text)
+        fig.canvas.draw()
+        plt.close(fig)
+    return [str(w.message) for w in caught]
+
+
+@pytest.fixture
+def stale_font_cache(monkeypatch):
+    """matplotlib as after a CJK font was installed following its first import: the font is
+    on the system but not in the font manager's list (its cache). rcParams restored after."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    files = set(_needs_cjk_font())
+    fm = font_manager.fontManager
+    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if f.fname not in files])
+    fm._findfont_cached.cache_clear()
+    with matplotlib.rc_context():
+        yield files
+    fm._findfont_cached.cache_clear()
+
+
+def test_use_cjk_font_finds_a_font_installed_after_the_cache(stale_font_cache):
+    from matplotlib import font_manager, rcParams
+
+    assert any(GLYPH_WARNING.match(w) for w in _draw_warnings("长子县应急管理局")), "the cache must be stale"
+    name = A.use_cjk_font()
+    assert name is not None and rcParams["font.sans-serif"][0] == name
+    assert {f.fname for f in font_manager.fontManager.ttflist if f.name == name} <= stale_font_cache
+    assert _draw_warnings("长子县应急管理局：“春夏九防·敲门行动”、（工贸）") == []
+    assert A.use_cjk_font() == name and rcParams["font.sans-serif"].count(name) == 1
+
+
+def test_use_cjk_font_takes_a_font_file(stale_font_cache, tmp_path):
+    path = sorted(stale_font_cache)[0]
+    assert A.covers_cjk(path)
+    assert A.use_cjk_font(path) is not None
+    assert _draw_warnings("壶关县") == []
+    not_a_font = tmp_path / "notes.ttf"
+    not_a_font.write_text("长子县", encoding="utf-8")
+    assert not A.covers_cjk(str(not_a_font))
+
+
+def test_without_a_cjk_font_one_warning_names_the_fix(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    monkeypatch.setattr(fm, "ttflist", [f for f in fm.ttflist if not A.covers_cjk(f.fname)])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    monkeypatch.setattr(A, "_fontconfig_cjk_files", lambda: [])
+    monkeypatch.setattr(A, "_warned_no_cjk_font", False)
+    fm._findfont_cached.cache_clear()
+    m = pd.DataFrame({"长治市": [1, 2], "太原市": [0, 3]}, index=["煤矿", "城镇燃气"])
+    with matplotlib.rc_context(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert A.use_cjk_font() is None
+        for _ in range(2):
+            A.heatmap(m, "县市").figure.canvas.draw()
+        plt.close("all")
+    fm._findfont_cached.cache_clear()
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages
+    assert "no font with Chinese glyphs" in messages[0] and "fonts-noto-cjk" in messages[0]
