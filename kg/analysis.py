@@ -123,19 +123,133 @@ def shared_campaigns(corpus: Corpus) -> Any:
 
 
 def campaign_projection(corpus: Corpus) -> Any:
-    """Places linked by the campaigns they share (a weighted bipartite projection)."""
+    """Places linked by the campaigns they share: the places' projection of the bipartite
+    places–campaigns graph, each edge with ``weight`` (how many campaigns) and ``campaigns``
+    (their names, sorted). Every place implementing a campaign is a node, sharing or not."""
     import networkx as nx
-    from networkx.algorithms import bipartite
 
-    b = nx.Graph()
+    by_campaign: dict[str, set[str]] = defaultdict(set)
     for r in corpus.relations.values():
         if r.p == "implements" and r.s.startswith("Place:"):
-            b.add_node(r.s, bipartite=0, name=_name(corpus, r.s))
-            b.add_node(r.o, bipartite=1, name=_name(corpus, r.o))
-            b.add_edge(r.s, r.o)
-    place_nodes = sorted(n for n, d in b.nodes(data=True) if d["bipartite"] == 0)
-    proj = bipartite.weighted_projected_graph(b, place_nodes)
-    return nx.relabel_nodes(proj, {n: _name(corpus, n) for n in proj.nodes})
+            by_campaign[_name(corpus, r.o)].add(_name(corpus, r.s))
+    proj = nx.Graph()
+    for campaign, names in sorted(by_campaign.items()):
+        proj.add_nodes_from(sorted(names))
+        for a, b in combinations(sorted(names), 2):
+            if proj.has_edge(a, b):
+                proj[a][b]["campaigns"].append(campaign)
+                proj[a][b]["weight"] += 1
+            else:
+                proj.add_edge(a, b, weight=1, campaigns=[campaign])
+    return proj
+
+
+def _text_width(text: str, size: float) -> float:
+    """Width in inches of a one-line label: a Chinese character is about an em wide."""
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text) / 72.0
+
+
+def _graph_layout(g: Any, node_size: float, edge_size: float, seed: int) -> dict[Any, tuple[float, float]]:
+    """Positions in inches for a small labelled graph: each component laid out on its own and
+    scaled until every edge's label fits between its two node boxes and no two boxes touch,
+    then the components packed left to right (largest first), so none sits on another's edges."""
+    import math
+
+    import networkx as nx
+
+    def box(n: Any) -> float:
+        return _text_width(str(n), node_size) + 0.25
+
+    def need(u: Any, v: Any, d: dict[str, Any]) -> float:
+        label = max((_text_width(c, edge_size) for c in d.get("campaigns", [])), default=0.0)
+        return label + (box(u) + box(v)) / 2 + 0.3
+
+    comps = sorted(nx.connected_components(g), key=lambda c: (-len(c), min(map(str, c))))
+    pos: dict[Any, tuple[float, float]] = {}
+    x0 = 0.0
+    for comp in comps:
+        nodes = sorted(comp, key=str)
+        sub = nx.Graph()  # in sorted order: the layout must not depend on insertion order
+        sub.add_nodes_from(nodes)
+        ends = sorted(tuple(sorted((u, v), key=str)) for u, v in g.subgraph(nodes).edges())
+        sub.add_edges_from((u, v, g.edges[u, v]) for u, v in ends)
+        if len(nodes) <= 2:
+            local = {n: (float(i), 0.0) for i, n in enumerate(nodes)}
+        else:
+            local = {n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(sub, seed=seed).items()}
+        scale = 1.0
+        for u, v, d in sub.edges(data=True):
+            scale = max(scale, need(u, v, d) / max(math.dist(local[u], local[v]), 1e-6))
+        for i, u in enumerate(nodes):
+            for v in nodes[i + 1 :]:
+                dx = abs(local[u][0] - local[v][0])
+                dy = abs(local[u][1] - local[v][1])
+                # boxes are wide and short: apart enough along either axis
+                apart = max(dx / ((box(u) + box(v)) / 2 + 0.2), dy / 0.55)
+                scale = max(scale, 1.0 / max(apart, 1e-6))
+        xs = [x for x, _ in local.values()]
+        ys = [y for _, y in local.values()]
+        for n, (x, y) in local.items():
+            pos[n] = (x0 + (x - min(xs)) * scale, (y - (min(ys) + max(ys)) / 2) * scale)
+        x0 += (max(xs) - min(xs)) * scale + max(map(box, nodes)) + 0.6
+    return pos
+
+
+def draw_projection(proj: Any, title: str = "", ax: Any = None, isolates: bool = False, seed: int = 1) -> Any:
+    """Draw :func:`campaign_projection`: places as labelled boxes, an edge per pair of places
+    sharing campaigns (wider for more) labelled with the campaigns' names; places that share
+    nothing are left out unless ``isolates``. Returns the Axes."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    use_cjk_font()
+    node_size, edge_size = 11.0, 8.0
+    g = proj if isolates else proj.subgraph([n for n in proj if proj.degree(n)])
+    pos = _graph_layout(g, node_size, edge_size, seed)
+    xs = [x for x, _ in pos.values()] or [0.0]
+    ys = [y for _, y in pos.values()] or [0.0]
+    pad_x = max((_text_width(str(n), node_size) for n in pos), default=0.0) / 2 + 0.45
+    x_lim = (min(xs) - pad_x, max(xs) + pad_x)
+    y_lim = (min(ys) - 0.4, max(ys) + 0.4)
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(x_lim[1] - x_lim[0], y_lim[1] - y_lim[0] + 0.5))
+        ax.set_position((0.0, 0.0, 1.0, (y_lim[1] - y_lim[0]) / (y_lim[1] - y_lim[0] + 0.5)))
+    edges = sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
+    nx.draw_networkx_edges(
+        g,
+        pos,
+        edgelist=[(u, v) for u, v, _d in edges],
+        width=[1.5 + 1.5 * d.get("weight", 1) for _u, _v, d in edges],
+        edge_color="#6baed6",
+        ax=ax,
+    )
+    nx.draw_networkx_edge_labels(
+        g,
+        pos,
+        edge_labels={(u, v): "\n".join(d.get("campaigns", [])) for u, v, d in edges},
+        font_size=edge_size,
+        font_color="#08519c",
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+        ax=ax,
+    )
+    for n, (x, y) in sorted(pos.items(), key=lambda kv: str(kv[0])):
+        ax.text(
+            x,
+            y,
+            str(n),
+            ha="center",
+            va="center",
+            fontsize=node_size,
+            zorder=3,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "#fdd0a2", "ec": "#e6550d"},
+        )
+    ax.set_xlim(*x_lim)
+    ax.set_ylim(*y_lim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def centrality(corpus: Corpus, types: tuple[str, ...] = ("Place", "Organization"), top: int = 15) -> Any:

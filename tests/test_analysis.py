@@ -6,6 +6,8 @@ import re
 import shutil
 import subprocess
 import warnings
+from itertools import combinations
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -15,6 +17,8 @@ from kg.corpus import Corpus
 from kg.pipeline import extract_paths
 
 from ._util import ROOT, missing_service
+
+ARTIFACTS = ROOT / "tests" / "_artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +172,60 @@ def test_without_a_cjk_font_one_warning_names_the_fix(monkeypatch):
     messages = [str(w.message) for w in caught]
     assert len(messages) == 1, messages
     assert "no font with Chinese glyphs" in messages[0] and "fonts-noto-cjk" in messages[0]
+
+
+# -- the shared campaigns' projection ----------------------------------------------------------
+def test_projection_edges_name_the_shared_campaigns(corpus):
+    proj = A.campaign_projection(corpus)
+    shared_df = A.shared_campaigns(corpus)
+    implementers = {
+        c: set(p.split("、")) for c, p in zip(shared_df["campaign"], shared_df["implemented by"], strict=True)
+    }
+    for u, v, d in proj.edges(data=True):
+        assert d["weight"] == len(d["campaigns"]) >= 1
+        assert all({u, v} <= implementers[c] for c in d["campaigns"])
+    shared = {c for c, ps in implementers.items() if len(ps) > 1}
+    assert {c for *_e, d in proj.edges(data=True) for c in d["campaigns"]} == shared
+    assert set(proj) == set().union(*implementers.values())
+
+
+def _box(t: Any, renderer: Any) -> Any:
+    patch = t.get_bbox_patch()
+    return (patch or t).get_window_extent(renderer)
+
+
+def test_projection_drawing_shows_edges_and_legible_labels(corpus):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+
+    _needs_cjk_font()
+    proj = A.campaign_projection(corpus)
+    with matplotlib.rc_context(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = A.draw_projection(proj, "places that share a campaign")
+        fig = ax.figure
+        fig.canvas.draw()
+        ARTIFACTS.mkdir(exist_ok=True)
+        fig.savefig(ARTIFACTS / "notebook_shared_campaigns.png", dpi=100)
+    assert not [w for w in caught if GLYPH_WARNING.match(str(w.message))]
+    sharing = {n for n in proj if proj.degree(n)}
+    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    drawn = {frozenset(map(tuple, seg.round(6))) for seg in lines.get_segments()}
+    assert len(drawn) == proj.number_of_edges() and min(lines.get_linewidths()) >= 1.5
+    texts = [t for t in ax.texts if t.get_text()]
+    node_labels = {t.get_text() for t in texts if t.get_text() in sharing}
+    edge_labels = sorted(t.get_text() for t in texts if t.get_text() not in sharing)
+    assert node_labels == sharing
+    assert edge_labels == sorted("\n".join(d["campaigns"]) for *_e, d in proj.edges(data=True))
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), _box(t, renderer)) for t in texts]
+    inside = fig.bbox
+    for text, b in boxes:
+        assert b.x0 >= inside.x0 and b.x1 <= inside.x1 and b.y0 >= inside.y0 and b.y1 <= inside.y1, text
+        assert b.height >= 10, f"{text}: too small to read"
+    for (t1, b1), (t2, b2) in combinations(boxes, 2):
+        assert not b1.overlaps(b2), f"{t1!r} overlaps {t2!r}"
+    plt.close(fig)
