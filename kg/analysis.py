@@ -7,6 +7,7 @@ notebooks and the library API show. pandas and networkx are imported on use.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
@@ -312,10 +313,37 @@ def city_of(corpus: Corpus, e: Entity) -> str | None:
     return pref.name if pref is not None else None
 
 
+def _city_article_ids(corpus: Corpus) -> dict[str, set[str]]:
+    """Each city's articles: those that mention the city or one of its places, or state a
+    relation of one (an actor the text leaves implicit, such as 全市, is still the city's)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    cities: dict[str, str | None] = {}
+    for e in corpus.entities.values():
+        if e.type == "Place":
+            cities[e.id] = city_of(corpus, e)
+    for eid, refs in corpus.mentions.items():
+        city = cities.get(eid)
+        if city:
+            out[city].update(m.article for m in refs)
+    for r in corpus.relations.values():
+        city = cities.get(r.s)
+        if city:
+            out[city].update(ev.article for ev in r.evidence)
+    return out
+
+
+def city_articles(corpus: Corpus) -> Any:
+    """How many articles each city has (articles that mention the city or one of its places,
+    or state one of their relations): the denominator of per-article comparisons."""
+    counts = {c: len(ids) for c, ids in sorted(_city_article_ids(corpus).items())}
+    return _pd().Series(counts, name="articles", dtype=int).rename_axis("city")
+
+
 def by_city(corpus: Corpus, predicate: str, object_type: str | None = None) -> Any:
     """What each city's places (the city and its counties) have for a predicate: one row
-    per (city, object) with the places that have it."""
+    per (city, object) with how many and which places have it, and in how many articles."""
     rows: dict[tuple[str, str], set[str]] = defaultdict(set)
+    arts: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in corpus.relations.values():
         s = corpus.entities.get(r.s)
         o = corpus.entities.get(r.o)
@@ -326,11 +354,18 @@ def by_city(corpus: Corpus, predicate: str, object_type: str | None = None) -> A
         city = city_of(corpus, s)
         if city:
             rows[(city, o.name)].add(s.name)
+            arts[(city, o.name)].update(ev.article for ev in r.evidence)
     data = [
-        {"city": c, "object": o, "places": len(ps), "which": "、".join(sorted(ps))}
+        {
+            "city": c,
+            "object": o,
+            "places": len(ps),
+            "articles": len(arts[(c, o)]),
+            "which": "、".join(sorted(ps)),
+        }
         for (c, o), ps in rows.items()
     ]
-    df = _pd().DataFrame(data, columns=["city", "object", "places", "which"])
+    df = _pd().DataFrame(data, columns=["city", "object", "places", "articles", "which"])
     return df.sort_values(["city", "places", "object"], ascending=[True, False, True]).reset_index(drop=True)
 
 
@@ -342,17 +377,41 @@ def unique_to_city(corpus: Corpus, predicate: str, object_type: str | None = Non
     return df[df["object"].isin(only)].reset_index(drop=True)
 
 
-def city_matrix(corpus: Corpus, predicate: str, object_type: str | None = None) -> Any:
-    """Objects × cities: how many of each city's places (the city and its counties) have
-    the relation, for comparing cities side by side."""
+#: What :func:`city_matrix` counts in a cell.
+CITY_VALUES = ("places", "articles", "per_article")
+
+
+def city_matrix(
+    corpus: Corpus,
+    predicate: str,
+    object_type: str | None = None,
+    values: str = "places",
+    cities: Sequence[str] | None = None,
+) -> Any:
+    """Objects × cities, for comparing cities side by side. A cell counts the city's places
+    (the city and its counties) that have the relation (``values="places"``), or the city's
+    articles that report it (``"articles"``), or those articles as a share of all the city's
+    articles (``"per_article"``, 0–1: :func:`city_articles`), so that a city with more
+    coverage does not look busier for it. ``cities`` keeps those columns, in that order.
+    Rows: most reported first."""
+    if values not in CITY_VALUES:
+        raise ValueError(f"values={values!r}: use one of {', '.join(CITY_VALUES)}")
     df = by_city(corpus, predicate, object_type)
+    if cities is not None:
+        df = df[df["city"].isin(list(cities))]
     if df.empty:
         return _pd().DataFrame()
-    wide = df.pivot_table(index="object", columns="city", values="places", aggfunc="sum", fill_value=0)
+    count = "places" if values == "places" else "articles"
+    wide = df.pivot_table(index="object", columns="city", values=count, aggfunc="sum", fill_value=0)
+    if cities is not None:
+        wide = wide.reindex(columns=list(cities), fill_value=0)
     wide = wide.astype(int)
     wide.columns.name = None
     order = wide.sum(axis=1).sort_values(ascending=False, kind="stable").index
-    return wide.loc[order]
+    wide = wide.loc[order]
+    if values == "per_article":
+        wide = wide / city_articles(corpus).reindex(wide.columns)
+    return wide
 
 
 #: Fonts with Chinese glyphs, in order of preference when several are installed (Debian and
@@ -483,8 +542,10 @@ def use_cjk_font(path: str | None = None) -> str | None:
     return name
 
 
-def heatmap(df: Any, title: str = "", ax: Any = None, cmap: str = "Oranges") -> Any:
-    """Draw a numeric DataFrame (e.g. :func:`matrix`) as a heat map; returns the Axes."""
+def heatmap(df: Any, title: str = "", ax: Any = None, cmap: str = "Oranges", fmt: str | None = None) -> Any:
+    """Draw a numeric DataFrame (e.g. :func:`matrix`) as a heat map, each non-zero cell
+    written out with ``fmt`` (e.g. ``"{:.0%}"``; default: integers as they are, other
+    numbers to two significant digits); returns the Axes."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -493,12 +554,21 @@ def heatmap(df: Any, title: str = "", ax: Any = None, cmap: str = "Oranges") -> 
         width = max(4.0, 0.45 * len(df.columns) + 2)
         height = max(2.5, 0.35 * len(df.index) + 1.5)
         _fig, ax = plt.subplots(figsize=(width, height))
-    ax.imshow(df.to_numpy(), cmap=cmap, aspect="auto")
-    ax.set_xticks(range(len(df.columns)), labels=list(df.columns), rotation=90)
+    values = df.to_numpy()
+    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    columns = [str(c) for c in df.columns]
+    upright = all(len(c) <= 4 for c in columns)  # short names (cities) read better upright
+    ax.set_xticks(range(len(columns)), labels=columns, rotation=0 if upright else 90)
     ax.set_yticks(range(len(df.index)), labels=list(df.index))
-    for (i, j), v in np.ndenumerate(df.to_numpy()):
+    if fmt is None:
+        fmt = "{}" if np.issubdtype(values.dtype, np.integer) else "{:.2g}"
+    for (i, j), v in np.ndenumerate(values):
         if v:
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=8)
+            r, g, b, _a = image.cmap(image.norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # white figures on dark cells
+            ax.text(
+                j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if dark else "black"
+            )
     if title:
         ax.set_title(title)
     return ax

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from kg import analysis as A
-from kg.corpus import Corpus
+from kg.corpus import Corpus, MentionRef
+from kg.model import Entity, Evidence, Relation
 from kg.pipeline import extract_paths
 
 from ._util import ROOT, missing_service
@@ -229,3 +230,88 @@ def test_projection_drawing_shows_edges_and_legible_labels(corpus):
     for (t1, b1), (t2, b2) in combinations(boxes, 2):
         assert not b1.overlaps(b2), f"{t1!r} overlaps {t2!r}"
     plt.close(fig)
+
+
+# -- cities side by side ------------------------------------------------------------------------
+def test_heatmap_writes_shares_legibly():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    m = pd.DataFrame({"长治市": [0.5, 0.0], "太原市": [0.25, 1.0]}, index=["煤矿", "城镇燃气"])
+    ax = A.heatmap(m, "per article", fmt="{:.0%}")
+    assert {t.get_text(): t.get_color() for t in ax.texts} == {
+        "50%": "black",
+        "25%": "black",
+        "100%": "white",
+    }
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {0.0}  # city names stand upright
+    ax = A.heatmap(m.rename(columns={"长治市": "应急救援队伍建设"}))
+    assert {t.get_text() for t in ax.texts} == {"0.5", "0.25", "1"}
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {90.0}
+
+
+def _place(name: str, adcode: str) -> Entity:
+    return Entity("Place", name, attrs=(("adcode", adcode),))
+
+
+def _rel(s: Entity, o: Entity, *articles: str) -> Relation:
+    return Relation(
+        s.id, "targets", o.id, tuple(Evidence("p.txt", a, i, i + 1, "x") for i, a in enumerate(articles))
+    )
+
+
+@pytest.fixture
+def two_cities() -> Corpus:
+    """Made up: 长治 has three articles (two report coal mines), 太原 two (one reports them)."""
+    zhangzi, huguan, changzhi = (
+        _place("长子县", "140428"),
+        _place("壶关县", "140427"),
+        _place("长治市", "140400"),
+    )
+    loufan = _place("娄烦县", "140123")
+    coal, gas = Entity("Industry", "煤矿"), Entity("Industry", "城镇燃气")
+    rels = [
+        _rel(zhangzi, coal, "a#1", "a#3"),
+        _rel(huguan, coal, "a#3"),
+        _rel(loufan, coal, "b#1"),
+        _rel(loufan, gas, "b#1"),
+    ]
+    c = Corpus()
+    c.entities = {e.id: e for e in (zhangzi, huguan, changzhi, loufan, coal, gas)}
+    c.relations = {r.key: r for r in rels}
+    c.mentions = {
+        changzhi.id: [MentionRef("p.txt", "a#2", 0, 3, "长治市")],
+        loufan.id: [MentionRef("p.txt", "b#2", 0, 3, "娄烦县")],
+        coal.id: [MentionRef("p.txt", "c#1", 0, 2, "煤矿")],  # not a place: counts for no city
+    }
+    return c
+
+
+def test_city_articles_and_per_article_figures(two_cities):
+    assert A.city_articles(two_cities).to_dict() == {"太原市": 2, "长治市": 3}
+    by = A.by_city(two_cities, "targets", "Industry")
+    assert {(r.city, r.object, r.places, r.articles) for r in by.itertuples()} == {
+        ("长治市", "煤矿", 2, 2),
+        ("太原市", "煤矿", 1, 1),
+        ("太原市", "城镇燃气", 1, 1),
+    }
+    cities = ["长治市", "太原市"]
+    places = A.city_matrix(two_cities, "targets", "Industry", cities=cities)
+    assert list(places.columns) == cities and places.loc["煤矿"].tolist() == [2, 1]
+    articles = A.city_matrix(two_cities, "targets", "Industry", values="articles", cities=cities)
+    assert articles.loc["城镇燃气"].tolist() == [0, 1]
+    share = A.city_matrix(two_cities, "targets", "Industry", values="per_article", cities=cities)
+    assert share.loc["煤矿"].tolist() == pytest.approx([2 / 3, 1 / 2])
+    assert share.loc["城镇燃气"].tolist() == pytest.approx([0.0, 1 / 2])
+    assert A.city_matrix(two_cities, "targets", "Industry", cities=["运城市"]).empty
+    with pytest.raises(ValueError, match="per_article"):
+        A.city_matrix(two_cities, "targets", "Industry", values="share")
+
+
+def test_per_article_figures_on_the_seeds(corpus):
+    arts = A.city_articles(corpus)
+    raw = A.city_matrix(corpus, "targets", "Industry", values="articles")
+    share = A.city_matrix(corpus, "targets", "Industry", values="per_article")
+    assert list(share.index) == list(raw.index) and list(share.columns) == list(raw.columns)
+    assert ((share >= 0) & (share <= 1)).all().all()
+    assert (share * arts[raw.columns]).round().astype(int).equals(raw)
