@@ -104,8 +104,8 @@ def matrix(corpus: Corpus, predicate: str, object_type: str, level: str | None =
         cells[(r.s, r.o)] = len(r.evidence)
     pd = _pd()
     df = pd.DataFrame(0, index=sorted(rows.values()), columns=sorted(cols.values()), dtype=int)
-    for (s, o), n in cells.items():
-        df.loc[rows[s], cols[o]] = n
+    for (sid, oid), n in cells.items():
+        df.loc[rows[sid], cols[oid]] = n
     return df.loc[(df.sum(axis=1) > 0)] if len(df.columns) else df
 
 
