@@ -1,7 +1,7 @@
 """Namespaces and terms of the safety-kg ontology.
 
-GENERATED from ontology/kg.ttl by scripts/gen_namespace.py: do not edit by hand; edit the
-ontology and rerun the script (tests/test_rdf.py fails when this file is stale).
+GENERATED from ontology/kg.ttl by scripts/gen_schema.py: do not edit by hand; edit the
+ontology and rerun the script (tests/test_schema.py fails when this file is stale).
 """
 
 from __future__ import annotations
@@ -92,9 +92,11 @@ class KG:
     byline = "https://w3id.org/safety-kg/ontology#byline"  # datatype property: byline
     Campaign = "https://w3id.org/safety-kg/ontology#Campaign"  # class: Campaign
     chars = "https://w3id.org/safety-kg/ontology#chars"  # datatype property: characters
+    displayOrder = "https://w3id.org/safety-kg/ontology#displayOrder"  # annotation property: display order
     Document = "https://w3id.org/safety-kg/ontology#Document"  # class: Document
     encoding = "https://w3id.org/safety-kg/ontology#encoding"  # datatype property: encoding
     end = "https://w3id.org/safety-kg/ontology#end"  # datatype property: end offset
+    Entity = "https://w3id.org/safety-kg/ontology#Entity"  # class: Entity
     Evidence = "https://w3id.org/safety-kg/ontology#Evidence"  # class: Evidence
     GBT4754 = "https://w3id.org/safety-kg/ontology#GBT4754"  # datatype: GB/T 4754-2017 industry code
     Hazard = "https://w3id.org/safety-kg/ontology#Hazard"  # class: Hazard
@@ -121,7 +123,9 @@ class KG:
     Person = "https://w3id.org/safety-kg/ontology#Person"  # class: Person
     Place = "https://w3id.org/safety-kg/ontology#Place"  # class: Place
     post = "https://w3id.org/safety-kg/ontology#post"  # datatype property: post
+    relatedTo = "https://w3id.org/safety-kg/ontology#relatedTo"  # object property: related to
     sha256 = "https://w3id.org/safety-kg/ontology#sha256"  # datatype property: SHA-256
+    shortLabel = "https://w3id.org/safety-kg/ontology#shortLabel"  # annotation property: short label
     start = "https://w3id.org/safety-kg/ontology#start"  # datatype property: start offset
     takesMeasure = "https://w3id.org/safety-kg/ontology#takesMeasure"  # object property: takes measure
     targets = "https://w3id.org/safety-kg/ontology#targets"  # object property: targets
@@ -133,6 +137,7 @@ CLASSES: tuple[str, ...] = (
     "Article",
     "Campaign",
     "Document",
+    "Entity",
     "Evidence",
     "Hazard",
     "Industry",
@@ -156,6 +161,7 @@ OBJECT_PROPERTIES: tuple[str, ...] = (
     "mentionOf",
     "organizes",
     "partnersWith",
+    "relatedTo",
     "takesMeasure",
     "targets",
 )

@@ -6,7 +6,6 @@ conftest.py (verbatim evidence from the seed files).
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections import Counter
 from dataclasses import replace
@@ -21,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import rdf
 from kg.corpus import Corpus, MentionRef
-from kg.model import ENTITY_TYPES, PREDICATES
+from kg.model import ENTITY_TYPES
 from kg.namespace import KG, KGG, KGI, KGV, PREFIXES, PROV
 
 from .conftest import ROOT, seed_file
@@ -30,19 +29,6 @@ ONTOLOGY = ROOT / "ontology" / "kg.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 U = rdflib.URIRef
 ZH = "zh"
-
-#: subject and object classes of each predicate (GUIDELINES.md, "Relations")
-GUIDELINE_RELATIONS: dict[str, tuple[set[str], set[str]]] = {
-    "locatedIn": ({"Place", "Organization"}, {"Place"}),
-    "implements": ({"Place", "Organization"}, {"Campaign"}),
-    "adopts": ({"Place", "Organization"}, {"Mechanism"}),
-    "targets": ({"Place", "Organization", "Campaign"}, {"Industry", "Venue", "Hazard"}),
-    "takesMeasure": ({"Place", "Organization"}, {"Measure"}),
-    "issues": ({"Organization"}, {"Document"}),
-    "organizes": ({"Organization"}, {"Campaign"}),
-    "partnersWith": ({"Organization"}, {"Organization"}),
-    "holdsPost": ({"Person"}, {"Organization"}),
-}
 
 
 @cache
@@ -60,17 +46,7 @@ def merged(quads: list[rdf.Quad]) -> rdflib.Graph:
     return rdf.merged_graph(quads)
 
 
-# -- the ontology and the generated namespace module -------------------------------------------
-
-
-def test_namespace_module_is_generated_from_the_ontology() -> None:
-    spec = importlib.util.spec_from_file_location("gen_namespace", ROOT / "scripts" / "gen_namespace.py")
-    assert spec and spec.loader
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    assert gen.render() == (ROOT / "kg" / "namespace.py").read_text(encoding="utf-8"), (
-        "kg/namespace.py is stale: run python scripts/gen_namespace.py"
-    )
+# -- the ontology and the generated namespace module (kept current by tests/test_schema.py) -------
 
 
 def test_namespace_is_closed_for_ontology_terms() -> None:
@@ -91,29 +67,6 @@ def test_classes_named_as_the_gold_types(type_: str) -> None:
     langs = {o.language for o in g.objects(c, RDFS.label)}
     assert {"zh", "en"} <= langs
     assert g.value(c, RDFS.comment) is not None
-
-
-def _class_set(g: rdflib.Graph, node: rdflib.term.Node) -> set[str]:
-    if isinstance(node, rdflib.URIRef):
-        return {str(node).removeprefix(KG.NS)}
-    members = g.value(node, OWL.unionOf)
-    return {str(m).removeprefix(KG.NS) for m in rdflib.collection.Collection(g, members)}
-
-
-@pytest.mark.parametrize(("predicate", "domain", "range_"), [(p, *v) for p, v in GUIDELINE_RELATIONS.items()])
-def test_object_properties_have_the_guideline_domains_and_ranges(
-    predicate: str, domain: set[str], range_: set[str]
-) -> None:
-    g = ontology()
-    p = U(KG.NS + predicate)
-    assert (p, RDF.type, OWL.ObjectProperty) in g
-    assert _class_set(g, g.value(p, RDFS.domain)) == domain
-    assert _class_set(g, g.value(p, RDFS.range)) == range_
-    assert {o.language for o in g.objects(p, RDFS.label)} >= {"zh", "en"}
-
-
-def test_predicates_are_exactly_the_guidelines() -> None:
-    assert set(GUIDELINE_RELATIONS) == set(PREDICATES)
 
 
 # -- IRIs ------------------------------------------------------------------------------------------

@@ -1,0 +1,262 @@
+"""The schema generated from the ontology: current, read the way the ontology says, and used.
+
+kg/namespace.py, kg/schema.py and the generated block of ontology/shapes.ttl are written by
+scripts/gen_schema.py from ontology/kg.ttl; these tests fail when one is stale, check the
+generator on made-up ontologies (a new predicate, broken definitions), check the ontology
+against the annotation guidelines, and check that relate, the views and the SHACL shapes
+take every type and predicate from it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import rdflib
+from rdflib.namespace import OWL, RDF
+
+from kg.schema import ENTITY_TYPES, LABELS, PREDICATES, SIGNATURES, SYMMETRIC
+
+from ._util import ROOT
+
+ONTOLOGY = ROOT / "ontology" / "kg.ttl"
+GUIDELINES = ROOT / "gold" / "GUIDELINES.md"
+KG = "https://w3id.org/safety-kg/ontology#"
+KGS = "https://w3id.org/safety-kg/shapes#"
+
+
+@cache
+def gen() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_schema", ROOT / "scripts" / "gen_schema.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- the generated files ---------------------------------------------------------------------------
+
+
+def test_generated_files_are_current() -> None:
+    for path, text in gen().outputs().items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.relative_to(ROOT)} is stale: run python scripts/gen_schema.py"
+        )
+
+
+def test_check_mode_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = tmp_path / "schema.py"
+    stale.write_text("PREDICATES = ()\n", encoding="utf-8")
+    monkeypatch.setattr(gen(), "SCHEMA_PY", stale)
+    monkeypatch.setattr(gen(), "ROOT", tmp_path)
+    assert gen().main(["--check"]) == 1
+    assert stale.read_text(encoding="utf-8") == "PREDICATES = ()\n"  # --check writes nothing
+
+
+# -- the generator on made-up ontologies -----------------------------------------------------------
+
+NEW_PREDICATE = """
+kg:concerns a owl:ObjectProperty ;
+    rdfs:subPropertyOf kg:relatedTo ;
+    rdfs:label "concerns"@en, "涉及"@zh ;
+    rdfs:domain kg:Document ;
+    rdfs:range [ a owl:Class ; owl:unionOf ( kg:Hazard kg:Industry ) ] .
+
+kg:meets a owl:ObjectProperty, owl:SymmetricProperty ;
+    rdfs:subPropertyOf kg:relatedTo ;
+    rdfs:label "meets"@en, "会见"@zh ;
+    kg:shortLabel "见"@zh ;
+    kg:displayOrder 0 ;
+    rdfs:domain kg:Entity ;
+    rdfs:range kg:Person .
+"""
+
+
+def _ontology(tmp_path: Path, extra: str, drop: str = "") -> Path:
+    text = ONTOLOGY.read_text(encoding="utf-8")
+    if drop:
+        assert drop in text
+        text = text.replace(drop, "")
+    path = tmp_path / "kg.ttl"
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+def test_a_new_predicate_needs_only_the_ontology(tmp_path: Path) -> None:
+    schema = gen().read_schema(_ontology(tmp_path, NEW_PREDICATE))
+    names = [p.name for p in schema.predicates]
+    # kg:displayOrder 0 comes first; no order comes after the ordered ones
+    assert names == ["meets", *PREDICATES, "concerns"]
+    assert schema.signatures["concerns"] == (("Document",), ("Industry", "Hazard"))  # in type order
+    assert schema.signatures["meets"] == (ENTITY_TYPES, ("Person",))  # kg:Entity: any type
+    assert schema.symmetric == ("meets", "partnersWith")
+    concerns = schema.predicates[-1]
+    assert (concerns.zh, concerns.en, concerns.short) == ("涉及", "concerns", "涉及")
+    assert schema.predicates[0].short == "见"
+    # the generated module and shapes carry it
+    text = gen().render_schema(schema)
+    assert '"concerns": (frozenset({"Document"}), frozenset({"Industry", "Hazard"})),' in text
+    block = gen().render_shapes_block(schema)
+    shapes = rdflib.Graph().parse(data=_prefixed(block), format="turtle")
+    subject, obj = rdflib.URIRef(KGS + "ConcernsSubject"), rdflib.URIRef(KGS + "ConcernsObject")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert shapes.value(subject, sh.targetSubjectsOf) == rdflib.URIRef(KG + "concerns")
+    assert shapes.value(subject, sh["class"]) == rdflib.URIRef(KG + "Document")
+    assert shapes.value(obj, sh.targetObjectsOf) == rdflib.URIRef(KG + "concerns")
+    assert "kg:concerns" in block.split("kgs:RelationProvenance", 1)[1]  # relations checked for provenance
+
+
+def _prefixed(block: str) -> str:
+    text = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    return "".join(line + "\n" for line in text.splitlines() if line.startswith("@prefix")) + block
+
+
+@pytest.mark.parametrize(
+    ("extra", "drop", "message"),
+    [
+        (
+            "kg:warnsOf a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
+            '    rdfs:label "warns of"@en, "预警"@zh ; rdfs:range kg:Hazard .\n',
+            "",
+            r"kg:warnsOf has no rdfs:domain; give the types of its subjects",
+        ),
+        (
+            "kg:quotes a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
+            '    rdfs:label "quotes"@en, "引用"@zh ; rdfs:domain kg:Person ; rdfs:range kg:Article .\n',
+            "",
+            r"the rdfs:range of kg:quotes names kg:Article is no entity type",
+        ),
+        (
+            "kg:quotes a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
+            '    rdfs:label "quotes"@en ; rdfs:domain kg:Person ; rdfs:range kg:Document .\n',
+            "",
+            r"kg:quotes has no rdfs:label@zh; give it exactly one",
+        ),
+        ("", ', "建立/采用"@zh', r"kg:adopts has no rdfs:label@zh"),
+        ('kg:Place rdfs:label "地方"@zh .\n', "", r"kg:Place has 2 rdfs:label@zh"),
+        ("kg:issues kg:displayOrder 2 .\n", "", r"kg:issues needs at most one integer kg:displayOrder"),
+        ("kg:issues kg:displayOrder ; .\n", "", r"not valid Turtle \(at line \d+ .*\); fix the file"),
+    ],
+)
+def test_a_broken_definition_is_named(tmp_path: Path, extra: str, drop: str, message: str) -> None:
+    path = _ontology(tmp_path, extra, drop)
+    with pytest.raises(gen().SchemaError, match=re.escape(str(path)) + ": .*" + message):
+        gen().read_schema(path)
+
+
+# -- the ontology agrees with the annotation guidelines --------------------------------------------
+
+
+def _guideline_table(heading: str) -> list[list[str]]:
+    """The rows of the first table under ``## heading`` (header and rule left out)."""
+    lines = GUIDELINES.read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in lines[start + 2 : end]]
+
+
+def _guideline_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Predicate -> (subject types, object types) of the guidelines' table ("A / B → C, D → C")."""
+    out = {}
+    for predicate, ends, _example in _guideline_table("Relations"):
+        dom: set[str] = set()
+        rng: set[str] = set()
+        for alternative in ends.split(", "):
+            left, right = alternative.split("→")
+            dom.update(t.strip() for t in left.split("/"))
+            rng.update(t.strip() for t in right.split("/"))
+        out[predicate] = (frozenset(dom), frozenset(rng))
+    return out
+
+
+def test_the_guidelines_table_is_read() -> None:
+    table = _guideline_signatures()
+    assert len(table) == 9
+    assert table["locatedIn"] == ({"Place", "Organization"}, {"Place"})
+
+
+@pytest.mark.parametrize(("predicate", "signature"), sorted(_guideline_signatures().items()))
+def test_predicates_have_the_guideline_domains_and_ranges(
+    predicate: str, signature: tuple[frozenset[str], frozenset[str]]
+) -> None:
+    assert SIGNATURES[predicate] == signature
+
+
+def test_entity_types_are_the_guideline_types_first() -> None:
+    """The ten types of the guidelines, in their order (the ontology may add more after them)."""
+    types = [row[0] for row in _guideline_table("Entity types")]
+    assert list(ENTITY_TYPES[: len(types)]) == types
+
+
+def test_labels_are_the_ontology_labels() -> None:
+    g = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+    for name in (*ENTITY_TYPES, *PREDICATES):
+        labels = {(o.language, str(o)) for o in g.objects(rdflib.URIRef(KG + name), rdflib.RDFS.label)}
+        assert {("zh", LABELS[name].zh), ("en", LABELS[name].en)} == labels
+    symmetric = {str(s).removeprefix(KG) for s in g.subjects(RDF.type, OWL.SymmetricProperty)}
+    assert symmetric == SYMMETRIC == {"partnersWith"}
+
+
+# -- the SHACL shapes check every type and predicate -----------------------------------------------
+
+
+@cache
+def _shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+
+
+def test_entity_shape_targets_every_entity_type() -> None:
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    targets = {
+        str(c).removeprefix(KG) for c in _shapes().objects(rdflib.URIRef(KGS + "Entity"), sh.targetClass)
+    }
+    assert targets == set(ENTITY_TYPES)
+
+
+@pytest.fixture(scope="module")
+def violations() -> set[tuple[str, str]]:
+    """One relation per predicate whose subject and object both have a type outside its
+    signature, and one whose ends fit: (focus node, source shape) of every violation."""
+    import pyshacl
+
+    g = rdflib.Graph()
+    for p in PREDICATES:
+        dom, rng = SIGNATURES[p]
+        for kind, s_type, o_type in (
+            (
+                "bad",
+                next(t for t in ENTITY_TYPES if t not in dom),
+                next(t for t in ENTITY_TYPES if t not in rng),
+            ),
+            ("good", sorted(dom)[0], sorted(rng)[0]),
+        ):
+            s, o = rdflib.URIRef(f"urn:{kind}:{p}:s"), rdflib.URIRef(f"urn:{kind}:{p}:o")
+            g.add((s, RDF.type, rdflib.URIRef(KG + s_type)))
+            g.add((o, RDF.type, rdflib.URIRef(KG + o_type)))
+            g.add((s, rdflib.URIRef(KG + p), o))
+    conforms, report, _text = pyshacl.validate(g, shacl_graph=_shapes(), inference="none", advanced=True)
+    assert not conforms
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    return {
+        (str(report.value(r, sh.focusNode)), str(report.value(r, sh.sourceShape)))
+        for r in report.subjects(RDF.type, sh.ValidationResult)
+    }
+
+
+@pytest.mark.parametrize("predicate", PREDICATES)
+def test_shapes_check_each_predicates_signature(violations: set[tuple[str, str]], predicate: str) -> None:
+    cap = predicate[0].upper() + predicate[1:]
+    assert (f"urn:bad:{predicate}:s", f"{KGS}{cap}Subject") in violations
+    assert (f"urn:bad:{predicate}:o", f"{KGS}{cap}Object") in violations
+    signature_shapes = {
+        f"{KGS}{p[0].upper()}{p[1:]}{end}" for p in PREDICATES for end in ("Subject", "Object")
+    }
+    assert not {
+        v for v in violations if v[0].startswith(f"urn:good:{predicate}:") and v[1] in signature_shapes
+    }
