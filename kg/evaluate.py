@@ -3,7 +3,8 @@
 Scoring follows the guidelines: per input file, as sets. A predicted entity
 matches a gold entity of the same type when its name is the gold name or one of
 the gold aliases; a relation matches when its predicate is equal and both ends
-match that way (partnersWith in either order). Matching is one-to-one.
+match that way (a symmetric predicate, partnersWith, in either order). Matching is
+one-to-one.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from typing import Any
 
 from kg.errors import UsageError
 from kg.model import ENTITY_TYPES, PREDICATES
-
-_SYMMETRIC = {"partnersWith"}
+from kg.schema import SYMMETRIC
 
 
 @dataclass
@@ -152,7 +152,7 @@ def _score_relations(g: dict[str, Any], p: dict[str, Any], rep: Report) -> None:
             if i in used or gr["p"] != r["p"]:
                 continue
             gs, go = names_of(gr["s"]), names_of(gr["o"])
-            if (r["s"] in gs and r["o"] in go) or (r["p"] in _SYMMETRIC and r["s"] in go and r["o"] in gs):
+            if (r["s"] in gs and r["o"] in go) or (r["p"] in SYMMETRIC and r["s"] in go and r["o"] in gs):
                 hit = i
                 break
         if hit is None:

@@ -12,32 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: The ten entity types of the guidelines, in display order.
-ENTITY_TYPES: tuple[str, ...] = (
-    "Place",
-    "Organization",
-    "Industry",
-    "Venue",
-    "Hazard",
-    "Campaign",
-    "Mechanism",
-    "Measure",
-    "Document",
-    "Person",
-)
-
-#: The nine predicates of the guidelines.
-PREDICATES: tuple[str, ...] = (
-    "locatedIn",
-    "implements",
-    "targets",
-    "adopts",
-    "takesMeasure",
-    "issues",
-    "organizes",
-    "partnersWith",
-    "holdsPost",
-)
+# The entity types (in display order) and the predicates: generated from ontology/kg.ttl.
+from kg.schema import ENTITY_TYPES as ENTITY_TYPES
+from kg.schema import PREDICATES as PREDICATES
 
 
 def entity_id(type_: str, name: str) -> str:

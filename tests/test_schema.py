@@ -20,6 +20,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF
 
+from kg import relate
 from kg.schema import ENTITY_TYPES, LABELS, PREDICATES, SIGNATURES, SYMMETRIC
 
 from ._util import ROOT
@@ -201,6 +202,21 @@ def test_labels_are_the_ontology_labels() -> None:
         assert {("zh", LABELS[name].zh), ("en", LABELS[name].en)} == labels
     symmetric = {str(s).removeprefix(KG) for s in g.subjects(RDF.type, OWL.SymmetricProperty)}
     assert symmetric == SYMMETRIC == {"partnersWith"}
+
+
+# -- the code takes its types and predicates from the schema ---------------------------------------
+
+
+def test_relate_runs_every_registered_extractor() -> None:
+    """A relate module registers its extractors by being in the package: no list to edit."""
+    registered = {
+        name
+        for path in (ROOT / "kg" / "relate").glob("*.py")
+        for name in re.findall(r'^@register\("(\w+)"\)', path.read_text(encoding="utf-8"), re.M)
+    }
+    assert len(registered) >= 6
+    assert set(relate.default_order()) == registered
+    assert relate.SIGNATURES is SIGNATURES
 
 
 # -- the SHACL shapes check every type and predicate -----------------------------------------------

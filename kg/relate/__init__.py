@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.model import Entity, Evidence, Mention, Relation
+from kg.schema import SIGNATURES as SIGNATURES
+from kg.schema import SYMMETRIC
 
 #: (subject entity id, predicate, object entity id, evidence start, evidence end) in
 #: normalised text coordinates
@@ -21,24 +23,7 @@ Raw = tuple[str, str, str, int, int]
 RelExtractor = Callable[["RelContext"], list[Raw]]
 
 _REGISTRY: dict[str, RelExtractor] = {}
-
-DEFAULT_ORDER: tuple[str, ...] = ("located", "actions", "hosts", "issues", "partners", "posts")
-
-#: domain and range of each predicate (the guidelines' table)
-SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "locatedIn": (frozenset({"Place", "Organization"}), frozenset({"Place"})),
-    "implements": (frozenset({"Place", "Organization"}), frozenset({"Campaign"})),
-    "adopts": (frozenset({"Place", "Organization"}), frozenset({"Mechanism"})),
-    "targets": (
-        frozenset({"Place", "Organization", "Campaign"}),
-        frozenset({"Industry", "Venue", "Hazard"}),
-    ),
-    "takesMeasure": (frozenset({"Place", "Organization"}), frozenset({"Measure"})),
-    "issues": (frozenset({"Organization"}), frozenset({"Document"})),
-    "organizes": (frozenset({"Organization"}), frozenset({"Campaign"})),
-    "partnersWith": (frozenset({"Organization"}), frozenset({"Organization"})),
-    "holdsPost": (frozenset({"Person"}), frozenset({"Organization"})),
-}
+_LOADED = False
 
 
 def register(name: str) -> Callable[[RelExtractor], RelExtractor]:
@@ -49,9 +34,27 @@ def register(name: str) -> Callable[[RelExtractor], RelExtractor]:
     return deco
 
 
-def get(name: str) -> RelExtractor:
-    from kg.relate import actions, located, others  # noqa: F401  (registers them)
+def _load() -> None:
+    """Import every module of this package, in name order: each registers its extractors, so
+    a new relation module needs no edit here."""
+    global _LOADED
+    if not _LOADED:
+        import importlib
+        import pkgutil
 
+        for name in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+            importlib.import_module(f"{__name__}.{name}")
+        _LOADED = True
+
+
+def default_order() -> tuple[str, ...]:
+    """Every registered relation extractor, in the order registered."""
+    _load()
+    return tuple(_REGISTRY)
+
+
+def get(name: str) -> RelExtractor:
+    _load()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -104,10 +107,11 @@ class RelContext:
 
 
 def relate(
-    ctx: Any, entities: list[Entity], mentions: list[Mention], order: tuple[str, ...] = DEFAULT_ORDER
+    ctx: Any, entities: list[Entity], mentions: list[Mention], order: tuple[str, ...] | None = None
 ) -> tuple[list[Relation], list[Entity]]:
     """All relations of a page, merged, with their evidence (source offsets), and the
-    entities they need that the page does not name (the home city acting as 我市)."""
+    entities they need that the page does not name (the home city acting as 我市). ``order``
+    names the extractors to run (default: every registered one)."""
     rc = RelContext(ctx, entities, mentions)
     types = {e.id: e.type for e in entities}
     extra: list[Entity] = []
@@ -116,14 +120,14 @@ def relate(
         types[home.id] = home.type
     merged: dict[tuple[str, str, str], dict[tuple[int, int], Evidence]] = {}
     doc = ctx.doc
-    for name in order:
+    for name in order or default_order():
         for s, p, o, start, end in get(name)(rc):
             if s == o or s not in types or o not in types:
                 continue
             dom, rng = SIGNATURES[p]
             if types[s] not in dom or types[o] not in rng:
                 continue
-            if p == "partnersWith" and s > o:
+            if p in SYMMETRIC and s > o:
                 s, o = o, s  # listed once, either order
             ev = doc.evidence(start, end)
             merged.setdefault((s, p, o), {})[(ev.start, ev.end)] = ev
