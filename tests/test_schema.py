@@ -22,6 +22,7 @@ from rdflib.namespace import OWL, RDF
 
 from kg import relate
 from kg.schema import ENTITY_TYPES, LABELS, PREDICATES, SIGNATURES, SYMMETRIC
+from kg.views.data import PREDICATE_STYLE, TYPE_STYLE, predicate_styles, type_styles
 
 from ._util import ROOT
 
@@ -217,6 +218,24 @@ def test_relate_runs_every_registered_extractor() -> None:
     assert len(registered) >= 6
     assert set(relate.default_order()) == registered
     assert relate.SIGNATURES is SIGNATURES
+
+
+def test_views_style_every_type_and_predicate() -> None:
+    assert list(TYPE_STYLE) == list(ENTITY_TYPES)
+    assert list(PREDICATE_STYLE) == list(PREDICATES)
+    assert {t: s[0] for t, s in TYPE_STYLE.items()} == {t: LABELS[t].short for t in ENTITY_TYPES}
+    assert {p: s[0] for p, s in PREDICATE_STYLE.items()} == {p: LABELS[p].short for p in PREDICATES}
+    assert TYPE_STYLE["Industry"][0] == "行业领域" and PREDICATE_STYLE["targets"][0] == "针对"
+
+
+def test_views_draw_a_predicate_they_do_not_know_in_a_colour_of_its_own() -> None:
+    styles = predicate_styles([*PREDICATES, "concerns", "meets"])
+    colours = [colour for _label, colour in styles.values()]
+    assert len(set(colours)) == len(colours)
+    assert styles["concerns"][0] == "concerns"  # no label in the schema: its name
+    types = type_styles([*ENTITY_TYPES, "Vehicle"])
+    assert types["Vehicle"][2:] == ("dot", "●")
+    assert types["Vehicle"][1] not in {s[1] for t, s in types.items() if t != "Vehicle"}
 
 
 # -- the SHACL shapes check every type and predicate -----------------------------------------------

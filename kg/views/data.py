@@ -9,39 +9,68 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import cycle
 
 from kg.corpus import Corpus
 from kg.model import ENTITY_TYPES, PREDICATES, Article, Entity, Relation
+from kg.schema import LABELS
 
 log = logging.getLogger(__name__)
 
-#: Per type: Chinese label, colour, vis-network shape, legend glyph for that shape.
-TYPE_STYLE: dict[str, tuple[str, str, str, str]] = {
-    "Place": ("地点", "#1f77b4", "dot", "●"),
-    "Organization": ("机构", "#ff7f0e", "square", "■"),
-    "Industry": ("行业领域", "#d62728", "diamond", "◆"),
-    "Venue": ("场所", "#8c564b", "triangle", "▲"),
-    "Hazard": ("灾害事故", "#e377c2", "triangleDown", "▼"),
-    "Campaign": ("行动", "#2ca02c", "star", "★"),
-    "Mechanism": ("机制", "#9467bd", "hexagon", "⬢"),
-    "Measure": ("措施", "#17becf", "dot", "●"),
-    "Document": ("文件", "#7f7f7f", "square", "■"),
-    "Person": ("人物", "#bcbd22", "triangle", "▲"),
+#: Colour, vis-network shape and legend glyph (for that shape) of the entity types, and the
+#: edge colour of the predicates: presentation only. The types and predicates themselves,
+#: their order and their Chinese names come from the ontology (kg.schema); a type or a
+#: predicate these tables do not name is drawn in the next spare colour (a type as a dot).
+_TYPE_LOOK: dict[str, tuple[str, str, str]] = {
+    "Place": ("#1f77b4", "dot", "●"),
+    "Organization": ("#ff7f0e", "square", "■"),
+    "Industry": ("#d62728", "diamond", "◆"),
+    "Venue": ("#8c564b", "triangle", "▲"),
+    "Hazard": ("#e377c2", "triangleDown", "▼"),
+    "Campaign": ("#2ca02c", "star", "★"),
+    "Mechanism": ("#9467bd", "hexagon", "⬢"),
+    "Measure": ("#17becf", "dot", "●"),
+    "Document": ("#7f7f7f", "square", "■"),
+    "Person": ("#bcbd22", "triangle", "▲"),
 }
+_PREDICATE_COLOUR: dict[str, str] = {
+    "locatedIn": "#a8a8a8",
+    "implements": "#2ca02c",
+    "targets": "#d62728",
+    "adopts": "#9467bd",
+    "takesMeasure": "#17becf",
+    "issues": "#7f7f7f",
+    "organizes": "#ff7f0e",
+    "partnersWith": "#8c564b",
+    "holdsPost": "#bcbd22",
+}
+#: the light tones of matplotlib's tab20, after the ten tones above
+_SPARE_COLOURS = ("#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d")
 
-#: Per predicate: Chinese label and edge colour.
-PREDICATE_STYLE: dict[str, tuple[str, str]] = {
-    "locatedIn": ("位于", "#a8a8a8"),
-    "implements": ("实施", "#2ca02c"),
-    "targets": ("针对", "#d62728"),
-    "adopts": ("采用", "#9467bd"),
-    "takesMeasure": ("采取", "#17becf"),
-    "issues": ("印发", "#7f7f7f"),
-    "organizes": ("组织", "#ff7f0e"),
-    "partnersWith": ("合作", "#8c564b"),
-    "holdsPost": ("任职", "#bcbd22"),
-}
+
+def _short(name: str) -> str:
+    return LABELS[name].short if name in LABELS else name
+
+
+def type_styles(types: Sequence[str]) -> dict[str, tuple[str, str, str, str]]:
+    """Per type: short Chinese label (kg:shortLabel), colour, vis-network shape, legend glyph."""
+    spare = cycle(_SPARE_COLOURS)
+    return {t: (_short(t), *(_TYPE_LOOK.get(t) or (next(spare), "dot", "●"))) for t in types}
+
+
+def predicate_styles(predicates: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Per predicate: short Chinese label (kg:shortLabel) and edge colour."""
+    spare = cycle(_SPARE_COLOURS)
+    return {p: (_short(p), _PREDICATE_COLOUR.get(p) or next(spare)) for p in predicates}
+
+
+#: Per type of the model: Chinese label, colour, vis-network shape, legend glyph for that shape.
+TYPE_STYLE: dict[str, tuple[str, str, str, str]] = type_styles(ENTITY_TYPES)
+
+#: Per predicate of the model: Chinese label and edge colour.
+PREDICATE_STYLE: dict[str, tuple[str, str]] = predicate_styles(PREDICATES)
 
 
 def entity_filename(entity_id: str) -> str:
