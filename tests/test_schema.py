@@ -64,13 +64,13 @@ def test_check_mode_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.Mon
 # -- the generator on made-up ontologies -----------------------------------------------------------
 
 NEW_PREDICATE = """
-kg:concerns a owl:ObjectProperty ;
+kg:madeUpConcerns a owl:ObjectProperty ;
     rdfs:subPropertyOf kg:relatedTo ;
     rdfs:label "concerns"@en, "涉及"@zh ;
     rdfs:domain kg:Document ;
     rdfs:range [ a owl:Class ; owl:unionOf ( kg:Hazard kg:Industry ) ] .
 
-kg:meets a owl:ObjectProperty, owl:SymmetricProperty ;
+kg:madeUpMeets a owl:ObjectProperty, owl:SymmetricProperty ;
     rdfs:subPropertyOf kg:relatedTo ;
     rdfs:label "meets"@en, "会见"@zh ;
     kg:shortLabel "见"@zh ;
@@ -94,24 +94,25 @@ def test_a_new_predicate_needs_only_the_ontology(tmp_path: Path) -> None:
     schema = gen().read_schema(_ontology(tmp_path, NEW_PREDICATE))
     names = [p.name for p in schema.predicates]
     # kg:displayOrder 0 comes first; no order comes after the ordered ones
-    assert names == ["meets", *PREDICATES, "concerns"]
-    assert schema.signatures["concerns"] == (("Document",), ("Industry", "Hazard"))  # in type order
-    assert schema.signatures["meets"] == (ENTITY_TYPES, ("Person",))  # kg:Entity: any type
-    assert schema.symmetric == ("meets", "partnersWith")
+    assert names == ["madeUpMeets", *PREDICATES, "madeUpConcerns"]
+    assert schema.signatures["madeUpConcerns"] == (("Document",), ("Industry", "Hazard"))  # type order
+    assert schema.signatures["madeUpMeets"] == (ENTITY_TYPES, ("Person",))  # kg:Entity: any type
+    assert schema.symmetric[0] == "madeUpMeets" and set(schema.symmetric) == {"madeUpMeets", *SYMMETRIC}
     concerns = schema.predicates[-1]
     assert (concerns.zh, concerns.en, concerns.short) == ("涉及", "concerns", "涉及")
     assert schema.predicates[0].short == "见"
     # the generated module and shapes carry it
     text = gen().render_schema(schema)
-    assert '"concerns": (frozenset({"Document"}), frozenset({"Industry", "Hazard"})),' in text
+    assert '"madeUpConcerns": (frozenset({"Document"}), frozenset({"Industry", "Hazard"})),' in text
     block = gen().render_shapes_block(schema)
     shapes = rdflib.Graph().parse(data=_prefixed(block), format="turtle")
-    subject, obj = rdflib.URIRef(KGS + "ConcernsSubject"), rdflib.URIRef(KGS + "ConcernsObject")
+    subject, obj = rdflib.URIRef(KGS + "MadeUpConcernsSubject"), rdflib.URIRef(KGS + "MadeUpConcernsObject")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    assert shapes.value(subject, sh.targetSubjectsOf) == rdflib.URIRef(KG + "concerns")
+    assert shapes.value(subject, sh.targetSubjectsOf) == rdflib.URIRef(KG + "madeUpConcerns")
     assert shapes.value(subject, sh["class"]) == rdflib.URIRef(KG + "Document")
-    assert shapes.value(obj, sh.targetObjectsOf) == rdflib.URIRef(KG + "concerns")
-    assert "kg:concerns" in block.split("kgs:RelationProvenance", 1)[1]  # relations checked for provenance
+    assert shapes.value(obj, sh.targetObjectsOf) == rdflib.URIRef(KG + "madeUpConcerns")
+    # and its relations are checked for provenance
+    assert "kg:madeUpConcerns" in block.split("kgs:RelationProvenance", 1)[1]
 
 
 def _prefixed(block: str) -> str:
@@ -123,22 +124,22 @@ def _prefixed(block: str) -> str:
     ("extra", "drop", "message"),
     [
         (
-            "kg:warnsOf a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
+            "kg:madeUpWarnsOf a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
             '    rdfs:label "warns of"@en, "预警"@zh ; rdfs:range kg:Hazard .\n',
             "",
-            r"kg:warnsOf has no rdfs:domain; give the types of its subjects",
+            r"kg:madeUpWarnsOf has no rdfs:domain; give the types of its subjects",
         ),
         (
-            "kg:quotes a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
+            "kg:madeUpQuotes a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
             '    rdfs:label "quotes"@en, "引用"@zh ; rdfs:domain kg:Person ; rdfs:range kg:Article .\n',
             "",
-            r"the rdfs:range of kg:quotes names kg:Article is no entity type",
+            r"the rdfs:range of kg:madeUpQuotes names kg:Article is no entity type",
         ),
         (
-            "kg:quotes a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
+            "kg:madeUpQuotes a owl:ObjectProperty ; rdfs:subPropertyOf kg:relatedTo ;\n"
             '    rdfs:label "quotes"@en ; rdfs:domain kg:Person ; rdfs:range kg:Document .\n',
             "",
-            r"kg:quotes has no rdfs:label@zh; give it exactly one",
+            r"kg:madeUpQuotes has no rdfs:label@zh; give it exactly one",
         ),
         ("", ', "建立/采用"@zh', r"kg:adopts has no rdfs:label@zh"),
         ('kg:Place rdfs:label "地方"@zh .\n', "", r"kg:Place has 2 rdfs:label@zh"),
@@ -229,13 +230,13 @@ def test_views_style_every_type_and_predicate() -> None:
 
 
 def test_views_draw_a_predicate_they_do_not_know_in_a_colour_of_its_own() -> None:
-    styles = predicate_styles([*PREDICATES, "concerns", "meets"])
+    styles = predicate_styles([*PREDICATES, "madeUpConcerns", "madeUpMeets"])
     colours = [colour for _label, colour in styles.values()]
     assert len(set(colours)) == len(colours)
-    assert styles["concerns"][0] == "concerns"  # no label in the schema: its name
-    types = type_styles([*ENTITY_TYPES, "Vehicle"])
-    assert types["Vehicle"][2:] == ("dot", "●")
-    assert types["Vehicle"][1] not in {s[1] for t, s in types.items() if t != "Vehicle"}
+    assert styles["madeUpConcerns"][0] == "madeUpConcerns"  # no label in the schema: its name
+    types = type_styles([*ENTITY_TYPES, "MadeUpVehicle"])
+    assert types["MadeUpVehicle"][2:] == ("dot", "●")
+    assert types["MadeUpVehicle"][1] not in {s[1] for t, s in types.items() if t != "MadeUpVehicle"}
 
 
 # -- the SHACL shapes check every type and predicate -----------------------------------------------
