@@ -1,4 +1,8 @@
-"""Views of an Extraction as files: the gold JSONL format. Writes are atomic."""
+"""Views of an Extraction as files: the gold JSONL format. Writes are atomic.
+
+A single file is written to a temp name beside it and renamed into place
+(:func:`atomic_writer`); a folder of outputs is replaced as a whole (:mod:`kg.staging`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.model import Entity, FileResult
+
+#: files that mark a folder as written by ``kg build`` or ``kg views`` (see kg.staging)
+OUTPUT_MARKERS = ("summary.json", "graph.nq", "index.html", "overview.html")
 
 
 def entity_record(e: Entity) -> dict[str, Any]:
@@ -63,6 +70,11 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Any:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def looks_like_output(folder: Path) -> bool:
+    """Whether ``folder`` holds what ``kg build`` or ``kg views`` wrote (so it may be replaced)."""
+    return any((folder / name).exists() for name in OUTPUT_MARKERS)
 
 
 def file_mode() -> int:

@@ -19,8 +19,10 @@ from kg import rdf
 from kg.builder import OUTPUT_FILES, build
 from kg.cache import ResultCache
 from kg.corpus import Corpus
+from kg.errors import KgError
 from kg.model import FileResult
 
+from ._killbuild import KillRig, snapshot
 from .conftest import ROOT, SEED_DIR
 
 KG_CLI = [sys.executable, "-m", "kg"]
@@ -256,3 +258,145 @@ def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]
     counts = corpus.counts()
     assert {k: v for k, v in summary["entities"].items() if v} == counts["entities"]
     assert {k: v for k, v in summary["relations"].items() if v} == counts["relations"]
+
+
+# -- kill -9 and failures while writing: OUT (and the store) wholly old or wholly new ----------
+
+
+@pytest.fixture(scope="module")
+def kill_rig(tmp_path_factory: pytest.TempPathFactory) -> KillRig:
+    rig = KillRig(tmp_path_factory.mktemp("kill"))
+    rig.setup()
+    return rig
+
+
+def test_kill_at_any_write_step_leaves_out_and_store_old_or_new(kill_rig: KillRig) -> None:
+    """SIGKILL at evenly spread file-system steps of a build (the first and last included)."""
+    fractions = [0.0, *(i / 12 for i in range(1, 12)), 1.0]
+    seen = set()
+    killed = 0
+    for f in fractions:
+        (out, store), was_killed, step = kill_rig.kill_at_step(f)
+        assert out in ("A", "B"), f"killed at step {step} ({f:.0%}): OUT {out}"
+        assert store in ("A", "B"), f"killed at step {step} ({f:.0%}): store {store}"
+        killed += was_killed
+        seen.add(out)
+    # the last step may not come (the store's files vary a little between generations)
+    assert killed >= len(fractions) - 1
+    assert seen == {"A", "B"}  # the sweep saw OUT both before and after the swap
+    kill_rig.complete(kill_rig.other())  # the next build cleans what the killed ones left
+    assert kill_rig.debris() == []
+
+
+def test_kill_at_random_moments_leaves_out_and_store_old_or_new(kill_rig: KillRig) -> None:
+    """SIGKILL from outside after random delays over a build's duration (the 50-run bar:
+    scripts/kill_builds.py)."""
+    import random
+
+    seconds = kill_rig.time_build()
+    rng = random.Random(12)
+    for _ in range(12):
+        delay = rng.uniform(0.0, seconds * 1.1)
+        (out, store), _killed = kill_rig.kill_after(delay)
+        assert out in ("A", "B"), f"killed after {delay:.2f} s of {seconds:.2f}: OUT {out}"
+        assert store in ("A", "B"), f"killed after {delay:.2f} s of {seconds:.2f}: store {store}"
+    kill_rig.complete(kill_rig.other())
+    assert kill_rig.debris() == []
+
+
+def test_a_failure_while_writing_views_leaves_every_output_old(
+    tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The views are part of the build: a view that cannot be written (an immutable entity/,
+    a full disk) must not leave graph.nq, summary.json or index.html already replaced."""
+    from kg.views import focus
+
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    before = snapshot(out)
+    real = focus.render_focus
+    calls = 0
+
+    def fails_later(*args: object) -> str:
+        nonlocal calls
+        calls += 1
+        if calls > 5:
+            raise PermissionError(1, "Operation not permitted", str(out / "entity" / "x.html"))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(focus, "render_focus", fails_later)
+    extra = tmp_path / "more"
+    shutil.copytree(pages, extra)
+    shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
+    with pytest.raises((PermissionError, KgError)):  # a one-line KgError now
+        build([str(extra)], out=out, cache=cache)
+    assert calls > 5
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "more", "out"]  # no debris
+
+
+# -- what replacing OUT as a whole means for the folder around it --------------------------------
+
+
+def test_a_folder_of_other_files_is_not_replaced(tmp_path: Path, pages: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.md").write_text("keep me", encoding="utf-8")
+    proc = run_kg("build", str(pages), "-o", str(mine), "--cache-dir", str(tmp_path / "c"), "-q")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "holds no safety-kg build" in proc.stderr
+    assert str(mine) in proc.stderr
+    assert [p.name for p in mine.iterdir()] == ["thesis.md"]
+
+
+def test_out_and_store_must_be_separate_folders(tmp_path: Path, pages: Path) -> None:
+    from kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="separate folders"):
+        build([str(pages)], out=tmp_path / "x", store=tmp_path / "x" / "store")
+    assert not (tmp_path / "x").exists()
+
+
+def test_an_out_that_holds_the_current_folder_is_refused(tmp_path: Path, pages: Path) -> None:
+    out = tmp_path / "out"
+    (out / "entity").mkdir(parents=True)
+    (out / "index.html").write_text("old", encoding="utf-8")
+    proc = run_kg("build", str(pages), "-o", str(out), "-q", cwd=out / "entity")
+    assert proc.returncode == 2 and "current folder" in proc.stderr
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_symlinked_out_keeps_its_link(tmp_path: Path, pages: Path) -> None:
+    real = tmp_path / "disk" / "graph"
+    real.parent.mkdir()
+    link = tmp_path / "out"
+    link.symlink_to(real, target_is_directory=True)
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=link, cache=cache)
+    build([str(pages)], out=link, cache=cache)  # a second time: over the first
+    assert link.is_symlink() and (real / "summary.json").is_file()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["graph"]
+
+
+def test_without_an_atomic_exchange_a_kill_between_the_renames_is_undone(
+    tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where renameat2(RENAME_EXCHANGE) is missing, OUT is renamed aside, then the new one in;
+    a kill between the two leaves no OUT, and the next run puts the old one back first."""
+    from kg import staging
+
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    before = snapshot(out)
+    monkeypatch.setattr(staging, "exchange", lambda a, b: False)
+    report = build([str(pages)], out=out, cache=cache)  # the fallback itself works
+    assert report.written and snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    aside = tmp_path / f".out.kg-old.{int(dead.stdout)}.x1y2"
+    out.rename(aside)  # killed right after the first rename
+    staging.clean_stale(out)
+    assert snapshot(out) == before and not aside.exists()
