@@ -16,9 +16,12 @@ half an update.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,9 +102,25 @@ def write_store(stage: Path, quads: Sequence[Any], previous: Path | None = None)
             raise UsageError(
                 f"cannot read the store {previous}: {exc}; rebuild it into a new folder"
             ) from exc
-        old_store.backup(str(stage / DATA))
+        with _rocksdb_errors(stage):
+            old_store.backup(str(stage / DATA))
         del old_store
-    return _write(ox.Store(str(stage / DATA)), stage, quads)
+    with _rocksdb_errors(stage):
+        return _write(ox.Store(str(stage / DATA)), stage, quads)
+
+
+@contextmanager
+def _rocksdb_errors(stage: Path) -> Iterator[None]:
+    """RocksDB's I/O errors carry their cause only in the text ("IO error: No space left on
+    device: …"); give them the errno, so that a full or read-only disk is a one-line error."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:
+            for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+                if os.strerror(code) in str(exc):
+                    raise OSError(code, os.strerror(code), str(stage)) from exc
+        raise
 
 
 def _write(st: Any, stage: Path, quads: Sequence[Any]) -> dict[str, Any]:

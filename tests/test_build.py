@@ -23,6 +23,7 @@ from kg.errors import KgError
 from kg.model import FileResult
 
 from ._killbuild import KillRig, snapshot
+from ._util import missing_service
 from .conftest import ROOT, SEED_DIR
 
 KG_CLI = [sys.executable, "-m", "kg"]
@@ -334,6 +335,99 @@ def test_a_failure_while_writing_views_leaves_every_output_old(
     assert calls > 5
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "more", "out"]  # no debris
+
+
+def _in_own_mount_namespace(script: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """Run ``script`` (sh) as root of a new user and mount namespace, where it may mount a tmpfs
+    or remount a folder read-only without touching the machine's mounts."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode != 0:
+        missing_service("unshare -rm (user and mount namespaces) is not available")
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-eu", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _one_line_error(stderr: str, folder: Path) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("kg: error: ") and str(folder) in lines[0], stderr
+    assert "internal error" not in stderr and ".tmp" not in stderr and "Traceback" not in stderr
+
+
+def test_a_read_only_output_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    (ro / "old").mkdir(parents=True)
+    page = sorted(SEED_DIR.glob("*.txt"))[0]
+    kg = f"{sys.executable} -m kg"
+    cache = tmp_path / "cache"
+    proc = _in_own_mount_namespace(
+        f"{kg} build {page} -o {ro}/old -q --cache-dir {cache}\n"
+        f"mount --bind {ro} {ro} && mount -o remount,bind,ro {ro}\n"
+        f"set +e\n"
+        f"{kg} build {page} -o {ro}/new -q --cache-dir {cache}; echo new=$? >&2\n"
+        f"{kg} build {page} -o {ro}/old -q --cache-dir {cache}; echo old=$? >&2\n"
+        f"{kg} views {ro}/views {page}; echo views=$? >&2\n"
+        f"{kg} extract {page} -o {ro}/x.jsonl; echo extract=$? >&2\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    runs = proc.stderr.split("\n")
+    chunks: dict[str, str] = {}
+    acc: list[str] = []
+    for line in runs:
+        if "=" in line and line.split("=")[0] in ("new", "old", "views", "extract"):
+            name, code = line.split("=")
+            chunks[name] = "\n".join(acc)
+            assert code == "73", (name, chunks[name])
+            acc = []
+        else:
+            acc.append(line)
+    assert set(chunks) == {"new", "old", "views", "extract"}, proc.stderr
+    _one_line_error(chunks["new"], ro / "new")
+    _one_line_error(chunks["old"], ro / "old")
+    _one_line_error(chunks["views"], ro / "views")
+    _one_line_error(chunks["extract"], ro)
+    assert sorted(p.name for p in ro.iterdir()) == ["old"]
+
+
+def test_a_full_disk_is_a_one_line_error_and_leaves_out_old(tmp_path: Path) -> None:
+    """A 6 MB tmpfs: one page's build fits (3.8 MB), a bigger page's next to it does not.
+    A 300 kB tmpfs does not hold a store (RocksDB reports ENOSPC only in its message)."""
+    disk, tiny = tmp_path / "disk", tmp_path / "tiny"
+    disk.mkdir()
+    tiny.mkdir()
+    small, big = sorted(SEED_DIR.glob("*.txt"))[0], sorted(SEED_DIR.glob("*.txt"))[4]
+    kg = f"{sys.executable} -m kg"
+    cache = tmp_path / "cache"
+    snap = tmp_path / "snap"
+    proc = _in_own_mount_namespace(
+        f"{kg} build {big} -o {tmp_path}/warm -q --cache-dir {cache}\n"
+        f"mount -t tmpfs -o size=6m tmpfs {disk}\n"
+        f"mount -t tmpfs -o size=300k tmpfs {tiny}\n"
+        f"{kg} build {small} -o {disk}/out -q --cache-dir {cache}\n"
+        f"cp -a {disk}/out {snap}\n"
+        f"set +e\n"
+        f"{kg} build {big} -o {disk}/out -q --cache-dir {cache}; echo rc=$? >&2\n"
+        f"{kg} build {small} --store {tiny}/store -q --cache-dir {cache}; echo rc=$? >&2\n"
+        f"set -e\n"
+        f"diff -r {snap} {disk}/out >&2 && echo same >&2\n"
+        f"ls -a {disk} {tiny} >&2\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    out_err, _, rest = proc.stderr.partition("rc=")
+    code, _, rest = rest.partition("\n")
+    assert code == "73", proc.stderr
+    _one_line_error(out_err, disk / "out")
+    store_err, _, rest = rest.partition("rc=")
+    code, _, listing = rest.partition("\n")
+    assert code == "73", proc.stderr
+    _one_line_error(store_err, tiny / "store")
+    assert "same" in listing, listing  # OUT is the old build, file for file
+    # no debris on either disk
+    assert listing.split("same", 1)[1].split() == [f"{disk}:", ".", "..", "out", f"{tiny}:", ".", ".."]
 
 
 # -- what replacing OUT as a whole means for the folder around it --------------------------------
