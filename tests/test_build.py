@@ -22,7 +22,7 @@ from kg.corpus import Corpus
 from kg.errors import KgError
 from kg.model import FileResult
 
-from ._killbuild import KillRig, snapshot
+from ._killbuild import HOOK, KillRig, snapshot
 from ._util import missing_service
 from .conftest import ROOT, SEED_DIR
 
@@ -303,6 +303,22 @@ def test_kill_at_random_moments_leaves_out_and_store_old_or_new(kill_rig: KillRi
         assert store in ("A", "B"), f"killed after {delay:.2f} s of {seconds:.2f}: store {store}"
     kill_rig.complete(kill_rig.other())
     assert kill_rig.debris() == []
+
+
+def test_a_killed_cache_write_leaves_no_temp_file(tmp_path: Path) -> None:
+    """A build killed as it renames a cache entry into place leaves a temp file; the next
+    build removes it."""
+    page = sorted(SEED_DIR.glob("*.txt"))[0]
+    cache = tmp_path / "cache"
+    args = [page, "-o", tmp_path / "out", "--cache-dir", cache, "-q"]
+    env = {**os.environ, "KG_KILL_AT_STEP": "0", "KG_KILL_AT_PATH": str(cache / "")}
+    killed = subprocess.run([sys.executable, "-c", HOOK, "build", *map(str, args)], cwd=ROOT, env=env)
+    assert killed.returncode == -9
+    assert [p.name for p in cache.rglob("*") if p.is_file()]  # the half-written entry
+    proc = run_kg("build", *map(str, args))
+    assert proc.returncode == 0, proc.stderr
+    files = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(files) == 1 and files[0].suffix == ".json" and not files[0].name.startswith(".")
 
 
 def test_a_failure_while_writing_views_leaves_every_output_old(
