@@ -295,7 +295,7 @@ def build(
             if views:
                 pages = sum(1 for f in files if f.endswith(".html"))
                 report.written.append(f"{pages} HTML views (index.html)")
-        if store_stage is not None:
+        if store_stage is not None and store is not None:
             report.store = write_store(store_stage, quads, previous=Path(store))
     report.seconds = time.monotonic() - t0
     return report

@@ -73,8 +73,8 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Any:
         raise err from exc
     try:
         os.fchmod(fd, file_mode())  # mkstemp makes 0600; outputs are ordinary, shareable files
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, mode, **kwargs) as fh:
+        fh = os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding="utf-8", newline="\n")
+        with fh:
             yield fh
         os.replace(tmp, path)
     except BaseException as exc:

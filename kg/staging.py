@@ -210,6 +210,7 @@ def _carry(src: Path, dst: Path) -> None:
         except OSError:
             shutil.copy2(s, d, follow_symlinks=False)
 
+    dst.parent.mkdir(parents=True, exist_ok=True)
     if src.is_dir() and not src.is_symlink():
         shutil.copytree(src, dst, symlinks=True, copy_function=link)
     else:
@@ -223,8 +224,7 @@ def _carry_foreign(target: Path, stage: Path, owned: Callable[[str], bool], fold
         for entry in sorted(os.scandir(target / rel if rel else target), key=lambda e: e.name):
             r = f"{rel}/{entry.name}" if rel else entry.name
             if r in folders and entry.is_dir(follow_symlinks=False):
-                (stage / r).mkdir(exist_ok=True)
-                walk(r)
+                walk(r)  # the folder itself is created only for what is carried into it
             elif not owned(r) and not (stage / r).exists():
                 _carry(target / r, stage / r)
 
@@ -246,8 +246,8 @@ def write_error(target: Path, what: str, exc: OSError, *names: str) -> OutputErr
     if exc.errno not in _WRITE_ERRNOS:
         return None
     where = [os.fsdecode(n) for n in (exc.filename, exc.filename2) if n is not None]
-    parent = str(Path(target).parent)
-    if where and not any(w.startswith(parent) or w in names for w in where):
+    parent = Path(target).parent
+    if where and not any(Path(w).is_relative_to(parent) or w in names for w in where):
         return None  # about some other file (an input, say)
     return OutputError(f"cannot write the {what} {target}: {_WRITE_ERRNOS[exc.errno or 0]}")
 
@@ -321,8 +321,12 @@ class _Generation:
             if err is None:
                 raise
             raise err from exc
-        self.lock = _lock(self.stage)
-        os.chmod(self.stage, _folder_mode(target))
+        try:
+            self.lock = _lock(self.stage)
+            os.chmod(self.stage, _folder_mode(target))
+        except BaseException:
+            self.close()
+            raise
 
     def prepare(self) -> None:
         """Carry the user's files over and put the new generation on disk."""

@@ -1,17 +1,19 @@
 """kill -9 during ``kg build -o OUT --store DIR``, many times: is each folder wholly old or new?
 
-    python scripts/kill_builds.py [--runs 50] [--steps N] [--no-store] [--seed S] [--keep DIR]
+    python scripts/kill_builds.py [--runs 50] [--steps N] [--random-steps N] [--no-store] [--seed S]
 
 Two corpora of two seed pages each (one page shared) are built once to record what a
 complete OUT and store hold. Then ``--runs`` builds, each of the corpus OUT does not hold,
-are killed with SIGKILL from outside after a random delay uniform over 1.1 times one build's
-duration (measured first, process start to exit); after each, OUT must equal one of the two
-complete builds file for file (hidden files included; a file of the user's in OUT is part of
-both), and the store must hold exactly one of the two quad sets. ``--steps N`` adds N kills
-at evenly spread file-system steps of the build (an audit hook in the child SIGKILLs itself
-there). At the end one build runs to completion and nothing may be left beside OUT or the
-store, nor temp files in the cache. Prints one line per run and the counts; exit 1 when any
-run left a mixture.
+are killed with SIGKILL from outside after a random delay uniform over 1.2 times one build's
+duration (the median of three, process start to exit; the new OUT is swapped in at the very
+end, so some runs finish first). After each, OUT must equal one of the two complete builds
+file for file (hidden files included; a file of the user's in OUT is part of both), and the
+store must hold exactly one of the two quad sets. ``--steps N`` adds N kills at evenly
+spread file-system steps of the build (an audit hook in the child SIGKILLs itself there),
+``--random-steps N`` N kills at steps drawn at random (random moments that machine load
+cannot shift). At the end one build runs to completion and nothing may be left beside OUT
+or the store, nor temp files in the cache. Prints one line per run and the counts; exit 1 when any run
+left a mixture.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=50, help="kills after random delays (default 50)")
     ap.add_argument("--steps", type=int, default=0, help="kills at evenly spread file-system steps")
+    ap.add_argument("--random-steps", type=int, default=0, help="kills at file-system steps drawn at random")
     ap.add_argument("--no-store", action="store_true", help="build OUT only, without --store")
     ap.add_argument("--seed", type=int, default=None, help="random seed of the delays")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR (kept) instead of a temp folder")
@@ -45,7 +48,7 @@ def main() -> int:
         rig = KillRig(work, store=not args.no_store)
         t0 = time.monotonic()
         rig.setup()
-        seconds = rig.time_build()
+        seconds = sorted(rig.time_build() for _ in range(3))[1]  # the median of three
         steps, _ = rig.count_steps()
         rig.count_steps()  # both directions (A to B, B to A): a step sweep needs each one's count
         print(
@@ -55,13 +58,14 @@ def main() -> int:
         rng = random.Random(args.seed)
         outcomes: Counter[str] = Counter()
         bad = 0
-        plan = [("random", rng.uniform(0.0, seconds * 1.1)) for _ in range(args.runs)]
+        plan = [("random", rng.uniform(0.0, seconds * 1.2)) for _ in range(args.runs)]
         if args.steps:
             plan += [("step", i / max(args.steps - 1, 1)) for i in range(args.steps)]
+        plan += [("step", rng.random()) for _ in range(args.random_steps)]
         for i, (kind, at) in enumerate(plan, 1):
-            before, _ = rig.holds()
-            if before not in ("A", "B"):  # a mixture left by the previous run: start again from A
-                rig.complete("A")
+            before, before_store = rig.holds()
+            if before not in ("A", "B") or before_store != before:
+                rig.reset("A")  # a mixture left by the previous run: start again from A
                 before, _ = rig.holds()
             if kind == "random":
                 (out, store), killed = rig.kill_after(at)
@@ -80,7 +84,10 @@ def main() -> int:
                 state = f"OUT {age.get(out, 'new')}, store {age.get(store, 'new')}"
             outcomes[state if whole else "MIXED"] += 1
             print(f"{i:3d} {kind:6s} {where:>18s}: {before} -> {state}", flush=True)
-        rig.complete(rig.other() if rig.holds()[0] in ("A", "B") else "A")
+        if rig.holds()[0] in ("A", "B"):
+            rig.complete(rig.other())
+        else:
+            rig.reset("A")
         debris = rig.debris()
         print(f"\n{len(plan)} runs: " + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
         print(f"left behind after the next complete build: {debris or 'nothing'}")

@@ -214,6 +214,12 @@ class KillRig:
         self.steps[target] = int(count.read_text()) - 1  # not the hook's own count file
         return self.steps[target], time.monotonic() - t0
 
+    def reset(self, corpus: str = "A") -> None:
+        """Start again from a complete build of ``corpus`` in fresh folders (after a mixture)."""
+        for p in (self.work / "site").iterdir():
+            shutil.rmtree(p)
+        self.complete(corpus)
+
     def clear_leftovers(self) -> None:
         """Remove what killed builds left beside OUT and the store (the next build would do it,
         but its cleaning would shift the step numbers of a sweep)."""

@@ -510,3 +510,13 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_undone(
     out.rename(aside)  # killed right after the first rename
     staging.clean_stale(out)
     assert snapshot(out) == before and not aside.exists()
+
+
+def test_a_build_without_views_leaves_no_stale_views(tmp_path: Path, pages: Path) -> None:
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    (out / "entity" / "mine.txt").write_text("my notes", encoding="utf-8")
+    build([str(pages)], out=out, cache=cache, views=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, "entity"])
+    assert [p.name for p in (out / "entity").iterdir()] == ["mine.txt"]  # only the user's file
