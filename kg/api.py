@@ -224,7 +224,9 @@ class KnowledgeGraph:
         with replacing(*reps) as stages:  # all new generations complete before any is swapped in
             if out is not None:
                 summary = summarize(self.corpus, self.quads, self.errors)
-                written = write_build(stages[0], self.corpus, self.quads, summary, views=views)
+                written = write_build(
+                    stages[0], self.corpus, self.quads, summary, views=views, previous=Path(out)
+                )
             if store is not None:
                 write_store(stages[-1], self.quads, previous=Path(store))
         return written

@@ -210,13 +210,15 @@ def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_outp
     )
 
 
-def write_files(folder: Path, files: dict[str, bytes]) -> list[str]:
-    """Write the output files into ``folder`` (a new generation: plain writes), in order."""
+def write_files(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> list[str]:
+    """Write the output files into ``folder`` (a new generation), in order; a file whose bytes
+    are those of the same file in ``previous`` (the old generation) is hard-linked from it."""
+    from kg.staging import write_file
+
     written = []
     for name in OUTPUT_FILES:
         if name in files:
-            with open(folder / name, "wb") as fh:  # the umask's mode, like any open()
-                fh.write(files[name])
+            write_file(folder / name, files[name], previous / name if previous else None)
             written.append(name)
     return written
 
@@ -227,7 +229,7 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
 
     rep = output_replacement(out, owned=lambda rel: rel in OUTPUT_FILES or bool(_OLD_TEMP.match(rel)))
     with replacing(rep) as (stage,):
-        return write_files(stage, files)
+        return write_files(stage, files, previous=Path(out))
 
 
 def write_build(
@@ -237,15 +239,16 @@ def write_build(
     summary: dict[str, Any],
     views: bool = True,
     max_overview_nodes: int | None = None,
+    previous: Path | None = None,
 ) -> list[str]:
-    """Write everything ``kg build`` puts in OUT into ``folder`` (a new generation); return the
-    relative paths written."""
-    written = write_files(folder, render_outputs(corpus, quads, summary))
+    """Write everything ``kg build`` puts in OUT into ``folder`` (a new generation; files
+    unchanged since ``previous``, the old one, are hard-linked); return the relative paths."""
+    written = write_files(folder, render_outputs(corpus, quads, summary), previous)
     if views:
         from kg.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
 
         limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
-        written += render_views(corpus, folder, max_overview_nodes=limit)
+        written += render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
     return written
 
 
@@ -289,8 +292,10 @@ def build(
         quads = rdf.corpus_quads(corpus)
         summary = summarize(corpus, quads, errors)
         report = BuildReport(summary=summary, extracted=extracted, cached=cached, errors=errors)
-        if out_stage is not None:
-            files = write_build(out_stage, corpus, quads, summary, views, max_overview_nodes)
+        if out_stage is not None and out is not None:
+            files = write_build(
+                out_stage, corpus, quads, summary, views, max_overview_nodes, previous=Path(out)
+            )
             report.written = [f for f in files if f in OUTPUT_FILES]
             if views:
                 pages = sum(1 for f in files if f.endswith(".html"))

@@ -32,6 +32,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -229,6 +230,26 @@ def _carry_foreign(target: Path, stage: Path, owned: Callable[[str], bool], fold
                 _carry(target / r, stage / r)
 
     walk("")
+
+
+def write_file(path: Path, data: bytes, previous: Path | None = None) -> None:
+    """Write ``data`` to ``path`` in a new generation; when ``previous`` (the same file in the
+    old generation) holds exactly these bytes, hard-link it instead.
+
+    An unchanged file is then neither written nor synced again, and removing the old
+    generation frees no blocks for it (on a disk mounted with ``discard`` every freed file
+    costs milliseconds). Files get the umask's mode, like any ``open()``.
+    """
+    if previous is not None:
+        try:
+            st = os.stat(previous, follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and previous.read_bytes() == data:
+                os.link(previous, path)
+                return
+        except OSError:
+            pass  # gone, unreadable, or no hard links here: write it
+    with open(path, "wb") as fh:
+        fh.write(data)
 
 
 def _folder_mode(target: Path) -> int:

@@ -520,3 +520,18 @@ def test_a_build_without_views_leaves_no_stale_views(tmp_path: Path, pages: Path
     build([str(pages)], out=out, cache=cache, views=False)
     assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, "entity"])
     assert [p.name for p in (out / "entity").iterdir()] == ["mine.txt"]  # only the user's file
+
+
+def test_unchanged_files_are_carried_not_rewritten(tmp_path: Path, pages: Path) -> None:
+    """A rebuild hard-links the files whose bytes did not change from the old OUT: nothing to
+    write or sync again, nothing to free when the old OUT goes."""
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    build([str(pages)], out=out, cache=cache)
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()} == inodes
+    one = sorted(pages.glob("*.txt"))[:1]
+    build([str(p) for p in one], out=out, cache=cache)  # a smaller corpus: new counts
+    assert (out / "summary.json").stat().st_ino != inodes[out / "summary.json"]
+    assert (out / "assets" / "views.css").stat().st_ino == inodes[out / "assets" / "views.css"]

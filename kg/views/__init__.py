@@ -70,7 +70,9 @@ def write_views(
     with replace_folder(
         out, owned=owns_view, recognise=looks_like_output, folders=frozenset({"entity"})
     ) as stage:
-        rels = render_views(corpus, stage, max_overview_nodes=max_overview_nodes, progress=progress)
+        rels = render_views(
+            corpus, stage, max_overview_nodes=max_overview_nodes, progress=progress, previous=out
+        )
     return [out / r for r in rels]
 
 
@@ -80,8 +82,12 @@ def render_views(
     *,
     max_overview_nodes: int = DEFAULT_MAX_OVERVIEW_NODES,
     progress: Callable[[str], None] | None = None,
+    previous: Path | None = None,
 ) -> list[str]:
-    """Write the views into ``folder`` (a new generation: plain writes); return relative paths."""
+    """Write the views into ``folder`` (a new generation); return relative paths. A page
+    whose bytes are those of the same page in ``previous`` (the old generation) is
+    hard-linked from it rather than written again."""
+    from kg.staging import write_file
     from kg.views.assets import asset_files
     from kg.views.data import ViewIndex
     from kg.views.focus import render_focus
@@ -96,8 +102,7 @@ def render_views(
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        with open(path, "wb") as fh:  # files get the umask's mode, like any open()
-            fh.write(data)
+        write_file(path, data, previous / rel if previous is not None else None)
         written.append(rel)
 
     ix = ViewIndex.build(corpus)
