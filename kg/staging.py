@@ -366,7 +366,6 @@ class _Generation:
             os.rename(target, aside)  # onto the empty folder just made
             os.rename(stage, target)
             self.stage = aside
-        _fsync_dir(target.parent)
 
     def close(self) -> None:
         """Remove the staging folder: the failed new generation, or the replaced old one."""
@@ -409,6 +408,8 @@ def replacing(*reps: Replacement) -> Iterator[list[Path]]:
                 g.prepare()
             for g in gens:
                 g.swap()
+            for parent in sorted({g.rep.target.parent for g in gens}):
+                _fsync_dir(parent)  # the renames on disk (after all swaps: they follow directly)
         except OSError as exc:
             err = next((e for e in (r.error(exc) for r in reps) if e is not None), None)
             if err is not None:
