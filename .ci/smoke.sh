@@ -38,7 +38,8 @@ step "kg views"; "$kg" views "$work/views" "$page"
 test -s "$work/views/index.html"
 
 step "kg serve"
-"$kg" serve "$work/out" --port 0 2>"$work/serve.log" &
+: >"$work/serve.log"  # exists before the background job opens it (sed below may run first)
+"$kg" serve "$work/out" --port 0 2>>"$work/serve.log" &
 pids+=($!)
 url=""
 for _ in $(seq 1 100); do
