@@ -214,20 +214,21 @@ class KnowledgeGraph:
         written under ``out``."""
         if out is None and store is None:
             raise UsageError("nothing to write: give a folder (out) and/or a store")
+        from kg.builder import output_replacement, summarize, write_build
+        from kg.staging import replacing
+        from kg.store import store_replacement, write_store
+
         written: list[str] = []
-        if out is not None:
-            from kg.builder import render_outputs, summarize, write_outputs
-
-            summary = summarize(self.corpus, self.quads, self.errors)
-            written = write_outputs(Path(out), render_outputs(self.corpus, self.quads, summary))
-            if views:
-                from kg.views import write_views
-
-                written += [str(p.relative_to(out)) for p in write_views(self.corpus, out)]
-        if store is not None:
-            from kg.store import update_store
-
-            update_store(Path(store), self.quads)
+        reps = [output_replacement(out)] if out is not None else []
+        reps += [store_replacement(store)] if store is not None else []
+        with replacing(*reps) as stages:  # all new generations complete before any is swapped in
+            if out is not None:
+                summary = summarize(self.corpus, self.quads, self.errors)
+                written = write_build(
+                    stages[0], self.corpus, self.quads, summary, views=views, previous=Path(out)
+                )
+            if store is not None:
+                write_store(stages[-1], self.quads, previous=Path(store))
         return written
 
 

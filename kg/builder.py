@@ -12,23 +12,25 @@ source of truth; every output is a view of it:
 ``graph.graphml``  the networkx view for Gephi (entities and relations)
 ``summary.json``   counts per type, predicate and graph; the pages
 
-Every file is written to a temporary name first and renamed into place only once all of them
-are complete, so a failed build leaves the previous outputs untouched. Outputs are
-byte-identical for the same input. With ``--store`` the dataset also goes into an Oxigraph
-store, where only the graphs that changed are rewritten (:mod:`kg.store`).
+plus the HTML views (:mod:`kg.views`). The whole of OUT is one generation: it is written
+into a staging folder beside OUT and swapped in only when complete (:mod:`kg.staging`), so a
+failed or killed build leaves the previous OUT untouched, and a reader sees all old or all
+new files. The staging folder exists from the start of the build (an unwritable OUT fails
+before any extraction). Outputs are byte-identical for the same input. With ``--store`` the
+dataset also goes into an Oxigraph store, a new generation of it in the same way, where
+only the graphs that changed are rewritten (:mod:`kg.store`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.cache import ResultCache
 from kg.cache import key as cache_key
@@ -36,10 +38,15 @@ from kg.corpus import Corpus
 from kg.errors import KgError, UsageError
 from kg.model import ENTITY_TYPES, PREDICATES, FileResult
 
+if TYPE_CHECKING:
+    from kg.staging import Replacement
+
 log = logging.getLogger(__name__)
 
 #: output file names, in the order they are written
 OUTPUT_FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "summary.json")
+#: temp files that builds of older versions left in OUT when interrupted (``.graph.nq.x1y2.tmp``)
+_OLD_TEMP = re.compile(r"^\.(graph\.\w+|summary\.json)\.[A-Za-z0-9_]+\.tmp$")
 
 #: progress callback: (pages done, pages in all, page name, served from the cache)
 Progress = Callable[[int, int, str, bool], None]
@@ -181,32 +188,68 @@ def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]
     return files
 
 
-def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Write all files to temporary names in ``out``, then rename them all into place."""
-    out.mkdir(parents=True, exist_ok=True)
-    from kg.output import file_mode
+def owns_output(rel: str) -> bool:
+    """Whether ``kg build`` writes the entry ``rel`` of OUT (the RDF, the summary, the views)."""
+    from kg.views import owns_view
 
-    mode = file_mode()
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name in OUTPUT_FILES:
-            if name not in files:
-                continue
-            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-            temps.append((name, Path(tmp)))
-            os.fchmod(fd, mode)  # mkstemp makes 0600; outputs are ordinary files
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(files[name])
-                fh.flush()
-                os.fsync(fh.fileno())
-        # summary.json is renamed last: a folder with a summary holds a complete build
-        for name, tmp in temps:
-            os.replace(tmp, out / name)
-    except BaseException:
-        for _name, tmp in temps:
-            tmp.unlink(missing_ok=True)
-        raise
-    return [name for name, _tmp in temps]
+    return rel in OUTPUT_FILES or bool(_OLD_TEMP.match(rel)) or owns_view(rel)
+
+
+def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_output) -> Replacement:
+    """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.staging`)."""
+    from kg.output import looks_like_output
+    from kg.staging import Replacement
+
+    return Replacement(
+        Path(out),
+        owned=owned,
+        recognise=looks_like_output,
+        folders=frozenset({"entity"}),
+        foreign=f"{out} exists and holds no safety-kg build (no summary.json or index.html); "
+        "give an empty or new folder (kg build replaces OUT as a whole)",
+    )
+
+
+def write_files(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> list[str]:
+    """Write the output files into ``folder`` (a new generation), in order; a file whose bytes
+    are those of the same file in ``previous`` (the old generation) is hard-linked from it."""
+    from kg.staging import write_file
+
+    written = []
+    for name in OUTPUT_FILES:
+        if name in files:
+            write_file(folder / name, files[name], previous / name if previous else None)
+            written.append(name)
+    return written
+
+
+def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Replace the graph files and summary in ``out`` at once (other files stay)."""
+    from kg.staging import replacing
+
+    rep = output_replacement(out, owned=lambda rel: rel in OUTPUT_FILES or bool(_OLD_TEMP.match(rel)))
+    with replacing(rep) as (stage,):
+        return write_files(stage, files, previous=Path(out))
+
+
+def write_build(
+    folder: Path,
+    corpus: Corpus,
+    quads: Sequence[Any],
+    summary: dict[str, Any],
+    views: bool = True,
+    max_overview_nodes: int | None = None,
+    previous: Path | None = None,
+) -> list[str]:
+    """Write everything ``kg build`` puts in OUT into ``folder`` (a new generation; files
+    unchanged since ``previous``, the old one, are hard-linked); return the relative paths."""
+    written = write_files(folder, render_outputs(corpus, quads, summary), previous)
+    if views:
+        from kg.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
+
+        limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
+        written += render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
+    return written
 
 
 def build(
@@ -227,29 +270,38 @@ def build(
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
     t0 = time.monotonic()
-    results, errors, extracted, cached = extract_with_cache(inputs, home=home, cache=cache, progress=progress)
-    if not results:
-        detail = "; ".join(m for _p, m in errors[:3])
-        raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
-    corpus = Corpus.from_results(results)
-    from kg import rdf
+    from kg.staging import replacing
+    from kg.store import store_replacement, write_store
 
-    quads = rdf.corpus_quads(corpus)
-    summary = summarize(corpus, quads, errors)
-    report = BuildReport(summary=summary, extracted=extracted, cached=cached, errors=errors)
-    if out is not None:
-        report.written = write_outputs(Path(out), render_outputs(corpus, quads, summary))
-        if views:
-            from kg.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
+    reps = [output_replacement(out)] if out is not None else []
+    reps += [store_replacement(store)] if store is not None else []
+    # the new generations exist before extraction starts (an unwritable folder fails now, not
+    # after an hour), and all are complete before any is swapped in
+    with replacing(*reps) as stages:
+        out_stage = stages[0] if out is not None else None
+        store_stage = stages[-1] if store is not None else None
+        results, errors, extracted, cached = extract_with_cache(
+            inputs, home=home, cache=cache, progress=progress
+        )
+        if not results:
+            detail = "; ".join(m for _p, m in errors[:3])
+            raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
+        corpus = Corpus.from_results(results)
+        from kg import rdf
 
-            pages = write_views(
-                corpus, out, max_overview_nodes=max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
+        quads = rdf.corpus_quads(corpus)
+        summary = summarize(corpus, quads, errors)
+        report = BuildReport(summary=summary, extracted=extracted, cached=cached, errors=errors)
+        if out_stage is not None and out is not None:
+            files = write_build(
+                out_stage, corpus, quads, summary, views, max_overview_nodes, previous=Path(out)
             )
-            report.written.append(f"{sum(1 for p in pages if p.suffix == '.html')} HTML views (index.html)")
-    if store is not None:
-        from kg.store import update_store
-
-        report.store = update_store(Path(store), quads)
+            report.written = [f for f in files if f in OUTPUT_FILES]
+            if views:
+                pages = sum(1 for f in files if f.endswith(".html"))
+                report.written.append(f"{pages} HTML views (index.html)")
+        if store_stage is not None and store is not None:
+            report.store = write_store(store_stage, quads, previous=Path(store))
     report.seconds = time.monotonic() - t0
     return report
 

@@ -5,8 +5,10 @@ and format, the ``--home`` option, and a fingerprint of the extraction code and 
 ``kg/**/*.py``, the rule files and the vocabularies). So an unchanged page is never
 re-extracted, and a change anywhere in the extractor invalidates every entry at once:
 the cache can never serve a result the current code would not produce. Entries are written
-atomically; a broken entry is ignored and re-extracted. The source text itself is not stored
-(the caller has just read it).
+atomically (a temp file in ``tmp/``, renamed into place); a broken entry is ignored and
+re-extracted. Temp files that killed runs left in ``tmp/`` (named with host and pid) are
+removed by the next run that writes. The source text itself is not stored (the caller has
+just read it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -159,6 +162,7 @@ class ResultCache:
 
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = Path(folder) if folder else cache_dir() / "extract"
+        self._swept = False
 
     def _path(self, k: str) -> Path:
         return self.folder / k[:2] / f"{k}.json"
@@ -177,9 +181,14 @@ class ResultCache:
     def put(self, k: str, result: FileResult) -> None:
         """Store ``result`` under ``k`` (atomically; an unwritable cache is not an error)."""
         path = self._path(k)
+        tmpdir = self.folder / "tmp"
         try:
+            if not self._swept:
+                self._swept = True
+                sweep_temps(tmpdir)
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            tmpdir.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=tmpdir, prefix=_temp_prefix(), suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     json.dump(dump(result), fh, ensure_ascii=False, separators=(",", ":"))
@@ -189,3 +198,38 @@ class ResultCache:
                 raise
         except OSError:
             pass
+
+
+def _host() -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in socket.gethostname())
+
+
+def _temp_prefix() -> str:
+    return f"{_host()}.{os.getpid()}."
+
+
+def sweep_temps(tmpdir: Path) -> int:
+    """Remove the temp files of this host's processes that are gone; return how many."""
+    mine = _host() + "."
+    removed = 0
+    try:
+        entries = list(os.scandir(tmpdir))
+    except OSError:
+        return 0
+    for e in entries:
+        pid = e.name[len(mine) :].split(".", 1)[0]
+        if not e.name.startswith(mine) or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # alive (or someone else's: PermissionError below)
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        try:
+            os.unlink(e.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed

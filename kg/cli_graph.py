@@ -300,6 +300,12 @@ def serve(target: str, host: str, port: int, timeout: float, workers: int, memor
 @click.option(
     "--batch", default=500, show_default=True, help="Triples per INSERT DATA request (update protocol)."
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Send every graph, also those unchanged since the last push to this endpoint.",
+)
 def push(
     out: str,
     endpoint: str,
@@ -311,12 +317,15 @@ def push(
     prune: bool,
     query_endpoint: str | None,
     batch: int,
+    everything: bool,
 ) -> None:
-    """Load the built graph in OUT (every named graph) into a SPARQL 1.1 store over HTTP.
+    """Load the built graph in OUT (its named graphs) into a SPARQL 1.1 store over HTTP.
 
     Each named graph of OUT/graph.nq replaces the graph of the same name on the server, so
-    pushing again after a rebuild updates the server. With --query-endpoint the triple count
-    of every graph is checked afterwards.
+    pushing again after a rebuild updates the server. Only graphs that changed since the
+    last push to the same endpoint are sent (their digests are kept in OUT/.kg-push.json;
+    with --query-endpoint a graph whose triple count on the server is wrong is sent too, and
+    every count is checked afterwards).
     """
     from kg.push import push as run_push
 
@@ -332,13 +341,19 @@ def push(
         query_endpoint=query_endpoint,
         batch=batch,
         progress=lambda g, n: _echo_err(f"pushed {n:>7} triples to {g}"),
+        everything=everything,
     )
-    msg = f"pushed {report['graphs']} graph(s), {report['triples']} triples to {endpoint}"
+    msg = f"pushed {report['pushed']} graph(s), {report['triples']} triples to {endpoint}"
+    if report["unchanged"]:
+        msg += f" ({report['unchanged']} unchanged since the last push, not sent)"
     if report.get("pruned"):
         msg += f"; dropped {len(report['pruned'])} stale graph(s)"
     if report.get("verified"):
         msg += "; counts checked"
     _echo_err(msg)
+    if report.get("state"):
+        why = report["state"]
+        _echo_err(f"kg: warning: could not record what was pushed ({why}); the next push sends all")
 
 
 COMMANDS = [build, query, serve, push]

@@ -35,3 +35,12 @@ class DataError(KgError):
     """A data file shipped with the project (vocabulary, rules) is broken."""
 
     exit_code = 3
+
+
+class OutputError(KgError):
+    """An output cannot be written (a read-only or full disk, no permission); nothing was replaced.
+
+    Exit code 73 (sysexits' EX_CANTCREAT): the output could not be created.
+    """
+
+    exit_code = 73

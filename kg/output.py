@@ -1,4 +1,10 @@
-"""Views of an Extraction as files: the gold JSONL format. Writes are atomic."""
+"""Views of an Extraction as files: the gold JSONL format. Writes are atomic.
+
+A single file is written to a temp name beside it and renamed into place
+(:func:`atomic_writer`); a folder of outputs is replaced as a whole (:mod:`kg.staging`).
+A disk that is full or read-only is a one-line :class:`~kg.errors.OutputError` naming the
+folder, not a traceback about a temp file.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.model import Entity, FileResult
+
+#: files that mark a folder as written by ``kg build`` or ``kg views`` (see kg.staging)
+OUTPUT_MARKERS = ("summary.json", "graph.nq", "index.html", "overview.html")
 
 
 def entity_record(e: Entity) -> dict[str, Any]:
@@ -51,18 +60,33 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Any:
 
     A crash or an exception leaves the old file (or no file) untouched.
     """
+    from kg.staging import write_error
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        err = write_error(path, "file", exc)
+        if err is None:
+            raise
+        raise err from exc
     try:
         os.fchmod(fd, file_mode())  # mkstemp makes 0600; outputs are ordinary, shareable files
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, mode, **kwargs) as fh:
+        fh = os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding="utf-8", newline="\n")
+        with fh:
             yield fh
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and (err := write_error(path, "file", exc, tmp)) is not None:
+            raise err from exc
         raise
+
+
+def looks_like_output(folder: Path) -> bool:
+    """Whether ``folder`` holds what ``kg build`` or ``kg views`` wrote (so it may be replaced)."""
+    return any((folder / name).exists() for name in OUTPUT_MARKERS)
 
 
 def file_mode() -> int:

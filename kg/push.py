@@ -12,12 +12,23 @@ Two ways in, both standard:
 
 Each named graph of ``OUT/graph.nq`` (the vocabularies, entities, relations and one graph per
 page) replaces the server's graph of the same name, so a second push after a rebuild updates
-the server; ``prune`` also drops our graphs the build no longer has. HTTP goes through
-``requests`` (basic or digest authentication, as Virtuoso's ``/sparql-graph-crud-auth`` wants).
+the server; ``prune`` also drops our graphs the build no longer has.
+
+Only changed graphs are sent: ``OUT/.kg-push.json`` keeps, per endpoint, the SHA-256 of each
+graph as last pushed there, and a graph with the same digest is skipped (with a query
+endpoint, only when the server also holds its number of triples: a server that lost it gets
+it again). A graph's digest is forgotten before it is sent, so a push that fails half-way
+sends it again next time. ``kg build`` keeps the file (OUT's other files are carried into each
+new build). ``everything`` sends every graph.
+
+HTTP goes through ``requests`` (basic or digest authentication, as Virtuoso's
+``/sparql-graph-crud-auth`` wants: it answers the first challenge and then authenticates
+each request up front, which a large PUT needs).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import urllib.parse
 from collections import defaultdict
@@ -27,6 +38,9 @@ from typing import Any
 
 from kg.errors import KgError, UsageError
 from kg.namespace import KGG
+
+#: what was pushed where, inside the build folder (kept across builds: kg build carries it)
+STATE = ".kg-push.json"
 
 
 class PushError(KgError):
@@ -82,9 +96,11 @@ def _prime(session: Any, url: str) -> None:
     if session.auth is None:
         return
     try:
-        session.request("HEAD", url, timeout=30)
+        resp = session.request("HEAD", url, timeout=30)
     except requests.RequestException as exc:
         raise PushError(f"HEAD {url}: {exc}") from exc
+    if resp.status_code in (401, 403):  # wrong credentials: say so even when nothing is to be sent
+        raise PushError(f"HEAD {url}: HTTP {resp.status_code} {resp.reason}")
 
 
 def read_graphs(out: str | Path) -> dict[str, list[str]]:
@@ -130,6 +146,37 @@ def remote_graph_counts(query_endpoint: str, session: Any = None) -> dict[str, i
         raise PushError(f"{query_endpoint}: unexpected answer to a graph count query ({exc})") from exc
 
 
+def _digest(lines: list[str]) -> str:
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def _load_state(out: Path) -> dict[str, Any]:
+    try:
+        state = json.loads((out / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"format": 1, "endpoints": {}}
+    if not isinstance(state, dict) or not isinstance(state.get("endpoints"), dict):
+        return {"format": 1, "endpoints": {}}
+    return state
+
+
+def _save_state(out: Path, state: dict[str, Any]) -> str | None:
+    """Write the push state; the reason when it cannot be written (then every graph goes next time)."""
+    from kg.output import atomic_writer
+
+    try:
+        with atomic_writer(out / STATE) as fh:
+            json.dump(state, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+    except (OSError, KgError) as exc:
+        return str(exc)
+    return None
+
+
 def push(
     out: str | Path,
     endpoint: str,
@@ -142,65 +189,98 @@ def push(
     query_endpoint: str | None = None,
     batch: int = 500,
     progress: Callable[[str, int], None] | None = None,
+    everything: bool = False,
 ) -> dict[str, Any]:
-    """Push every named graph of the build folder ``out`` to ``endpoint``; see the module doc."""
+    """Push the named graphs of the build folder ``out`` that changed since the last push to
+    ``endpoint`` (all of them with ``everything``); see the module doc."""
     if protocol not in ("gsp", "update"):
         raise UsageError(f"unknown protocol {protocol!r}; use gsp or update")
     if prune and not query_endpoint:
         raise UsageError("--prune needs --query-endpoint to list the graphs on the server")
     graphs = read_graphs(out)
     session = _session(user, password, auth)
-    _prime(session, _with_param(endpoint, graph_param, str(KGG)) if protocol == "gsp" else endpoint)
-    for g in sorted(graphs):
-        lines = graphs[g]
-        if protocol == "gsp":
-            body = ("\n".join(lines) + "\n").encode("utf-8")
-            _request(
-                session,
-                "PUT",
-                _with_param(endpoint, graph_param, g),
-                body,
-                {"Content-Type": "text/turtle; charset=utf-8"},
-            )
-        else:
-            head = f"DROP SILENT GRAPH <{g}>"
-            for i in range(0, max(len(lines), 1), batch):
-                chunk = "\n".join(lines[i : i + batch])
-                text = f"{head} ;\n" if i == 0 else ""
-                text += f"INSERT DATA {{ GRAPH <{g}> {{\n{chunk}\n}} }}"
-                _request(
-                    session,
-                    "POST",
-                    endpoint,
-                    text.encode("utf-8"),
-                    {"Content-Type": "application/sparql-update; charset=utf-8"},
-                )
-        if progress:
-            progress(g, len(lines))
+    remote = remote_graph_counts(query_endpoint, _session(None, None, auth)) if query_endpoint else None
+    state = _load_state(Path(out))
+    where = f"{protocol} {endpoint} {graph_param}"
+    known: dict[str, str] = state["endpoints"].setdefault(where, {})
+    digests = {g: _digest(lines) for g, lines in graphs.items()}
+    todo = [
+        g
+        for g in sorted(graphs)
+        if everything
+        or known.get(g) != digests[g]
+        or (remote is not None and remote.get(g, 0) != len(set(graphs[g])))
+    ]
     report: dict[str, Any] = {
         "graphs": len(graphs),
-        "triples": sum(len(v) for v in graphs.values()),
+        "pushed": len(todo),
+        "unchanged": len(graphs) - len(todo),
+        "triples": sum(len(graphs[g]) for g in todo),
         "pruned": [],
         "verified": False,
+        "state": None,  # why the push state could not be written, if it could not
     }
-    if query_endpoint:
-        remote = remote_graph_counts(query_endpoint, _session(None, None, auth))
-        if prune:
-            for g in sorted(set(remote) - set(graphs)):
-                if protocol == "gsp":
-                    _request(session, "DELETE", _with_param(endpoint, graph_param, g))
-                else:
-                    _request(
-                        session,
-                        "POST",
-                        endpoint,
-                        f"DROP SILENT GRAPH <{g}>".encode(),
-                        {"Content-Type": "application/sparql-update; charset=utf-8"},
-                    )
-                report["pruned"].append(g)
-        wrong = {g: (remote.get(g, 0), len(v)) for g, v in graphs.items() if remote.get(g, 0) != len(set(v))}
-        if wrong:
-            g, (have, want) = next(iter(sorted(wrong.items())))
-            raise PushError(f"after the push, {g} holds {have} triples on the server, expected {want}")
-        report["verified"] = True
+    try:
+        _prime(session, _with_param(endpoint, graph_param, str(KGG)) if protocol == "gsp" else endpoint)
+        for g in todo:
+            known.pop(g, None)  # forgotten until the server has all of it
+            _send(session, protocol, endpoint, graph_param, g, graphs[g], batch)
+            known[g] = digests[g]
+            if progress:
+                progress(g, len(graphs[g]))
+        if query_endpoint:
+            remote = remote_graph_counts(query_endpoint, _session(None, None, auth))
+            if prune:
+                for g in sorted(set(remote) - set(graphs)):
+                    if protocol == "gsp":
+                        _request(session, "DELETE", _with_param(endpoint, graph_param, g))
+                    else:
+                        _request(
+                            session,
+                            "POST",
+                            endpoint,
+                            f"DROP SILENT GRAPH <{g}>".encode(),
+                            {"Content-Type": "application/sparql-update; charset=utf-8"},
+                        )
+                    known.pop(g, None)
+                    report["pruned"].append(g)
+            wrong = {
+                g: (remote.get(g, 0), len(v)) for g, v in graphs.items() if remote.get(g, 0) != len(set(v))
+            }
+            if wrong:
+                for g in wrong:
+                    known.pop(g, None)
+                g, (have, want) = next(iter(sorted(wrong.items())))
+                raise PushError(f"after the push, {g} holds {have} triples on the server, expected {want}")
+            report["verified"] = True
+    finally:
+        report["state"] = _save_state(Path(out), state)
     return report
+
+
+def _send(
+    session: Any, protocol: str, endpoint: str, graph_param: str, g: str, lines: list[str], batch: int
+) -> None:
+    """Replace the graph ``g`` on the server by ``lines`` (N-Triples)."""
+    if protocol == "gsp":
+        body = ("\n".join(lines) + "\n").encode("utf-8")
+        _request(
+            session,
+            "PUT",
+            _with_param(endpoint, graph_param, g),
+            body,
+            {"Content-Type": "text/turtle; charset=utf-8"},
+        )
+        return
+    head = f"DROP SILENT GRAPH <{g}>"
+    for i in range(0, max(len(lines), 1), batch):
+        chunk = "\n".join(lines[i : i + batch])
+        text = f"{head} ;\n" if i == 0 else ""
+        text += f"INSERT DATA {{ GRAPH <{g}> {{\n{chunk}\n}} }}"
+        _request(
+            session,
+            "POST",
+            endpoint,
+            text.encode("utf-8"),
+            {"Content-Type": "application/sparql-update; charset=utf-8"},
+        )

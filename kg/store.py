@@ -6,18 +6,30 @@ quads are unchanged is left alone, a changed graph gets only its difference (rem
 quads), graphs that are no longer built (a page that left the corpus) are dropped. So a
 changed page rewrites its own page graph plus the entity and relation triples that changed
 with it, and nothing else. Queries read the store without loading it into memory.
+
+The live store is never written: the update goes into a new generation beside it
+(:mod:`kg.staging`), which starts as a RocksDB checkpoint of the current database (hard links
+to its immutable files, so it costs little), gets the difference, and is swapped in whole.
+So a store is wholly old or wholly new after a crash at any moment, and a reader never sees
+half an update.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
 from kg.namespace import KGG
+
+if TYPE_CHECKING:
+    from kg.staging import Replacement
 
 MARKER = "kg-store.json"
 DATA = "oxigraph"
@@ -50,20 +62,72 @@ def _ours(graph: str) -> bool:
     return graph.startswith(str(KGG))
 
 
+def _owned(rel: str) -> bool:
+    return rel in (DATA, MARKER, f".{MARKER}.tmp")
+
+
+def store_replacement(path: str | Path) -> Replacement:
+    """The store folder ``path`` as a folder replaced whole by each update (:mod:`kg.staging`)."""
+    from kg.staging import Replacement
+
+    return Replacement(
+        Path(path),
+        owned=_owned,
+        recognise=is_store,
+        what="store",
+        foreign=f"{path} exists and is not a safety-kg store; give an empty or new folder",
+    )
+
+
 def update_store(path: Path, quads: Sequence[Any]) -> dict[str, Any]:
     """Make the store at ``path`` hold exactly ``quads`` (kg.rdf quads), rewriting only changes."""
+    from kg.staging import replacing
+
+    with replacing(store_replacement(path)) as (stage,):
+        return write_store(stage, quads, previous=Path(path))
+
+
+def write_store(stage: Path, quads: Sequence[Any], previous: Path | None = None) -> dict[str, Any]:
+    """Write the store of ``quads`` into the new generation ``stage``.
+
+    When ``previous`` is a store, ``stage`` starts as its checkpoint and gets only the
+    graphs that changed; else the quads are bulk-loaded and the database compacted.
+    """
+    import pyoxigraph as ox
+
+    if previous is not None and is_store(previous):
+        try:
+            old_store = ox.Store.read_only(str(previous / DATA))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read the store {previous}: {exc}; rebuild it into a new folder"
+            ) from exc
+        with _rocksdb_errors(stage):
+            old_store.backup(str(stage / DATA))
+        del old_store
+    with _rocksdb_errors(stage):
+        return _write(ox.Store(str(stage / DATA)), stage, quads)
+
+
+@contextmanager
+def _rocksdb_errors(stage: Path) -> Iterator[None]:
+    """RocksDB's I/O errors carry their cause only in the text ("IO error: No space left on
+    device: …"); give them the errno, so that a full or read-only disk is a one-line error."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:
+            for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+                if os.strerror(code) in str(exc):
+                    raise OSError(code, os.strerror(code), str(stage)) from exc
+        raise
+
+
+def _write(st: Any, stage: Path, quads: Sequence[Any]) -> dict[str, Any]:
     import pyoxigraph as ox
 
     from kg.rdf import to_oxigraph
 
-    path = Path(path)
-    if path.exists() and any(path.iterdir()) and not is_store(path):
-        raise UsageError(f"{path} exists and is not a safety-kg store; give an empty or new folder")
-    path.mkdir(parents=True, exist_ok=True)
-    try:
-        st = ox.Store(str(path / DATA))
-    except OSError as exc:
-        raise UsageError(f"cannot open the store {path} for writing (is kg serve using it?): {exc}") from exc
     by_graph: dict[str, list[Any]] = defaultdict(list)
     for q in to_oxigraph(quads):
         by_graph[q.graph_name.value].append(q)
@@ -102,12 +166,10 @@ def update_store(path: Path, quads: Sequence[Any]) -> dict[str, Any]:
             report["removed"] += 1
             report["quads_removed"] += n
     st.flush()
+    del st  # close the database before the folder is swapped in
     total = sum(len(qs) for qs in by_graph.values())
     marker = {"format": FORMAT, "graphs": len(by_graph), "quads": total}
-    tmp = path / f".{MARKER}.tmp"
-    tmp.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path / MARKER)
-    del st  # release the database lock now
+    (stage / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     return report
 
 

@@ -19,8 +19,11 @@ from kg import rdf
 from kg.builder import OUTPUT_FILES, build
 from kg.cache import ResultCache
 from kg.corpus import Corpus
+from kg.errors import KgError
 from kg.model import FileResult
 
+from ._killbuild import HOOK, KillRig, snapshot
+from ._util import missing_service
 from .conftest import ROOT, SEED_DIR
 
 KG_CLI = [sys.executable, "-m", "kg"]
@@ -256,3 +259,279 @@ def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]
     counts = corpus.counts()
     assert {k: v for k, v in summary["entities"].items() if v} == counts["entities"]
     assert {k: v for k, v in summary["relations"].items() if v} == counts["relations"]
+
+
+# -- kill -9 and failures while writing: OUT (and the store) wholly old or wholly new ----------
+
+
+@pytest.fixture(scope="module")
+def kill_rig(tmp_path_factory: pytest.TempPathFactory) -> KillRig:
+    rig = KillRig(tmp_path_factory.mktemp("kill"))
+    rig.setup()
+    return rig
+
+
+def test_kill_at_any_write_step_leaves_out_and_store_old_or_new(kill_rig: KillRig) -> None:
+    """SIGKILL at evenly spread file-system steps of a build (the first and last included)."""
+    fractions = [0.0, *(i / 12 for i in range(1, 12)), 1.0]
+    seen = set()
+    killed = 0
+    for f in fractions:
+        (out, store), was_killed, step = kill_rig.kill_at_step(f)
+        assert out in ("A", "B"), f"killed at step {step} ({f:.0%}): OUT {out}"
+        assert store in ("A", "B"), f"killed at step {step} ({f:.0%}): store {store}"
+        killed += was_killed
+        seen.add(out)
+    # the last step may not come (the store's files vary a little between generations)
+    assert killed >= len(fractions) - 1
+    assert seen == {"A", "B"}  # the sweep saw OUT both before and after the swap
+    kill_rig.complete(kill_rig.other())  # the next build cleans what the killed ones left
+    assert kill_rig.debris() == []
+
+
+def test_kill_at_random_moments_leaves_out_and_store_old_or_new(kill_rig: KillRig) -> None:
+    """SIGKILL from outside after random delays over a build's duration (the 50-run bar:
+    scripts/kill_builds.py)."""
+    import random
+
+    seconds = kill_rig.time_build()
+    rng = random.Random(12)
+    for _ in range(12):
+        delay = rng.uniform(0.0, seconds * 1.1)
+        (out, store), _killed = kill_rig.kill_after(delay)
+        assert out in ("A", "B"), f"killed after {delay:.2f} s of {seconds:.2f}: OUT {out}"
+        assert store in ("A", "B"), f"killed after {delay:.2f} s of {seconds:.2f}: store {store}"
+    kill_rig.complete(kill_rig.other())
+    assert kill_rig.debris() == []
+
+
+def test_a_killed_cache_write_leaves_no_temp_file(tmp_path: Path) -> None:
+    """A build killed as it renames a cache entry into place leaves a temp file; the next
+    build removes it."""
+    page = sorted(SEED_DIR.glob("*.txt"))[0]
+    cache = tmp_path / "cache"
+    args = [page, "-o", tmp_path / "out", "--cache-dir", cache, "-q"]
+    env = {**os.environ, "KG_KILL_AT_STEP": "0", "KG_KILL_AT_PATH": str(cache / "")}
+    killed = subprocess.run([sys.executable, "-c", HOOK, "build", *map(str, args)], cwd=ROOT, env=env)
+    assert killed.returncode == -9
+    assert [p.name for p in cache.rglob("*") if p.is_file()]  # the half-written entry
+    proc = run_kg("build", *map(str, args))
+    assert proc.returncode == 0, proc.stderr
+    files = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(files) == 1 and files[0].suffix == ".json" and not files[0].name.startswith(".")
+
+
+def test_a_failure_while_writing_views_leaves_every_output_old(
+    tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The views are part of the build: a view that cannot be written (an immutable entity/,
+    a full disk) must not leave graph.nq, summary.json or index.html already replaced."""
+    from kg.views import focus
+
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    before = snapshot(out)
+    real = focus.render_focus
+    calls = 0
+
+    def fails_later(*args: object) -> str:
+        nonlocal calls
+        calls += 1
+        if calls > 5:
+            raise PermissionError(1, "Operation not permitted", str(out / "entity" / "x.html"))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(focus, "render_focus", fails_later)
+    extra = tmp_path / "more"
+    shutil.copytree(pages, extra)
+    shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
+    with pytest.raises((PermissionError, KgError)):  # a one-line KgError now
+        build([str(extra)], out=out, cache=cache)
+    assert calls > 5
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "more", "out"]  # no debris
+
+
+def _in_own_mount_namespace(script: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """Run ``script`` (sh) as root of a new user and mount namespace, where it may mount a tmpfs
+    or remount a folder read-only without touching the machine's mounts."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode != 0:
+        missing_service("unshare -rm (user and mount namespaces) is not available")
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-eu", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _one_line_error(stderr: str, folder: Path) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("kg: error: ") and str(folder) in lines[0], stderr
+    assert "internal error" not in stderr and ".tmp" not in stderr and "Traceback" not in stderr
+
+
+def test_a_read_only_output_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    (ro / "old").mkdir(parents=True)
+    page = sorted(SEED_DIR.glob("*.txt"))[0]
+    kg = f"{sys.executable} -m kg"
+    cache = tmp_path / "cache"
+    proc = _in_own_mount_namespace(
+        f"{kg} build {page} -o {ro}/old -q --cache-dir {cache}\n"
+        f"mount --bind {ro} {ro} && mount -o remount,bind,ro {ro}\n"
+        f"set +e\n"
+        f"{kg} build {page} -o {ro}/new -q --cache-dir {cache}; echo new=$? >&2\n"
+        f"{kg} build {page} -o {ro}/old -q --cache-dir {cache}; echo old=$? >&2\n"
+        f"{kg} views {ro}/views {page}; echo views=$? >&2\n"
+        f"{kg} extract {page} -o {ro}/x.jsonl; echo extract=$? >&2\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    runs = proc.stderr.split("\n")
+    chunks: dict[str, str] = {}
+    acc: list[str] = []
+    for line in runs:
+        if "=" in line and line.split("=")[0] in ("new", "old", "views", "extract"):
+            name, code = line.split("=")
+            chunks[name] = "\n".join(acc)
+            assert code == "73", (name, chunks[name])
+            acc = []
+        else:
+            acc.append(line)
+    assert set(chunks) == {"new", "old", "views", "extract"}, proc.stderr
+    _one_line_error(chunks["new"], ro / "new")
+    _one_line_error(chunks["old"], ro / "old")
+    _one_line_error(chunks["views"], ro / "views")
+    _one_line_error(chunks["extract"], ro)
+    assert sorted(p.name for p in ro.iterdir()) == ["old"]
+
+
+def test_a_full_disk_is_a_one_line_error_and_leaves_out_old(tmp_path: Path) -> None:
+    """A 6 MB tmpfs: one page's build fits (3.8 MB), a bigger page's next to it does not.
+    A 300 kB tmpfs does not hold a store (RocksDB reports ENOSPC only in its message)."""
+    disk, tiny = tmp_path / "disk", tmp_path / "tiny"
+    disk.mkdir()
+    tiny.mkdir()
+    small, big = sorted(SEED_DIR.glob("*.txt"))[0], sorted(SEED_DIR.glob("*.txt"))[4]
+    kg = f"{sys.executable} -m kg"
+    cache = tmp_path / "cache"
+    snap = tmp_path / "snap"
+    proc = _in_own_mount_namespace(
+        f"{kg} build {big} -o {tmp_path}/warm -q --cache-dir {cache}\n"
+        f"mount -t tmpfs -o size=6m tmpfs {disk}\n"
+        f"mount -t tmpfs -o size=300k tmpfs {tiny}\n"
+        f"{kg} build {small} -o {disk}/out -q --cache-dir {cache}\n"
+        f"cp -a {disk}/out {snap}\n"
+        f"set +e\n"
+        f"{kg} build {big} -o {disk}/out -q --cache-dir {cache}; echo rc=$? >&2\n"
+        f"{kg} build {small} --store {tiny}/store -q --cache-dir {cache}; echo rc=$? >&2\n"
+        f"set -e\n"
+        f"diff -r {snap} {disk}/out >&2 && echo same >&2\n"
+        f"ls -a {disk} {tiny} >&2\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    out_err, _, rest = proc.stderr.partition("rc=")
+    code, _, rest = rest.partition("\n")
+    assert code == "73", proc.stderr
+    _one_line_error(out_err, disk / "out")
+    store_err, _, rest = rest.partition("rc=")
+    code, _, listing = rest.partition("\n")
+    assert code == "73", proc.stderr
+    _one_line_error(store_err, tiny / "store")
+    assert "same" in listing, listing  # OUT is the old build, file for file
+    # no debris on either disk
+    assert listing.split("same", 1)[1].split() == [f"{disk}:", ".", "..", "out", f"{tiny}:", ".", ".."]
+
+
+# -- what replacing OUT as a whole means for the folder around it --------------------------------
+
+
+def test_a_folder_of_other_files_is_not_replaced(tmp_path: Path, pages: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.md").write_text("keep me", encoding="utf-8")
+    proc = run_kg("build", str(pages), "-o", str(mine), "--cache-dir", str(tmp_path / "c"), "-q")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "holds no safety-kg build" in proc.stderr
+    assert str(mine) in proc.stderr
+    assert [p.name for p in mine.iterdir()] == ["thesis.md"]
+
+
+def test_out_and_store_must_be_separate_folders(tmp_path: Path, pages: Path) -> None:
+    from kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="separate folders"):
+        build([str(pages)], out=tmp_path / "x", store=tmp_path / "x" / "store")
+    assert not (tmp_path / "x").exists()
+
+
+def test_an_out_that_holds_the_current_folder_is_refused(tmp_path: Path, pages: Path) -> None:
+    out = tmp_path / "out"
+    (out / "entity").mkdir(parents=True)
+    (out / "index.html").write_text("old", encoding="utf-8")
+    proc = run_kg("build", str(pages), "-o", str(out), "-q", cwd=out / "entity")
+    assert proc.returncode == 2 and "current folder" in proc.stderr
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_symlinked_out_keeps_its_link(tmp_path: Path, pages: Path) -> None:
+    real = tmp_path / "disk" / "graph"
+    real.parent.mkdir()
+    link = tmp_path / "out"
+    link.symlink_to(real, target_is_directory=True)
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=link, cache=cache)
+    build([str(pages)], out=link, cache=cache)  # a second time: over the first
+    assert link.is_symlink() and (real / "summary.json").is_file()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["graph"]
+
+
+def test_without_an_atomic_exchange_a_kill_between_the_renames_is_undone(
+    tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where renameat2(RENAME_EXCHANGE) is missing, OUT is renamed aside, then the new one in;
+    a kill between the two leaves no OUT, and the next run puts the old one back first."""
+    from kg import staging
+
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    before = snapshot(out)
+    monkeypatch.setattr(staging, "exchange", lambda a, b: False)
+    report = build([str(pages)], out=out, cache=cache)  # the fallback itself works
+    assert report.written and snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    aside = tmp_path / f".out.kg-old.{int(dead.stdout)}.x1y2"
+    out.rename(aside)  # killed right after the first rename
+    staging.clean_stale(out)
+    assert snapshot(out) == before and not aside.exists()
+
+
+def test_a_build_without_views_leaves_no_stale_views(tmp_path: Path, pages: Path) -> None:
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    (out / "entity" / "mine.txt").write_text("my notes", encoding="utf-8")
+    build([str(pages)], out=out, cache=cache, views=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, "entity"])
+    assert [p.name for p in (out / "entity").iterdir()] == ["mine.txt"]  # only the user's file
+
+
+def test_unchanged_files_are_carried_not_rewritten(tmp_path: Path, pages: Path) -> None:
+    """A rebuild hard-links the files whose bytes did not change from the old OUT: nothing to
+    write or sync again, nothing to free when the old OUT goes."""
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    build([str(pages)], out=out, cache=cache)
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    build([str(pages)], out=out, cache=cache)
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()} == inodes
+    one = sorted(pages.glob("*.txt"))[:1]
+    build([str(p) for p in one], out=out, cache=cache)  # a smaller corpus: new counts
+    assert (out / "summary.json").stat().st_ino != inodes[out / "summary.json"]
+    assert (out / "assets" / "views.css").stat().st_ino == inodes[out / "assets" / "views.css"]

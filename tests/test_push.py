@@ -147,3 +147,54 @@ def test_push_needs_a_build_folder(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert p.returncode == 2 and "has no graph.nq" in p.stderr
+
+
+def test_a_second_push_sends_only_the_graphs_that_changed(
+    virtuoso: Virtuoso, tmp_path: Path, seed_results_rel: list[FileResult]
+) -> None:
+    """The README's promise: kg push rewrites only changed graphs."""
+    two = [r for r in seed_results_rel if r.source.name.startswith(("001", "004"))]
+    folder = _write(tmp_path / "out", Corpus.from_results(two))
+    kw = {"user": virtuoso.user, "password": virtuoso.password, "query_endpoint": virtuoso.sparql}
+    sent: list[str] = []
+    first = push(folder, virtuoso.graph_store, progress=lambda g, n: sent.append(g), **kw)
+    assert first["pushed"] == first["graphs"] == len(read_graphs(folder)) and first["verified"]
+
+    sent.clear()
+    again = push(folder, virtuoso.graph_store, progress=lambda g, n: sent.append(g), **kw)
+    assert sent == [] and again["pushed"] == 0 and again["unchanged"] == again["graphs"]
+
+    # one page leaves the corpus: the entity and relation graphs change, the rest does not
+    one = [r for r in two if r.source.name.startswith("004")]
+    _write(folder, Corpus.from_results(one))
+    third = push(folder, virtuoso.graph_store, progress=lambda g, n: sent.append(g), **kw)
+    assert sorted(sent) == sorted([str(rdf.GRAPH_ENTITIES), str(rdf.GRAPH_RELATIONS)])
+    assert third["verified"] and third["unchanged"] == third["graphs"] - 2
+
+    # a graph the server lost is sent again (the query endpoint shows its count is wrong)
+    page = rdf.page_graph(one[0].source.name)
+    import requests
+
+    requests.delete(
+        f"{virtuoso.graph_store}?graph={page}",
+        auth=requests.auth.HTTPDigestAuth(virtuoso.user, virtuoso.password),
+        timeout=60,
+    ).raise_for_status()
+    sent.clear()
+    fourth = push(folder, virtuoso.graph_store, progress=lambda g, n: sent.append(g), **kw)
+    assert sent == [page] and fourth["verified"]
+    assert push(folder, virtuoso.graph_store, everything=True, **kw)["pushed"] == fourth["graphs"]
+
+
+def test_a_kg_build_keeps_what_was_pushed(tmp_path: Path) -> None:
+    """The push state lives in OUT, and a rebuild of OUT carries it over."""
+    from kg.builder import build
+    from kg.cache import ResultCache
+    from kg.push import STATE
+
+    out = tmp_path / "out"
+    page = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    build([str(page)], out=out, cache=ResultCache(tmp_path / "cache"))
+    (out / STATE).write_text('{"format": 1, "endpoints": {}}\n', encoding="utf-8")
+    build([str(page)], out=out, cache=ResultCache(tmp_path / "cache"))
+    assert (out / STATE).read_text(encoding="utf-8") == '{"format": 1, "endpoints": {}}\n'

@@ -10,7 +10,10 @@
 - ``assets/``: vis-network (from pyvis), scripts, styles, licences.
 
 No page requests anything outside its folder. Output is deterministic (the same
-corpus gives byte-identical files) and every file is written atomically.
+corpus gives byte-identical files). ``write_views`` replaces the views of a folder as a
+whole (:mod:`kg.staging`): a reader or a crash sees all old or all new pages, never a mix;
+``render_views`` writes them into a fresh folder (``kg build`` writes the views and the RDF
+into one new generation of OUT).
 """
 
 from __future__ import annotations
@@ -27,6 +30,24 @@ DEFAULT_MAX_OVERVIEW_NODES = 1500
 _PAGE_NAME = re.compile(r"^[a-z]+-[0-9a-f]{16}\.html$")
 
 
+#: top-level files the views write (besides entity/ and assets/)
+VIEW_FILES = ("index.html", "overview.html")
+#: temp files an interrupted write of older versions left (``.index.html.x1y2z3.tmp``)
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
+
+
+def owns_view(rel: str) -> bool:
+    """Whether the views write the entry ``rel`` (a relative path) of an output folder.
+
+    ``assets/`` is ours whole; in ``entity/`` only the focused views are (and temp files),
+    so a file the user put there is kept.
+    """
+    top, _, rest = rel.partition("/")
+    if top == "assets" or (not rest and (rel in VIEW_FILES or _TEMP_NAME.match(rel))):
+        return True
+    return top == "entity" and bool(rest) and bool(_PAGE_NAME.match(rest) or _TEMP_NAME.match(rest))
+
+
 def write_views(
     corpus: Corpus,
     out_dir: str | Path,
@@ -34,12 +55,39 @@ def write_views(
     max_overview_nodes: int = DEFAULT_MAX_OVERVIEW_NODES,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write index, overview, focused views and assets into ``out_dir``; return the paths written.
+    """Replace the views in ``out_dir`` (index, overview, focused views, assets) at once;
+    return the paths written.
 
-    Focused views of entities no longer in the corpus (left by an earlier run) are
-    removed, so every page in ``entity/`` belongs to this corpus.
+    Other files of the folder (the RDF of ``kg build``, files of the user's) are kept;
+    focused views of entities no longer in the corpus are gone.
     """
-    from kg.output import atomic_writer
+    from kg.output import looks_like_output
+    from kg.staging import replace_folder
+
+    if max_overview_nodes < 1:
+        raise ValueError("max_overview_nodes must be at least 1")
+    out = Path(out_dir)
+    with replace_folder(
+        out, owned=owns_view, recognise=looks_like_output, folders=frozenset({"entity"})
+    ) as stage:
+        rels = render_views(
+            corpus, stage, max_overview_nodes=max_overview_nodes, progress=progress, previous=out
+        )
+    return [out / r for r in rels]
+
+
+def render_views(
+    corpus: Corpus,
+    folder: Path,
+    *,
+    max_overview_nodes: int = DEFAULT_MAX_OVERVIEW_NODES,
+    progress: Callable[[str], None] | None = None,
+    previous: Path | None = None,
+) -> list[str]:
+    """Write the views into ``folder`` (a new generation); return relative paths. A page
+    whose bytes are those of the same page in ``previous`` (the old generation) is
+    hard-linked from it rather than written again."""
+    from kg.staging import write_file
     from kg.views.assets import asset_files
     from kg.views.data import ViewIndex
     from kg.views.focus import render_focus
@@ -48,15 +96,14 @@ def write_views(
 
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")
-    out = Path(out_dir)
-    written: list[Path] = []
+    written: list[str] = []
 
     def put(rel: str, content: str | bytes) -> None:
-        path = out / rel
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        with atomic_writer(path, "wb") as fh:  # files get the umask's mode, like open()
-            fh.write(data)
-        written.append(path)
+        write_file(path, data, previous / rel if previous is not None else None)
+        written.append(rel)
 
     ix = ViewIndex.build(corpus)
     for name, blob in asset_files().items():
@@ -69,17 +116,9 @@ def write_views(
     put("overview.html", render_overview(ix, max_nodes=max_overview_nodes))
     if progress:
         progress(f"{len(ix.entities)} focused views")
-    pages = set()
     for e in ix.entities:
-        rel = ix.pages[e.id]
-        pages.add(Path(rel).name)
-        put(rel, render_focus(ix, e.id))
-    entity_dir = out / "entity"
-    if entity_dir.is_dir():
-        for old in sorted(entity_dir.iterdir()):
-            if _PAGE_NAME.match(old.name) and old.name not in pages:
-                old.unlink()
+        put(ix.pages[e.id], render_focus(ix, e.id))
     return written
 
 
-__all__ = ["DEFAULT_MAX_OVERVIEW_NODES", "write_views"]
+__all__ = ["DEFAULT_MAX_OVERVIEW_NODES", "VIEW_FILES", "owns_view", "render_views", "write_views"]
