@@ -202,6 +202,16 @@ CASES = [
             ("道路运输专项整治", "targets", "交通运输"),
         },
     ),
+    # a date before the subject mid-paragraph is passed over (it was skipped only at a line start)
+    (
+        "县水利局开展防汛检查。7月15日上午县应急管理局开展应急演练。",
+        "平遥县",
+        {
+            ("平遥县水利局", "targets", "防汛"),
+            ("平遥县水利局", "takesMeasure", "执法检查"),
+            ("平遥县应急管理局", "takesMeasure", "应急演练"),
+        },
+    ),
     # joint work: the partner shares the joint sentence's work; later details stay with the lead
     (
         "县应急管理局联合县公安局开展烟花爆竹执法检查。县应急管理局还组织开展应急演练。检查中，严查加油站。",
