@@ -137,7 +137,8 @@ def _classify(b: _Block, pats: dict[str, re.Pattern[str]], max_headline: int) ->
     if pats["note"].match(t):
         b.kind = "note"
         return
-    m = pats["photo_tail"].search(t)
+    # (the credit word must end the block: test that before the costly search)
+    m = pats["photo_tail"].search(t) if t.rstrip(" \u3000").endswith(_photo_words()) else None
     if m and len(t) > 12:
         b.kind = "caption"
         b.bylines.append(m.group(1))
@@ -153,6 +154,11 @@ def _classify(b: _Block, pats: dict[str, re.Pattern[str]], max_headline: int) ->
         b.kind = "headline"
         return
     b.kind = "body"
+
+
+@cache
+def _photo_words() -> tuple[str, ...]:
+    return tuple(rules.words("layout", "photo_credit"))
 
 
 def _slice_pieces(pieces: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
