@@ -116,6 +116,11 @@ class Actors:
             for m in rc.mentions  # type: ignore[attr-defined]
             if m.type in (*_ACTOR_TYPES, "Person")
         )
+        self._actor_starts = frozenset(
+            m.start
+            for m in rc.mentions  # type: ignore[attr-defined]
+            if m.type in (*_ACTOR_TYPES, "Person")
+        )
         self._person_starts = sorted(m.start for m in rc.mentions if m.type == "Person")  # type: ignore[attr-defined]
         self.clauses: list[Clause] = []
         self._city: str | None = None
@@ -488,6 +493,9 @@ class Actors:
         text = self.text
         found: list[Mention] = []
         lead: int | None = None
+        self._chain_lead = None
+        if p not in self._actor_starts:
+            return found  # the common case: no name opens the clause
         q = p
         while q < end:
             ms = [m for m in self.index.starting_at(q) if m.end <= end]
