@@ -19,11 +19,6 @@ def ontology_dir() -> Path:
     return _PKG / "_ontology"
 
 
-def rules_dir() -> Path:
-    """Rule and term-list data files shipped inside the package."""
-    return _PKG / "rules"
-
-
 def cache_dir() -> Path:
     """Per-user cache for compiled vocabularies (safe to delete)."""
     env = os.environ.get("SAFETY_KG_CACHE")

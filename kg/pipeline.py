@@ -7,7 +7,7 @@ dictionary, the Aho-Corasick automaton) are built once per process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -16,7 +16,7 @@ from kg import rules
 from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context, Hit
 from kg.extract import get as get_extractor
-from kg.model import ENTITY_TYPES, Extraction, FileResult, Mention, SourceText
+from kg.model import ENTITY_TYPES, Extraction, FileResult, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,3 @@ def _check_home(home: str) -> None:
             f"--home {home!r} is not a Chinese administrative division; "
             "give a full name such as 长治市 or 长子县"
         )
-
-
-def iter_mentions(result: FileResult) -> Iterable[Mention]:
-    return iter(result.mentions)

@@ -393,14 +393,6 @@ def corpus_quads(corpus: Corpus, vocab: Vocabulary | None = None) -> list[Quad]:
     return sorted(out, key=quad_key)
 
 
-def graph_quads(corpus: Corpus, vocab: Vocabulary | None = None) -> dict[str, list[Quad]]:
-    """The dataset by named graph (graph IRI -> sorted quads)."""
-    by_graph: dict[str, list[Quad]] = defaultdict(list)
-    for q in corpus_quads(corpus, vocab):
-        by_graph[q[3]].append(q)
-    return dict(by_graph)
-
-
 def quad_key(q: Quad) -> tuple[str, str, str, tuple[int, str, str, str]]:
     o = q[2]
     okey = (1, o.value, o.lang or "", o.datatype or "") if isinstance(o, Lit) else (0, o, "", "")
