@@ -142,8 +142,9 @@ def synthetic_page(r: Any, i: int, gaz: Any, rng: random.Random) -> Any:
 
 def synthetic_quads(target: int, seed: int = 7) -> tuple[list[Any], int]:
     """At least ``target`` quads from the seeds and their synthetic copies; (quads, pages)."""
-    from kg import gazetteer, rdf
+    from kg import rdf
     from kg.corpus import Corpus
+    from kg.nlp import gazetteer
 
     rng = random.Random(seed)
     gaz = gazetteer.load()

@@ -52,9 +52,9 @@ TEMPLATES = {
 
 def synthetic_corpus(n: int = 5000, seed: int = 7):  # -> Corpus
     """A deterministic corpus of about ``n`` entities made of real names."""
-    from kg import gazetteer
     from kg.corpus import Corpus, MentionRef
     from kg.model import Article, Entity, Evidence, Relation
+    from kg.nlp import gazetteer
     from kg.pipeline import extract_paths
 
     rng = random.Random(seed)

@@ -302,7 +302,7 @@ def targeted_together(corpus: Corpus, object_type: str = "Industry", top: int = 
 
 def city_of(corpus: Corpus, e: Entity) -> str | None:
     """The prefecture-level city a place belongs to (from its adcode)."""
-    from kg import gazetteer
+    from kg.nlp import gazetteer
 
     code = e.attr("adcode")
     if not code:

@@ -13,7 +13,7 @@ from collections import Counter
 
 from kg.errors import UsageError
 from kg.extract import Context
-from kg.gazetteer import Division
+from kg.nlp.gazetteer import Division
 
 _PAPER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:日报|晚报|晨报|新闻|融媒)")
 

@@ -27,8 +27,8 @@ class Resources:
     def __init__(self) -> None:
         import ahocorasick
 
-        from kg import gazetteer, vocab
-        from kg.segment import Segmenter
+        from kg.nlp import gazetteer, vocab
+        from kg.nlp.segment import Segmenter
 
         self.gaz = gazetteer.load()
         self.vocab = vocab.load()
@@ -97,8 +97,9 @@ def extract_source(
 ) -> FileResult:
     """Run layout, segmentation, home inference, extractors and resolution on one file."""
     from kg import home as home_mod
-    from kg import layout, resolve
-    from kg.segment import Doc
+    from kg import resolve
+    from kg.nlp import layout
+    from kg.nlp.segment import Doc
 
     res = res or resources()
     page = layout.split_page(source, is_heading_term=lambda t: _is_known_name(res, t))
@@ -168,7 +169,7 @@ def extract_paths(
 
 
 def _check_home(home: str) -> None:
-    from kg import gazetteer
+    from kg.nlp import gazetteer
 
     gaz = gazetteer.load()
     if not (gaz.lookup(home) or gaz.lookup_short(home)):

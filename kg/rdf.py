@@ -46,7 +46,7 @@ from kg.model import ENTITY_TYPES, PREDICATES, Article, Entity, Evidence, Relati
 from kg.namespace import DCTERMS, KG, KGG, KGI, KGV, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
 if TYPE_CHECKING:
-    from kg.vocab import Vocabulary
+    from kg.nlp.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def entity_iri(e: Entity, vocab: Vocabulary | None = None) -> str:
 def _vocab(vocab: Vocabulary | None) -> Vocabulary:
     if vocab is not None:
         return vocab
-    from kg import vocab as vocab_mod
+    from kg.nlp import vocab as vocab_mod
 
     return vocab_mod.load()
 

@@ -74,7 +74,7 @@ def _ensure_entity(entities: list[Entity], eid: str) -> None:
         return
     attrs: tuple[tuple[str, str], ...] = ()
     if type_ in ("Industry", "Venue", "Hazard", "Measure"):
-        from kg import vocab
+        from kg.nlp import vocab
 
         term = vocab.load().by_name.get((type_, name))
         if term is not None:

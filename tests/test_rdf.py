@@ -91,7 +91,7 @@ def test_minted_iris_are_stable(type_: str, name: str, iri: str) -> None:
 
 
 def test_entity_iris_are_ascii_bijective_and_vocabulary_concepts(seed_corpus: Corpus) -> None:
-    from kg import vocab
+    from kg.nlp import vocab
 
     v = vocab.load()
     iris = rdf.entity_iris(seed_corpus)

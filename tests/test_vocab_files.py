@@ -417,7 +417,8 @@ def test_industry_codes(name, codes):
 
 def test_notations_and_notes_are_published():
     """The compiled vocabulary and the RDF vocabulary graph carry notations and notes."""
-    from kg import rdf, vocab
+    from kg import rdf
+    from kg.nlp import vocab
 
     voc = vocab.load()
     coal = voc.by_name[("Industry", "煤矿")]

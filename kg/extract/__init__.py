@@ -77,9 +77,9 @@ class Hit(NamedTuple):
 class Context:
     """What an extractor sees for one page."""
 
-    doc: Any  # kg.segment.Doc
+    doc: Any  # kg.nlp.segment.Doc
     res: Any  # kg.pipeline.Resources
-    home: Any = None  # kg.gazetteer.Division | None
+    home: Any = None  # kg.nlp.gazetteer.Division | None
     found: dict[str, list[Mention]] = field(default_factory=dict)
     _hits: list[Hit] | None = None
 

@@ -18,8 +18,8 @@ from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import is_delim
 from kg.extract.spans import SpanIndex
-from kg.gazetteer import Division
 from kg.model import Mention
+from kg.nlp.gazetteer import Division
 from kg.text import is_cjk
 
 _FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "t", "x", "q"}

@@ -17,8 +17,8 @@ from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, is_delim
 from kg.extract.spans import SpanIndex
-from kg.gazetteer import Division, Gazetteer
 from kg.model import Mention
+from kg.nlp.gazetteer import Division, Gazetteer
 from kg.text import is_cjk
 
 # words after which a town or village name starts (对浔中镇, 在弶港镇, 周边娄家庄村)

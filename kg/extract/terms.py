@@ -16,7 +16,7 @@ from functools import cache
 
 from kg.extract import Context, Hit, register
 from kg.model import Mention
-from kg.vocab import CONTEXT, Term
+from kg.nlp.vocab import CONTEXT, Term
 
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
 

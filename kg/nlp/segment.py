@@ -13,8 +13,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.layout import Page
 from kg.model import Article, Evidence, SourceText
+from kg.nlp.layout import Page
 from kg.text import NormText
 
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n")

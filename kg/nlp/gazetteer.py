@@ -13,10 +13,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from kg import rules
 from kg.errors import DataError
+from kg.paths import package_dir
 
 LEVELS = ("province", "prefecture", "county")
 
@@ -201,7 +201,7 @@ def _areas() -> list[dict]:
 @cache
 def _towns() -> dict[str, tuple[str, ...]]:
     """County adcode → its towns (the township level, built by scripts/build_towns.py)."""
-    path = Path(__file__).resolve().parent / "data" / "towns.tsv"
+    path = package_dir() / "data" / "towns.tsv"
     out: dict[str, tuple[str, ...]] = {}
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
