@@ -96,8 +96,8 @@ def extract_source(
     order: Sequence[str] = DEFAULT_ORDER,
 ) -> FileResult:
     """Run layout, segmentation, home inference, extractors and resolution on one file."""
-    from kg import home as home_mod
-    from kg import resolve
+    from kg.extract import home as home_mod
+    from kg.extract import resolve
     from kg.nlp import layout
     from kg.nlp.segment import Doc
 
