@@ -42,8 +42,8 @@ def build(
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
     """
     from kg.builder import extract_with_cache
-    from kg.cache import ResultCache
     from kg.corpus import Corpus
+    from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
     results, errors, _now, _cached = extract_with_cache(

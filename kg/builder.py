@@ -1,7 +1,7 @@
 """``kg build``: pages → cached extraction → corpus → graph files and/or an embedded store.
 
 Each page is extracted once: its result is cached under a hash of its text, name, options and
-the extractor's code (:mod:`kg.cache`), so a re-run on an unchanged corpus extracts nothing and
+the extractor's code (:mod:`kg.pipeline.cache`), so a re-run on an unchanged corpus extracts nothing and
 a changed page is the only one re-extracted. The corpus merged from all pages is the one
 source of truth; every output is a view of it:
 
@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.cache import ResultCache
-from kg.cache import key as cache_key
 from kg.corpus import Corpus
 from kg.errors import KgError, UsageError
 from kg.model import ENTITY_TYPES, PREDICATES, FileResult
+from kg.pipeline.cache import ResultCache
+from kg.pipeline.cache import key as cache_key
 
 if TYPE_CHECKING:
     from kg.staging import Replacement

@@ -71,7 +71,7 @@ def build(
     """
     from kg.builder import build as run_build
     from kg.builder import format_summary
-    from kg.cache import ResultCache
+    from kg.pipeline.cache import ResultCache
 
     cache = None if no_cache else ResultCache(cache_dir)
     bar = None

@@ -14,13 +14,13 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg import cache as kg_cache
 from kg import rdf
 from kg.builder import OUTPUT_FILES, build
-from kg.cache import ResultCache
 from kg.corpus import Corpus
 from kg.errors import KgError
 from kg.model import FileResult
+from kg.pipeline import cache as kg_cache
+from kg.pipeline.cache import ResultCache
 
 from ._killbuild import HOOK, KillRig, snapshot
 from ._util import missing_service

@@ -189,7 +189,7 @@ def test_a_second_push_sends_only_the_graphs_that_changed(
 def test_a_kg_build_keeps_what_was_pushed(tmp_path: Path) -> None:
     """The push state lives in OUT, and a rebuild of OUT carries it over."""
     from kg.builder import build
-    from kg.cache import ResultCache
+    from kg.pipeline.cache import ResultCache
     from kg.push import STATE
 
     out = tmp_path / "out"

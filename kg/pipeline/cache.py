@@ -32,12 +32,12 @@ from kg.model import (
     Relation,
     SourceText,
 )
-from kg.paths import cache_dir, ontology_dir
+from kg.paths import cache_dir, ontology_dir, package_dir
 
 #: bump when the JSON layout below changes
 FORMAT = "1"
 
-_PKG = Path(__file__).resolve().parent
+_PKG = package_dir()  # every module of kg/, not only this package
 
 
 @cache
