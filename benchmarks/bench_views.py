@@ -232,7 +232,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="write the views here and keep them (default: a temp folder)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from kg.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
+    from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
 
     t = time.perf_counter()
     corpus = synthetic_corpus(args.nodes)

@@ -258,7 +258,7 @@ def centrality(corpus: Corpus, types: tuple[str, ...] = ("Place", "Organization"
     undirected entity graph."""
     import networkx as nx
 
-    from kg.graph import to_networkx
+    from kg.export.networkx import to_networkx
 
     g = nx.Graph(to_networkx(corpus))
     betweenness = nx.betweenness_centrality(g, normalized=True)

@@ -41,8 +41,8 @@ def build(
     Unchanged pages come from the same per-page cache ``kg build`` uses (``cache=False``
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
     """
-    from kg.builder import extract_with_cache
     from kg.corpus import Corpus
+    from kg.export.build import extract_with_cache
     from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
@@ -105,7 +105,7 @@ class KnowledgeGraph:
     @cached_property
     def nx(self) -> Any:
         """The networkx ``MultiDiGraph`` (nodes: entity ids; edges keyed by predicate)."""
-        from kg.graph import to_networkx
+        from kg.export.networkx import to_networkx
 
         return to_networkx(self.corpus)
 
@@ -201,7 +201,7 @@ class KnowledgeGraph:
         The page is self-contained (vis-network and styles inlined) and isolated in an
         ``<iframe srcdoc>``, which renders in JupyterLab, classic Notebook and VS Code alike.
         """
-        from kg.views.inline import inline_page
+        from kg.export.views.inline import inline_page
 
         eid = None if name is None else self.entity(name).entity.id
         return InlineView(inline_page(self.corpus, eid), height=height, title=name or "overview")
@@ -214,9 +214,9 @@ class KnowledgeGraph:
         written under ``out``."""
         if out is None and store is None:
             raise UsageError("nothing to write: give a folder (out) and/or a store")
-        from kg.builder import output_replacement, summarize, write_build
-        from kg.staging import replacing
-        from kg.store import store_replacement, write_store
+        from kg.export.build import output_replacement, summarize, write_build
+        from kg.export.sparql.store import store_replacement, write_store
+        from kg.export.staging import replacing
 
         written: list[str] = []
         reps = [output_replacement(out)] if out is not None else []
@@ -385,7 +385,7 @@ class InlineView:
 
     def save(self, path: str | Path) -> Path:
         """Write the page as a standalone HTML file (atomically)."""
-        from kg.output import atomic_writer
+        from kg.export.jsonl import atomic_writer
 
         p = Path(path)
         with atomic_writer(p, "w") as fh:

@@ -86,7 +86,7 @@ def extract(paths: tuple[str, ...], home: str | None, fmt: str, output: str | No
     Every readable file gives one JSON line. Unreadable files are reported on
     stderr and the exit code is 1; the others are still processed.
     """
-    from kg.output import write_jsonl
+    from kg.export.jsonl import write_jsonl
     from kg.pipeline import extract_paths
 
     result = extract_paths(list(paths), home=home)
@@ -120,7 +120,7 @@ def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: b
     PATHS are input pages (extracted now) or a JSONL file written by `kg extract`.
     """
     from kg.evaluate import format_report, load_jsonl, score
-    from kg.output import file_record
+    from kg.export.jsonl import file_record
     from kg.pipeline import extract_paths
 
     gold = load_jsonl(gold_path)

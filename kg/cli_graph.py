@@ -69,8 +69,8 @@ def build(
     Files are replaced only when the whole build succeeded. Exit code 1 when some input
     could not be read (the others are still built).
     """
-    from kg.builder import build as run_build
-    from kg.builder import format_summary
+    from kg.export.build import build as run_build
+    from kg.export.build import format_summary
     from kg.pipeline.cache import ResultCache
 
     cache = None if no_cache else ResultCache(cache_dir)
@@ -244,7 +244,7 @@ def serve(target: str, host: str, port: int, timeout: float, workers: int, memor
     each query runs in its own process, stopped at the time and memory limits; queries past
     half a second yield to new ones. Stop the server with Ctrl-C.
     """
-    from kg.serve import serve_forever
+    from kg.export.sparql.serve import serve_forever
 
     def ready(url: str) -> None:
         _echo_err(
@@ -327,7 +327,7 @@ def push(
     with --query-endpoint a graph whose triple count on the server is wrong is sent too, and
     every count is checked afterwards).
     """
-    from kg.push import push as run_push
+    from kg.export.sparql.push import push as run_push
 
     report = run_push(
         out,

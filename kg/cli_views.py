@@ -33,8 +33,8 @@ def views(out: str, paths: tuple[str, ...], home: str | None, max_overview_nodes
     Unreadable inputs are reported on stderr and the exit code is 1.
     """
     from kg.corpus import Corpus
+    from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
     from kg.pipeline import extract_paths
-    from kg.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
 
     result = extract_paths(list(paths), home=home)
     corpus = Corpus.from_results(result.files)

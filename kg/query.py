@@ -441,7 +441,7 @@ _RDF_SUFFIXES = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"
 
 def target_kind(target: str | Path) -> str:
     """ "out" (a build folder), "store" (a store folder) or "file" (an RDF file)."""
-    from kg.store import is_store
+    from kg.export.sparql.store import is_store
 
     p = Path(target)
     if p.is_dir():
@@ -493,7 +493,7 @@ class Graph:
             import pyoxigraph as ox
 
             if self.kind == "store":
-                from kg.store import open_store
+                from kg.export.sparql.store import open_store
 
                 return open_store(self.target)
             path = self._file()
@@ -516,7 +516,7 @@ class Graph:
             import pyoxigraph as ox
             from oxrdflib import OxigraphStore
 
-            from kg.store import open_store
+            from kg.export.sparql.store import open_store
 
             ds = rdflib.Dataset(store=OxigraphStore(store=open_store(self.target)), default_union=True)
             return ds

@@ -815,7 +815,7 @@ def _id_of_minted(iri: str) -> str:
 
 
 def networkx_quads(g: Any, vocab: Vocabulary | None = None) -> list[Quad]:
-    """Entity and relation quads (with evidence) from the networkx view (kg.graph.to_networkx).
+    """Entity and relation quads (with evidence) from the networkx view (kg.export.networkx.to_networkx).
 
     The networkx view holds entities and relations but not pages, articles or mentions; these
     quads must equal the entity, relation and evidence quads built from the corpus itself.

@@ -15,9 +15,9 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg import rdf
-from kg.builder import OUTPUT_FILES, build
 from kg.corpus import Corpus
 from kg.errors import KgError
+from kg.export.build import OUTPUT_FILES, build
 from kg.model import FileResult
 from kg.pipeline import cache as kg_cache
 from kg.pipeline.cache import ResultCache
@@ -206,7 +206,7 @@ def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: P
 
     import pyoxigraph as ox
 
-    from kg.store import open_store
+    from kg.export.sparql.store import open_store
 
     st = open_store(store)
     nq = sum(1 for line in (tmp_path / "out" / "graph.nq").open(encoding="utf-8") if line.strip())
@@ -252,7 +252,7 @@ def test_build_into_a_folder_that_is_not_a_store_is_refused(tmp_path: Path, page
 
 
 def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]) -> None:
-    from kg.builder import summarize
+    from kg.export.build import summarize
 
     corpus = Corpus.from_results(seed_results_rel)
     summary = summarize(corpus, rdf.corpus_quads(corpus))
@@ -326,7 +326,7 @@ def test_a_failure_while_writing_views_leaves_every_output_old(
 ) -> None:
     """The views are part of the build: a view that cannot be written (an immutable entity/,
     a full disk) must not leave graph.nq, summary.json or index.html already replaced."""
-    from kg.views import focus
+    from kg.export.views import focus
 
     out = tmp_path / "out"
     cache = ResultCache(tmp_path / "cache")
@@ -494,7 +494,7 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_undone(
 ) -> None:
     """Where renameat2(RENAME_EXCHANGE) is missing, OUT is renamed aside, then the new one in;
     a kill between the two leaves no OUT, and the next run puts the old one back first."""
-    from kg import staging
+    from kg.export import staging
 
     out = tmp_path / "out"
     cache = ResultCache(tmp_path / "cache")

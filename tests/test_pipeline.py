@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kg.evaluate import load_jsonl, score
-from kg.output import file_record
+from kg.export.jsonl import file_record
 from kg.pipeline import extract_paths
 
 from ._util import GOLD, ROOT

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from kg import rdf
-from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
+from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.sparql.push import PushError, push, read_graphs, remote_graph_counts
 from kg.model import FileResult
-from kg.push import PushError, push, read_graphs, remote_graph_counts
 
 from .conftest import ROOT, Virtuoso
 
@@ -188,9 +188,9 @@ def test_a_second_push_sends_only_the_graphs_that_changed(
 
 def test_a_kg_build_keeps_what_was_pushed(tmp_path: Path) -> None:
     """The push state lives in OUT, and a rebuild of OUT carries it over."""
-    from kg.builder import build
+    from kg.export.build import build
+    from kg.export.sparql.push import STATE
     from kg.pipeline.cache import ResultCache
-    from kg.push import STATE
 
     out = tmp_path / "out"
     page = sorted((ROOT / "seeds").glob("*.txt"))[0]

@@ -15,10 +15,10 @@ import pytest
 
 from kg import query as q
 from kg import rdf
-from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
 from kg.errors import UsageError
-from kg.store import update_store
+from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.sparql.store import update_store
 
 from ._util import Listener
 from .conftest import ROOT

@@ -318,7 +318,7 @@ def test_literals_survive_every_serialization(text: str) -> None:
 
 
 def test_networkx_and_rdf_are_views_of_the_same_data(seed_corpus: Corpus) -> None:
-    from kg.graph import to_networkx
+    from kg.export.networkx import to_networkx
 
     nx_quads = rdf.networkx_quads(to_networkx(seed_corpus))
     corpus_quads = rdf.core_quads(seed_corpus)
@@ -339,7 +339,7 @@ def _dedup_mentions(c: Corpus) -> Corpus:
 
 
 def test_rdf_round_trip(seed_corpus: Corpus, quads: list[rdf.Quad], merged: rdflib.Graph) -> None:
-    from kg.graph import to_networkx
+    from kg.export.networkx import to_networkx
 
     back = rdf.corpus_from_rdf(merged)
     again = rdf.corpus_quads(back)

@@ -22,9 +22,9 @@ import pytest
 import requests
 
 from kg import rdf
-from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
-from kg.serve import Server, make_server, negotiate
+from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.sparql.serve import Server, make_server, negotiate
 
 from ._util import Listener
 from .test_query import LEAK, REACHING_OUT, reaching_out
@@ -286,7 +286,7 @@ def test_json_results_are_standard(endpoint: str) -> None:
 
 
 def test_path_for_serving_a_store(tmp_path: Path, seed_corpus: Corpus) -> None:
-    from kg.store import update_store
+    from kg.export.sparql.store import update_store
 
     update_store(tmp_path / "st", rdf.corpus_quads(seed_corpus))
     server = make_server(tmp_path / "st", port=0, timeout=5)

@@ -1,4 +1,4 @@
-"""HTML views (kg.views): files, links, matrices, focused views, escaping, determinism.
+"""HTML views (kg.export.views): files, links, matrices, focused views, escaping, determinism.
 
 Built from the real seed pages (extracted here) and from a crafted page whose
 sentences carry <script> and <img onerror> into names, evidence and headlines.
@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from kg.corpus import Corpus
+from kg.export.views import write_views
+from kg.export.views.data import ViewIndex, entity_filename
+from kg.export.views.escape import h, json_for_script
 from kg.model import Entity, Evidence, Relation
-from kg.views import write_views
-from kg.views.data import ViewIndex, entity_filename
-from kg.views.escape import h, json_for_script
 
 from ._util import ROOT
 
@@ -318,7 +318,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     import sys
 
     script = (
-        "import sys; from tests.test_views import _star; from kg.views import write_views; "
+        "import sys; from tests.test_views import _star; from kg.export.views import write_views; "
         "write_views(_star(150, 20), sys.argv[1])"
     )
     for seed in ("1", "2"):

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from kg.corpus import Corpus
-from kg.views import write_views
-from kg.views.data import entity_filename
+from kg.export.views import write_views
+from kg.export.views.data import entity_filename
 
 from ._util import ROOT, missing_service
 from .test_views import XSS_PAGE, _star, corpus_of

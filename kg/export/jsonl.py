@@ -1,7 +1,7 @@
 """Views of an Extraction as files: the gold JSONL format. Writes are atomic.
 
 A single file is written to a temp name beside it and renamed into place
-(:func:`atomic_writer`); a folder of outputs is replaced as a whole (:mod:`kg.staging`).
+(:func:`atomic_writer`); a folder of outputs is replaced as a whole (:mod:`kg.export.staging`).
 A disk that is full or read-only is a one-line :class:`~kg.errors.OutputError` naming the
 folder, not a traceback about a temp file.
 """
@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from kg.model import Entity, FileResult
 
-#: files that mark a folder as written by ``kg build`` or ``kg views`` (see kg.staging)
+#: files that mark a folder as written by ``kg build`` or ``kg views`` (see kg.export.staging)
 OUTPUT_MARKERS = ("summary.json", "graph.nq", "index.html", "overview.html")
 
 
@@ -60,7 +60,7 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Any:
 
     A crash or an exception leaves the old file (or no file) untouched.
     """
-    from kg.staging import write_error
+    from kg.export.staging import write_error
 
     path = Path(path)
     try:

@@ -17,7 +17,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from kg.views.escape import json_script
+from kg.export.views.escape import json_script
 
 if TYPE_CHECKING:
     from kg.corpus import Corpus
@@ -50,8 +50,8 @@ def _script_safe(code: str) -> str:
 
 
 def inline(page: str) -> str:
-    """A page written by :mod:`kg.views` with its assets inlined and outward links disabled."""
-    from kg.views.assets import asset_files
+    """A page written by :mod:`kg.export.views` with its assets inlined and outward links disabled."""
+    from kg.export.views.assets import asset_files
 
     assets = {name: blob.decode("utf-8") for name, blob in asset_files().items()}
     scripts: list[str] = []
@@ -97,9 +97,9 @@ def inline(page: str) -> str:
 
 def inline_page(corpus: Corpus, entity_id: str | None = None, *, max_nodes: int = 1500) -> str:
     """The overview (``entity_id`` None) or one entity's focused view, as one page."""
-    from kg.views.data import ViewIndex
-    from kg.views.focus import render_focus
-    from kg.views.overview import render_overview
+    from kg.export.views.data import ViewIndex
+    from kg.export.views.focus import render_focus
+    from kg.export.views.overview import render_overview
 
     ix = ViewIndex.build(corpus)
     page = render_focus(ix, entity_id) if entity_id else render_overview(ix, max_nodes=max_nodes)

@@ -12,13 +12,13 @@ source of truth; every output is a view of it:
 ``graph.graphml``  the networkx view for Gephi (entities and relations)
 ``summary.json``   counts per type, predicate and graph; the pages
 
-plus the HTML views (:mod:`kg.views`). The whole of OUT is one generation: it is written
-into a staging folder beside OUT and swapped in only when complete (:mod:`kg.staging`), so a
+plus the HTML views (:mod:`kg.export.views`). The whole of OUT is one generation: it is written
+into a staging folder beside OUT and swapped in only when complete (:mod:`kg.export.staging`), so a
 failed or killed build leaves the previous OUT untouched, and a reader sees all old or all
 new files. The staging folder exists from the start of the build (an unwritable OUT fails
 before any extraction). Outputs are byte-identical for the same input. With ``--store`` the
 dataset also goes into an Oxigraph store, a new generation of it in the same way, where
-only the graphs that changed are rewritten (:mod:`kg.store`).
+only the graphs that changed are rewritten (:mod:`kg.export.sparql.store`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from kg.pipeline.cache import ResultCache
 from kg.pipeline.cache import key as cache_key
 
 if TYPE_CHECKING:
-    from kg.staging import Replacement
+    from kg.export.staging import Replacement
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def graphml_view(corpus: Corpus) -> Any:
     """The networkx view with every attribute a GraphML scalar (lists joined, evidence as JSON)."""
     import networkx as nx
 
-    from kg.graph import to_networkx
+    from kg.export.networkx import to_networkx
     from kg.rdf import entity_iris
 
     g = to_networkx(corpus)
@@ -190,15 +190,15 @@ def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]
 
 def owns_output(rel: str) -> bool:
     """Whether ``kg build`` writes the entry ``rel`` of OUT (the RDF, the summary, the views)."""
-    from kg.views import owns_view
+    from kg.export.views import owns_view
 
     return rel in OUTPUT_FILES or bool(_OLD_TEMP.match(rel)) or owns_view(rel)
 
 
 def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_output) -> Replacement:
-    """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.staging`)."""
-    from kg.output import looks_like_output
-    from kg.staging import Replacement
+    """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.export.staging`)."""
+    from kg.export.jsonl import looks_like_output
+    from kg.export.staging import Replacement
 
     return Replacement(
         Path(out),
@@ -213,7 +213,7 @@ def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_outp
 def write_files(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> list[str]:
     """Write the output files into ``folder`` (a new generation), in order; a file whose bytes
     are those of the same file in ``previous`` (the old generation) is hard-linked from it."""
-    from kg.staging import write_file
+    from kg.export.staging import write_file
 
     written = []
     for name in OUTPUT_FILES:
@@ -225,7 +225,7 @@ def write_files(folder: Path, files: dict[str, bytes], previous: Path | None = N
 
 def write_outputs(out: Path, files: dict[str, bytes]) -> list[str]:
     """Replace the graph files and summary in ``out`` at once (other files stay)."""
-    from kg.staging import replacing
+    from kg.export.staging import replacing
 
     rep = output_replacement(out, owned=lambda rel: rel in OUTPUT_FILES or bool(_OLD_TEMP.match(rel)))
     with replacing(rep) as (stage,):
@@ -245,7 +245,7 @@ def write_build(
     unchanged since ``previous``, the old one, are hard-linked); return the relative paths."""
     written = write_files(folder, render_outputs(corpus, quads, summary), previous)
     if views:
-        from kg.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
+        from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
 
         limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
         written += render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
@@ -270,8 +270,8 @@ def build(
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
     t0 = time.monotonic()
-    from kg.staging import replacing
-    from kg.store import store_replacement, write_store
+    from kg.export.sparql.store import store_replacement, write_store
+    from kg.export.staging import replacing
 
     reps = [output_replacement(out)] if out is not None else []
     reps += [store_replacement(store)] if store is not None else []

@@ -3,7 +3,7 @@
 Nothing is fetched: vis-network 9.1.2 ships inside the pyvis package
 (``pyvis/lib/vis-9.1.2``); it is copied next to the pages once and shared by all
 of them (inlining 470 KB into every focused view would multiply the output).
-Our own stylesheet and scripts live in ``kg/views/assets/``; ``theme.css`` is
+Our own stylesheet and scripts live in ``kg/export/views/assets/``; ``theme.css`` is
 generated from the type and predicate colours so that the legend, the tables and
 the network use one palette.
 """
@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import DataError
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE
 from kg.model import ENTITY_TYPES, PREDICATES
-from kg.views.data import PREDICATE_STYLE, TYPE_STYLE
 
-#: Our own files, copied verbatim from the folder kg/views/assets/ (a data folder next to
+#: Our own files, copied verbatim from the folder kg/export/views/assets/ (a data folder next to
 #: this module, read through importlib.resources; it is not a Python package).
 OWN_ASSETS = ("views.css", "views.js", "index.js")
 
@@ -77,7 +77,7 @@ def asset_files() -> dict[str, bytes]:
         "vis-network.min.js": (vis / "vis-network.min.js").read_bytes(),
         "vis-network.min.css": (vis / "vis-network.css").read_bytes(),
     }
-    pkg = resources.files("kg.views") / "assets"
+    pkg = resources.files("kg.export.views") / "assets"
     for name in OWN_ASSETS:
         files[name] = (pkg / name).read_bytes()
     files["theme.css"] = theme_css().encode("utf-8")

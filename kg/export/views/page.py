@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.views.escape import h, json_script
+from kg.export.views.escape import h, json_script
 
 #: No external origin of any kind; scripts and styles only from files next to the page
 #: ('self' covers file:// in Chromium; ``file:`` is listed for browsers that treat

@@ -8,7 +8,7 @@ changed page rewrites its own page graph plus the entity and relation triples th
 with it, and nothing else. Queries read the store without loading it into memory.
 
 The live store is never written: the update goes into a new generation beside it
-(:mod:`kg.staging`), which starts as a RocksDB checkpoint of the current database (hard links
+(:mod:`kg.export.staging`), which starts as a RocksDB checkpoint of the current database (hard links
 to its immutable files, so it costs little), gets the difference, and is swapped in whole.
 So a store is wholly old or wholly new after a crash at any moment, and a reader never sees
 half an update.
@@ -29,7 +29,7 @@ from kg.errors import UsageError
 from kg.namespace import KGG
 
 if TYPE_CHECKING:
-    from kg.staging import Replacement
+    from kg.export.staging import Replacement
 
 MARKER = "kg-store.json"
 DATA = "oxigraph"
@@ -67,8 +67,8 @@ def _owned(rel: str) -> bool:
 
 
 def store_replacement(path: str | Path) -> Replacement:
-    """The store folder ``path`` as a folder replaced whole by each update (:mod:`kg.staging`)."""
-    from kg.staging import Replacement
+    """The store folder ``path`` as a folder replaced whole by each update (:mod:`kg.export.staging`)."""
+    from kg.export.staging import Replacement
 
     return Replacement(
         Path(path),
@@ -81,7 +81,7 @@ def store_replacement(path: str | Path) -> Replacement:
 
 def update_store(path: Path, quads: Sequence[Any]) -> dict[str, Any]:
     """Make the store at ``path`` hold exactly ``quads`` (kg.rdf quads), rewriting only changes."""
-    from kg.staging import replacing
+    from kg.export.staging import replacing
 
     with replacing(store_replacement(path)) as (stage,):
         return write_store(stage, quads, previous=Path(path))

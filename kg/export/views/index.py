@@ -7,10 +7,10 @@ the number of evidence sentences, its tooltip the first of them.
 
 from __future__ import annotations
 
+from kg.export.views import page
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
+from kg.export.views.escape import display_text, h
 from kg.model import ENTITY_TYPES, PREDICATES
-from kg.views import page
-from kg.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
-from kg.views.escape import display_text, h
 
 #: Types whose table is open on the index (the others fold away).
 MAIN_TYPES = ("Place", "Campaign", "Industry", "Mechanism")

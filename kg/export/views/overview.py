@@ -9,9 +9,9 @@ its focused view.
 
 from __future__ import annotations
 
-from kg.views import page
-from kg.views.data import ViewIndex
-from kg.views.network import network_payload, network_section_html
+from kg.export.views import page
+from kg.export.views.data import ViewIndex
+from kg.export.views.network import network_payload, network_section_html
 
 
 def choose_nodes(ix: ViewIndex, max_nodes: int) -> list[str]:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.export.views import page
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
+from kg.export.views.escape import display_text, h
+from kg.export.views.network import network_payload, network_section_html
 from kg.model import Evidence, Relation
-from kg.views import page
-from kg.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
-from kg.views.escape import display_text, h
-from kg.views.network import network_payload, network_section_html
 
 #: Neighbours drawn in a focused view's network (the most connected; lists show all).
 MAX_FOCUS_NODES = 150

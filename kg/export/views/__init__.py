@@ -11,7 +11,7 @@
 
 No page requests anything outside its folder. Output is deterministic (the same
 corpus gives byte-identical files). ``write_views`` replaces the views of a folder as a
-whole (:mod:`kg.staging`): a reader or a crash sees all old or all new pages, never a mix;
+whole (:mod:`kg.export.staging`): a reader or a crash sees all old or all new pages, never a mix;
 ``render_views`` writes them into a fresh folder (``kg build`` writes the views and the RDF
 into one new generation of OUT).
 """
@@ -61,8 +61,8 @@ def write_views(
     Other files of the folder (the RDF of ``kg build``, files of the user's) are kept;
     focused views of entities no longer in the corpus are gone.
     """
-    from kg.output import looks_like_output
-    from kg.staging import replace_folder
+    from kg.export.jsonl import looks_like_output
+    from kg.export.staging import replace_folder
 
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")
@@ -87,12 +87,12 @@ def render_views(
     """Write the views into ``folder`` (a new generation); return relative paths. A page
     whose bytes are those of the same page in ``previous`` (the old generation) is
     hard-linked from it rather than written again."""
-    from kg.staging import write_file
-    from kg.views.assets import asset_files
-    from kg.views.data import ViewIndex
-    from kg.views.focus import render_focus
-    from kg.views.index import render_index
-    from kg.views.overview import render_overview
+    from kg.export.staging import write_file
+    from kg.export.views.assets import asset_files
+    from kg.export.views.data import ViewIndex
+    from kg.export.views.focus import render_focus
+    from kg.export.views.index import render_index
+    from kg.export.views.overview import render_overview
 
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")

@@ -1,7 +1,7 @@
 """The interactive network of a view: pyvis builds the vis-network nodes, edges and options.
 
 pyvis gives the data structures and the physics configuration; the page around
-it is ours (see :mod:`kg.views.page`), so no CDN, no Bootstrap and no pyvis
+it is ours (see :mod:`kg.export.views.page`), so no CDN, no Bootstrap and no pyvis
 template are involved. Nodes are numbered by their position in the payload's
 entity table, which the side panel (``assets/views.js``) also reads: type,
 aliases, articles, and every relation with its evidence sentences and headlines.
@@ -14,16 +14,16 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, predicate_rank, type_rank
+from kg.export.views.escape import display_text
 from kg.model import ENTITY_TYPES, PREDICATES, Relation
-from kg.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, predicate_rank, type_rank
-from kg.views.escape import display_text
 
 #: Above this many nodes the page switches to the cheap settings: straight edges, a
 #: coarser physics tree, small nodes, edges hidden while dragging or zooming.
 LARGE = 300
 
 #: Up to this many nodes vis-network places them itself (its "improved layout",
-#: Kamada-Kawai); above it they start from :func:`kg.views.layout.initial_positions`.
+#: Kamada-Kawai); above it they start from :func:`kg.export.views.layout.initial_positions`.
 PRELAID = 100
 
 #: Articles listed per entity in a payload (the count says how many there are).
@@ -221,7 +221,7 @@ def network_payload(
     large = len(shown) > LARGE
     positions: list[tuple[float, float]] | None = None
     if len(shown) > PRELAID:
-        from kg.views.layout import initial_positions
+        from kg.export.views.layout import initial_positions
 
         positions = initial_positions(len(shown), [(local[r.s], local[r.o]) for r in edges_rel])
     net = Network(directed=True)
@@ -303,7 +303,7 @@ def network_section_html(
     The legend *is* the filter: one checkbox per type (colour and shape) and per
     predicate (edge colour), each with the number drawn.
     """
-    from kg.views.escape import h
+    from kg.export.views.escape import h
 
     types, preds = legend_counts(ix, node_ids)
     type_boxes = []
