@@ -23,7 +23,7 @@ from kg.model import ENTITY_TYPES, PREDICATES, Relation
 LARGE = 300
 
 #: Up to this many nodes vis-network places them itself (its "improved layout",
-#: Kamada-Kawai); above it they start from :func:`kg.export.views.layout.initial_positions`.
+#: Kamada-Kawai); above it they start from :func:`kg.export.views.positions.initial_positions`.
 PRELAID = 100
 
 #: Articles listed per entity in a payload (the count says how many there are).
@@ -221,7 +221,7 @@ def network_payload(
     large = len(shown) > LARGE
     positions: list[tuple[float, float]] | None = None
     if len(shown) > PRELAID:
-        from kg.export.views.layout import initial_positions
+        from kg.export.views.positions import initial_positions
 
         positions = initial_positions(len(shown), [(local[r.s], local[r.o]) for r in edges_rel])
     net = Network(directed=True)
