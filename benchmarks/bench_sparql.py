@@ -3,7 +3,7 @@
     python benchmarks/bench_sparql.py [--triples 1000000] [--runs 3] [--rdflib-timeout 20]
                                       [--skip-rdflib] [--keep DIR]
 
-Builds a dataset of at least ``--triples`` quads the way ``kg build`` does (kg.rdf over a
+Builds a dataset of at least ``--triples`` quads the way ``kg build`` does (kg.export.rdf over a
 Corpus), from synthetic pages made of the seeds: the five seed pages are extracted once, then
 copied over and over with their places moved to other real divisions of the gazetteer (a
 county becomes a random county, its city and province follow, and so do the organizations
@@ -142,22 +142,22 @@ def synthetic_page(r: Any, i: int, gaz: Any, rng: random.Random) -> Any:
 
 def synthetic_quads(target: int, seed: int = 7) -> tuple[list[Any], int]:
     """At least ``target`` quads from the seeds and their synthetic copies; (quads, pages)."""
-    from kg import rdf
     from kg.corpus import Corpus
+    from kg.export.rdf.quads import corpus_quads, vocab_quads
     from kg.nlp import gazetteer
 
     rng = random.Random(seed)
     gaz = gazetteer.load()
     seeds = seed_results()
     corpus = Corpus.from_results(seeds)
-    quads = rdf.corpus_quads(corpus)
-    per_page = max(1, (len(quads) - len(rdf.vocab_quads())) // len(seeds))
+    quads = corpus_quads(corpus)
+    per_page = max(1, (len(quads) - len(vocab_quads())) // len(seeds))
     i = 0
     while len(quads) < target:
         for _ in range(int((target - len(quads)) / per_page * 1.05) + 1):
             corpus.add(synthetic_page(seeds[i % len(seeds)], i, gaz, rng))
             i += 1
-        quads = rdf.corpus_quads(corpus)
+        quads = corpus_quads(corpus)
     return quads, len(seeds) + i
 
 
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyoxigraph as ox
 
     from kg import query as q
-    from kg import rdf
+    from kg.export.rdf.serialize import nquads, to_rdflib
 
     t0 = time.perf_counter()
     quads, pages = synthetic_quads(args.triples)
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     nq = work / "graph.nq"
     with nq.open("w", encoding="utf-8") as fh:
-        fh.writelines(rdf.nquads(quads))
+        fh.writelines(nquads(quads))
 
     loads: list[tuple[str, float, float]] = []
     t = time.perf_counter()
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_rdflib:
         # from the quads in memory: rdflib's N-Quads parser is several times slower still
         t = time.perf_counter()
-        engines["rdflib"] = rdf.to_rdflib(quads)
+        engines["rdflib"] = to_rdflib(quads)
         loads.append(("rdflib memory", time.perf_counter() - t, rss_mb()))
     del quads
     for name, secs, rss in loads:

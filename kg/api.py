@@ -60,13 +60,13 @@ def load(target: str | Path) -> KnowledgeGraph:
 
     The dataset is loaded into Oxigraph (a build folder's ``graph.nq`` in memory; a store is
     opened read-only, not copied) and queries run there; the corpus is rebuilt from the same
-    RDF (:func:`kg.rdf.corpus_from_rdf`) through oxrdflib.
+    RDF (:func:`kg.export.rdf.read.corpus_from_rdf`) through oxrdflib.
     """
     import rdflib
     from oxrdflib import OxigraphStore
 
+    from kg.export.rdf.read import corpus_from_rdf
     from kg.query import Graph
-    from kg.rdf import corpus_from_rdf
 
     engine = Graph(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
     dataset = rdflib.Dataset(store=OxigraphStore(store=engine.data), default_union=True)
@@ -112,14 +112,14 @@ class KnowledgeGraph:
     @cached_property
     def quads(self) -> list[Any]:
         """The RDF dataset as sorted quads (what ``kg build`` serializes)."""
-        from kg.rdf import corpus_quads
+        from kg.export.rdf.quads import corpus_quads
 
         return corpus_quads(self.corpus)
 
     @cached_property
     def rdf(self) -> Any:
         """The RDF dataset as an rdflib ``Dataset`` (union default graph; one graph per page)."""
-        from kg.rdf import to_rdflib
+        from kg.export.rdf.serialize import to_rdflib
 
         return to_rdflib(self.quads)
 
@@ -130,7 +130,7 @@ class KnowledgeGraph:
             return self._engine.data
         import pyoxigraph as ox
 
-        from kg.rdf import to_oxigraph
+        from kg.export.rdf.serialize import to_oxigraph
 
         st = ox.Store()
         st.bulk_extend(to_oxigraph(self.quads))

@@ -880,7 +880,8 @@ def nt(c: Cell | None) -> str:
         return f"<{c[1]}>"
     if c[0] == "bnode":
         return "_:" + c[1]
-    from kg.rdf import Lit, nt_term
+    from kg.export.rdf.quads import Lit
+    from kg.export.rdf.serialize import nt_term
 
     return nt_term(Lit(c[1], c[2] or None, c[3] or None))
 

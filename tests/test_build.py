@@ -14,10 +14,12 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg import rdf
 from kg.corpus import Corpus
 from kg.errors import KgError
 from kg.export.build import OUTPUT_FILES, build
+from kg.export.rdf import serialize
+from kg.export.rdf.iri import page_graph
+from kg.export.rdf.quads import corpus_quads
 from kg.model import FileResult
 from kg.pipeline import cache as kg_cache
 from kg.pipeline.cache import ResultCache
@@ -211,7 +213,7 @@ def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: P
     st = open_store(store)
     nq = sum(1 for line in (tmp_path / "out" / "graph.nq").open(encoding="utf-8") if line.strip())
     assert len(st) == nq
-    g = ox.NamedNode(rdf.page_graph(changed.name))
+    g = ox.NamedNode(page_graph(changed.name))
     assert len(list(st.quads_for_pattern(None, None, None, g))) > 0
     del st
 
@@ -233,7 +235,7 @@ def test_a_failed_build_leaves_the_old_outputs(
     def boom(quads: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rdf, "jsonld", boom)
+    monkeypatch.setattr(serialize, "jsonld", boom)
     extra = tmp_path / "more"
     shutil.copytree(pages, extra)
     shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
@@ -255,7 +257,7 @@ def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]
     from kg.export.build import summarize
 
     corpus = Corpus.from_results(seed_results_rel)
-    summary = summarize(corpus, rdf.corpus_quads(corpus))
+    summary = summarize(corpus, corpus_quads(corpus))
     counts = corpus.counts()
     assert {k: v for k, v in summary["entities"].items() if v} == counts["entities"]
     assert {k: v for k, v in summary["relations"].items() if v} == counts["relations"]

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import rdf
 from kg.corpus import Corpus
 from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.rdf.iri import GRAPH_ENTITIES, GRAPH_RELATIONS, page_graph
+from kg.export.rdf.quads import corpus_quads
 from kg.export.sparql.push import PushError, push, read_graphs, remote_graph_counts
 from kg.model import FileResult
 
@@ -30,7 +31,7 @@ BAR = (
 
 
 def _write(folder: Path, corpus: Corpus) -> Path:
-    quads = rdf.corpus_quads(corpus)
+    quads = corpus_quads(corpus)
     write_outputs(folder, render_outputs(corpus, quads, summarize(corpus, quads)))
     return folder
 
@@ -123,7 +124,7 @@ def test_push_with_sparql_update(
     )
     assert report["graphs"] == len(read_graphs(small))
     remote = remote_graph_counts(virtuoso.sparql)
-    page = rdf.page_graph(keep[0].source.name)
+    page = page_graph(keep[0].source.name)
     assert remote[page] == len(set(read_graphs(small)[page]))
     rows = _select(
         virtuoso,
@@ -168,11 +169,11 @@ def test_a_second_push_sends_only_the_graphs_that_changed(
     one = [r for r in two if r.source.name.startswith("004")]
     _write(folder, Corpus.from_results(one))
     third = push(folder, virtuoso.graph_store, progress=lambda g, n: sent.append(g), **kw)
-    assert sorted(sent) == sorted([str(rdf.GRAPH_ENTITIES), str(rdf.GRAPH_RELATIONS)])
+    assert sorted(sent) == sorted([str(GRAPH_ENTITIES), str(GRAPH_RELATIONS)])
     assert third["verified"] and third["unchanged"] == third["graphs"] - 2
 
     # a graph the server lost is sent again (the query endpoint shows its count is wrong)
-    page = rdf.page_graph(one[0].source.name)
+    page = page_graph(one[0].source.name)
     import requests
 
     requests.delete(

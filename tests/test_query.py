@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from kg import query as q
-from kg import rdf
 from kg.corpus import Corpus
 from kg.errors import UsageError
 from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.rdf.quads import corpus_quads
 from kg.export.sparql.store import update_store
 
 from ._util import Listener
@@ -36,7 +36,7 @@ QUERY_FILES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
 def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
     """A build folder of the seeds (with the conftest relations), written as kg build does."""
     folder = tmp_path_factory.mktemp("out")
-    quads = rdf.corpus_quads(seed_corpus)
+    quads = corpus_quads(seed_corpus)
     write_outputs(folder, render_outputs(seed_corpus, quads, summarize(seed_corpus, quads)))
     return folder
 
@@ -44,7 +44,7 @@ def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
     folder = tmp_path_factory.mktemp("store") / "kgstore"
-    update_store(folder, rdf.corpus_quads(seed_corpus))
+    update_store(folder, corpus_quads(seed_corpus))
     return folder
 
 

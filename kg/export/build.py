@@ -147,7 +147,7 @@ def graphml_view(corpus: Corpus) -> Any:
     import networkx as nx
 
     from kg.export.networkx import to_networkx
-    from kg.rdf import entity_iris
+    from kg.export.rdf.iri import entity_iris
 
     g = to_networkx(corpus)
     iris = entity_iris(corpus)
@@ -176,13 +176,13 @@ def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]
     """Every output file's bytes, by file name."""
     import networkx as nx
 
-    from kg import rdf
+    from kg.export.rdf import serialize
 
     files: dict[str, bytes] = {}
-    files["graph.ttl"] = rdf.turtle(quads)
-    files["graph.trig"] = rdf.trig(quads)
-    files["graph.nq"] = "".join(rdf.nquads(quads)).encode("utf-8")
-    files["graph.jsonld"] = rdf.jsonld(quads).encode("utf-8")
+    files["graph.ttl"] = serialize.turtle(quads)
+    files["graph.trig"] = serialize.trig(quads)
+    files["graph.nq"] = "".join(serialize.nquads(quads)).encode("utf-8")
+    files["graph.jsonld"] = serialize.jsonld(quads).encode("utf-8")
     files["graph.graphml"] = ("\n".join(nx.generate_graphml(graphml_view(corpus))) + "\n").encode("utf-8")
     files["summary.json"] = (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
@@ -287,9 +287,9 @@ def build(
             detail = "; ".join(m for _p, m in errors[:3])
             raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
         corpus = Corpus.from_results(results)
-        from kg import rdf
+        from kg.export.rdf.quads import corpus_quads
 
-        quads = rdf.corpus_quads(corpus)
+        quads = corpus_quads(corpus)
         summary = summarize(corpus, quads, errors)
         report = BuildReport(summary=summary, extracted=extracted, cached=cached, errors=errors)
         if out_stage is not None and out is not None:

@@ -80,7 +80,7 @@ def store_replacement(path: str | Path) -> Replacement:
 
 
 def update_store(path: Path, quads: Sequence[Any]) -> dict[str, Any]:
-    """Make the store at ``path`` hold exactly ``quads`` (kg.rdf quads), rewriting only changes."""
+    """Make the store at ``path`` hold exactly ``quads`` (kg.export.rdf.quads), rewriting only changes."""
     from kg.export.staging import replacing
 
     with replacing(store_replacement(path)) as (stage,):
@@ -126,7 +126,7 @@ def _rocksdb_errors(stage: Path) -> Iterator[None]:
 def _write(st: Any, stage: Path, quads: Sequence[Any]) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from kg.rdf import to_oxigraph
+    from kg.export.rdf.serialize import to_oxigraph
 
     by_graph: dict[str, list[Any]] = defaultdict(list)
     for q in to_oxigraph(quads):
