@@ -42,7 +42,6 @@ from kg.namespace import PREFIXES, XSD
 from kg.paths import ontology_dir
 
 ENGINES = ("oxigraph", "rdflib")
-FORMATS = ("table", "csv", "tsv", "json")
 
 
 class QueryTimeout(KgError):
@@ -242,7 +241,6 @@ def where_brace(text: str) -> int:
 
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_FORM_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
 def is_update(text: str) -> bool:
