@@ -187,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import pyoxigraph as ox
 
-    from kg import query as q
     from kg.export.rdf.serialize import nquads, to_rdflib
+    from kg.export.sparql.child import QueryTimeout, call_with_timeout
+    from kg.export.sparql.named import bind, named_queries
+    from kg.namespace import PREFIXES
 
     t0 = time.perf_counter()
     quads, pages = synthetic_quads(args.triples)
@@ -228,24 +230,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load {name:<16} {secs:7.1f} s   (process max RSS so far {rss:,.0f} MB)", flush=True)
 
     def ox_run(store: Any, text: str) -> int:
-        r = store.query(text, prefixes=dict(q.PREFIXES), use_default_graph_as_union=True)
+        r = store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
         return len(list(r)) if isinstance(r, ox.QuerySolutions) else 1
 
     def rdflib_run(text: str) -> int:
-        return len(list(engines["rdflib"].query(text, initNs=dict(q.PREFIXES))))
+        return len(list(engines["rdflib"].query(text, initNs=dict(PREFIXES))))
 
     rows = []
-    for name, nqry in q.named_queries().items():
-        text = q.bind(nqry)
+    for name, nqry in named_queries().items():
+        text = bind(nqry)
         t_mem, n = timed(lambda text=text: ox_run(mem, text), args.runs)
         t_disk, _ = timed(lambda text=text: ox_run(disk, text), args.runs)
         t_rdf: float | None = None
         if not args.skip_rdflib:
             t = time.perf_counter()
             try:
-                q.call_with_timeout(lambda text=text: rdflib_run(text), args.rdflib_timeout)
+                call_with_timeout(lambda text=text: rdflib_run(text), args.rdflib_timeout)
                 t_rdf = time.perf_counter() - t
-            except q.QueryTimeout:
+            except QueryTimeout:
                 t_rdf = None
         rows.append((name, n, t_rdf, t_mem, t_disk))
         shown = f"{t_rdf:8.2f}" if t_rdf is not None else f">{args.rdflib_timeout:g}".rjust(8)

@@ -26,8 +26,8 @@ from kg.errors import UsageError
 
 if TYPE_CHECKING:
     from kg.corpus import Corpus
+    from kg.export.sparql.results import Result
     from kg.model import Article, Entity, Relation
-    from kg.query import Result
 
 
 def build(
@@ -66,7 +66,7 @@ def load(target: str | Path) -> KnowledgeGraph:
     from oxrdflib import OxigraphStore
 
     from kg.export.rdf.read import corpus_from_rdf
-    from kg.query import Graph
+    from kg.export.sparql.engine import Graph
 
     engine = Graph(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
     dataset = rdflib.Dataset(store=OxigraphStore(store=engine.data), default_union=True)
@@ -167,11 +167,12 @@ class KnowledgeGraph:
     # -- SPARQL --------------------------------------------------------------------------------------
     def sparql(self, query: str, **params: str) -> Result:
         """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result."""
-        from kg import query as q
+        from kg.export.sparql.engine import Graph
+        from kg.export.sparql.named import bind, resolve
 
-        nq = q.resolve(query)
-        text = q.bind(nq, params)
-        engine = self._engine if self._engine is not None else q.Graph.of_store(self.store)
+        nq = resolve(query)
+        text = bind(nq, params)
+        engine = self._engine if self._engine is not None else Graph.of_store(self.store)
         return engine.execute(text)
 
     def query(self, query: str, **params: str) -> Any:
@@ -234,7 +235,7 @@ class KnowledgeGraph:
 
 def _value(cell: tuple[str, ...] | None) -> Any:
     """A result cell as a Python value for a DataFrame."""
-    from kg.query import display
+    from kg.export.sparql.results import display
 
     if cell is None:
         return None

@@ -183,24 +183,26 @@ def query(
                                       ?c rdfs:label "春夏九防·敲门行动"@zh }'
       kg query OUT/ evidence-for-relation -p subject=壶关县 -p object=春夏九防·敲门行动
     """
-    from kg import query as q
     from kg.errors import UsageError
+    from kg.export.sparql.engine import run
+    from kg.export.sparql.named import bind, list_queries, parse_params, resolve, with_prefixes
+    from kg.export.sparql.results import WRITERS
 
     if list_:
-        click.echo(q.list_queries())
+        click.echo(list_queries())
         return
     if show and target and not query:
         target, query = None, target
     if not query:
         raise UsageError("give TARGET and QUERY (or kg query --list for the named queries)")
-    bound = q.parse_params(params)
+    bound = parse_params(params)
     if show:
-        click.echo(q.with_prefixes(q.bind(q.resolve(query), bound)), nl=False)
+        click.echo(with_prefixes(bind(resolve(query), bound)), nl=False)
         return
     assert target is not None
     # in a child process that cannot open a network socket, whatever the query holds
-    result = q.run(target, query, bound, engine=engine, timeout=timeout, isolated=True)
-    text = q.WRITERS[fmt](result)
+    result = run(target, query, bound, engine=engine, timeout=timeout, isolated=True)
+    text = WRITERS[fmt](result)
     click.echo(text, nl=not text.endswith("\n"))
 
 

@@ -79,7 +79,7 @@ def test_every_named_graph_arrives_whole(virtuoso: Virtuoso, pushed: dict, out: 
 
 
 def test_provenance_survives_the_push(virtuoso: Virtuoso, pushed: dict) -> None:  # type: ignore[type-arg]
-    from kg.query import bind, named_queries, with_prefixes
+    from kg.export.sparql.named import bind, named_queries, with_prefixes
 
     text = with_prefixes(bind(named_queries()["evidence-for-relation"], {"subject": '"壶关县"@zh'}))
     rows = _select(virtuoso, text)

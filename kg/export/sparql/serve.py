@@ -8,7 +8,7 @@ without them and without ``FROM`` a query sees the union of all graphs.
 
 Read-only and closed by construction: updates (``update=…``, ``application/sparql-update``,
 or update text in ``query``) get 403; ``SERVICE`` and ``FROM`` of a file or URL get 400, decided
-on the parsed query (:func:`kg.query.check`). Every query runs in a forked child process that
+on the parsed query (:func:`kg.export.sparql.check.check`). Every query runs in a forked child process that
 holds a copy-on-write view of the loaded store, with a memory cap and a time limit (503 past
 either): nothing a query does can reach the server's data or grow the server.
 
@@ -36,7 +36,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from kg.errors import KgError, UsageError
-from kg.query import WRITERS, Graph, QueryChild, QueryTimeout, QueryTooLarge, Result, check, is_update
+from kg.export.sparql.check import check, is_update
+from kg.export.sparql.child import QueryChild, QueryTimeout, QueryTooLarge
+from kg.export.sparql.engine import Graph
+from kg.export.sparql.results import WRITERS, Result
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ def negotiate(accept: str, fmt: str | None = None) -> tuple[str, str]:
 def render(result: Result, writer: str, graph_type: str) -> tuple[str, bytes]:
     """(content type, body) of a result."""
     if result.kind == "graph":
-        from kg.query import nt
+        from kg.export.sparql.results import nt
 
         body = "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in result.triples)
         return f"{graph_type}; charset=utf-8", body.encode("utf-8")
