@@ -66,9 +66,9 @@ def load(target: str | Path) -> KnowledgeGraph:
     from oxrdflib import OxigraphStore
 
     from kg.export.rdf.read import corpus_from_rdf
-    from kg.export.sparql.engine import Graph
+    from kg.export.sparql.engine import Target
 
-    engine = Graph(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
+    engine = Target(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
     dataset = rdflib.Dataset(store=OxigraphStore(store=engine.data), default_union=True)
     with warnings.catch_warnings():
         # rdflib 7.6's Dataset.triples reads its own deprecated default_context on every call
@@ -167,12 +167,12 @@ class KnowledgeGraph:
     # -- SPARQL --------------------------------------------------------------------------------------
     def sparql(self, query: str, **params: str) -> Result:
         """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result."""
-        from kg.export.sparql.engine import Graph
+        from kg.export.sparql.engine import Target
         from kg.export.sparql.named import bind, resolve
 
         nq = resolve(query)
         text = bind(nq, params)
-        engine = self._engine if self._engine is not None else Graph.of_store(self.store)
+        engine = self._engine if self._engine is not None else Target.of_store(self.store)
         return engine.execute(text)
 
     def query(self, query: str, **params: str) -> Any:

@@ -19,7 +19,7 @@ from kg.export.build import render_outputs, summarize, write_outputs
 from kg.export.rdf.quads import corpus_quads
 from kg.export.sparql.check import ForbiddenQuery, canonical, is_update, where_brace
 from kg.export.sparql.child import QueryTimeout, call_with_timeout, deny_network
-from kg.export.sparql.engine import ENGINES, Graph, run
+from kg.export.sparql.engine import ENGINES, Target, run
 from kg.export.sparql.named import bind, named_queries, param_term, parse_query_file
 from kg.export.sparql.results import Cell, Result, display, format_table, nt, to_csv, to_json, to_tsv, to_xml
 from kg.export.sparql.store import update_store
@@ -54,8 +54,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path
 
 
 @pytest.fixture(scope="module")
-def engines(out: Path) -> dict[str, Graph]:
-    return {e: Graph(out, e).load() for e in ENGINES}
+def engines(out: Path) -> dict[str, Target]:
+    return {e: Target(out, e).load() for e in ENGINES}
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def _norm(r: Result) -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("name", [p.stem for p in QUERY_FILES])
-def test_named_query_runs_the_same_on_both_engines(engines: dict[str, Graph], name: str) -> None:
+def test_named_query_runs_the_same_on_both_engines(engines: dict[str, Target], name: str) -> None:
     text = bind(named_queries()[name])
     ox = engines["oxigraph"].execute(text)
     assert ox.kind == "select"
@@ -179,8 +179,8 @@ def test_bar_query_through_the_cli(out: Path) -> None:
     )
 
 
-def test_store_and_folder_give_the_same_answers(engines: dict[str, Graph], store: Path) -> None:
-    on_disk = Graph(store).load()
+def test_store_and_folder_give_the_same_answers(engines: dict[str, Target], store: Path) -> None:
+    on_disk = Target(store).load()
     assert on_disk.kind == "store"
     for name, nq in named_queries().items():
         text = bind(nq)
@@ -249,7 +249,7 @@ def test_errors_are_one_line_with_exit_code_2(out: Path, args: list[str], messag
     assert len(p.stderr.strip().splitlines()) == 1
 
 
-def test_bad_sparql_on_rdflib_is_a_usage_error_too(engines: dict[str, Graph]) -> None:
+def test_bad_sparql_on_rdflib_is_a_usage_error_too(engines: dict[str, Target]) -> None:
     with pytest.raises(UsageError, match="SPARQL syntax error"):
         engines["rdflib"].execute("SELECT ?x WHERE { ?x ")
 
@@ -346,7 +346,7 @@ def reaching_out(name: str, lis: Listener, tmp: Path) -> str:
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", list(REACHING_OUT))
 def test_service_and_outside_from_are_refused_before_any_connection(
-    engines: dict[str, Graph], listener: Listener, tmp_path: Path, engine: str, name: str
+    engines: dict[str, Target], listener: Listener, tmp_path: Path, engine: str, name: str
 ) -> None:
     text = reaching_out(name, listener, tmp_path)
     with pytest.raises(ForbiddenQuery, match=r"is not allowed|is not a graph of"):
@@ -366,7 +366,7 @@ def test_cli_refuses_with_one_line_and_exit_2(
     assert LEAK not in p.stdout and listener.count == 0
 
 
-def test_load_is_refused(engines: dict[str, Graph], listener: Listener) -> None:
+def test_load_is_refused(engines: dict[str, Target], listener: Listener) -> None:
     for g in engines.values():
         with pytest.raises(UsageError, match="updates are not allowed"):
             g.execute(f"LOAD <{listener.url}>")
@@ -397,13 +397,13 @@ def test_escapes_that_engines_would_read_differently_are_refused(text: str) -> N
 # -- FROM and FROM NAMED scope the query (issue 10) -----------------------------------------------------
 
 
-def _count(g: Graph, text: str) -> int:
+def _count(g: Target, text: str) -> int:
     r = g.execute(text)
     return int(display(r.rows[0][0]))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_from_scopes_the_default_graph(engines: dict[str, Graph], engine: str) -> None:
+def test_from_scopes_the_default_graph(engines: dict[str, Target], engine: str) -> None:
     g = engines[engine]
     count = "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ {pattern} }}"
     everything = _count(g, count.format(dataset="", pattern="?s ?p ?o"))
@@ -428,7 +428,7 @@ def test_from_scopes_the_default_graph(engines: dict[str, Graph], engine: str) -
     assert _count(g, count.format(dataset="", pattern="?s ?p ?o")) == everything
 
 
-def test_from_a_page_graph_answers_for_that_page_only(engines: dict[str, Graph]) -> None:
+def test_from_a_page_graph_answers_for_that_page_only(engines: dict[str, Target]) -> None:
     g = engines["oxigraph"]
     pages = g.execute("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a kg:Article } } ORDER BY ?g")
     assert len(pages.rows) >= 2
@@ -455,7 +455,7 @@ def _python_connect(port: int) -> str:
     return "connected"
 
 
-def test_query_children_cannot_open_a_network_socket(engines: dict[str, Graph], listener: Listener) -> None:
+def test_query_children_cannot_open_a_network_socket(engines: dict[str, Target], listener: Listener) -> None:
     """Defence in depth: a query that reached an engine unchecked still connects nowhere."""
     if not call_with_timeout(deny_network, 30):
         pytest.skip("seccomp is not available here")

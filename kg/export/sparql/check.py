@@ -168,7 +168,7 @@ def check(text: str) -> Plan:
 
     Refused: updates (LOAD among them), ``SERVICE`` anywhere (a subquery, ``EXISTS``, a
     variable endpoint, ``SILENT``). ``FROM``/``FROM NAMED`` are returned for the caller to
-    check against its graphs (:meth:`Graph.execute`). Raises :class:`UsageError`
+    check against its graphs (:meth:`kg.export.sparql.engine.Target.execute`). Raises :class:`UsageError`
     (:class:`ForbiddenQuery` for what would reach out).
     """
     from pyparsing import ParseBaseException

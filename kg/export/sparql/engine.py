@@ -81,8 +81,9 @@ def target_kind(target: str | Path) -> str:
     raise UsageError(f"{p}: no such build folder, store or file")
 
 
-class Graph:
-    """A loaded target on one engine, answering queries with the union of its named graphs."""
+class Target:
+    """A loaded target (build folder, store or RDF file) on one engine, answering queries
+    with the union of its named graphs."""
 
     def __init__(self, target: str | Path, engine: str = "oxigraph") -> None:
         if engine not in ENGINES:
@@ -93,14 +94,14 @@ class Graph:
         self._data: Any = None
 
     @classmethod
-    def of_store(cls, store: Any) -> Graph:
-        """A graph over an Oxigraph store already in memory (the library API's built graph)."""
-        graph = cls.__new__(cls)
-        graph.target = Path("<memory>")
-        graph.engine = "oxigraph"
-        graph.kind = "memory"
-        graph._data = store
-        return graph
+    def of_store(cls, store: Any) -> Target:
+        """A target over an Oxigraph store already in memory (the library API's built graph)."""
+        t = cls.__new__(cls)
+        t.target = Path("<memory>")
+        t.engine = "oxigraph"
+        t.kind = "memory"
+        t._data = store
+        return t
 
     # the data is loaded on first use (after a fork, a store is opened in the child)
     @property
@@ -152,7 +153,7 @@ class Graph:
             raise UsageError(f"{path}: cannot load: {exc}") from exc
         return ds
 
-    def load(self) -> Graph:
+    def load(self) -> Target:
         """Load the data now (for timing, or before forking workers)."""
         _ = self.data
         return self
@@ -270,7 +271,7 @@ def run(
     """
     nq = resolve(query)
     text = bind(nq, params)
-    g = Graph(target, engine)
+    g = Target(target, engine)
     if timeout is None and not isolated:
         return g.execute(text)
     g.load()

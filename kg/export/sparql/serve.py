@@ -38,7 +38,7 @@ from urllib.parse import parse_qs
 from kg.errors import KgError, UsageError
 from kg.export.sparql.check import check, is_update
 from kg.export.sparql.child import QueryChild, QueryTimeout, QueryTooLarge
-from kg.export.sparql.engine import Graph
+from kg.export.sparql.engine import Target
 from kg.export.sparql.results import WRITERS, Result
 
 log = logging.getLogger(__name__)
@@ -177,9 +177,9 @@ class Endpoint:
         workers: int | None = None,
         memory_mb: float | None = MEMORY_MB,
     ) -> None:
-        self.graph = Graph(target, "oxigraph")
-        if self.graph.kind != "store":
-            self.graph.load()  # children share it (fork); a store is opened read-only per query
+        self.target = Target(target, "oxigraph")
+        if self.target.kind != "store":
+            self.target.load()  # children share it (fork); a store is opened read-only per query
         check("ASK {}")  # imports rdflib's parser once: each query's child parses its query
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -196,10 +196,10 @@ class Endpoint:
             writer, graph_type = negotiate(accept, fmt)
         except UsageError as exc:
             return _text(HTTPStatus.BAD_REQUEST, str(exc))
-        graph = self.graph
+        target = self.target
 
         def work() -> tuple[str, bytes]:
-            result = graph.execute(query, default_graphs, named)
+            result = target.execute(query, default_graphs, named)
             ctype, body = render(result, writer, graph_type)
             if len(body) > MAX_RESULT:
                 raise UsageError(f"the answer is over {MAX_RESULT >> 20} MiB: narrow the query or add LIMIT")
