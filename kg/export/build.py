@@ -99,7 +99,8 @@ def extract_with_cache(
         r = cache.get(k, src) if cache is not None else None
         hit = r is not None
         if r is None:
-            from kg.pipeline import extract_source, resources
+            from kg.nlp.resources import resources
+            from kg.pipeline import extract_source
 
             res = res or resources()
             try:

@@ -2,5 +2,5 @@
 
 ``layout`` cuts a page into articles, ``segment`` turns them into a Doc (paragraphs,
 sentences, tokens, offsets), ``gazetteer`` and ``vocab`` are the divisions and the SKOS
-vocabularies.
+vocabularies, and ``resources`` builds them once with the lexicon automaton and the tokenizer.
 """

@@ -1,7 +1,6 @@
 """The pipeline: files → Extraction. The CLI, the API and the notebooks all call this.
 
-Resources (gazetteer, vocabularies, lexicons, the tokenizer with its user
-dictionary, the Aho-Corasick automaton) are built once per process.
+The shared resources (:mod:`kg.nlp.resources`) are built once per process.
 """
 
 from __future__ import annotations
@@ -9,84 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from functools import cache
-from typing import Any
 
-from kg import rules
 from kg.errors import KgError, UsageError
-from kg.extract import DEFAULT_ORDER, Context, Hit
+from kg.extract import DEFAULT_ORDER, Context
 from kg.extract import get as get_extractor
 from kg.model import ENTITY_TYPES, Extraction, FileResult, SourceText
+from kg.nlp.resources import Resources, resources
 
 log = logging.getLogger(__name__)
-
-
-class Resources:
-    """Everything the extractors share, loaded once."""
-
-    def __init__(self) -> None:
-        import ahocorasick
-
-        from kg.nlp import gazetteer, vocab
-        from kg.nlp.segment import Segmenter
-
-        self.gaz = gazetteer.load()
-        self.vocab = vocab.load()
-        self.org_rules = rules.load("orgs")
-        self.name_rules = rules.load("names")
-        entries: dict[str, list[tuple[str, Any]]] = {}
-
-        def add(key: str, kind: str, data: Any) -> None:
-            if key:
-                entries.setdefault(key, []).append((kind, data))
-
-        for label, pairs in self.vocab.by_label.items():
-            for term, mode in pairs:
-                add(label, "term", (term.iri, mode))
-        for name, divs in self.gaz.by_name.items():
-            add(name, "place", tuple(d.adcode for d in divs))
-        for short, divs in self.gaz.by_short.items():
-            add(short, "short", tuple(d.adcode for d in divs))
-        for body in self.org_rules["bodies"]:
-            for form in [body["name"], *body["aliases"]]:
-                add(form, "body", body["name"])
-        for kind in ("mechanisms", "campaigns"):
-            type_ = "Mechanism" if kind == "mechanisms" else "Campaign"
-            for item in self.name_rules[kind]:
-                for form in [item["name"], *item["aliases"]]:
-                    add(form, "named", (type_, item["name"]))
-        auto = ahocorasick.Automaton()
-        for key, payloads in entries.items():
-            auto.add_word(key, (key, tuple(payloads)))
-        auto.make_automaton()
-        self._auto = auto
-        # user dictionary: names of three or more characters stay whole; two-character
-        # words are left to jieba's own dictionary (adding them distorts segmentation:
-        # a district's short form 西峰 would split 山西峰和 wrongly)
-        words: list[tuple[str, int, str]] = []
-        for key, payloads in entries.items():
-            kinds = {k for k, _ in payloads}
-            if len(key) < 3 or key.isascii() or kinds <= {"short", "place"}:
-                continue  # jieba knows place names; forcing them splits words (会同县城)
-            if "term" in kinds and all(d[1] == "context" for k, d in payloads if k == "term"):
-                continue  # an ambiguous term must not change tokenization
-            tag = "ns" if "place" in kinds else "nt" if "body" in kinds else "nz"
-            words.append((key, 2000, tag))
-        self.segmenter = Segmenter(words)
-
-    def scan(self, text: str) -> list[Hit]:
-        """Every lexicon match in ``text`` (overlapping), ordered by start."""
-        out = [
-            Hit(end + 1 - len(key), end + 1, key, payloads) for end, (key, payloads) in self._auto.iter(text)
-        ]
-        out.sort(key=lambda h: (h.start, -h.end))
-        return out
-
-
-@cache
-def resources() -> Resources:
-    """The process-wide resources (built on first use, ~0.5 s)."""
-    return Resources()
 
 
 def extract_source(
