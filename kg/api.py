@@ -386,7 +386,7 @@ class InlineView:
 
     def save(self, path: str | Path) -> Path:
         """Write the page as a standalone HTML file (atomically)."""
-        from kg.export.jsonl import atomic_writer
+        from kg.export.staging import atomic_writer
 
         p = Path(path)
         with atomic_writer(p, "w") as fh:

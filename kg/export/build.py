@@ -198,8 +198,7 @@ def owns_output(rel: str) -> bool:
 
 def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_output) -> Replacement:
     """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.export.staging`)."""
-    from kg.export.jsonl import looks_like_output
-    from kg.export.staging import Replacement
+    from kg.export.staging import Replacement, looks_like_output
 
     return Replacement(
         Path(out),

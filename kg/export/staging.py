@@ -20,6 +20,9 @@ whose process is gone is stale. Where ``RENAME_EXCHANGE`` is missing (not Linux,
 kernel or a file system without it), OUT is renamed aside and the new generation renamed
 in: a kill between the two renames leaves no OUT for a moment, and the next run puts the
 old one back before anything else.
+
+A single file (``kg extract -o``, a saved view, the push state) is written the same way in
+small: to a temp name beside it, renamed into place (:func:`atomic_writer`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from kg.errors import OutputError, UsageError
 
@@ -58,6 +62,9 @@ _WRITE_ERRNOS = {
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _STAGE = re.compile(r"\.kg-(new|old)\.(\d+)\.[A-Za-z0-9_]+$")
+
+#: files that mark a folder as written by ``kg build`` or ``kg views``
+OUTPUT_MARKERS = ("summary.json", "graph.nq", "index.html", "overview.html")
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -271,6 +278,46 @@ def write_error(target: Path, what: str, exc: OSError, *names: str) -> OutputErr
     if where and not any(Path(w).is_relative_to(parent) or w in names for w in where):
         return None  # about some other file (an input, say)
     return OutputError(f"cannot write the {what} {target}: {_WRITE_ERRNOS[exc.errno or 0]}")
+
+
+@contextmanager
+def atomic_writer(path: str | Path, mode: str = "w") -> Any:
+    """Write to a temp file next to ``path`` and rename it into place on success.
+
+    A crash or an exception leaves the old file (or no file) untouched.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        err = write_error(path, "file", exc)
+        if err is None:
+            raise
+        raise err from exc
+    try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600; outputs are ordinary, shareable files
+        fh = os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding="utf-8", newline="\n")
+        with fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and (err := write_error(path, "file", exc, tmp)) is not None:
+            raise err from exc
+        raise
+
+
+def looks_like_output(folder: Path) -> bool:
+    """Whether ``folder`` holds what ``kg build`` or ``kg views`` wrote (so it may be replaced)."""
+    return any((folder / name).exists() for name in OUTPUT_MARKERS)
+
+
+def file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file under the current umask (0644 usually)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @dataclass(frozen=True)

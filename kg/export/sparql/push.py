@@ -166,7 +166,7 @@ def _load_state(out: Path) -> dict[str, Any]:
 
 def _save_state(out: Path, state: dict[str, Any]) -> str | None:
     """Write the push state; the reason when it cannot be written (then every graph goes next time)."""
-    from kg.export.jsonl import atomic_writer
+    from kg.export.staging import atomic_writer
 
     try:
         with atomic_writer(out / STATE) as fh:

@@ -61,8 +61,7 @@ def write_views(
     Other files of the folder (the RDF of ``kg build``, files of the user's) are kept;
     focused views of entities no longer in the corpus are gone.
     """
-    from kg.export.jsonl import looks_like_output
-    from kg.export.staging import replace_folder
+    from kg.export.staging import looks_like_output, replace_folder
 
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")
