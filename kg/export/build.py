@@ -143,40 +143,11 @@ def summarize(corpus: Corpus, quads: Sequence[Any], errors: Sequence[tuple[str, 
     }
 
 
-def graphml_view(corpus: Corpus) -> Any:
-    """The networkx view with every attribute a GraphML scalar (lists joined, evidence as JSON)."""
-    import networkx as nx
-
-    from kg.export.networkx import to_networkx
-    from kg.export.rdf.iri import entity_iris
-
-    g = to_networkx(corpus)
-    iris = entity_iris(corpus)
-    h = nx.MultiDiGraph()
-    for node, data in g.nodes(data=True):
-        attrs = {"label": data["name"], "iri": iris.get(node, "")}
-        for k, v in data.items():
-            attrs[k] = "|".join(v) if isinstance(v, list) else v
-        h.add_node(node, **attrs)
-    for s, o, k, data in g.edges(keys=True, data=True):
-        ev = data.get("evidence", [])
-        h.add_edge(
-            s,
-            o,
-            key=k,
-            label=data["predicate"],
-            predicate=data["predicate"],
-            count=data.get("count", len(ev)),
-            evidence=ev[0]["text"] if ev else "",
-            evidence_json=json.dumps(ev, ensure_ascii=False),
-        )
-    return h
-
-
 def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]) -> dict[str, bytes]:
     """Every output file's bytes, by file name."""
     import networkx as nx
 
+    from kg.export.networkx import graphml_view
     from kg.export.rdf import serialize
 
     files: dict[str, bytes] = {}
