@@ -76,10 +76,10 @@ def extract_with_cache(
     Returns (results sorted by file name, errors, names extracted now, names from the cache).
     """
     from kg.ingest import read_sources
-    from kg.pipeline import _check_home
+    from kg.pipeline import check_home
 
     if home is not None:
-        _check_home(home)
+        check_home(home)
     sources, read_errors = read_sources(list(inputs))
     errors = [(e.path, str(e)) for e in read_errors]
     by_name: dict[str, str] = {}

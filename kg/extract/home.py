@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.errors import UsageError
 from kg.extract import Context
 from kg.nlp.gazetteer import Division
 
@@ -20,12 +19,8 @@ _PAPER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:日报|晚报|晨报|新闻|融�
 
 def resolve_home(ctx: Context, override: str | None) -> Division | None:
     """The home division of the page (``override`` wins when given)."""
-    gaz = ctx.res.gaz
     if override:
-        cands = gaz.lookup(override) or gaz.lookup_short(override)
-        if not cands:
-            raise UsageError(f"--home {override!r} is not an administrative division")
-        return sorted(cands, key=lambda d: ("prefecture", "county", "province").index(d.level))[0]
+        return ctx.res.gaz.home(override)
     return infer_home(ctx)
 
 

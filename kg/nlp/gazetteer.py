@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg import rules
-from kg.errors import DataError
+from kg.errors import DataError, UsageError
 from kg.paths import package_dir
 
 LEVELS = ("province", "prefecture", "county")
@@ -67,6 +67,17 @@ class Gazetteer:
     def lookup_short(self, short: str) -> list[Division]:
         """Divisions whose short form is ``short``."""
         return self.by_short.get(short, [])
+
+    def home(self, name: str) -> Division:
+        """The division a ``--home`` names (full name or short form; a prefecture before a
+        county or province of that name). The one place a bad home is refused: a UsageError."""
+        cands = self.lookup(name) or self.lookup_short(name)
+        if not cands:
+            raise UsageError(
+                f"--home {name!r} is not a Chinese administrative division; "
+                "give a full name such as 长治市 or 长子县"
+            )
+        return sorted(cands, key=lambda d: ("prefecture", "county", "province").index(d.level))[0]
 
     def parent(self, d: Division) -> Division | None:
         return self.by_code.get(d.parent) if d.parent else None

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError
 from kg.extract import DEFAULT_ORDER, Context
 from kg.extract import get as get_extractor
 from kg.model import ENTITY_TYPES, Extraction, FileResult, SourceText
@@ -60,7 +60,7 @@ def extract_text(text: str, name: str = "text.txt", home: str | None = None) -> 
     """Extract from a string (a page or a single sentence), as if it were a file."""
     source = SourceText(path=name, name=name, text=text, encoding="utf-8", format="txt")
     if home is not None:
-        _check_home(home)
+        check_home(home)
     return extract_source(source, resources(), home=home)
 
 
@@ -83,7 +83,7 @@ def extract_paths(
 
     homes = dict(homes or {})
     for h in sorted({home, *homes.values()} - {None}):
-        _check_home(h)
+        check_home(h)
     sources, errors = read_sources(inputs)
     result = Extraction(errors=[(e.path, str(e)) for e in errors])
     res = resources() if sources else None
@@ -97,12 +97,9 @@ def extract_paths(
     return result
 
 
-def _check_home(home: str) -> None:
+def check_home(home: str) -> None:
+    """Refuse a ``--home`` that names no administrative division (a UsageError saying what
+    to give), before anything is read."""
     from kg.nlp import gazetteer
 
-    gaz = gazetteer.load()
-    if not (gaz.lookup(home) or gaz.lookup_short(home)):
-        raise UsageError(
-            f"--home {home!r} is not a Chinese administrative division; "
-            "give a full name such as 长治市 or 长子县"
-        )
+    gazetteer.load().home(home)
