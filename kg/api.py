@@ -42,17 +42,17 @@ def build(
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
     """
     from kg.corpus import Corpus
-    from kg.export.build import extract_with_cache
+    from kg.pipeline import extract_paths
     from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    results, errors, _now, _cached = extract_with_cache(
-        inputs, home=home, cache=ResultCache() if cache else None
-    )
-    if not results:
-        detail = "; ".join(m for _p, m in errors[:3])
+    ext = extract_paths(inputs, home=home, cache=ResultCache() if cache else None, unique_names=True)
+    if not ext.files:
+        detail = "; ".join(m for _p, m in ext.errors[:3])
         raise UsageError(f"no readable input pages in {', '.join(inputs)}{': ' + detail if detail else ''}")
-    return KnowledgeGraph(Corpus.from_results(results), errors=errors)
+    return KnowledgeGraph(
+        Corpus.from_results(sorted(ext.files, key=lambda r: r.source.name)), errors=ext.errors
+    )
 
 
 def load(target: str | Path) -> KnowledgeGraph:
@@ -215,21 +215,11 @@ class KnowledgeGraph:
         written under ``out``."""
         if out is None and store is None:
             raise UsageError("nothing to write: give a folder (out) and/or a store")
-        from kg.export.build import output_replacement, summarize, write_build
-        from kg.export.sparql.store import store_replacement, write_store
-        from kg.export.staging import replacing
+        from kg.export.build import staged, summarize
 
-        written: list[str] = []
-        reps = [output_replacement(out)] if out is not None else []
-        reps += [store_replacement(store)] if store is not None else []
-        with replacing(*reps) as stages:  # all new generations complete before any is swapped in
-            if out is not None:
-                summary = summarize(self.corpus, self.quads, self.errors)
-                written = write_build(
-                    stages[0], self.corpus, self.quads, summary, views=views, previous=Path(out)
-                )
-            if store is not None:
-                write_store(stages[-1], self.quads, previous=Path(store))
+        with staged(out, store) as stages:  # all new generations complete before any is swapped in
+            summary = summarize(self.corpus, self.quads, self.errors) if out is not None else {}
+            written, _store = stages.write(self.corpus, self.quads, summary, views=views)
         return written
 
 

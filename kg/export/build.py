@@ -27,19 +27,20 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.corpus import Corpus
-from kg.errors import KgError, UsageError
-from kg.model import ENTITY_TYPES, PREDICATES, FileResult
-from kg.pipeline.cache import ResultCache
-from kg.pipeline.cache import key as cache_key
+from kg.errors import UsageError
+from kg.model import ENTITY_TYPES, PREDICATES
 
 if TYPE_CHECKING:
     from kg.export.staging import Replacement
+    from kg.pipeline import Progress
+    from kg.pipeline.cache import ResultCache
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,6 @@ log = logging.getLogger(__name__)
 OUTPUT_FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "summary.json")
 #: temp files that builds of older versions left in OUT when interrupted (``.graph.nq.x1y2.tmp``)
 _OLD_TEMP = re.compile(r"^\.(graph\.\w+|summary\.json)\.[A-Za-z0-9_]+\.tmp$")
-
-#: progress callback: (pages done, pages in all, page name, served from the cache)
-Progress = Callable[[int, int, str, bool], None]
 
 
 @dataclass
@@ -63,60 +61,6 @@ class BuildReport:
     written: list[str] = field(default_factory=list)  # output files
     store: dict[str, Any] | None = None  # what the store update did
     seconds: float = 0.0
-
-
-def extract_with_cache(
-    inputs: Sequence[str],
-    home: str | None = None,
-    cache: ResultCache | None = None,
-    progress: Progress | None = None,
-) -> tuple[list[FileResult], list[tuple[str, str]], list[str], list[str]]:
-    """Extract every readable page, reusing cached results.
-
-    Returns (results sorted by file name, errors, names extracted now, names from the cache).
-    """
-    from kg.ingest import read_sources
-    from kg.pipeline import check_home
-
-    if home is not None:
-        check_home(home)
-    sources, read_errors = read_sources(list(inputs))
-    errors = [(e.path, str(e)) for e in read_errors]
-    by_name: dict[str, str] = {}
-    for src in sources:
-        if src.name in by_name and by_name[src.name] != src.path:
-            raise UsageError(
-                f"two input files are named {src.name} ({by_name[src.name]} and {src.path}); "
-                "page names identify articles in the graph, so rename one"
-            )
-        by_name[src.name] = src.path
-    results: list[FileResult] = []
-    extracted: list[str] = []
-    cached: list[str] = []
-    res = None
-    for i, src in enumerate(sources):
-        k = cache_key(src, home)
-        r = cache.get(k, src) if cache is not None else None
-        hit = r is not None
-        if r is None:
-            from kg.nlp.resources import resources
-            from kg.pipeline import extract_source
-
-            res = res or resources()
-            try:
-                r = extract_source(src, res, home=home)
-            except KgError as exc:
-                errors.append((src.path, str(exc)))
-            else:
-                if cache is not None:
-                    cache.put(k, r)
-        if r is not None:
-            results.append(r)
-            (cached if hit else extracted).append(src.name)
-        if progress:
-            progress(i + 1, len(sources), src.name, hit)
-    results.sort(key=lambda r: r.source.name)
-    return results, errors, extracted, cached
 
 
 def summarize(corpus: Corpus, quads: Sequence[Any], errors: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
@@ -223,6 +167,57 @@ def write_build(
     return written
 
 
+@dataclass
+class Stages:
+    """The new generations of a build's folders (``out`` and/or the store), open for writing."""
+
+    out: Path | None = None
+    store: Path | None = None
+    out_stage: Path | None = None
+    store_stage: Path | None = None
+
+    def write(
+        self,
+        corpus: Corpus,
+        quads: Sequence[Any],
+        summary: dict[str, Any],
+        views: bool = True,
+        max_overview_nodes: int | None = None,
+    ) -> tuple[list[str], dict[str, Any] | None]:
+        """Write the build into the new generations: (the files written under ``out``, what
+        the store update did)."""
+        from kg.export.sparql.store import write_store
+
+        written: list[str] = []
+        store_report = None
+        if self.out_stage is not None:
+            written = write_build(
+                self.out_stage, corpus, quads, summary, views, max_overview_nodes, previous=self.out
+            )
+        if self.store_stage is not None:
+            store_report = write_store(self.store_stage, quads, previous=self.store)
+        return written, store_report
+
+
+@contextmanager
+def staged(out: str | Path | None, store: str | Path | None) -> Iterator[Stages]:
+    """New generations of the folder ``out`` and/or the store ``store``, written beside them and
+    all swapped in together when the block ends (left untouched when it raises): what
+    ``kg build`` and ``KnowledgeGraph.save`` write into."""
+    from kg.export.sparql.store import store_replacement
+    from kg.export.staging import replacing
+
+    reps = [output_replacement(out)] if out is not None else []
+    reps += [store_replacement(store)] if store is not None else []
+    with replacing(*reps) as folders:
+        yield Stages(
+            out=Path(out) if out is not None else None,
+            store=Path(store) if store is not None else None,
+            out_stage=folders[0] if out is not None else None,
+            store_stage=folders[-1] if store is not None else None,
+        )
+
+
 def build(
     inputs: Sequence[str],
     out: str | Path | None = None,
@@ -241,38 +236,26 @@ def build(
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
     t0 = time.monotonic()
-    from kg.export.sparql.store import store_replacement, write_store
-    from kg.export.staging import replacing
+    from kg.export.rdf.quads import corpus_quads
+    from kg.pipeline import extract_paths
 
-    reps = [output_replacement(out)] if out is not None else []
-    reps += [store_replacement(store)] if store is not None else []
     # the new generations exist before extraction starts (an unwritable folder fails now, not
     # after an hour), and all are complete before any is swapped in
-    with replacing(*reps) as stages:
-        out_stage = stages[0] if out is not None else None
-        store_stage = stages[-1] if store is not None else None
-        results, errors, extracted, cached = extract_with_cache(
-            inputs, home=home, cache=cache, progress=progress
-        )
-        if not results:
-            detail = "; ".join(m for _p, m in errors[:3])
+    with staged(out, store) as stages:
+        ext = extract_paths(inputs, home=home, cache=cache, progress=progress, unique_names=True)
+        if not ext.files:
+            detail = "; ".join(m for _p, m in ext.errors[:3])
             raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
-        corpus = Corpus.from_results(results)
-        from kg.export.rdf.quads import corpus_quads
-
+        corpus = Corpus.from_results(sorted(ext.files, key=lambda r: r.source.name))
         quads = corpus_quads(corpus)
-        summary = summarize(corpus, quads, errors)
-        report = BuildReport(summary=summary, extracted=extracted, cached=cached, errors=errors)
-        if out_stage is not None and out is not None:
-            files = write_build(
-                out_stage, corpus, quads, summary, views, max_overview_nodes, previous=Path(out)
-            )
+        summary = summarize(corpus, quads, ext.errors)
+        report = BuildReport(summary=summary, extracted=ext.extracted, cached=ext.cached, errors=ext.errors)
+        files, report.store = stages.write(corpus, quads, summary, views, max_overview_nodes)
+        if out is not None:
             report.written = [f for f in files if f in OUTPUT_FILES]
             if views:
                 pages = sum(1 for f in files if f.endswith(".html"))
                 report.written.append(f"{pages} HTML views (index.html)")
-        if store_stage is not None and store is not None:
-            report.store = write_store(store_stage, quads, previous=Path(store))
     report.seconds = time.monotonic() - t0
     return report
 

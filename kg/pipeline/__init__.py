@@ -9,11 +9,13 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context
 from kg.extract import get as get_extractor
 from kg.model import ENTITY_TYPES, Extraction, FileResult, SourceText
 from kg.nlp.resources import Resources, resources
+from kg.pipeline.cache import ResultCache
+from kg.pipeline.cache import key as cache_key
 
 log = logging.getLogger(__name__)
 
@@ -68,33 +70,70 @@ def _is_known_name(res: Resources, text: str) -> bool:
     return bool(res.gaz.lookup(text) or res.gaz.lookup_short(text) or text in res.vocab.by_label)
 
 
+#: progress callback: (pages done, pages in all, page name, served from the cache)
+Progress = Callable[[int, int, str, bool], None]
+
+
 def extract_paths(
     inputs: Sequence[str],
     home: str | None = None,
-    progress: Callable[[str], None] | None = None,
     homes: Mapping[str, str] | None = None,
+    *,
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+    unique_names: bool = False,
 ) -> Extraction:
     """Extract every readable file under ``inputs``; unreadable files become errors.
 
-    ``homes`` gives a home per file name (a gold file's ``home`` of each line); ``home``
-    applies to the files it does not name.
+    The one extraction loop: ``kg extract``, ``kg eval``, ``kg views``, ``kg build`` and
+    ``kg.build`` all call it. Files come in the order read. ``homes`` gives a home per file
+    name (a gold file's ``home`` of each line); ``home`` applies to the files it does not
+    name. With a ``cache``, a page whose result is cached is not extracted again
+    (``.cached`` names it, ``.extracted`` the pages extracted now). ``unique_names`` refuses
+    two input files of one name before extracting anything (page names identify articles
+    in the graph).
     """
     from kg.ingest import read_sources
 
     homes = dict(homes or {})
     for h in sorted({home, *homes.values()} - {None}):
         check_home(h)
-    sources, errors = read_sources(inputs)
-    result = Extraction(errors=[(e.path, str(e)) for e in errors])
-    res = resources() if sources else None
-    for src in sources:
+    sources, read_errors = read_sources(list(inputs))
+    if unique_names:
+        _check_unique_names(sources)
+    result = Extraction(errors=[(e.path, str(e)) for e in read_errors])
+    res = None
+    for i, src in enumerate(sources):
+        page_home = homes.get(src.name, home)
+        k = cache_key(src, page_home) if cache is not None else ""
+        r = cache.get(k, src) if cache is not None else None
+        hit = r is not None
+        if r is None:
+            res = res or resources()
+            try:
+                r = extract_source(src, res, home=page_home)
+            except KgError as exc:
+                result.errors.append((src.path, str(exc)))
+            else:
+                if cache is not None:
+                    cache.put(k, r)
+        if r is not None:
+            result.files.append(r)
+            (result.cached if hit else result.extracted).append(src.name)
         if progress:
-            progress(src.path)
-        try:
-            result.files.append(extract_source(src, res, home=homes.get(src.name, home)))
-        except KgError as exc:
-            result.errors.append((src.path, str(exc)))
+            progress(i + 1, len(sources), src.name, hit)
     return result
+
+
+def _check_unique_names(sources: Sequence[SourceText]) -> None:
+    by_name: dict[str, str] = {}
+    for src in sources:
+        if src.name in by_name and by_name[src.name] != src.path:
+            raise UsageError(
+                f"two input files are named {src.name} ({by_name[src.name]} and {src.path}); "
+                "page names identify articles in the graph, so rename one"
+            )
+        by_name[src.name] = src.path
 
 
 def check_home(home: str) -> None:
