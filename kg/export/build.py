@@ -1,9 +1,10 @@
 """``kg build``: pages → cached extraction → corpus → graph files and/or an embedded store.
 
-Each page is extracted once: its result is cached under a hash of its text, name, options and
-the extractor's code (:mod:`kg.pipeline.cache`), so a re-run on an unchanged corpus extracts nothing and
-a changed page is the only one re-extracted. The corpus merged from all pages is the one
-source of truth; every output is a view of it:
+Each page is extracted once (:func:`kg.pipeline.extract_paths`): its result is cached under a
+hash of its text, name, options and the extractor's code (:mod:`kg.pipeline.cache`), so a
+re-run on an unchanged corpus extracts nothing and a changed page is the only one
+re-extracted. The corpus merged from all pages is the one source of truth; every output is a
+view of it:
 
 ``graph.ttl``      the merged graph (Turtle)
 ``graph.trig``     the dataset with one named graph per page (TriG) — provenance
@@ -12,13 +13,14 @@ source of truth; every output is a view of it:
 ``graph.graphml``  the networkx view for Gephi (entities and relations)
 ``summary.json``   counts per type, predicate and graph; the pages
 
-plus the HTML views (:mod:`kg.export.views`). The whole of OUT is one generation: it is written
-into a staging folder beside OUT and swapped in only when complete (:mod:`kg.export.staging`), so a
-failed or killed build leaves the previous OUT untouched, and a reader sees all old or all
-new files. The staging folder exists from the start of the build (an unwritable OUT fails
-before any extraction). Outputs are byte-identical for the same input. With ``--store`` the
-dataset also goes into an Oxigraph store, a new generation of it in the same way, where
-only the graphs that changed are rewritten (:mod:`kg.export.sparql.store`).
+plus the HTML views (:mod:`kg.export.views`). The whole of OUT is one generation: it is
+written into a staging folder beside OUT and swapped in only when complete
+(:mod:`kg.export.staging`), so a failed or killed build leaves the previous OUT untouched,
+and a reader sees all old or all new files. The staging folder exists from the start of the
+build (an unwritable OUT fails before any extraction). Outputs are byte-identical for the
+same input. With ``--store`` the dataset also goes into an Oxigraph store, a new generation
+of it in the same way, where only the graphs that changed are rewritten
+(:mod:`kg.export.sparql.store`).
 """
 
 from __future__ import annotations
