@@ -61,6 +61,7 @@ def words() -> dict[str, tuple[str, ...]]:
         "post": sorted(persons["posts"]),
         "surname": sorted(persons["surnames"]),
         "glue": GLUE,
+        "doc_type": sorted(rules.load("documents")["doc_types"]),
         "verb": sorted(
             {
                 *(
@@ -158,7 +159,8 @@ def _piece(rng: random.Random, pools: dict[str, tuple[str, ...]], depth: int = 0
     if roll < 0.78 and depth < 2:
         left, right = rng.choice(QUOTES)
         inner = "".join(_piece(rng, pools, depth + 1) for _ in range(rng.randint(1, 3)))
-        tail = rng.choice(pools["name_head"]) if rng.random() < 0.5 else ""
+        heads = pools["doc_type"] if left == "《" else pools["name_head"]
+        tail = rng.choice(heads) if rng.random() < 0.6 else ""
         closed = rng.random() < 0.9  # unclosed quotes too
         return left + inner + tail + (right if closed else "")
     if roll < 0.86:
