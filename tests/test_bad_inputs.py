@@ -193,7 +193,7 @@ KINDS: list[Kind] = [
          "title.txt"),
     Kind("no-punctuation", _w("nopunct.txt", (PAGE.replace("，", "").replace("。", "") * 400)), True,
          "nopunct.txt"),
-    Kind("one-long-line", _w("oneline.txt", PAGE.replace("\n", "") * 2000), True, "oneline.txt"),
+    Kind("one-long-line", _w("oneline.txt", PAGE.replace("\n", "") * 1000), True, "oneline.txt"),
     Kind("one-repeated-char", _w("repeat.txt", PAGE + "安" * 200_000), True, "repeat.txt"),
     Kind("english-only", _w("english.txt", "Safety inspection of chemical plants.\n"), True, "english.txt",
          texty=False),
@@ -206,7 +206,7 @@ KINDS: list[Kind] = [
     Kind("html-unclosed-200k", _w("deep2.html", _nested_html(200_000, close=False)), True, "deep2.html"),
     Kind("html-nested-sections", _w("deep3.html", _nested_html(50_000, "section")), True, "deep3.html"),
     Kind("html-nested-spans", _w("deep4.html", _nested_html(100_000, "span")), True, "deep4.html"),
-    Kind("html-100k-siblings", _w("wide.html", "<p>x</p>" * 100_000 + f"<p>{PAGE}</p>"), True, "wide.html"),
+    Kind("html-20k-siblings", _w("wide.html", "<p>x</p>" * 20_000 + f"<p>{PAGE}</p>"), True, "wide.html"),
     # -- names
     Kind("gbk-name", _w(GBK_NAME, U8), True, "\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt"),
     Kind("newline-name", _w("forged\nkg: error: fake.txt", U8), True, "forged\\nkg: error: fake.txt",
@@ -233,7 +233,7 @@ KINDS: list[Kind] = [
     Kind("file-in-unreadable-folder", _locked_dir("vault", 0), False, "vault/inside.txt", "permission denied",
          arg=True),
     Kind("fifo-arg", _fifo("pipe-arg"), False, "pipe-arg", "FIFO", arg=True),
-    Kind("dev-zero-arg", lambda d: None, False, "/dev/zero", "character device", arg=True),
+    Kind("dev-urandom-arg", lambda d: None, False, "/dev/urandom", "character device", arg=True),
 ]  # fmt: skip
 KINDS = [k if k.name or not k.ok else Kind(**{**k.__dict__, "name": Path(k.shown).name}) for k in KINDS]
 BY_ID = {k.id: k for k in KINDS}
