@@ -91,8 +91,9 @@ _UTF16_PLAIN = (
 _MAX_NUL_SHARE = 0.01
 
 #: Pages larger than this are refused up front (before they are read): one newspaper page
-#: is tens of kilobytes, and a build holds a page's text, tokens and graph in memory.
-DEFAULT_MAX_FILE_SIZE = 20_000_000
+#: is tens of kilobytes, and a build holds a page's text, tokens and graph in memory
+#: (about 260 MB of peak memory per MB of dense text; a 50 MB page would need 13 GB).
+DEFAULT_MAX_FILE_SIZE = 10_000_000
 #: The command-line option that raises it (named in the message of a refused page).
 MAX_FILE_SIZE_OPTION = "--max-file-size"
 _max_file_size: ContextVar[int] = ContextVar("max_file_size", default=DEFAULT_MAX_FILE_SIZE)
