@@ -40,6 +40,7 @@ __all__ = [
     "html_to_text",
     "max_file_size",
     "parse_size",
+    "read_file_bytes",
     "read_source",
     "read_sources",
 ]
@@ -336,6 +337,13 @@ def read_source(path: Path | str, max_bytes: int | None = None) -> SourceText:
     return SourceText(path=shown, name=display_path(p.name), text=text, encoding=encoding, format=fmt)
 
 
+def read_file_bytes(path: Path | str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file (any other kind, or one over *max_bytes*, default
+    :func:`max_file_size`, raises :class:`InputError` without being read): for the
+    other files the commands read, such as a gold JSONL."""
+    return _read_bytes(Path(path), display_path(path), max_file_size() if max_bytes is None else max_bytes)
+
+
 _FILE_KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISCHR, "a character device"),
@@ -362,13 +370,21 @@ def _read_bytes(p: Path, shown: str, limit: int) -> bytes:
         raise _os_error(exc, p, shown) from None
     with os.fdopen(fd, "rb") as fh:
         try:
-            _check_regular(os.fstat(fd), p, shown, limit)
-            data = fh.read(limit + 1)
+            st = os.fstat(fd)
+            _check_regular(st, p, shown, limit)
+            chunks = [fh.read(st.st_size + 1)]
+            n = len(chunks[0])
+            while n <= limit and n > st.st_size:  # it grew while being read
+                chunk = fh.read(min(1 << 20, limit + 1 - n))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                n += len(chunk)
         except OSError as exc:
             raise _os_error(exc, p, shown) from None
-    if len(data) > limit:  # it grew while being read
-        raise _too_large(shown, len(data), limit)
-    return data
+    if n > limit:
+        raise _too_large(shown, n, limit)
+    return b"".join(chunks) if len(chunks) > 1 else chunks[0]
 
 
 def _check_regular(st: os.stat_result, p: Path, shown: str, limit: int) -> None:

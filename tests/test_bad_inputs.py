@@ -372,3 +372,33 @@ def test_the_table_covers_the_issue(matrix: Path) -> None:
     assert stat.S_ISSOCK(os.lstat(matrix / "sock.txt").st_mode)
     assert os.readlink(matrix / "zero.txt") == "/dev/zero"
     assert os.fsencode(matrix / os.fsdecode(GBK_NAME)).endswith(GBK_NAME)
+
+
+GOLD_KINDS = [
+    ("fifo", lambda p: os.mkfifo(p), "FIFO"),
+    ("dev-zero", lambda p: os.symlink("/dev/zero", p), "character device"),
+    ("folder", lambda p: p.mkdir(), "is a directory"),
+    ("gbk", lambda p: p.write_bytes('{"file": "安全生产.txt"}'.encode("gbk")), "not UTF-8"),
+    ("binary", lambda p: p.write_bytes(bytes(range(256))), "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("kind", "make", "problem"), GOLD_KINDS, ids=[g[0] for g in GOLD_KINDS])
+@pytest.mark.parametrize("role", ["gold", "pred"])
+def test_kg_eval_reads_its_jsonl_files_safely(
+    tmp_path: Path, kind: str, make: Callable[[Path], None], problem: str, role: str
+) -> None:
+    """kg eval reads a gold JSONL (and a prediction JSONL): a FIFO, a device, a folder or
+    bytes that are not UTF-8 there are one-line errors too, not a hang or a traceback."""
+    bad = tmp_path / "bad.jsonl"
+    make(bad)
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"file": "a.txt", "entities": [], "relations": []}\n', encoding="utf-8")
+    gold, pred = (bad, good) if role == "gold" else (good, bad)
+    p = _run(["eval", "--gold", str(gold), str(pred)], tmp_path, timeout=60)
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "internal error" not in p.stderr
+    if (role, kind) == ("gold", "folder"):  # click checks --gold itself (a usage message)
+        assert "is a directory" in p.stderr
+        return
+    (line,) = p.stderr.strip().splitlines()
+    assert str(bad) in line and problem in line
