@@ -326,10 +326,29 @@ def build(matrix: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     return Run(p.returncode, p.stdout, p.stderr, {page["name"]: page for page in summary["pages"]})
 
 
+@pytest.fixture(scope="module")
+def views(matrix: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    tmp = tmp_path_factory.mktemp("views")
+    p = _run(["views", str(tmp / "html"), *_args(matrix), "--max-file-size", LIMIT], tmp)
+    return Run(p.returncode, p.stdout, p.stderr, {})
+
+
+@pytest.fixture(scope="module")
+def evaluate(matrix: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    tmp = tmp_path_factory.mktemp("eval")
+    gold = tmp / "gold.jsonl"
+    gold.write_text('{"file": "utf8.txt", "entities": [], "relations": []}\n', encoding="utf-8")
+    p = _run(["eval", "--gold", str(gold), *_args(matrix), "--max-file-size", LIMIT], tmp)
+    return Run(p.returncode, p.stdout, p.stderr, {})
+
+
+#: The runs whose records are checked kind by kind.
 RUNS = ("extract_file", "extract_stdout", "build")
+#: kg views and kg eval read the pages too: the same messages, the same exit code.
+ALL_RUNS = (*RUNS, "views", "evaluate")
 
 
-@pytest.mark.parametrize("run", RUNS)
+@pytest.mark.parametrize("run", ALL_RUNS)
 def test_no_traceback_no_internal_error_exit_1(run: str, request: pytest.FixtureRequest) -> None:
     r: Run = request.getfixturevalue(run)
     assert "Traceback" not in r.stderr
@@ -337,14 +356,14 @@ def test_no_traceback_no_internal_error_exit_1(run: str, request: pytest.Fixture
     assert r.code == 1, r.stderr[-2000:]
 
 
-@pytest.mark.parametrize("run", RUNS)
+@pytest.mark.parametrize("run", ALL_RUNS)
 def test_every_message_is_one_line_of_its_own(run: str, request: pytest.FixtureRequest) -> None:
     """Each stderr line is a message of kg (no line forged by a name, no stray output), and
     each reported problem names one input."""
     r: Run = request.getfixturevalue(run)
     skipped = [ln for ln in r.stderr.splitlines() if ln.startswith("kg: skipped ")]
     others = [ln for ln in r.stderr.splitlines() if ln and not ln.startswith("kg: skipped ")]
-    assert all(not ln.startswith("kg:") for ln in others), others  # build's summary lines aside
+    assert all(not ln.startswith("kg:") or ln.startswith("kg: wrote ") for ln in others), others
     assert not any("\x1b" in ln or "\u202e" in ln for ln in r.stderr.splitlines())
     assert len(skipped) == sum(1 for k in KINDS if not k.ok), "\n".join(skipped)
 
