@@ -421,3 +421,52 @@ def test_kg_eval_reads_its_jsonl_files_safely(
         return
     (line,) = p.stderr.strip().splitlines()
     assert str(bad) in line and problem in line
+
+
+#: Text shapes that made extraction super-linear (hostile or broken pages: repeated
+#: names, quotes and spaced characters with no sentence end), 60,000-480,000 characters
+#: each. A guard against hangs, not a speed target: each must finish within a minute.
+PATHOLOGICAL = {
+    "quote-chain": "“安全”" * 20_000,  # _chain_start/_chain_end walked the whole chain per quote
+    "quote-chain-dun": "“安全”、" * 16_000,
+    "mixed-quote-chain": "“‘「『安全』」’”" * 16_000,
+    "ascii-quote-chain": '"安全"' * 20_000,
+    "spaced-characters": " 安" * 40_000,  # the photo-credit pattern backtracked exponentially
+    "chief-systems": "河长制" * 60_000,  # every lexicon name compared with every other one
+    "events": "长子县旅游节" * 80_000,  # each campaign walked back over all campaigns before it
+    "titles": "《安全》" * 20_000,
+    "open-titles": "《" * 80_000,
+    "open-quotes": "“" * 80_000,
+    "dun": "、" * 80_000,
+    "org-heads": "局" * 80_000,
+    "surnames": "王" * 80_000,
+    "place-list": "、".join(["长子县应急管理局"] * 10_000),
+    "joint-orgs": "长子县应急管理局联合" * 8_000,
+    "posts-and-names": "副市长张锐" * 16_000,
+    "headlines": "长子县开展检查\n\n" * 8_000,
+}
+
+
+@pytest.fixture
+def minute() -> Iterator[None]:
+    import signal
+
+    def hang(signum: int, frame: object) -> None:
+        raise TimeoutError("extraction took over a minute")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("shape", list(PATHOLOGICAL))
+def test_pathological_text_shapes_do_not_hang(shape: str, minute: None) -> None:
+    from kg.pipeline import extract_text
+
+    text = PATHOLOGICAL[shape]
+    r = extract_text(text)
+    for rel in r.relations:
+        for ev in rel.evidence:
+            assert text[ev.start : ev.end] == ev.text
