@@ -86,6 +86,12 @@ _UTF16_PLAIN = (
     r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2010-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
     r"\uff00-\uffef\ufffd]"
 )
+#: Characters no text holds and XML cannot carry (C0 and C1 controls but tab, line feed and
+#: carriage return; DEL; U+FFFE, U+FFFF): a few in a page (an ANSI colour code, a stray
+#: control from a bad copy) read as U+FFFD, and a vertical tab or form feed as a line
+#: break, one character for one, so offsets stay those of the decoded file and every
+#: output (GraphML, TriG, HTML) stays well-formed.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
 #: NUL bytes in a page of text are damage (a bad copy, a truncated download): a few are
 #: read as U+FFFD, one for one, so offsets stay those of the decoded file; more than this
 #: share of the bytes means a binary file.
@@ -334,7 +340,13 @@ def read_source(path: Path | str, max_bytes: int | None = None) -> SourceText:
                 "HTML page holds no article text",
                 "save the page after it has loaded, or pass its text as .txt",
             )
+    if _rx(_CONTROL).search(text):
+        text = _rx(_CONTROL).sub(_replace_control, text)
     return SourceText(path=shown, name=display_path(p.name), text=text, encoding=encoding, format=fmt)
+
+
+def _replace_control(m: re.Match[str]) -> str:
+    return "\n" if m.group() in "\x0b\x0c" else "\ufffd"
 
 
 def read_file_bytes(path: Path | str, max_bytes: int | None = None) -> bytes:

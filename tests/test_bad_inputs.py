@@ -147,6 +147,7 @@ def _linked_dir(name: str) -> Callable[[Path], None]:
 
 U8 = PAGE.encode("utf-8")
 PNG = b"\x89PNG\r\n\x1a\n"
+CONTROLLED = "推进“\x01护航\x7f行动”和“\x1b[1m安全\x0c月”。"  # control characters in quoted names
 GBK_NAME = "中文名.txt".encode("gbk")  # a name from a Chinese Windows archive: not UTF-8
 LIMIT = "3MB"  # the commands run with --max-file-size 3MB
 OVER = 3_200_000  # bytes
@@ -184,6 +185,7 @@ KINDS: list[Kind] = [
     Kind("cr", _w("cr.txt", PAGE.replace("\n", "\r")), True, "cr.txt"),
     Kind("bad-utf-8-byte", _w("badbyte.txt", U8 + b"\xff" + U8), True, "badbyte.txt"),
     Kind("ansi-in-text", _w("ansi.txt", "\x1b[31m" + PAGE + "\x1b[0m"), True, "ansi.txt"),
+    Kind("controls-in-a-name", _w("ctlname.txt", PAGE + CONTROLLED), True, "ctlname.txt"),
     Kind("emoji", _w("emoji.txt", "🚒🔥" + PAGE + "👍\U0001f9ef"), True, "emoji.txt"),
     Kind("bidi-and-zero-width", _w("bidi.txt", "\u202e\u200b" + PAGE + "\u2066\u200d"), True, "bidi.txt"),
     Kind("markdown", _w("page.md", "# 长子县\n\n" + PAGE), True, "page.md"),
@@ -255,6 +257,7 @@ class Run:
     stdout: str
     stderr: str
     records: dict[str, dict]  # output name -> JSON record (extract) or page summary (build)
+    out: Path | None = None  # the build's output folder
 
 
 @pytest.fixture(scope="module")
@@ -323,7 +326,23 @@ def build(matrix: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     summary = (
         json.loads((out / "summary.json").read_text(encoding="utf-8")) if out.exists() else {"pages": []}
     )
-    return Run(p.returncode, p.stdout, p.stderr, {page["name"]: page for page in summary["pages"]})
+    return Run(p.returncode, p.stdout, p.stderr, {page["name"]: page for page in summary["pages"]}, out)
+
+
+def test_build_outputs_are_well_formed(build: Run) -> None:
+    """What the build wrote parses: control characters in a page (ctlname.txt) made
+    graph.graphml invalid XML."""
+    import xml.dom.minidom
+
+    import pyoxigraph as ox
+
+    out = build.out
+    assert out is not None
+    xml.dom.minidom.parse(str(out / "graph.graphml"))
+    for name, fmt in (("graph.nq", ox.RdfFormat.N_QUADS), ("graph.trig", ox.RdfFormat.TRIG)):
+        assert list(ox.parse(path=str(out / name), format=fmt))
+    assert list(ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE))
+    json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -882,3 +882,14 @@ def test_shallow_html_is_parsed_unchanged() -> None:
 
     page = "<div>" * 300 + "<p>安全</p>" + "</div>" * 300 + "<script>'<div>'.repeat(9999)</script>"
     assert _flatten_deep(page) == page
+
+
+def test_control_characters_read_as_replacement_characters(tmp_path: Path) -> None:
+    """No text holds C0/C1 controls and XML cannot carry them (GraphML was invalid): each
+    reads as U+FFFD, a vertical tab or form feed as a line break, one for one."""
+    text = seed_text("004")
+    damaged = text[:50] + "\x1b[31m" + text[50:90] + "\x07\x0c\x85" + text[90:]
+    path = tmp_path / "page.txt"
+    path.write_text(damaged, encoding="utf-8")
+    src = read_source(path)
+    assert src.text == text[:50] + "\ufffd[31m" + text[50:90] + "\ufffd\n\ufffd" + text[90:]
