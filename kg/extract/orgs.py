@@ -714,7 +714,7 @@ def _nested_head(text: str, s: int, e: int) -> bool:
 def _all_generic(core: str) -> bool:
     generic = _conf()["_generic"]
     rest = core
-    for g in sorted(generic, key=len, reverse=True):
+    for g in sorted(generic, key=lambda g: (-len(g), g)):  # not hash order: overlaps (科技, 技术)
         rest = rest.replace(g, "")
     return rest == ""
 

@@ -82,6 +82,7 @@ def extract_paths(
     cache: ResultCache | None = None,
     progress: Progress | None = None,
     unique_names: bool = False,
+    max_bytes: int | None = None,
 ) -> Extraction:
     """Extract every readable file under ``inputs``; unreadable files become errors.
 
@@ -91,14 +92,15 @@ def extract_paths(
     name. With a ``cache``, a page whose result is cached is not extracted again
     (``.cached`` names it, ``.extracted`` the pages extracted now). ``unique_names`` refuses
     two input files of one name before extracting anything (page names identify articles
-    in the graph).
+    in the graph). Files over ``max_bytes`` (default :func:`kg.ingest.max_file_size`) are not
+    read: they become errors too.
     """
     from kg.ingest import read_sources
 
     homes = dict(homes or {})
     for h in sorted({home, *homes.values()} - {None}):
         check_home(h)
-    sources, read_errors = read_sources(list(inputs))
+    sources, read_errors = read_sources(list(inputs), max_bytes=max_bytes)
     if unique_names:
         _check_unique_names(sources)
     result = Extraction(errors=[(e.path, str(e)) for e in read_errors])
