@@ -21,7 +21,7 @@ from kg.errors import DataError
 from kg.paths import cache_dir, ontology_dir
 
 KG = "https://w3id.org/safety-kg/ontology#"
-KGV = "https://w3id.org/safety-kg/nlp/vocab/"
+KGV = "https://w3id.org/safety-kg/vocab/"
 
 #: concept scheme → entity type
 SCHEMES = {
