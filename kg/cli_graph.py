@@ -96,20 +96,18 @@ def build(
             bar.label = f"{'cached' if cached else 'extracted'} {name}"
             bar.update(1)
 
-    from kg.ingest import file_size_limit
-
     try:
-        with file_size_limit(max_file_size):  # reaches read_sources inside the build
-            report = run_build(
-                list(paths),
-                out=out,
-                store=store,
-                home=home,
-                cache=cache,
-                progress=progress,
-                views=not no_views,
-                max_overview_nodes=max_overview_nodes,
-            )
+        report = run_build(
+            list(paths),
+            out=out,
+            store=store,
+            home=home,
+            cache=cache,
+            progress=progress,
+            views=not no_views,
+            max_overview_nodes=max_overview_nodes,
+            max_bytes=max_file_size,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
