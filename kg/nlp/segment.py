@@ -61,9 +61,6 @@ class Segmenter:
         concatenation is ``text``, lone surrogates read as U+FFFD)."""
         return self._jieba.tag(_encodable(text))
 
-    def cut(self, text: str) -> list[str]:
-        return self._jieba.cut(_encodable(text))
-
     def has_word(self, word: str) -> bool:
         """Whether ``word`` is in the dictionary (jieba's or the user dictionary)."""
         return not _SURROGATE.search(word) and bool(self._jieba.has_word(word))
