@@ -81,7 +81,7 @@ def build(
     bar = None
     # a bar on a terminal; in logs (CI, redirected stderr) only the summary at the end
     if not quiet and sys.stderr.isatty():
-        from kg.ingest import expand_inputs
+        from kg.ingest.files import expand_inputs
 
         try:
             total = len(expand_inputs(list(paths)))

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kg.ingest import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_OPTION, format_size, parse_size
+from kg.ingest.files import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_OPTION, format_size, parse_size
 
 
 class _Size(click.ParamType):

@@ -92,7 +92,7 @@ def extract_paths(
     name. With a ``cache``, a page whose result is cached is not extracted again
     (``.cached`` names it, ``.extracted`` the pages extracted now). ``unique_names`` refuses
     two input files of one name before extracting anything (page names identify articles
-    in the graph). Files over ``max_bytes`` (default :func:`kg.ingest.max_file_size`) are not
+    in the graph). Files over ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not
     read: they become errors too.
     """
     from kg.ingest import read_sources
