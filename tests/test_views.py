@@ -355,7 +355,7 @@ def test_evidence_line_breaks_are_removed_for_display(tmp_path: Path) -> None:
 
 
 def test_views_command_writes_the_site(tmp_path: Path) -> None:
-    from kg.cli_views import COMMANDS, views
+    from kg.cli.views import COMMANDS, views
 
     assert views in COMMANDS
     seed = sorted(SEEDS.glob("004_*.txt"))[0]
@@ -367,7 +367,7 @@ def test_views_command_writes_the_site(tmp_path: Path) -> None:
 
 
 def test_views_command_reports_unreadable_inputs(tmp_path: Path) -> None:
-    from kg.cli_views import views
+    from kg.cli.views import views
 
     result = CliRunner().invoke(views, [str(tmp_path / "out"), str(tmp_path / "missing.txt")])
     assert result.exit_code == 1

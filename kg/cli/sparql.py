@@ -1,6 +1,6 @@
 """Commands over the graph: ``kg build``, ``kg query``, ``kg serve``, ``kg push``.
 
-Registered by kg/cli.py (module-level ``COMMANDS``). Library errors (``KgError``) become
+Registered by kg/cli/__init__.py (module-level ``COMMANDS``). Library errors (``KgError``) become
 one-line messages with their exit codes in the CLI group; nothing heavy is imported here.
 """
 
@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from kg.cli_options import max_file_size_option
+from kg.cli.options import max_file_size_option
 
 
 def _echo_err(msg: str) -> None:

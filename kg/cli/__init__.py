@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kg.cli_options import max_file_size_option
+from kg.cli.options import max_file_size_option
 from kg.errors import KgError
 
 
@@ -147,11 +147,11 @@ def evaluate(
 
 
 def _register_commands() -> None:
-    """Commands over the built graph (build, query, serve, push: kg/cli_graph.py) and the
-    HTML views (kg/cli_views.py) live in their own modules; each exports ``COMMANDS``."""
-    from kg import cli_graph, cli_views
+    """Commands over the built graph (build, query, serve, push: kg/cli/sparql.py) and the
+    HTML views (kg/cli/views.py) live in their own modules; each exports ``COMMANDS``."""
+    from kg.cli import sparql, views
 
-    for module in (cli_graph, cli_views):
+    for module in (sparql, views):
         for cmd in module.COMMANDS:
             main.add_command(cmd)
 

@@ -1,7 +1,7 @@
 """The ``kg views`` command: HTML views of pages, without building the rest of the graph.
 
 ``kg build`` writes the same views next to the RDF; this command is for looking at
-a handful of pages quickly. Registered by kg/cli.py through ``COMMANDS``.
+a handful of pages quickly. Registered by kg/cli/__init__.py through ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli_options import max_file_size_option
+from kg.cli.options import max_file_size_option
 
 
 @click.command(name="views")
