@@ -1,8 +1,13 @@
-"""Options shared by the commands that read pages (extract, eval, build, views)."""
+"""What the commands share: the options of the commands that read pages (extract, eval,
+build, views) and the reports on stderr.
+
+``--home`` is declared here once; its value goes to the library as given, and the library
+refuses a bad one in one place (:meth:`kg.nlp.gazetteer.Gazetteer.home`), with one message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -32,3 +37,20 @@ def max_file_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
         help=f"Skip pages larger than this (default {format_size(DEFAULT_MAX_FILE_SIZE).replace(' ', '')}; "
         "e.g. 50MB): a page is read, tokenized and graphed in memory.",
     )(f)
+
+
+def home_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--home PLACE``: the city or county whose paper printed the pages (``help_text`` says
+    what the command does without it)."""
+    return click.option("--home", metavar="PLACE", help=help_text)
+
+
+def echo_err(msg: str) -> None:
+    """One line on stderr."""
+    click.echo(msg, err=True)
+
+
+def report_skipped(errors: Sequence[tuple[str, str]]) -> None:
+    """The inputs that were not read or not extracted, one ``kg: skipped`` line each."""
+    for _path, msg in errors:
+        echo_err(f"kg: skipped {msg}")

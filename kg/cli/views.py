@@ -11,15 +11,13 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import max_file_size_option
+from kg.cli.options import home_option, max_file_size_option, report_skipped
 
 
 @click.command(name="views")
 @click.argument("out", type=click.Path(file_okay=False, writable=True))
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--home", metavar="PLACE", help="Home city or county of the pages (e.g. 长治市); inferred when omitted."
-)
+@home_option("Home city or county of the pages (e.g. 长治市); inferred when omitted.")
 @click.option(
     "--max-overview-nodes",
     type=click.IntRange(min=1),
@@ -54,8 +52,7 @@ def views(
         f"open {Path(out) / 'index.html'}",
         err=True,
     )
-    for _path, msg in result.errors:
-        click.echo(f"kg: skipped {msg}", err=True)
+    report_skipped(result.errors)
     if result.errors:
         sys.exit(1)
 
