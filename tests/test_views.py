@@ -20,7 +20,7 @@ from kg.corpus import Corpus
 from kg.model import Entity, Evidence, Relation
 from kg.views import write_views
 from kg.views.data import ViewIndex, entity_filename
-from kg.views.escape import h, json_for_script
+from kg.views.escape import display_text, h, json_for_script
 
 from ._util import ROOT
 
@@ -234,6 +234,78 @@ def test_focused_views_group_relations_with_evidence(seeds: Corpus, site: Path) 
     assert "Measures" in sections  # measures the places targeting it take in the same articles
 
 
+def test_a_citys_view_rolls_up_the_work_of_everything_within_it(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    city = "Place:长治市"
+    rollup = parse(page(site, city)).css_first("section#rollup")
+    assert rollup is not None and rollup.css_first("details") is not None  # a toggle, folded
+    for predicate in ("implements", "targets", "adopts", "takesMeasure"):
+        expected = {
+            (ix.entity(o).name, frozenset(ix.entity(r.s).name for r in rels))
+            for o, rels in ix.rolled_up(city, predicate)
+        }
+        sec = rollup.css_first(f'section[data-predicate="{predicate}"]')
+        shown = set()
+        for li in sec.css("li.rel") if sec else ():
+            names = [a.text() for a in li.css("a.ent")]
+            shown.add((names[0], frozenset(names[1:])))
+        assert shown == expected, predicate
+    campaigns = dict(
+        (ix.entity(o).name, {ix.entity(r.s).name for r in rels})
+        for o, rels in ix.rolled_up(city, "implements")
+    )
+    assert campaigns["春夏九防·敲门行动"] == {"长子县", "壶关县", "屯留区"}  # the city's counties
+    # its CSV: every relation of the roll-up, one row per evidence sentence
+    data = data_block(page(site, city))
+    rows = data["csv"]["rollup"]
+    assert {(r[0], r[2], r[3]) for r in rows} == {
+        (ix.entity(r.s).name, r.p, ix.entity(r.o).name)
+        for p in ("implements", "targets", "adopts", "takesMeasure")
+        for _o, rels in ix.rolled_up(city, p)
+        for r in rels
+    }
+    assert len(data["csv"]["columns"]) == len(rows[0])
+    # a county without places inside it has no roll-up
+    assert parse(page(site, "Place:壶关县")).css_first("section#rollup") is None
+
+
+def test_a_terms_view_rolls_up_narrower_terms(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    fire = "Hazard:火灾"
+    assert "Hazard:森林火灾" in ix.narrower[fire]
+    tree = parse(page(site, fire))
+    facts = tree.css_first("dl.facts").text()
+    assert "Narrower 下位词" in facts and "森林火灾" in facts
+    shown = {
+        (li.css("a.ent")[0].text(), frozenset(a.text() for a in li.css("a.ent")[1:]))
+        for li in tree.css("section#rollup li.rel")
+    }
+    assert shown == {
+        (ix.entity(a).name, frozenset(ix.entity(r.o).name for r in rels))
+        for a, rels in ix.under(fire, "targets")
+    }
+    assert any("森林火灾" in terms for _a, terms in shown)
+    assert "Broader 上位词" in parse(page(site, "Hazard:森林火灾")).css_first("dl.facts").text()
+
+
+def test_focused_view_csv_rows_are_its_relations(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    eid = "Place:长子县"
+    data = data_block(page(site, eid))
+    cols = data["csv"]["columns"]
+    rows = [dict(zip(cols, r, strict=True)) for r in data["csv"]["relations"]]
+    assert {(r["subject"], r["predicate"], r["object"]) for r in rows} == {
+        (ix.entity(r.s).name, r.p, ix.entity(r.o).name) for r in ix.by_entity[eid]
+    }
+    rel = seeds.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")]
+    mine = [r for r in rows if r["predicate"] == "implements" and r["object"] == "春夏九防·敲门行动"]
+    assert len(mine) == len(rel.evidence) == mine[0]["sentences"]
+    text = (SEEDS / rel.evidence[0].source).read_text(encoding="utf-8")
+    for r, ev in zip(mine, rel.evidence, strict=True):
+        assert r["sentence"] == display_text(text[ev.start : ev.end])  # the source's words, one line
+        assert (r["page"], r["article"]) == (ev.source, ev.article)
+
+
 def test_overview_payload_draws_every_entity_with_frozen_physics(seeds: Corpus, site: Path) -> None:
     data = data_block(site / "overview.html")
     assert data["mode"] == "overview"
@@ -335,7 +407,13 @@ def test_place_and_term_hierarchies() -> None:
     assert "Place:张店镇" not in ix.within  # a city is never inside a town: nothing is in it
     assert names(ix.within["Place:甲园区"]) == ["乙园区"]  # a cycle is cut, not followed forever
     assert names(ix.within["Place:乙园区"]) == ["甲园区"]
-    assert set(names(ix.within["Place:山西省"])) == {"太原市", "长治市", "长子县", "张店镇", "长子县应急管理局"}
+    assert set(names(ix.within["Place:山西省"])) == {
+        "太原市",
+        "长治市",
+        "长子县",
+        "张店镇",
+        "长子县应急管理局",
+    }
     assert {k: names(v) for k, v in ix.cities_of.items()} == {
         "Place:长治市": ["长治市"], "Place:太原市": ["太原市"], "Place:长子县": ["长治市"],
         "Place:张店镇": ["长治市"], "Organization:长子县应急管理局": ["长治市"],
@@ -349,7 +427,8 @@ def test_place_and_term_hierarchies() -> None:
     assert [(ix.entity(o).name, sorted(names([r.s for r in rs])))
             for o, rs in ix.rolled_up("Place:长子县", "implements")] == [
         ("春夏九防·敲门行动", ["长子县", "长子县应急管理局"])]  # fmt: skip
-    assert [(ix.entity(a).name, names([r.o for r in rs])) for a, rs in ix.under("Hazard:火灾", "targets")] == [
+    fire = ix.under("Hazard:火灾", "targets")
+    assert [(ix.entity(a).name, names([r.o for r in rs])) for a, rs in fire] == [
         ("太原市", ["火灾"]), ("张店镇", ["森林火灾"])]  # fmt: skip
     assert ix.rolled_up("Place:太原市", "targets")[0][0] == "Hazard:火灾"
 

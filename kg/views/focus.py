@@ -93,6 +93,23 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
 #: Types whose page also lists the measures taken, in the same articles, by those targeting it.
 DERIVED_MEASURES = ("Industry", "Venue", "Hazard")
 
+#: What a place's roll-up lists: the work of the place and of everything within it.
+ROLLUP_SECTIONS = (
+    ("Campaigns 实施的行动", "implements"),
+    ("Targets 重点行业、场所与灾害", "targets"),
+    ("Mechanisms 采用的机制", "adopts"),
+    ("Measures 采取的措施", "takesMeasure"),
+)
+
+#: The predicate by which actors relate to a term of each vocabulary type.
+TERM_PREDICATE = {"Industry": "targets", "Venue": "targets", "Hazard": "targets", "Measure": "takesMeasure"}
+
+#: Columns of a focused view's CSV download: one row per evidence sentence of a relation.
+CSV_COLUMNS = (
+    "subject", "subject_type", "predicate", "object", "object_type", "sentences",
+    "sentence", "headline", "date", "page", "article",
+)  # fmt: skip
+
 
 def _matches(sec: Section, r: Relation, eid: str) -> bool:
     if r.p != sec.predicate:
@@ -186,7 +203,8 @@ def _relation_row(ix: ViewIndex, eid: str, r: Relation, root: str) -> str:
     zh = PREDICATE_STYLE.get(r.p, (r.p, ""))[0]
     n = len(r.evidence)
     return (
-        f'<li class="rel"><span class="pred">{arrow} {h(r.p)} {h(zh)}</span> {_entity_link(ix, other, root)}'
+        f'<li class="rel" data-name="{h(ix.entity(other).name)}" data-n="{n}">'
+        f'<span class="pred">{arrow} {h(r.p)} {h(zh)}</span> {_entity_link(ix, other, root)}'
         f' <span class="count">{n} sentence{"s" if n != 1 else ""}</span>'
         f"{_evidence_items(ix, r.evidence)}</li>"
     )
@@ -198,6 +216,116 @@ def _sort_rows(ix: ViewIndex, eid: str, rels: list[Relation]) -> list[Relation]:
         return (type_rank(other.partition(":")[0]), -len(r.evidence), ix.entity(other).name)
 
     return sorted(rels, key=key)
+
+
+def csv_rows(ix: ViewIndex, rels: Sequence[Relation]) -> list[list[str | int]]:
+    """Rows of :data:`CSV_COLUMNS` for ``rels``: one per evidence sentence (listed ones), or one."""
+    rows: list[list[str | int]] = []
+    for r in rels:
+        s, o = ix.entity(r.s), ix.entity(r.o)
+        head: list[str | int] = [s.name, s.type, r.p, o.name, o.type, len(r.evidence)]
+        if not r.evidence:
+            rows.append([*head, "", "", "", "", ""])
+        for ev in r.evidence[:EVIDENCE_LISTED]:
+            a = ix.article(ev.article)
+            headline = display_text(a.headline) if a is not None and a.headline else ""
+            date = (a.date or "") if a is not None else ""
+            rows.append([*head, display_text(ev.text), headline, date, ev.source, ev.article])
+    return rows
+
+
+def _merged_evidence(rels: Sequence[Relation]) -> list[Evidence]:
+    seen: dict[tuple[str, int, int], Evidence] = {}
+    for r in rels:
+        for ev in r.evidence:
+            seen.setdefault((ev.source, ev.start, ev.end), ev)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _links(ix: ViewIndex, ids: Sequence[str], root: str) -> str:
+    html = "、".join(_entity_link(ix, x, root) for x in ids[:ACTORS_SHOWN])
+    if len(ids) > ACTORS_SHOWN:
+        html += f' <span class="more">and {len(ids) - ACTORS_SHOWN} more 等</span>'
+    return html
+
+
+def place_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Relation]]:
+    """A place's work together with that of everything within it (its counties, their towns and
+    the bodies located in any of them), folded; and the relations it lists."""
+    inside = ix.within.get(eid, [])
+    if not inside:
+        return "", []
+    n_places = sum(1 for x in inside if x.startswith("Place:"))
+    n_orgs = len(inside) - n_places
+    name = ix.entity(eid).name
+    parts: list[str] = []
+    listed: list[Relation] = []
+    for title, predicate in ROLLUP_SECTIONS:
+        rows = []
+        for obj, rels in ix.rolled_up(eid, predicate):
+            listed.extend(rels)
+            actors = [r.s for r in rels]
+            evs = _merged_evidence(rels)
+            rows.append(
+                f'<li class="rel" data-name="{h(ix.entity(obj).name)}" data-n="{len(actors)}">'
+                f'{_entity_link(ix, obj, root)} <span class="pred">by 由</span> {_links(ix, actors, root)}'
+                f' <span class="count">{len(actors)} actor{"s" if len(actors) != 1 else ""}</span>'
+                f"{_evidence_items(ix, evs)}</li>"
+            )
+        if rows:
+            parts.append(
+                f'<section class="rels" data-predicate="{h(predicate)}"><h3>{h(title)} '
+                f"<small>{len(rows)}</small></h3><ul>{''.join(rows)}</ul></section>"
+            )
+    if not parts:
+        return "", []
+    listed.sort(key=lambda r: r.key)
+    summary = (
+        f"Including the places within it 含下辖地区 <small>{h(name)} with {n_places} places and "
+        f"{n_orgs} organizations located in it</small>"
+    )
+    return (
+        f'<section class="rollup" id="rollup"><details><summary><h2>{summary}</h2></summary>'
+        f'<p class="note">What {h(name)}, its counties, their towns and villages, and the bodies '
+        "located in any of them do (kg:locatedIn, transitively; the named query "
+        "<code>work-within-place</code> asks the same).</p>"
+        f'<div class="table-tools"><button type="button" class="csv" data-csv="rollup" '
+        f'data-rows="rollup">CSV ⤓</button></div>'
+        f'<div class="rollup-sections">{"".join(parts)}</div></details></section>'
+    ), listed
+
+
+def term_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Relation]]:
+    """Who targets (takes) a term or any term under it (skos:broader*), folded."""
+    narrower = ix.narrower.get(eid, [])
+    predicate = TERM_PREDICATE.get(ix.entity(eid).type)
+    if not narrower or predicate is None:
+        return "", []
+    found = ix.under(eid, predicate)
+    if not found:
+        return "", []
+    rows = []
+    listed: list[Relation] = []
+    for actor, rels in found:
+        listed.extend(rels)
+        rows.append(
+            f'<li class="rel" data-name="{h(ix.entity(actor).name)}" data-n="{len(rels)}">'
+            f'{_entity_link(ix, actor, root)} <span class="pred">→ {h(predicate)}</span> '
+            f"{_links(ix, [r.o for r in rels], root)}{_evidence_items(ix, _merged_evidence(rels))}</li>"
+        )
+    listed.sort(key=lambda r: r.key)
+    terms = "、".join(ix.entity(x).name for x in narrower)
+    return (
+        '<section class="rollup" id="rollup"><details><summary><h2>Including narrower terms 含下位词 '
+        f"<small>{h(terms)}</small></h2></summary>"
+        f'<p class="note">Who {h(predicate)} {h(ix.entity(eid).name)} or a narrower term of the '
+        "vocabulary (skos:broader, transitively; the named query <code>targets-under-term</code> "
+        "asks the same).</p>"
+        '<div class="table-tools"><button type="button" class="csv" data-csv="rollup" '
+        'data-rows="rollup">CSV ⤓</button></div>'
+        f'<section class="rels"><h3>{len(rows)} actors 主体</h3><ul>{"".join(rows)}</ul></section>'
+        "</details></section>"
+    ), listed
 
 
 def render_focus(ix: ViewIndex, eid: str) -> str:
@@ -235,6 +363,12 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
         parent = ix.place_by_adcode.get(v) if k == "parent" else None
         value = _entity_link(ix, parent, root) if parent else h(v)
         facts.append(f"<dt>{h(k)}</dt><dd>{value}</dd>")
+    if ix.broader.get(eid):
+        facts.append(f"<dt>Broader 上位词</dt><dd>{_links(ix, ix.broader[eid], root)}</dd>")
+    if ix.narrower.get(eid):
+        facts.append(f"<dt>Narrower 下位词</dt><dd>{_links(ix, ix.narrower[eid], root)}</dd>")
+    if e.type in ("Place", "Organization") and ix.cities_of.get(eid) and ix.cities_of[eid] != [eid]:
+        facts.append(f"<dt>City 所属城市</dt><dd>{_links(ix, ix.cities_of[eid], root)}</dd>")
     arts = ix.article_ids.get(eid, [])
     facts.append(
         f"<dt>In the corpus 统计</dt><dd>{len(arts)} article{'s' if len(arts) != 1 else ''} · "
@@ -242,7 +376,27 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
     )
     parts.append(f'<dl class="facts">{"".join(facts)}</dl>\n')
     parts.append(network_section_html(ix, shown, notice=notice, compact=True) + "\n")
+    if e.type == "Place":
+        rollup, rolled = place_rollup_html(ix, eid, root)
+    else:
+        rollup, rolled = term_rollup_html(ix, eid, root)
+    parts.append(
+        '<div class="table-tools lists-tools">Sort the lists 排序: '
+        '<button type="button" class="sort-lists" data-by="type" aria-pressed="true">by type 按类型</button> '
+        '<button type="button" class="sort-lists" data-by="n">by evidence 按证据数</button> '
+        '<button type="button" class="sort-lists" data-by="name">by name 按名称</button> · '
+        '<button type="button" class="csv" data-csv="relations" data-rows="relations">'
+        "Relations as CSV 下载关系 CSV ⤓</button></div>\n"
+    )
+    if rollup:
+        parts.append(rollup + "\n")
 
+    own = ix.by_entity.get(eid, [])
+    data["csv"] = {
+        "columns": list(CSV_COLUMNS),
+        "relations": csv_rows(ix, own),
+        "rollup": csv_rows(ix, rolled),
+    }
     parts.append('<div class="sections">\n')
     for title, rels in group_relations(ix, eid):
         if not rels:
@@ -287,7 +441,7 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
         f"{h(e.name)} ({h(e.type)})",
         "".join(parts),
         root=root,
-        scripts=("assets/vis-network.min.js", "assets/views.js"),
+        scripts=("assets/vis-network.min.js", "assets/tables.js", "assets/views.js"),
         styles=("assets/vis-network.min.css",),
         data=data,
         page_class="network-page focus-page",

@@ -120,7 +120,23 @@
       );
       return;
     }
+    var lists = t.closest("button.sort-lists[data-by]");
+    if (lists) {
+      sortLists(lists.getAttribute("data-by"));
+      Array.prototype.forEach.call(document.querySelectorAll("button.sort-lists"), function (b) {
+        b.setAttribute("aria-pressed", b === lists ? "true" : "false");
+      });
+      return;
+    }
     var csv = t.closest("button.csv[data-csv]");
+    if (csv && csv.hasAttribute("data-rows")) {
+      var D = pageData();
+      var rows = D && D.csv && D.csv[csv.getAttribute("data-rows")];
+      if (!rows) return;
+      var who = D.focus !== null && D.focus !== undefined ? D.entities[D.focus][0] : "view";
+      download(who + "-" + csv.getAttribute("data-csv"), [D.csv.columns].concat(rows));
+      return;
+    }
     if (csv) {
       var section = csv.closest("section") || document.body;
       var table = Array.prototype.filter.call(section.querySelectorAll("table"), shown)[0];
@@ -128,6 +144,40 @@
       download(fileName(csv.getAttribute("data-csv"), table), tableRows(table));
     }
   });
+
+  var data = null;
+  function pageData() {
+    if (data === null) {
+      var node = document.getElementById("kg-data");
+      data = node ? JSON.parse(node.textContent) : undefined;
+    }
+    return data;
+  }
+
+  // -- the lists of a focused view: by type (as written), by evidence, by name ------------
+  function sortLists(by) {
+    Array.prototype.forEach.call(document.querySelectorAll("section.rels > ul"), function (ul) {
+      var items = Array.prototype.filter.call(ul.children, function (li) {
+        return li.tagName === "LI";
+      });
+      items.forEach(function (li, i) {
+        if (!li.hasAttribute("data-i")) li.setAttribute("data-i", String(i));
+      });
+      items.sort(function (a, b) {
+        var ia = Number(a.getAttribute("data-i"));
+        var ib = Number(b.getAttribute("data-i"));
+        var c = 0;
+        if (by === "n") c = Number(b.getAttribute("data-n")) - Number(a.getAttribute("data-n"));
+        else if (by === "name") c = collator.compare(a.getAttribute("data-name") || "", b.getAttribute("data-name") || "");
+        return c || ia - ib;
+      });
+      var frag = document.createDocumentFragment();
+      items.forEach(function (li) {
+        frag.appendChild(li);
+      });
+      ul.appendChild(frag);
+    });
+  }
 
   // -- heat maps: one city filter and one roll-up switch for all of them -----------------
   var cityBox = document.getElementById("city-filter");
@@ -179,6 +229,13 @@
   if (cityBox) cityBox.addEventListener("change", applyHeat);
   if (rollBox) rollBox.addEventListener("change", applyHeat);
   if (cityBox || rollBox) applyHeat(); // a reloaded page keeps the form's values
+
+  // a notebook's sandboxed frame cannot save files: no download buttons there
+  if (location.protocol === "about:") {
+    Array.prototype.forEach.call(document.querySelectorAll("button.csv"), function (b) {
+      b.hidden = true;
+    });
+  }
 
   window.kgTables = { download: download, csvText: csvText, tableRows: tableRows };
 })();
