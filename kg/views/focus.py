@@ -409,19 +409,19 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
     if e.type in DERIVED_MEASURES:
         derived = derived_measures(ix, eid)
         if derived:
-            rows = []
+            measures = []
             for mid, actors, evs in derived:
                 by = "、".join(_entity_link(ix, a, root) for a in actors[:ACTORS_SHOWN])
                 if len(actors) > ACTORS_SHOWN:
                     by += f' <span class="more">and {len(actors) - ACTORS_SHOWN} more 等</span>'
-                rows.append(
+                measures.append(
                     f'<li class="rel">{_entity_link(ix, mid, root)} <span class="pred">by 由</span> {by}'
                     f"{_evidence_items(ix, evs)}</li>"
                 )
             parts.append(
                 '<section class="rels"><h2>Measures 相关措施 <small>taken in the same articles by the '
                 f"places and organizations that target it · {len(derived)}</small></h2>"
-                f"<ul>{''.join(rows)}</ul></section>\n"
+                f"<ul>{''.join(measures)}</ul></section>\n"
             )
     if arts:
         items = []

@@ -198,16 +198,16 @@ def _heat_table(
         tds = []
         rname = ix.entity(rid).name
         for cid in cols:
-            rels = cells.get((rid, cid))
-            if not rels:
+            cell = cells.get((rid, cid))
+            if not cell:
                 tds.append('<td class="h0"></td>')
                 continue
-            n = _sentences(rels)
+            n = _sentences(cell)
             level = max(1, -(-n * HEAT_LEVELS // peak))
-            first = next((display_text(r.evidence[0].text) for r in rels if r.evidence), "")
+            first = next((display_text(r.evidence[0].text) for r in cell if r.evidence), "")
             by = ""
             if rollup:
-                by = " (" + "、".join(ix.entity(r.s).name for r in rels) + ")"
+                by = " (" + "、".join(ix.entity(r.s).name for r in cell) + ")"
             tip = f"{rname} × {ix.entity(cid).name}{by}: {n} sentence{'s' if n != 1 else ''} — {first}"
             tds.append(f'<td class="h{level}" title="{h(tip)}">{n}</td>')
         in_cities = [rid] if rollup else ix.cities_of.get(rid, [])
