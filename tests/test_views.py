@@ -21,6 +21,7 @@ from kg.model import Entity, Evidence, Relation
 from kg.views import write_views
 from kg.views.data import ViewIndex, entity_filename
 from kg.views.escape import display_text, h, json_for_script
+from kg.views.focus import ROLLUP_ACTORS, ROLLUP_LISTED
 
 from ._util import ROOT
 
@@ -241,30 +242,37 @@ def test_a_citys_view_rolls_up_the_work_of_everything_within_it(seeds: Corpus, s
     assert rollup is not None and rollup.css_first("details") is not None  # a toggle, folded
     for predicate in ("implements", "targets", "adopts", "takesMeasure"):
         expected = {
-            (ix.entity(o).name, frozenset(ix.entity(r.s).name for r in rels))
+            ix.entity(o).name: [ix.entity(r.s).name for r in rels]
             for o, rels in ix.rolled_up(city, predicate)
         }
+        assert len(expected) <= ROLLUP_LISTED  # the seeds' city: every object listed
         sec = rollup.css_first(f'section[data-predicate="{predicate}"]')
-        shown = set()
+        shown = {}
         for li in sec.css("li.rel") if sec else ():
             names = [a.text() for a in li.css("a.ent")]
-            shown.add((names[0], frozenset(names[1:])))
-        assert shown == expected, predicate
+            shown[names[0]] = names[1:]
+            assert int(li.attributes["data-n"]) == len(expected[names[0]])
+        assert set(shown) == set(expected), predicate
+        for obj, actors in shown.items():  # the first actors, in display order
+            assert actors == expected[obj][:ROLLUP_ACTORS], (predicate, obj)
     campaigns = dict(
         (ix.entity(o).name, {ix.entity(r.s).name for r in rels})
         for o, rels in ix.rolled_up(city, "implements")
     )
     assert campaigns["春夏九防·敲门行动"] == {"长子县", "壶关县", "屯留区"}  # the city's counties
-    # its CSV: every relation of the roll-up, one row per evidence sentence
+    # its CSV: every relation of the roll-up, one row each, with its number of sentences
     data = data_block(page(site, city))
-    rows = data["csv"]["rollup"]
-    assert {(r[0], r[2], r[3]) for r in rows} == {
-        (ix.entity(r.s).name, r.p, ix.entity(r.o).name)
+    rows = data["rollup"]["rows"]
+    assert data["rollup"]["columns"][:6] == ["subject", "subject_type", "predicate", "object", "object_type",
+                                            "sentences"]  # fmt: skip
+    expected = [
+        (ix.entity(r.s).name, r.s.partition(":")[0], r.p, ix.entity(r.o).name, r.o.partition(":")[0],
+         len(r.evidence))
         for p in ("implements", "targets", "adopts", "takesMeasure")
         for _o, rels in ix.rolled_up(city, p)
         for r in rels
-    }
-    assert len(data["csv"]["columns"]) == len(rows[0])
+    ]  # fmt: skip
+    assert sorted(tuple(r) for r in rows) == sorted(expected)
     # a county without places inside it has no roll-up
     assert parse(page(site, "Place:壶关县")).css_first("section#rollup") is None
 
@@ -288,22 +296,35 @@ def test_a_terms_view_rolls_up_narrower_terms(seeds: Corpus, site: Path) -> None
     assert "Broader 上位词" in parse(page(site, "Hazard:森林火灾")).css_first("dl.facts").text()
 
 
-def test_focused_view_csv_rows_are_its_relations(seeds: Corpus, site: Path) -> None:
+def test_focused_view_lists_carry_what_the_csv_download_reads(seeds: Corpus, site: Path) -> None:
+    """Each relation's list item names its ends and predicate, each sentence its page and article
+    (assets/tables.js builds the relations' CSV from them)."""
     ix = ViewIndex.build(seeds)
     eid = "Place:长子县"
-    data = data_block(page(site, eid))
-    cols = data["csv"]["columns"]
-    rows = [dict(zip(cols, r, strict=True)) for r in data["csv"]["relations"]]
-    assert {(r["subject"], r["predicate"], r["object"]) for r in rows} == {
-        (ix.entity(r.s).name, r.p, ix.entity(r.o).name) for r in ix.by_entity[eid]
+    tree = parse(page(site, eid))
+    items = tree.css(".sections li.rel[data-p]")
+    got = {(li.attributes["data-s"], li.attributes["data-st"], li.attributes["data-p"],
+            li.attributes["data-o"], li.attributes["data-ot"], int(li.attributes["data-n"]))
+           for li in items}  # fmt: skip
+    assert got == {
+        (
+            ix.entity(r.s).name,
+            ix.entity(r.s).type,
+            r.p,
+            ix.entity(r.o).name,
+            ix.entity(r.o).type,
+            len(r.evidence),
+        )
+        for r in ix.by_entity[eid]
     }
     rel = seeds.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")]
-    mine = [r for r in rows if r["predicate"] == "implements" and r["object"] == "春夏九防·敲门行动"]
-    assert len(mine) == len(rel.evidence) == mine[0]["sentences"]
+    li = next(li for li in items if li.attributes["data-o"] == "春夏九防·敲门行动")
+    sentences = li.css("ul.evidence > li[data-article]")
+    assert len(sentences) == len(rel.evidence)
     text = (SEEDS / rel.evidence[0].source).read_text(encoding="utf-8")
-    for r, ev in zip(mine, rel.evidence, strict=True):
-        assert r["sentence"] == display_text(text[ev.start : ev.end])  # the source's words, one line
-        assert (r["page"], r["article"]) == (ev.source, ev.article)
+    for node, ev in zip(sentences, rel.evidence, strict=True):
+        assert node.css_first("q").text() == display_text(text[ev.start : ev.end])  # the source's words
+        assert node.attributes["data-article"] == ev.article and ev.article.startswith(ev.source + "#")
 
 
 def test_overview_payload_draws_every_entity_with_frozen_physics(seeds: Corpus, site: Path) -> None:
@@ -575,3 +596,21 @@ def test_types_and_predicates_outside_the_model_are_left_out(tmp_path: Path) -> 
     assert "怪东西" not in [e[0] for e in data["entities"]]
     assert len(data["relations"]) == 2
     assert not page(tmp_path, odd.id).exists()
+
+
+def test_readme_shows_each_view_with_a_small_screenshot() -> None:
+    """The README's screenshots (written by test_views_browser.py with KG_README_SHOTS=1) exist,
+    are PNG, are all used, and stay small."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\]\((docs/screenshots/[\w.-]+\.png)\)", readme))
+    on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "docs" / "screenshots").glob("*.png")}
+    assert used == on_disk
+    for view in (
+        "index-heatmap",
+        "overview",
+        "entity-city-rollup",
+    ):  # the index, the overview, a focused view
+        assert f"docs/screenshots/{view}.png" in used
+    sizes = [(ROOT / p).stat().st_size for p in used]
+    assert all((ROOT / p).read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for p in used)
+    assert sum(sizes) < 400_000, sizes

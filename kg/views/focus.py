@@ -104,11 +104,14 @@ ROLLUP_SECTIONS = (
 #: The predicate by which actors relate to a term of each vocabulary type.
 TERM_PREDICATE = {"Industry": "targets", "Venue": "targets", "Hazard": "targets", "Measure": "takesMeasure"}
 
-#: Columns of a focused view's CSV download: one row per evidence sentence of a relation.
-CSV_COLUMNS = (
-    "subject", "subject_type", "predicate", "object", "object_type", "sentences",
-    "sentence", "headline", "date", "page", "article",
-)  # fmt: skip
+#: Columns of the roll-up's CSV download: one row per relation of the place or within it.
+ROLLUP_COLUMNS = ("subject", "subject_type", "predicate", "object", "object_type", "sentences")
+
+#: A roll-up lists per section this many objects (the most widely shared; its CSV has all), per
+#: object this many actors and evidence sentences (each actor's own view lists them all).
+ROLLUP_LISTED = 60
+ROLLUP_ACTORS = 6
+ROLLUP_EVIDENCE = 1
 
 
 def _matches(sec: Section, r: Relation, eid: str) -> bool:
@@ -175,14 +178,27 @@ def _entity_link(ix: ViewIndex, eid: str, root: str) -> str:
     )
 
 
-def _evidence_items(ix: ViewIndex, evs: Sequence[Evidence]) -> str:
+_NOT_LISTED = "more sentences not listed 其余证据从略"
+_IN_THEIR_VIEWS = "more sentences in the actors' views 其余见各主体专页"
+
+
+def _evidence_items(
+    ix: ViewIndex, evs: Sequence[Evidence], listed: int = EVIDENCE_LISTED, rest_note: str = _NOT_LISTED
+) -> str:
+    """The evidence sentences with their headline, date and page; the article id (``<page>#<n>``)
+    and the date are data attributes, read by the CSV download (assets/tables.js)."""
     items = []
-    for ev in evs[:EVIDENCE_LISTED]:
+    for ev in evs[:listed]:
         a = ix.article(ev.article)
-        headline = display_text(a.headline) if a is not None and a.headline else ev.article
-        meta = " · ".join(x for x in ((a.date or "") if a else "", ev.source) if x)
+        date = (a.date or "") if a else ""
+        if a is not None and a.headline:
+            cite = f"<cite>{h(display_text(a.headline))}</cite>"
+        else:  # no headline: the article id stands in, and is no headline in the CSV
+            cite = f"<cite data-fallback>{h(ev.article)}</cite>"
+        meta = " · ".join(x for x in (date, ev.source) if x)
+        when = f' data-date="{h(date)}"' if date else ""
         items.append(
-            f"<li><q>{h(display_text(ev.text))}</q> <cite>{h(headline)}</cite>"
+            f'<li data-article="{h(ev.article)}"{when}><q>{h(display_text(ev.text))}</q> {cite}'
             f' <span class="meta">{h(meta)}</span></li>'
         )
     shown, rest = items[:EVIDENCE_SHOWN], items[EVIDENCE_SHOWN:]
@@ -192,8 +208,8 @@ def _evidence_items(ix: ViewIndex, evs: Sequence[Evidence]) -> str:
             f"<details><summary>{len(rest)} more sentences 更多证据</summary>"
             f'<ul class="evidence">{"".join(rest)}</ul></details>'
         )
-    if len(evs) > EVIDENCE_LISTED:
-        html += f'<p class="more">{len(evs) - EVIDENCE_LISTED} more sentences not listed 其余证据从略</p>'
+    if len(evs) > listed:
+        html += f'<p class="more">{len(evs) - listed} {h(rest_note)}</p>'
     return html
 
 
@@ -202,8 +218,10 @@ def _relation_row(ix: ViewIndex, eid: str, r: Relation, root: str) -> str:
     arrow = "→" if r.s == eid else "←"
     zh = PREDICATE_STYLE.get(r.p, (r.p, ""))[0]
     n = len(r.evidence)
+    s, o = ix.entity(r.s), ix.entity(r.o)
     return (
-        f'<li class="rel" data-name="{h(ix.entity(other).name)}" data-n="{n}">'
+        f'<li class="rel" data-name="{h(ix.entity(other).name)}" data-n="{n}" data-s="{h(s.name)}"'
+        f' data-st="{h(s.type)}" data-p="{h(r.p)}" data-o="{h(o.name)}" data-ot="{h(o.type)}">'
         f'<span class="pred">{arrow} {h(r.p)} {h(zh)}</span> {_entity_link(ix, other, root)}'
         f' <span class="count">{n} sentence{"s" if n != 1 else ""}</span>'
         f"{_evidence_items(ix, r.evidence)}</li>"
@@ -218,22 +236,6 @@ def _sort_rows(ix: ViewIndex, eid: str, rels: list[Relation]) -> list[Relation]:
     return sorted(rels, key=key)
 
 
-def csv_rows(ix: ViewIndex, rels: Sequence[Relation]) -> list[list[str | int]]:
-    """Rows of :data:`CSV_COLUMNS` for ``rels``: one per evidence sentence (listed ones), or one."""
-    rows: list[list[str | int]] = []
-    for r in rels:
-        s, o = ix.entity(r.s), ix.entity(r.o)
-        head: list[str | int] = [s.name, s.type, r.p, o.name, o.type, len(r.evidence)]
-        if not r.evidence:
-            rows.append([*head, "", "", "", "", ""])
-        for ev in r.evidence[:EVIDENCE_LISTED]:
-            a = ix.article(ev.article)
-            headline = display_text(a.headline) if a is not None and a.headline else ""
-            date = (a.date or "") if a is not None else ""
-            rows.append([*head, display_text(ev.text), headline, date, ev.source, ev.article])
-    return rows
-
-
 def _merged_evidence(rels: Sequence[Relation]) -> list[Evidence]:
     seen: dict[tuple[str, int, int], Evidence] = {}
     for r in rels:
@@ -242,10 +244,17 @@ def _merged_evidence(rels: Sequence[Relation]) -> list[Evidence]:
     return [seen[k] for k in sorted(seen)]
 
 
-def _links(ix: ViewIndex, ids: Sequence[str], root: str) -> str:
-    html = "、".join(_entity_link(ix, x, root) for x in ids[:ACTORS_SHOWN])
-    if len(ids) > ACTORS_SHOWN:
-        html += f' <span class="more">and {len(ids) - ACTORS_SHOWN} more 等</span>'
+def _links(
+    ix: ViewIndex, ids: Sequence[str], root: str, shown: int = ACTORS_SHOWN, compact: bool = False
+) -> str:
+    if compact:  # names only: a roll-up repeats them for every object
+        html = "、".join(
+            f'<a class="ent" href="{h(root + ix.pages[x])}">{h(ix.entity(x).name)}</a>' for x in ids[:shown]
+        )
+    else:
+        html = "、".join(_entity_link(ix, x, root) for x in ids[:shown])
+    if len(ids) > shown:
+        html += f' <span class="more">and {len(ids) - shown} more 等</span>'
     return html
 
 
@@ -262,20 +271,30 @@ def place_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Rel
     listed: list[Relation] = []
     for title, predicate in ROLLUP_SECTIONS:
         rows = []
-        for obj, rels in ix.rolled_up(eid, predicate):
+        found = ix.rolled_up(eid, predicate)
+        for k, (obj, rels) in enumerate(found):
             listed.extend(rels)
+            if k >= ROLLUP_LISTED:
+                continue  # in the CSV only
             actors = [r.s for r in rels]
             evs = _merged_evidence(rels)
             rows.append(
                 f'<li class="rel" data-name="{h(ix.entity(obj).name)}" data-n="{len(actors)}">'
-                f'{_entity_link(ix, obj, root)} <span class="pred">by 由</span> {_links(ix, actors, root)}'
+                f'{_entity_link(ix, obj, root)} <span class="pred">by 由</span> '
+                f"{_links(ix, actors, root, ROLLUP_ACTORS, compact=True)}"
                 f' <span class="count">{len(actors)} actor{"s" if len(actors) != 1 else ""}</span>'
-                f"{_evidence_items(ix, evs)}</li>"
+                f"{_evidence_items(ix, evs, ROLLUP_EVIDENCE, _IN_THEIR_VIEWS)}</li>"
             )
         if rows:
+            cut = ""
+            if len(found) > ROLLUP_LISTED:
+                cut = (
+                    f'<p class="more">The {ROLLUP_LISTED} most widely shared of {len(found)}; '
+                    "the CSV has them all. 仅列出最常见的部分。</p>"
+                )
             parts.append(
                 f'<section class="rels" data-predicate="{h(predicate)}"><h3>{h(title)} '
-                f"<small>{len(rows)}</small></h3><ul>{''.join(rows)}</ul></section>"
+                f"<small>{len(found)}</small></h3><ul>{''.join(rows)}</ul>{cut}</section>"
             )
     if not parts:
         return "", []
@@ -311,7 +330,8 @@ def term_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Rela
         rows.append(
             f'<li class="rel" data-name="{h(ix.entity(actor).name)}" data-n="{len(rels)}">'
             f'{_entity_link(ix, actor, root)} <span class="pred">→ {h(predicate)}</span> '
-            f"{_links(ix, [r.o for r in rels], root)}{_evidence_items(ix, _merged_evidence(rels))}</li>"
+            f"{_links(ix, [r.o for r in rels], root)}"
+            f"{_evidence_items(ix, _merged_evidence(rels), ROLLUP_EVIDENCE, _IN_THEIR_VIEWS)}</li>"
         )
     listed.sort(key=lambda r: r.key)
     terms = "、".join(ix.entity(x).name for x in narrower)
@@ -391,12 +411,15 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
     if rollup:
         parts.append(rollup + "\n")
 
-    own = ix.by_entity.get(eid, [])
-    data["csv"] = {
-        "columns": list(CSV_COLUMNS),
-        "relations": csv_rows(ix, own),
-        "rollup": csv_rows(ix, rolled),
-    }
+    # the roll-up's CSV, one row per relation (the relations' own CSV is read from the lists)
+    data["rollup"] = {
+        "columns": list(ROLLUP_COLUMNS),
+        "rows": [
+            [ix.entity(r.s).name, r.s.partition(":")[0], r.p, ix.entity(r.o).name, r.o.partition(":")[0],
+             len(r.evidence)]
+            for r in rolled
+        ],
+    }  # fmt: skip
     parts.append('<div class="sections">\n')
     for title, rels in group_relations(ix, eid):
         if not rels:

@@ -131,10 +131,11 @@
     var csv = t.closest("button.csv[data-csv]");
     if (csv && csv.hasAttribute("data-rows")) {
       var D = pageData();
-      var rows = D && D.csv && D.csv[csv.getAttribute("data-rows")];
-      if (!rows) return;
-      var who = D.focus !== null && D.focus !== undefined ? D.entities[D.focus][0] : "view";
-      download(who + "-" + csv.getAttribute("data-csv"), [D.csv.columns].concat(rows));
+      var who = D && D.focus !== null && D.focus !== undefined ? D.entities[D.focus][0] : "view";
+      var rows = null;
+      if (csv.getAttribute("data-rows") === "relations") rows = relationRows(document.querySelector(".sections"));
+      else if (D && D.rollup) rows = [D.rollup.columns].concat(D.rollup.rows);
+      if (rows) download(who + "-" + csv.getAttribute("data-csv"), rows);
       return;
     }
     if (csv) {
@@ -144,6 +145,30 @@
       download(fileName(csv.getAttribute("data-csv"), table), tableRows(table));
     }
   });
+
+  /** A focused view's relations as listed (in their order): one row per evidence sentence,
+   * from the lists' data attributes and text. */
+  var RELATION_COLUMNS = ["subject", "subject_type", "predicate", "object", "object_type", "sentences",
+    "sentence", "headline", "date", "page", "article"];
+  function relationRows(root) {
+    var rows = [RELATION_COLUMNS];
+    if (!root) return rows;
+    Array.prototype.forEach.call(root.querySelectorAll("li.rel[data-p]"), function (li) {
+      var d = li.dataset;
+      var head = [d.s, d.st, d.p, d.o, d.ot, d.n];
+      var evs = li.querySelectorAll("ul.evidence > li[data-article]");
+      if (!evs.length) rows.push(head.concat(["", "", "", "", ""]));
+      Array.prototype.forEach.call(evs, function (ev) {
+        var q = ev.querySelector("q");
+        var cite = ev.querySelector("cite");
+        var headline = cite && !cite.hasAttribute("data-fallback") ? cite.textContent : "";
+        var article = ev.dataset.article;
+        var page = article.slice(0, article.lastIndexOf("#"));
+        rows.push(head.concat([q ? q.textContent : "", headline, ev.dataset.date || "", page, article]));
+      });
+    });
+    return rows;
+  }
 
   var data = null;
   function pageData() {
@@ -237,5 +262,5 @@
     });
   }
 
-  window.kgTables = { download: download, csvText: csvText, tableRows: tableRows };
+  window.kgTables = { download: download, csvText: csvText, tableRows: tableRows, relationRows: relationRows };
 })();

@@ -170,6 +170,7 @@
   // only where it overlaps no other (the selected node's neighbourhood goes first).
   var labelSide = {}; // node -> "left" | "right" in the two-column views
   network.on("afterDrawing", function (ctx) {
+    if (api.dimmed !== null && hood) drawNeighbourhood(ctx);
     api.labelled = api.hubLabels ? drawHubLabels(ctx) : [];
   });
 
@@ -242,41 +243,25 @@
   }
 
   // -- a selected node dims all but its neighbourhood ----------------------------------
-  var baseNode = {}; // node -> its colour and font as written (explicit, to restore them)
-  D.vis.nodes.forEach(function (n) {
-    var g = D.vis.options.groups[n.group] || {};
-    baseNode[n.id] = {
-      color: n.color || g.color,
-      font: Object.assign({ color: D.vis.options.nodes.font.color }, n.font || {}),
-    };
-  });
+  // Drawn, not restyled: after vis-network's frame a white veil covers the canvas and the
+  // node's edges and neighbours are drawn again on top (vis-network's own Node.draw and
+  // Edge.draw): no data set update, so it is instant on thousands of nodes.
+  var hood = null; // node -> true for the dimmed node's neighbourhood
   var baseEdge = {};
   var baseWidth = {};
   D.vis.edges.forEach(function (e) {
     baseEdge[e.id] = e.color;
     baseWidth[e.id] = e.width;
   });
-  var hood = null;
-
-  function faded(colour, a) {
-    var c = String(colour || "#999999");
-    var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
-    if (!m) return c;
-    return "rgba(" + parseInt(m[1], 16) + "," + parseInt(m[2], 16) + "," + parseInt(m[3], 16) + "," + a + ")";
-  }
-  function dimColour(c) {
-    var bg = faded(c.background, DIM);
-    var border = faded(c.border, DIM);
-    return { background: bg, border: border, highlight: { background: bg, border: border }, hover: { background: bg, border: border } };
-  }
 
   function neighbourhood(i) {
     var out = {};
     out[i] = true;
-    edges.forEach(function (e) {
-      if (e.hidden) return;
-      if (e.from === i) out[e.to] = true;
-      else if (e.to === i) out[e.from] = true;
+    var node = network.body.nodes[i];
+    (node ? node.edges : []).forEach(function (e) {
+      if (e.options.hidden) return;
+      if (e.fromId === i) out[e.toId] = true;
+      else if (e.toId === i) out[e.fromId] = true;
     });
     return out;
   }
@@ -285,29 +270,59 @@
   function dimAround(i) {
     hood = i === null ? null : neighbourhood(i);
     api.dimmed = i;
-    var nu = [];
-    nodes.forEach(function (n) {
-      var dim = hood !== null && !hood[n.id];
-      if (dim === !!n.dimmed) return;
-      var base = baseNode[n.id];
-      nu.push(
-        dim
-          ? { id: n.id, dimmed: true, color: dimColour(base.color), font: Object.assign({}, base.font, { color: "rgba(34,34,34," + DIM + ")" }) }
-          : { id: n.id, dimmed: false, color: base.color, font: base.font }
-      );
+    document.body.setAttribute("data-dimmed", i === null ? "" : ENT[i][0]);
+    network.body.emitter.emit("_requestRedraw"); // the next frame, with whatever else changed
+  }
+  api.hood = function () {
+    return hood ? Object.keys(hood).map(Number) : [];
+  };
+
+  function drawNeighbourhood(ctx) {
+    var i = api.dimmed;
+    var body = network.body;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "rgba(255,255,255," + (1 - DIM) + ")";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+    var mine = [];
+    body.edgeIndices.forEach(function (id) {
+      var e = body.edges[id];
+      if (e && e.connected && !e.options.hidden && (e.fromId === i || e.toId === i)) mine.push(e);
     });
-    if (nu.length) nodes.update(nu);
+    mine.forEach(function (e) {
+      e.draw(ctx);
+    });
+    mine.forEach(function (e) {
+      e.drawArrows(ctx);
+    });
+    var later = [];
+    Object.keys(hood).forEach(function (id) {
+      var n = body.nodes[id];
+      if (!n || n.options.hidden || Number(id) === i) return;
+      var r = n.draw(ctx);
+      if (r && r.drawExternalLabel) later.push(r.drawExternalLabel);
+    });
+    var me = body.nodes[i]; // the selected node on top
+    if (me && !me.options.hidden) {
+      var r = me.draw(ctx);
+      if (r && r.drawExternalLabel) later.push(r.drawExternalLabel);
+    }
+    later.forEach(function (f) {
+      f();
+    });
+  }
+
+  /** Edges stand out in the two-column views, where there are few of them. */
+  function styleEdges() {
     var eu = [];
     edges.forEach(function (e) {
-      var dim = hood !== null && e.from !== i && e.to !== i;
-      // edges stand out in the two-column views, where there are few of them
-      var opacity = dim ? 0.06 : connectedOnly ? 0.9 : baseEdge[e.id].opacity;
+      var opacity = connectedOnly ? 0.9 : baseEdge[e.id].opacity;
       var width = connectedOnly ? 2.5 : baseWidth[e.id];
       if (e.color.opacity === opacity && e.width === width) return;
-      eu.push({ id: e.id, dimmed: dim, width: width, color: Object.assign({}, baseEdge[e.id], { opacity: opacity }) });
+      eu.push({ id: e.id, width: width, color: Object.assign({}, baseEdge[e.id], { opacity: opacity }) });
     });
     if (eu.length) edges.update(eu);
-    document.body.setAttribute("data-dimmed", i === null ? "" : ENT[i][0]);
   }
 
   // -- filters (the legend) --------------------------------------------------------
@@ -420,6 +435,7 @@
       connectedOnly = false;
     }
     syncBoxes();
+    styleEdges();
     dimAround(null);
     applyFilters(false);
     if (p.types) {
