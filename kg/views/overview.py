@@ -4,7 +4,8 @@ A browser lays out a few thousand nodes in seconds but not tens of thousands; ab
 ``max_nodes`` the overview keeps the most connected entities (ties broken by type
 and name, so the choice is stable) and says so on the page with the counts. The
 side panel still lists every relation of a drawn node, and every entity keeps
-its focused view.
+its focused view. Beside the full graph, ready-made views (:data:`PRESETS`) show two types
+and the predicate between them, laid out by ``assets/views.js`` in two columns.
 """
 
 from __future__ import annotations
