@@ -4,7 +4,6 @@ quads as rdflib and Oxigraph objects (converted on demand; the libraries load on
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -52,9 +51,11 @@ def nt_term(t: Term) -> str:
 
 
 def nquads(quads: Iterable[Quad]) -> Iterator[str]:
-    """N-Quads lines (with newline), in the order given."""
-    for s, p, o, g in quads:
-        yield f"<{s}> <{p}> {nt_term(o)} <{g}> .\n"
+    """N-Quads lines (with newline), in the order given (written by Oxigraph)."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(list(to_oxigraph(quads)), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    yield from data.splitlines(keepends=True)
 
 
 def to_rdflib(quads: Iterable[Quad]) -> Any:
@@ -115,60 +116,6 @@ def to_oxigraph(quads: Iterable[Quad]) -> Iterator[Any]:
         yield ox.Quad(node(s), node(p), obj, node(g))
 
 
-_PNAME_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-
-
-class _Writer:
-    """Turtle/TriG terms with the ontology's prefixes (full IRIs when a name is not plain)."""
-
-    def __init__(self) -> None:
-        self.prefixes = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        self.used: set[str] = set()
-
-    def iri(self, iri: str) -> str:
-        for p, ns in self.prefixes:
-            if iri.startswith(ns) and _PNAME_LOCAL.match(iri[len(ns) :]):
-                self.used.add(p)
-                return f"{p}:{iri[len(ns) :]}"
-        return f"<{iri}>"
-
-    def predicate(self, iri: str) -> str:
-        return "a" if iri == RDF.type else self.iri(iri)
-
-    def node(self, t: Term) -> str:
-        if not isinstance(t, Lit):
-            return self.iri(t)
-        if t.datatype == XSD.integer and _INTEGER.match(t.value):
-            return t.value
-        if t.datatype == XSD.boolean and t.value in ("true", "false"):
-            return t.value
-        plain = not t.datatype or t.datatype == XSD.string or bool(t.lang)
-        return _literal(t, "" if plain else self.iri(t.datatype))
-
-    def header(self) -> str:
-        lines = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(self.used)]
-        return "\n".join(lines) + ("\n\n" if lines else "")
-
-
-def _blocks(triples: Iterable[tuple[str, str, Term]], w: _Writer, indent: str) -> list[str]:
-    """Subject blocks in Turtle syntax: subjects, predicates (rdf:type first) and objects sorted."""
-    by_s: dict[str, dict[str, set[Term]]] = defaultdict(lambda: defaultdict(set))
-    for s, p, o in triples:
-        by_s[s][p].add(o)
-    out = []
-    for s in sorted(by_s):
-        preds = by_s[s]
-        order = sorted(preds, key=lambda p: (p != RDF.type, p))
-        parts = []
-        for p in order:
-            objs = sorted(preds[p], key=_term_key)
-            parts.append(w.predicate(p) + " " + ", ".join(w.node(o) for o in objs))
-        sep = " ;\n" + indent + "    "
-        out.append(indent + w.node(s) + " " + sep.join(parts) + " .\n")
-    return out
-
-
 def _term_key(t: Term) -> tuple[int, str, str, str]:
     if isinstance(t, Lit):
         return (1, t.value, t.lang or "", t.datatype or "")
@@ -176,22 +123,18 @@ def _term_key(t: Term) -> tuple[int, str, str, str]:
 
 
 def turtle(quads: Iterable[Quad]) -> bytes:
-    """The merged graph (every named graph's triples) as Turtle, byte-identical for equal input."""
-    w = _Writer()
-    body = "\n".join(_blocks(((s, p, o) for s, p, o, _g in quads), w, ""))
-    return (w.header() + body).encode("utf-8")
+    """The merged graph (every named graph's triples) as Turtle, byte-identical for equal input
+    (Oxigraph's writer, one block per subject and graph: see :mod:`kg.export.rdf.stream`)."""
+    from kg.export.rdf.stream import serialize_dataset
+
+    return serialize_dataset(quads, "ttl")
 
 
 def trig(quads: Iterable[Quad]) -> bytes:
-    """The dataset as TriG: one block per named graph, byte-identical for equal input."""
-    w = _Writer()
-    by_g: dict[str, list[tuple[str, str, Term]]] = defaultdict(list)
-    for s, p, o, g in quads:
-        by_g[g].append((s, p, o))
-    parts = []
-    for g in sorted(by_g):
-        parts.append(w.node(g) + " {\n" + "\n".join(_blocks(by_g[g], w, "    ")) + "}\n")
-    return (w.header() + "\n".join(parts)).encode("utf-8")
+    """The dataset as TriG: one block per named graph, byte-identical for equal input (Oxigraph)."""
+    from kg.export.rdf.stream import serialize_dataset
+
+    return serialize_dataset(quads, "trig")
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -206,9 +149,12 @@ def jsonld_context() -> dict[str, Any]:
     return ctx
 
 
-def jsonld(quads: Iterable[Quad]) -> str:
-    """The dataset as JSON-LD (named graphs as ``@graph`` objects), with a context, stable."""
-    ctx = jsonld_context()
+def to_json(data: Any, indent: int | None = 1) -> str:
+    """JSON as the JSON-LD files write it (UTF-8 characters kept, stable)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def _compactor() -> Any:
     prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
     def compact(iri: str) -> str:
@@ -217,11 +163,16 @@ def jsonld(quads: Iterable[Quad]) -> str:
                 return f"{p}:{iri[len(ns) :]}"
         return iri
 
-    graphs: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
-    )
-    for s, p, o, g in quads:
-        graphs[g][s][p].append(o)
+    return compact
+
+
+def jsonld_graph(g: str, quads: Iterable[Quad]) -> str:
+    """One named graph as a JSON-LD ``{"@id": g, "@graph": [...]}`` object under
+    :func:`jsonld_context` (nodes and values sorted: stable)."""
+    compact = _compactor()
+    nodes_by_s: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o, _g in quads:
+        nodes_by_s[s][p].append(o)
 
     def value(o: Term) -> Any:
         if isinstance(o, Lit):
@@ -236,31 +187,32 @@ def jsonld(quads: Iterable[Quad]) -> str:
             return o.value
         return {"@id": compact(o)}
 
-    def sort_key(o: Term) -> tuple[int, str, str, str]:
-        if isinstance(o, Lit):
-            return (1, o.value, o.lang or "", o.datatype or "")
-        return (0, o, "", "")
+    nodes = []
+    for s in sorted(nodes_by_s):
+        node: dict[str, Any] = {"@id": compact(s)}
+        props = nodes_by_s[s]
+        for p in sorted(props):
+            objs = sorted(set(props[p]), key=_term_key)
+            if p == RDF.type and all(isinstance(o, str) for o in objs):
+                node["@type"] = [compact(str(o)) for o in objs]
+            elif p == RDFS.label and all(isinstance(o, Lit) and o.lang for o in objs):
+                node["label"] = _lang_map(objs)
+            elif p == SKOS.altLabel and all(isinstance(o, Lit) and o.lang for o in objs):
+                node["altLabel"] = _lang_map(objs)
+            else:
+                node[compact(p)] = [value(o) for o in objs]
+        nodes.append(node)
+    return to_json({"@id": compact(g), "@graph": nodes})
 
-    out_graphs = []
-    for g in sorted(graphs):
-        nodes = []
-        for s in sorted(graphs[g]):
-            node: dict[str, Any] = {"@id": compact(s)}
-            props = graphs[g][s]
-            for p in sorted(props):
-                objs = sorted(set(props[p]), key=sort_key)
-                if p == RDF.type and all(isinstance(o, str) for o in objs):
-                    node["@type"] = [compact(str(o)) for o in objs]
-                elif p == RDFS.label and all(isinstance(o, Lit) and o.lang for o in objs):
-                    node["label"] = _lang_map(objs)
-                elif p == SKOS.altLabel and all(isinstance(o, Lit) and o.lang for o in objs):
-                    node["altLabel"] = _lang_map(objs)
-                else:
-                    node[compact(p)] = [value(o) for o in objs]
-            nodes.append(node)
-        out_graphs.append({"@id": compact(g), "@graph": nodes})
-    doc = {"@context": ctx, "@graph": out_graphs}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+def jsonld(quads: Iterable[Quad]) -> str:
+    """The dataset as JSON-LD (named graphs as ``@graph`` objects), with a context, stable:
+    the bytes :class:`kg.export.rdf.stream.DatasetWriter` writes for the graphs in IRI order."""
+    by_g: dict[str, list[Quad]] = defaultdict(list)
+    for q in quads:
+        by_g[q[3]].append(q)
+    body = ",\n".join(jsonld_graph(g, by_g[g]) for g in sorted(by_g))
+    return '{\n "@context": ' + to_json(jsonld_context(), 1) + ',\n "@graph": [\n' + body + "\n ]\n}\n"
 
 
 def _lang_map(objs: list[Term]) -> dict[str, Any]:

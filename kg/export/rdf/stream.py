@@ -1,0 +1,198 @@
+"""The dataset written graph by graph: each page's named graph as soon as the page is done.
+
+:class:`DatasetWriter` keeps one open file per chosen serialization and appends one named
+graph at a time, so the quads of the whole dataset are never in memory together: a build
+holds one page's quads while it writes them, then the entity, relation and vocabulary graphs
+at the end (their size grows with entities and relations, not with the text). N-Quads, TriG
+and Turtle are written by Oxigraph (``pyoxigraph.serialize``); JSON-LD by
+:func:`kg.export.rdf.serialize.jsonld_graph`, compacted with the project's context (Oxigraph
+writes JSON-LD without one).
+
+Every graph is written sorted (subject, predicate, object) and the graphs follow in the order
+they are given (a build: pages by name, then ``kgg:entities``, ``kgg:relations``,
+``kgg:vocab``), so the files are byte-identical for the same input whatever extracted the pages.
+In Turtle (the merged graph) a subject that has triples in several graphs, an entity
+mentioned on several pages, gets one block per graph: the same triples, every one once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from kg.errors import UsageError
+from kg.export.rdf.quads import Quad, quad_key
+
+#: the serializations ``--formats`` chooses from, by name: the file each writes
+FORMAT_FILES: dict[str, str] = {
+    "nq": "graph.nq",
+    "trig": "graph.trig",
+    "ttl": "graph.ttl",
+    "jsonld": "graph.jsonld",
+    "graphml": "graph.graphml",
+}
+#: the RDF ones (written graph by graph here; GraphML is the networkx view)
+RDF_FORMATS = ("nq", "trig", "ttl", "jsonld")
+#: what ``kg build`` writes without ``--formats``: N-Quads (the dataset with its provenance,
+#: what ``kg query``, ``kg serve``, ``kg push`` and ``kg.load`` read) and GraphML (entities
+#: and relations only, for Gephi). Turtle, TriG and JSON-LD hold the same triples again, each
+#: about as large as the N-Quads: written when asked for.
+DEFAULT_FORMATS = ("nq", "graphml")
+
+
+def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``--formats``: comma-separated names (or ``all``) → the formats in canonical order."""
+    if text is None:
+        return DEFAULT_FORMATS
+    names = [x.strip().lower() for x in (text.split(",") if isinstance(text, str) else text)]
+    names = [n for n in names if n]
+    if "all" in names:
+        return tuple(FORMAT_FILES)
+    unknown = sorted(set(names) - set(FORMAT_FILES))
+    if unknown:
+        raise UsageError(
+            f"unknown format {', '.join(unknown)} in --formats; choose from {','.join(FORMAT_FILES)} or all"
+        )
+    return tuple(f for f in FORMAT_FILES if f in names)
+
+
+def _strip_prefixes(data: bytes) -> bytes:
+    """Oxigraph's Turtle/TriG output without its ``@prefix`` lines (the file has them once)."""
+    pos = 0
+    while data.startswith(b"@prefix ", pos):
+        pos = data.index(b"\n", pos) + 1
+    return data[pos:]
+
+
+class DatasetWriter:
+    """Append named graphs to the chosen serializations in ``folder`` (a new generation)."""
+
+    def __init__(
+        self, folder: Path | None, formats: Iterable[str], sinks: dict[str, IO[bytes]] | None = None
+    ) -> None:
+        from kg.namespace import PREFIXES
+
+        self.formats = tuple(f for f in RDF_FORMATS if f in set(formats))
+        self.prefixes = dict(PREFIXES)
+        self.graphs: dict[str, int] = {}  # graph IRI → quads written
+        self.files: dict[str, IO[bytes]] = {}
+        self.hashes: dict[str, Any] = {}
+        self._first_graph = True
+        header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(self.prefixes.items())) + "\n"
+        for fmt in self.formats:
+            if sinks is not None:
+                self.files[fmt] = sinks[fmt]
+            else:
+                assert folder is not None
+                self.files[fmt] = open(folder / FORMAT_FILES[fmt], "wb")  # noqa: SIM115 (closed in close())
+            self.hashes[fmt] = hashlib.sha256()
+            if fmt in ("trig", "ttl"):
+                self._put(fmt, header.encode("utf-8"))
+            elif fmt == "jsonld":
+                from kg.export.rdf.serialize import jsonld_context, to_json
+
+                self._put(
+                    fmt,
+                    b'{\n "@context": ' + to_json(jsonld_context(), 1).encode("utf-8") + b',\n "@graph": [\n',
+                )
+        self._own = sinks is None
+
+    def _put(self, fmt: str, data: bytes) -> None:
+        self.files[fmt].write(data)
+        self.hashes[fmt].update(data)
+
+    @property
+    def quads(self) -> int:
+        return sum(self.graphs.values())
+
+    def graph(self, g: str, quads: Iterable[Quad]) -> int:
+        """Write the named graph ``g`` (its quads deduplicated and sorted); return its size."""
+        qs = sorted(set(quads), key=quad_key)
+        if any(q[3] != g for q in qs):
+            raise ValueError(f"a quad of another graph given for {g}")
+        if g in self.graphs:
+            raise ValueError(f"graph {g} written twice")
+        self.graphs[g] = len(qs)
+        if not qs or not self.formats:
+            return len(qs)
+        import pyoxigraph as ox
+
+        from kg.export.rdf.serialize import jsonld_graph, to_oxigraph
+
+        ox_quads = list(to_oxigraph(qs)) if set(self.formats) - {"jsonld"} else []
+        for fmt in self.formats:
+            if fmt == "nq":
+                self._put(fmt, ox.serialize(ox_quads, format=ox.RdfFormat.N_QUADS))
+            elif fmt == "trig":
+                data = ox.serialize(ox_quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
+                self._put(fmt, _strip_prefixes(data) + b"\n")
+            elif fmt == "ttl":
+                triples = [q.triple for q in ox_quads]
+                data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes)
+                self._put(fmt, _strip_prefixes(data) + b"\n")
+            elif fmt == "jsonld":
+                sep = b"" if self._first_graph else b",\n"
+                self._put(fmt, sep + jsonld_graph(g, qs).encode("utf-8"))
+        self._first_graph = False
+        return len(qs)
+
+    def close(self) -> dict[str, str]:
+        """Finish and close the files; their SHA-256 by file name."""
+        if "jsonld" in self.files:
+            self._put("jsonld", b"\n ]\n}\n")
+        out = {}
+        for fmt, fh in self.files.items():
+            if self._own:
+                fh.close()
+            out[FORMAT_FILES[fmt]] = self.hashes[fmt].hexdigest()
+        self.files.clear()
+        return out
+
+    def abort(self) -> None:
+        for fh in self.files.values():
+            if self._own:
+                fh.close()
+        self.files.clear()
+
+
+def serialize_dataset(quads: Iterable[Quad], fmt: str) -> bytes:
+    """``quads`` in one RDF format, named graphs in IRI order: the bytes a build writes."""
+    import io
+    from collections import defaultdict
+
+    by_g: dict[str, list[Quad]] = defaultdict(list)
+    for q in quads:
+        by_g[q[3]].append(q)
+    sink = io.BytesIO()
+    w = DatasetWriter(None, [fmt], sinks={fmt: sink})
+    for g in sorted(by_g):
+        w.graph(g, by_g[g])
+    w.close()
+    return sink.getvalue()
+
+
+def same_file(path: Path, sha256: str, previous: Path | None) -> bool:
+    """Replace ``path`` by a hard link to ``previous`` when that holds the same bytes
+    (its SHA-256 is ``sha256``); True when it did."""
+    import os
+
+    if previous is None:
+        return False
+    try:
+        st = os.stat(previous, follow_symlinks=False)
+        if st.st_size != path.stat().st_size:
+            return False
+        h = hashlib.sha256()
+        with open(previous, "rb") as fh:
+            while chunk := fh.read(1 << 22):
+                h.update(chunk)
+        if h.hexdigest() != sha256:
+            return False
+        tmp = path.with_name(f".{path.name}.link")
+        os.link(previous, tmp)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
