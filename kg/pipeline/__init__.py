@@ -6,8 +6,9 @@ The shared resources (:mod:`kg.nlp.resources`) are built once per process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context
@@ -74,6 +75,113 @@ def _is_known_name(res: Resources, text: str) -> bool:
 Progress = Callable[[int, int, str, bool], None]
 
 
+@dataclass
+class Page:
+    """One input as the orchestrator hands it on: its result, or the error that stopped it."""
+
+    path: str
+    name: str
+    result: FileResult | None = None
+    error: str | None = None
+    cached: bool = False
+
+
+def _task(job: tuple[SourceText, str | None]) -> tuple[FileResult | None, str | None]:
+    """One page's extraction, where a worker runs it: (result without its text, error)."""
+    source, home = job
+    try:
+        r = extract_source(source, resources(), home=home)
+    except KgError as exc:
+        return None, str(exc)
+    return replace(r, source=replace(source, text="")), None  # the caller has the text
+
+
+def iter_pages(
+    inputs: Sequence[str],
+    home: str | None = None,
+    homes: Mapping[str, str] | None = None,
+    *,
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+    unique_names: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = 1,
+    client: Any = None,
+) -> Iterator[Page]:
+    """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
+    first, then the files sorted by path), whatever runs the extraction.
+
+    The one extraction loop: ``kg extract``, ``kg eval``, ``kg views``, ``kg build`` and
+    ``kg.build`` all come here. ``homes`` gives a home per file name (a gold file's ``home``
+    of each line); ``home`` applies to the files it does not name. With a ``cache``, a page
+    whose result is cached is not extracted again, and a page extracted now is stored.
+    ``jobs`` (None: the CPU count) extracts in that many processes, ``client`` (a
+    ``dask.distributed.Client``) on a Dask cluster, one task per page
+    (:mod:`kg.pipeline.parallel`); pages are read here, a few ahead of the workers, and
+    their results come back in input order. ``unique_names`` refuses two input files of one
+    name before extracting anything (page names identify articles in the graph). Files over
+    ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not read: they become
+    errors too.
+    """
+    from kg.ingest import read_source
+    from kg.ingest.files import display_path, find_files
+    from kg.pipeline.parallel import Done, default_jobs, ordered_map
+
+    homes = dict(homes or {})
+    for h in sorted({home, *homes.values()} - {None}):
+        check_home(h)
+    paths, find_errors = find_files(list(inputs))
+    if unique_names:
+        _check_unique_names([(display_path(p.name), display_path(p)) for p in paths])
+    for e in find_errors:
+        yield Page(e.path, e.path, error=str(e))
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if client is None and jobs > 1 and len(paths) > 1:
+        resources()  # loaded once here, shared by the forked workers
+    sources: dict[int, SourceText] = {}
+    keys: dict[int, str] = {}
+
+    def items() -> Iterator[Any]:
+        for i, path in enumerate(paths):
+            try:
+                src = read_source(path, max_bytes=max_bytes)
+            except KgError as exc:
+                yield Done(("error", str(exc)))
+                continue
+            sources[i] = src
+            page_home = homes.get(src.name, home)
+            if cache is not None:
+                keys[i] = cache_key(src, page_home)
+                hit = cache.get(keys[i], src)
+                if hit is not None:
+                    yield Done(("cached", hit))
+                    continue
+            yield (src, page_home)
+
+    run = jobs if len(paths) > 1 else 1
+    for i, (path, out) in enumerate(
+        zip(paths, ordered_map(_task, items(), jobs=run, client=client), strict=True)
+    ):
+        src = sources.pop(i, None)
+        page = Page(display_path(path), src.name if src else display_path(path.name))
+        if isinstance(out, tuple) and out and out[0] == "error":
+            page.error = out[1]
+        elif isinstance(out, tuple) and out and out[0] == "cached":
+            page.result, page.cached = out[1], True
+        else:
+            r, err = out
+            if r is None or src is None:
+                page.error = err
+            else:
+                page.result = replace(r, source=src)
+                if cache is not None:
+                    cache.put(keys.pop(i), page.result)
+        keys.pop(i, None)
+        if progress:
+            progress(i + 1, len(paths), page.name, page.cached)
+        yield page
+
+
 def extract_paths(
     inputs: Sequence[str],
     home: str | None = None,
@@ -83,59 +191,42 @@ def extract_paths(
     progress: Progress | None = None,
     unique_names: bool = False,
     max_bytes: int | None = None,
+    jobs: int | None = 1,
+    client: Any = None,
 ) -> Extraction:
-    """Extract every readable file under ``inputs``; unreadable files become errors.
-
-    The one extraction loop: ``kg extract``, ``kg eval``, ``kg views``, ``kg build`` and
-    ``kg.build`` all call it. Files come in the order read. ``homes`` gives a home per file
-    name (a gold file's ``home`` of each line); ``home`` applies to the files it does not
-    name. With a ``cache``, a page whose result is cached is not extracted again
-    (``.cached`` names it, ``.extracted`` the pages extracted now). ``unique_names`` refuses
-    two input files of one name before extracting anything (page names identify articles
-    in the graph). Files over ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not
-    read: they become errors too.
-    """
-    from kg.ingest import read_sources
-
-    homes = dict(homes or {})
-    for h in sorted({home, *homes.values()} - {None}):
-        check_home(h)
-    sources, read_errors = read_sources(list(inputs), max_bytes=max_bytes)
-    if unique_names:
-        _check_unique_names(sources)
-    result = Extraction(errors=[(e.path, str(e)) for e in read_errors])
-    res = None
-    for i, src in enumerate(sources):
-        page_home = homes.get(src.name, home)
-        k = cache_key(src, page_home) if cache is not None else ""
-        r = cache.get(k, src) if cache is not None else None
-        hit = r is not None
-        if r is None:
-            res = res or resources()
-            try:
-                r = extract_source(src, res, home=page_home)
-            except KgError as exc:
-                result.errors.append((src.path, str(exc)))
-            else:
-                if cache is not None:
-                    cache.put(k, r)
-        if r is not None:
-            result.files.append(r)
-            (result.cached if hit else result.extracted).append(src.name)
-        if progress:
-            progress(i + 1, len(sources), src.name, hit)
+    """Extract every readable file under ``inputs`` (:func:`iter_pages`) into one
+    :class:`Extraction`: results in input order, unreadable files as errors, and which pages
+    were served from the cache (``.cached``) or extracted now (``.extracted``)."""
+    result = Extraction()
+    for page in iter_pages(
+        inputs,
+        home,
+        homes,
+        cache=cache,
+        progress=progress,
+        unique_names=unique_names,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        client=client,
+    ):
+        if page.result is None:
+            result.errors.append((page.path, page.error or "not extracted"))
+            continue
+        result.files.append(page.result)
+        (result.cached if page.cached else result.extracted).append(page.name)
     return result
 
 
-def _check_unique_names(sources: Sequence[SourceText]) -> None:
+def _check_unique_names(names: Sequence[tuple[str, str]]) -> None:
+    """Refuse two files of one name: ``names`` are (name, path) pairs."""
     by_name: dict[str, str] = {}
-    for src in sources:
-        if src.name in by_name and by_name[src.name] != src.path:
+    for name, path in names:
+        if name in by_name and by_name[name] != path:
             raise UsageError(
-                f"two input files are named {src.name} ({by_name[src.name]} and {src.path}); "
+                f"two input files are named {name} ({by_name[name]} and {path}); "
                 "page names identify articles in the graph, so rename one"
             )
-        by_name[src.name] = src.path
+        by_name[name] = path
 
 
 def check_home(home: str) -> None:

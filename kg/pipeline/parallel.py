@@ -1,0 +1,129 @@
+"""Where per-page tasks run: in this process, in a local process pool, or on a Dask cluster.
+
+:func:`ordered_map` is the one way the orchestrator (:func:`kg.pipeline.iter_pages`) runs its
+tasks, whatever runs them: results come back **in the order of the tasks**, never in the order
+they finished, so ``--jobs 1``, ``--jobs N`` and a cluster give the same output byte for byte.
+At most ``window`` tasks are in flight (submitted and not yet consumed), so the pages waiting
+to be merged are a handful, not the corpus.
+
+- ``jobs <= 1`` and no client: a plain loop in this process;
+- ``jobs > 1``: a :class:`~concurrent.futures.ProcessPoolExecutor`. On Linux the workers are
+  forked after the caller has loaded the extraction resources (gazetteer, automaton,
+  tokenizer), so they share those pages copy-on-write and start at once;
+- a ``dask.distributed.Client`` (``kg build --scheduler tcp://HOST:8786``): one task per page
+  on the cluster's workers, gathered here in order. Workers need safety-kg installed (the same
+  version); they receive the decoded page text, so they need no access to the input files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (``--jobs``' default)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def connect(scheduler: str) -> Any:
+    """A ``dask.distributed.Client`` of the scheduler at ``scheduler`` (``tcp://HOST:8786``)."""
+    from kg.errors import UsageError
+
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise UsageError("--scheduler needs Dask: pip install 'safety-kg[dask]' (dask[distributed])") from exc
+    try:
+        return Client(scheduler, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(
+            f"cannot reach the Dask scheduler {scheduler}: {exc}; start it or check the address"
+        ) from exc
+
+
+def _pool_context() -> Any:
+    # fork where it exists (Linux): workers inherit the loaded resources; it is safe here
+    # because the caller runs no threads of its own while the pool starts
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class Done:
+    """An item whose result is known already (a page served from the cache): passed through in
+    its place, not sent to a worker."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+    def cancel(self) -> bool:
+        return False
+
+
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Iterable[T | Done],
+    *,
+    jobs: int = 1,
+    client: Any = None,
+    window: int | None = None,
+) -> Iterator[R]:
+    """``fn`` over ``items``, results in the order of ``items``, with at most ``window`` items in
+    flight (default: four per worker). A :class:`Done` item is its own result. ``fn`` must be a
+    module-level function (it is pickled)."""
+    if client is None and jobs <= 1:
+        for item in items:
+            yield item.value if isinstance(item, Done) else fn(item)
+        return
+    if client is not None:
+        workers = max(1, sum(client.nthreads().values()))
+        yield from _windowed(items, lambda item: client.submit(fn, item, pure=False), window or 4 * workers)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+        try:
+            yield from _windowed(items, lambda item: pool.submit(fn, item), window or 4 * jobs)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _windowed(items: Iterable[T | Done], submit: Callable[[T], Any], window: int) -> Iterator[Any]:
+    pending: deque[Any] = deque()
+    it = iter(items)
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < window:
+            try:
+                item = next(it)
+            except StopIteration:
+                exhausted = True
+                break
+            pending.append(item if isinstance(item, Done) else submit(item))
+        if not pending:
+            return
+        fut = pending.popleft()
+        try:
+            result = fut.result()
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise
+        yield result
