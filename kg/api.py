@@ -35,18 +35,30 @@ def build(
     home: str | None = None,
     *,
     cache: bool = True,
+    jobs: int | None = None,
+    client: Any = None,
 ) -> KnowledgeGraph:
     """Extract the pages under ``paths`` (files, folders or globs) into a knowledge graph.
 
     Unchanged pages come from the same per-page cache ``kg build`` uses (``cache=False``
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
+    ``jobs`` extracts in that many processes (default: the CPU count); ``client``, a
+    ``dask.distributed.Client``, sends one task per page to its cluster instead. The result
+    is the same either way.
     """
     from kg.corpus import Corpus
     from kg.pipeline import extract_paths
     from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    ext = extract_paths(inputs, home=home, cache=ResultCache() if cache else None, unique_names=True)
+    ext = extract_paths(
+        inputs,
+        home=home,
+        cache=ResultCache() if cache else None,
+        unique_names=True,
+        jobs=jobs,
+        client=client,
+    )
     if not ext.files:
         detail = "; ".join(m for _p, m in ext.errors[:3])
         raise UsageError(f"no readable input pages in {', '.join(inputs)}{': ' + detail if detail else ''}")
@@ -208,18 +220,22 @@ class KnowledgeGraph:
         return InlineView(inline_page(self.corpus, eid), height=height, title=name or "overview")
 
     def save(
-        self, out: str | Path | None = None, *, store: str | Path | None = None, views: bool = True
+        self,
+        out: str | Path | None = None,
+        *,
+        store: str | Path | None = None,
+        views: bool = True,
+        formats: str | Sequence[str] | None = None,
     ) -> list[str]:
-        """Write what ``kg build -o OUT [--store DIR]`` writes: graph files, summary and HTML
-        views into ``out``; the dataset into the Oxigraph store ``store``. Returns the files
-        written under ``out``."""
+        """Write what ``kg build -o OUT [--store DIR] [--formats …]`` writes: graph files,
+        summary and HTML views into ``out``; the dataset into the Oxigraph store ``store``.
+        Returns the files written under ``out``."""
         if out is None and store is None:
             raise UsageError("nothing to write: give a folder (out) and/or a store")
-        from kg.export.build import staged, summarize
+        from kg.export.build import staged
 
         with staged(out, store) as stages:  # all new generations complete before any is swapped in
-            summary = summarize(self.corpus, self.quads, self.errors) if out is not None else {}
-            written, _store = stages.write(self.corpus, self.quads, summary, views=views)
+            written, _store = stages.write(self.corpus, self.errors, views=views, formats=formats)
         return written
 
 

@@ -4,12 +4,19 @@ This is the one source of truth that networkx, RDF, HTML and the notebooks are
 views of. The same entity (type + canonical name) across articles and pages is
 one entity with the union of its aliases; the same relation (s, p, o) is one
 relation carrying every piece of evidence and a count.
+
+A corpus built for writing at scale (``lean=True``, what ``kg build`` merges its pages into)
+keeps what the outputs read and drops what grows with the text but no output reads: the
+articles' paragraph structure, and every mention but the first of an entity in each article
+(the views list an entity's articles; :meth:`Corpus.mention_count` still counts them all).
+Each page's own part of the dataset (its mention spans among them) is written while the pages
+come in, from the page's own result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.model import ENTITY_TYPES, Article, Entity, Evidence, FileResult, Relation
 
@@ -27,7 +34,7 @@ class Source:
     chars: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MentionRef:
     """Where an entity is mentioned: an article and a source span."""
 
@@ -45,13 +52,22 @@ class Corpus:
     articles: dict[str, Article] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     mentions: dict[str, list[MentionRef]] = field(default_factory=dict)  # entity id → refs
+    #: merged with ``lean``: mentions per entity id, all of them (``mentions`` keeps one per article)
+    mention_counts: dict[str, int] = field(default_factory=dict)
+    lean: bool = False
 
     @classmethod
-    def from_results(cls, results: Iterable[FileResult]) -> Corpus:
-        c = cls()
+    def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:
+        c = cls(lean=lean)
         for r in results:
             c.add(r)
         return c
+
+    def mention_count(self, entity_id: str) -> int:
+        """How many times the pages mention the entity."""
+        if self.lean:
+            return self.mention_counts.get(entity_id, 0)
+        return len(self.mentions.get(entity_id, ()))
 
     def add(self, r: FileResult) -> None:
         """Merge one file's result into the corpus."""
@@ -68,17 +84,27 @@ class Corpus:
             len(src.text),
         )
         for a in r.articles:
-            self.articles[a.id] = a
+            self.articles[a.id] = replace(a, paragraphs=()) if self.lean else a
         for e in r.entities:
             old = self.entities.get(e.id)
             self.entities[e.id] = e if old is None else merge_entities(old, e)
         names = {(e.type, e.name): e.id for e in r.entities}
+        seen: set[tuple[str, str]] = set()
         for m in r.mentions:
             eid = names.get((m.type, m.name))
             if eid is None:
                 continue
+            if self.lean:
+                self.mention_counts[eid] = self.mention_counts.get(eid, 0) + 1
+                if (eid, m.article) in seen:
+                    continue
+                seen.add((eid, m.article))
+                article = self.articles[m.article].id if m.article in self.articles else m.article
+                m = replace(m, article=article)  # one string per article id, shared
             self.mentions.setdefault(eid, []).append(MentionRef(src.name, m.article, m.start, m.end, m.text))
         for rel in r.relations:
+            if self.lean:  # one string object per page name and article id, not one per span
+                rel = replace(rel, evidence=tuple(self._shared(ev) for ev in rel.evidence))
             old_rel = self.relations.get(rel.key)
             if old_rel is None:
                 self.relations[rel.key] = rel
@@ -86,6 +112,11 @@ class Corpus:
                 self.relations[rel.key] = Relation(
                     rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence)
                 )
+
+    def _shared(self, ev: Evidence) -> Evidence:
+        src = self.sources[ev.source].name if ev.source in self.sources else ev.source
+        art = self.articles[ev.article].id if ev.article in self.articles else ev.article
+        return Evidence(src, art, ev.start, ev.end, ev.text)
 
     # -- views ------------------------------------------------------------------------
     def sorted_entities(self) -> list[Entity]:

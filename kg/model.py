@@ -110,7 +110,7 @@ class Entity:
         return default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a relation is stated: a verbatim span of a source file."""
 

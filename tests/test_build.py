@@ -19,6 +19,7 @@ from kg.errors import KgError
 from kg.export.build import OUTPUT_FILES, build
 from kg.export.rdf import serialize
 from kg.export.rdf.iri import page_graph
+from kg.export.rdf.stream import DEFAULT_FORMATS, FORMAT_FILES
 from kg.export.rdf.quads import corpus_quads
 from kg.model import FileResult
 from kg.pipeline import cache as kg_cache
@@ -48,9 +49,18 @@ def run_kg(
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     """The seeds built twice by two separate processes (the second without the cache)."""
     base = tmp_path_factory.mktemp("build")
-    first = run_kg("build", str(SEED_DIR), "-o", str(base / "out1"), "--cache-dir", str(base / "cache"))
+    first = run_kg(
+        "build",
+        str(SEED_DIR),
+        "-o",
+        str(base / "out1"),
+        "--cache-dir",
+        str(base / "cache"),
+        "--formats",
+        "all",
+    )
     assert first.returncode == 0, first.stderr
-    second = run_kg("build", str(SEED_DIR), "-o", str(base / "out2"), "--no-cache", "-q")
+    second = run_kg("build", str(SEED_DIR), "-o", str(base / "out2"), "--no-cache", "-q", "--formats", "all")
     assert second.returncode == 0, second.stderr
     return base / "out1", base / "out2", first
 
@@ -232,15 +242,15 @@ def test_a_failed_build_leaves_the_old_outputs(
     build([str(pages)], out=out, cache=cache)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
-    def boom(quads: object) -> str:
+    def boom(g: object, quads: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(serialize, "jsonld", boom)
+    monkeypatch.setattr(serialize, "jsonld_graph", boom)
     extra = tmp_path / "more"
     shutil.copytree(pages, extra)
     shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
     with pytest.raises(RuntimeError):
-        build([str(extra)], out=out, cache=cache)
+        build([str(extra)], out=out, cache=cache, formats="all")
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # no temp files, nothing new
 
@@ -520,7 +530,8 @@ def test_a_build_without_views_leaves_no_stale_views(tmp_path: Path, pages: Path
     build([str(pages)], out=out, cache=cache)
     (out / "entity" / "mine.txt").write_text("my notes", encoding="utf-8")
     build([str(pages)], out=out, cache=cache, views=False)
-    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, "entity"])
+    default = [FORMAT_FILES[f] for f in DEFAULT_FORMATS]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*default, "summary.json", "entity"])
     assert [p.name for p in (out / "entity").iterdir()] == ["mine.txt"]  # only the user's file
 
 

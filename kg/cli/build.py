@@ -10,7 +10,7 @@ import sys
 import click
 
 from kg.cli.options import echo_err as _echo_err
-from kg.cli.options import home_option, max_file_size_option
+from kg.cli.options import home_option, jobs_option, max_file_size_option
 
 
 @click.command()
@@ -20,7 +20,15 @@ from kg.cli.options import home_option, max_file_size_option
     "--output",
     "out",
     type=click.Path(file_okay=False),
-    help="Folder for graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.graphml and summary.json.",
+    help="Folder for the graph files (--formats), summary.json and the HTML views.",
+)
+@click.option(
+    "--formats",
+    metavar="LIST",
+    default=None,
+    help="Serializations to write, comma-separated, from nq, trig, ttl, jsonld, graphml, or all "
+    "(default nq,graphml: N-Quads is what query, serve, push and kg.load read; the others hold "
+    "the same triples again).",
 )
 @click.option(
     "--store",
@@ -46,6 +54,14 @@ from kg.cli.options import home_option, max_file_size_option
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @max_file_size_option
+@jobs_option
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Extract on a Dask cluster (tcp://HOST:8786): one task per page, merged here "
+    "(needs pip install 'safety-kg[dask]'; the workers need safety-kg installed).",
+)
 def build(
     paths: tuple[str, ...],
     out: str | None,
@@ -57,21 +73,32 @@ def build(
     max_overview_nodes: int | None,
     quiet: bool,
     max_file_size: int | None,
+    jobs: int | None,
+    scheduler: str | None,
+    formats: str | None,
 ) -> None:
     """Build the knowledge graph of PATHS (files, directories or globs) into -o OUT/ and/or --store DIR.
 
-    Writes Turtle (merged graph), TriG and N-Quads (one named graph per page, with the
-    provenance of every relation), JSON-LD with a context, GraphML for Gephi, a summary, and
-    the HTML views: open OUT/index.html in a browser (offline, from disk).
+    Writes N-Quads (one named graph per page, with the provenance of every relation) and
+    GraphML for Gephi, or the serializations --formats names (Turtle, TriG, JSON-LD too), a
+    summary, and the HTML views: open OUT/index.html in a browser (offline, from disk).
+    Pages are extracted in --jobs processes, or on a Dask cluster (--scheduler).
     Pages whose text is unchanged are not extracted again (a cache keyed by content hash).
     Files are replaced only when the whole build succeeded. Exit code 1 when some input
     could not be read (the others are still built).
     """
     from kg.export.build import build as run_build
     from kg.export.build import format_summary
+    from kg.export.rdf.stream import parse_formats
     from kg.pipeline.cache import ResultCache
 
+    parse_formats(formats)  # a bad --formats fails before anything is read
     cache = None if no_cache else ResultCache(cache_dir)
+    client = None
+    if scheduler is not None:
+        from kg.pipeline.parallel import connect
+
+        client = connect(scheduler)
     bar = None
     # a bar on a terminal; in logs (CI, redirected stderr) only the summary at the end
     if not quiet and sys.stderr.isatty():
@@ -101,10 +128,15 @@ def build(
             views=not no_views,
             max_overview_nodes=max_overview_nodes,
             max_bytes=max_file_size,
+            jobs=jobs,
+            client=client,
+            formats=formats,
         )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+        if client is not None:
+            client.close()
     for path, msg in report.errors:
         _echo_err(f"kg: skipped {path}: {msg}" if not msg.startswith(path) else f"kg: skipped {msg}")
     if not quiet:

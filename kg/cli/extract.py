@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from kg.cli.options import home_option, max_file_size_option, report_skipped
+from kg.cli.options import home_option, jobs_option, max_file_size_option, report_skipped
 
 
 @click.command()
@@ -30,8 +30,14 @@ from kg.cli.options import home_option, max_file_size_option, report_skipped
     help="Write to this file (atomically) instead of stdout.",
 )
 @max_file_size_option
+@jobs_option
 def extract(
-    paths: tuple[str, ...], home: str | None, fmt: str, output: str | None, max_file_size: int | None
+    paths: tuple[str, ...],
+    home: str | None,
+    fmt: str,
+    output: str | None,
+    max_file_size: int | None,
+    jobs: int | None,
 ) -> None:
     """Extract entities (and relations) from PATHS: files, directories or globs.
 
@@ -39,15 +45,21 @@ def extract(
     stderr and the exit code is 1; the others are still processed.
     """
     from kg.export.jsonl import write_jsonl
-    from kg.pipeline import extract_paths
+    from kg.pipeline import iter_pages
 
-    result = extract_paths(list(paths), home=home, max_bytes=max_file_size)
-    if output:
-        write_jsonl(result.files, output)
-    else:
-        write_jsonl(result.files, sys.stdout)
-    report_skipped(result.errors)
-    if result.errors:
+    errors: list[tuple[str, str]] = []
+
+    def results():  # type: ignore[no-untyped-def]
+        # each line written as its page comes back (in input order), not the corpus at once
+        for page in iter_pages(list(paths), home=home, max_bytes=max_file_size, jobs=jobs):
+            if page.result is None:
+                errors.append((page.path, page.error or "not extracted"))
+            else:
+                yield page.result
+
+    write_jsonl(results(), output if output else sys.stdout)
+    report_skipped(errors)
+    if errors:
         sys.exit(1)
 
 

@@ -39,6 +39,18 @@ def max_file_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--jobs N``: extract in N processes (default: the CPU count); the output is the same."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Extract in this many processes (default: the number of CPUs); the output is the same "
+        "byte for byte whatever the number.",
+    )(f)
+
+
 def home_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--home PLACE``: the city or county whose paper printed the pages (``help_text`` says
     what the command does without it)."""

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.corpus import Corpus
 from kg.errors import UsageError
-from kg.model import ENTITY_TYPES, PREDICATES
+from kg.model import ENTITY_TYPES, PREDICATES, FileResult
 
 if TYPE_CHECKING:
     from kg.export.staging import Replacement
@@ -67,10 +67,23 @@ class BuildReport:
 
 def summarize(corpus: Corpus, quads: Sequence[Any], errors: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     """Counts per entity type, predicate and named graph, and the pages (deterministic)."""
-    counts = corpus.counts()
     graphs: dict[str, int] = {}
     for q in quads:
         graphs[q[3]] = graphs.get(q[3], 0) + 1
+    evidence = len({(ev.source, ev.start, ev.end) for r in corpus.relations.values() for ev in r.evidence})
+    mentions = len({(m.source, m.start, m.end) for refs in corpus.mentions.values() for m in refs})
+    return summary_of(corpus, graphs, evidence, mentions, errors)
+
+
+def summary_of(
+    corpus: Corpus,
+    graphs: dict[str, int],
+    evidence: int,
+    mentions: int,
+    errors: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The summary from counts gathered page by page (what :func:`summarize` counts at once)."""
+    counts = corpus.counts()
     return {
         "pages": [
             {"name": s.name, "sha256": s.sha256, "chars": s.chars, "home": s.home}
@@ -79,21 +92,24 @@ def summarize(corpus: Corpus, quads: Sequence[Any], errors: Sequence[tuple[str, 
         "articles": len(corpus.articles),
         "entities": {t: counts["entities"].get(t, 0) for t in ENTITY_TYPES},
         "relations": {p: counts["relations"].get(p, 0) for p in PREDICATES},
-        "evidence": len(
-            {(ev.source, ev.start, ev.end) for r in corpus.relations.values() for ev in r.evidence}
-        ),
-        "mentions": len({(m.source, m.start, m.end) for refs in corpus.mentions.values() for m in refs}),
-        "triples": len(quads),
+        "evidence": evidence,
+        "mentions": mentions,
+        "triples": sum(graphs.values()),
         "graphs": dict(sorted(graphs.items())),
         "errors": [{"path": p, "message": m} for p, m in errors],
     }
 
 
+def page_counts(r: FileResult) -> tuple[int, int]:
+    """(evidence spans, mention spans) of one page, as :func:`summarize` counts them."""
+    names = {(e.type, e.name) for e in r.entities}
+    evidence = len({(ev.source, ev.start, ev.end) for rel in r.relations for ev in rel.evidence})
+    mentions = len({(m.start, m.end) for m in r.mentions if (m.type, m.name) in names})
+    return evidence, mentions
+
+
 def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]) -> dict[str, bytes]:
     """Every output file's bytes, by file name."""
-    import networkx as nx
-
-    from kg.export.networkx import graphml_view
     from kg.export.rdf import serialize
 
     files: dict[str, bytes] = {}
@@ -101,7 +117,7 @@ def render_outputs(corpus: Corpus, quads: Sequence[Any], summary: dict[str, Any]
     files["graph.trig"] = serialize.trig(quads)
     files["graph.nq"] = "".join(serialize.nquads(quads)).encode("utf-8")
     files["graph.jsonld"] = serialize.jsonld(quads).encode("utf-8")
-    files["graph.graphml"] = ("\n".join(nx.generate_graphml(graphml_view(corpus))) + "\n").encode("utf-8")
+    files["graph.graphml"] = render_graphml(corpus)
     files["summary.json"] = (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
@@ -162,11 +178,94 @@ def write_build(
     unchanged since ``previous``, the old one, are hard-linked); return the relative paths."""
     written = write_files(folder, render_outputs(corpus, quads, summary), previous)
     if views:
-        from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
-
-        limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
-        written += render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
+        written += write_views_into(folder, corpus, max_overview_nodes, previous)
     return written
+
+
+def write_views_into(
+    folder: Path, corpus: Corpus, max_overview_nodes: int | None, previous: Path | None
+) -> list[str]:
+    from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
+
+    limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
+    return render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
+
+
+class DatasetOutput:
+    """The dataset of a build, written graph by graph into the new generations: the chosen
+    serializations into OUT's, and for ``--store`` an N-Quads file that Oxigraph's bulk loader
+    reads (OUT's ``graph.nq`` when it is written, else a temp file in the store's generation)."""
+
+    def __init__(self, stages: Stages, formats: Sequence[str]) -> None:
+        from kg.export.rdf.stream import DatasetWriter
+
+        self.stages = stages
+        self.formats = tuple(formats) if stages.out_stage is not None else ()
+        self.writers: list[Any] = []
+        self.load_nq: Path | None = None
+        self.hashes: dict[str, str] = {}
+        self.evidence = 0
+        self.mentions = 0
+        if stages.out_stage is not None:
+            self.writers.append(DatasetWriter(stages.out_stage, self.formats))
+            if "nq" in self.formats:
+                self.load_nq = stages.out_stage / "graph.nq"
+        if stages.store_stage is not None and self.load_nq is None:
+            self.load_nq = stages.store_stage / ".load.nq"
+            self._load_fh = open(self.load_nq, "wb")  # noqa: SIM115 (closed in finish())
+            self.writers.append(DatasetWriter(None, ["nq"], sinks={"nq": self._load_fh}))
+
+    @property
+    def graphs(self) -> dict[str, int]:
+        return self.writers[0].graphs if self.writers else {}
+
+    def graph(self, g: str, quads: Sequence[Any]) -> None:
+        for w in self.writers:
+            w.graph(g, quads)
+
+    def page(self, r: FileResult) -> None:
+        """Write one page's named graph (from the page's result alone) and count its spans."""
+        from kg.export.rdf.iri import page_graph
+        from kg.export.rdf.quads import page_quads
+
+        one = Corpus.from_results([r])
+        self.graph(page_graph(r.source.name), page_quads(one, r.source.name))
+        ev, men = page_counts(r)
+        self.evidence += ev
+        self.mentions += men
+
+    def finish(self, corpus: Corpus) -> None:
+        """Write the graphs of the whole corpus (entities, relations, vocabularies); close."""
+        from kg.export.rdf.iri import GRAPH_ENTITIES, GRAPH_RELATIONS, GRAPH_VOCAB, vocabulary
+        from kg.export.rdf.quads import entity_quads, relation_quads, vocab_quads
+
+        vocab = vocabulary(None)
+        vq = vocab_quads(vocab)
+        self.graph(GRAPH_ENTITIES, entity_quads(corpus, exclude=vq, vocab=vocab))
+        self.graph(GRAPH_RELATIONS, relation_quads(corpus, vocab))
+        self.graph(GRAPH_VOCAB, vq)
+        for i, w in enumerate(self.writers):
+            hashes = w.close()
+            if i == 0 and self.stages.out_stage is not None:
+                self.hashes = hashes
+        if getattr(self, "_load_fh", None) is not None:
+            self._load_fh.close()
+
+    def link_unchanged(self) -> None:
+        """Hard-link each written serialization whose bytes the old OUT holds already."""
+        from kg.export.rdf.stream import same_file
+
+        stage, old = self.stages.out_stage, self.stages.out
+        if stage is None:
+            return
+        for name, digest in self.hashes.items():
+            same_file(stage / name, digest, old / name if old is not None else None)
+
+    def abort(self) -> None:
+        for w in self.writers:
+            w.abort()
+        if getattr(self, "_load_fh", None) is not None:
+            self._load_fh.close()
 
 
 @dataclass
@@ -181,24 +280,72 @@ class Stages:
     def write(
         self,
         corpus: Corpus,
-        quads: Sequence[Any],
-        summary: dict[str, Any],
+        errors: Sequence[tuple[str, str]] = (),
         views: bool = True,
         max_overview_nodes: int | None = None,
+        formats: str | Sequence[str] | None = None,
     ) -> tuple[list[str], dict[str, Any] | None]:
-        """Write the build into the new generations: (the files written under ``out``, what
-        the store update did)."""
-        from kg.export.sparql.store import write_store
+        """Write a corpus held whole (``KnowledgeGraph.save``) into the new generations, as a
+        build does: (the files written under ``out``, what the store update did)."""
+        from kg.export.rdf.iri import page_graph
+        from kg.export.rdf.quads import PageIndex, page_quads
+        from kg.export.rdf.stream import parse_formats
 
+        fmts = parse_formats(formats)
+        ds = DatasetOutput(self, fmts)
+        try:
+            index = PageIndex(corpus)
+            for name in sorted(corpus.sources):
+                ds.graph(page_graph(name), page_quads(corpus, name, index))
+            ds.finish(corpus)
+        except BaseException:
+            ds.abort()
+            raise
+        evidence = len(
+            {(ev.source, ev.start, ev.end) for r in corpus.relations.values() for ev in r.evidence}
+        )
+        mentions = len({(m.source, m.start, m.end) for refs in corpus.mentions.values() for m in refs})
+        summary = summary_of(corpus, ds.graphs, evidence, mentions, errors)
+        return self.finish(ds, corpus, summary, fmts, views, max_overview_nodes)
+
+    def finish(
+        self,
+        ds: DatasetOutput,
+        corpus: Corpus,
+        summary: dict[str, Any],
+        formats: Sequence[str],
+        views: bool,
+        max_overview_nodes: int | None,
+    ) -> tuple[list[str], dict[str, Any] | None]:
+        """After the dataset: the summary, GraphML and views into OUT, the store loaded."""
         written: list[str] = []
         store_report = None
         if self.out_stage is not None:
-            written = write_build(
-                self.out_stage, corpus, quads, summary, views, max_overview_nodes, previous=self.out
-            )
-        if self.store_stage is not None:
-            store_report = write_store(self.store_stage, quads, previous=self.store)
+            ds.link_unchanged()
+            files: dict[str, bytes] = {}
+            if "graphml" in formats:
+                files["graph.graphml"] = render_graphml(corpus)
+            files["summary.json"] = (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+            write_files(self.out_stage, files, self.out)
+            written = [n for n in OUTPUT_FILES if (self.out_stage / n).exists()]
+            if views:
+                written += write_views_into(self.out_stage, corpus, max_overview_nodes, self.out)
+        if self.store_stage is not None and ds.load_nq is not None:
+            from kg.export.bulkstore import load_store
+
+            store_report = load_store(self.store_stage, ds.load_nq, ds.graphs, previous=self.store)
+            if ds.load_nq.parent == self.store_stage:
+                ds.load_nq.unlink()
         return written, store_report
+
+
+def render_graphml(corpus: Corpus) -> bytes:
+    """The networkx view as GraphML (for Gephi)."""
+    import networkx as nx
+
+    from kg.export.networkx import graphml_view
+
+    return ("\n".join(nx.generate_graphml(graphml_view(corpus))) + "\n").encode("utf-8")
 
 
 @contextmanager
@@ -230,33 +377,61 @@ def build(
     views: bool = True,
     max_overview_nodes: int | None = None,
     max_bytes: int | None = None,
+    *,
+    jobs: int | None = 1,
+    client: Any = None,
+    formats: str | Sequence[str] | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
-    With ``views`` (the default) ``out`` also gets the HTML views (index.html, overview.html,
-    entity/*.html), derived from the same corpus as the RDF. Pages over ``max_bytes`` are
-    not read (see :func:`kg.pipeline.extract_paths`).
+    Pages are extracted by :func:`kg.pipeline.iter_pages` (``jobs`` processes, or the Dask
+    ``client``'s cluster; the output is the same byte for byte) and each page's named graph
+    is written as soon as the page comes back, in name order; what spans the corpus
+    (entities, merged relations) is merged into a lean :class:`Corpus` and written at the
+    end, with the summary, GraphML and the views. ``formats`` chooses the serializations
+    (:data:`kg.export.rdf.stream.DEFAULT_FORMATS` by default). With ``views`` (the default)
+    ``out`` also gets the HTML views (index.html, overview.html, entity/*.html). Pages over
+    ``max_bytes`` are not read (see :func:`kg.pipeline.iter_pages`).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
     t0 = time.monotonic()
-    from kg.export.rdf.quads import corpus_quads
-    from kg.pipeline import extract_paths
+    from kg.export.rdf.stream import parse_formats
+    from kg.pipeline import iter_pages
 
+    fmts = parse_formats(formats)
     # the new generations exist before extraction starts (an unwritable folder fails now, not
     # after an hour), and all are complete before any is swapped in
     with staged(out, store) as stages:
-        ext = extract_paths(
-            inputs, home=home, cache=cache, progress=progress, unique_names=True, max_bytes=max_bytes
-        )
-        if not ext.files:
-            detail = "; ".join(m for _p, m in ext.errors[:3])
-            raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
-        corpus = Corpus.from_results(sorted(ext.files, key=lambda r: r.source.name))
-        quads = corpus_quads(corpus)
-        summary = summarize(corpus, quads, ext.errors)
-        report = BuildReport(summary=summary, extracted=ext.extracted, cached=ext.cached, errors=ext.errors)
-        files, report.store = stages.write(corpus, quads, summary, views, max_overview_nodes)
+        report = BuildReport(summary={})
+        corpus = Corpus(lean=True)
+        ds = DatasetOutput(stages, fmts)
+        try:
+            for page in iter_pages(
+                inputs,
+                home=home,
+                cache=cache,
+                progress=progress,
+                unique_names=True,
+                max_bytes=max_bytes,
+                jobs=jobs,
+                client=client,
+            ):
+                if page.result is None:
+                    report.errors.append((page.path, page.error or "not extracted"))
+                    continue
+                corpus.add(page.result)
+                ds.page(page.result)
+                (report.cached if page.cached else report.extracted).append(page.name)
+            if not corpus.sources:
+                detail = "; ".join(m for _p, m in report.errors[:3])
+                raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
+            ds.finish(corpus)
+        except BaseException:
+            ds.abort()
+            raise
+        report.summary = summary_of(corpus, ds.graphs, ds.evidence, ds.mentions, report.errors)
+        files, report.store = stages.finish(ds, corpus, report.summary, fmts, views, max_overview_nodes)
         if out is not None:
             report.written = [f for f in files if f in OUTPUT_FILES]
             if views:

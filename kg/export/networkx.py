@@ -25,7 +25,7 @@ def to_networkx(corpus: Corpus) -> Any:
             type=e.type,
             name=e.name,
             aliases=list(e.aliases),
-            mentions=len(corpus.mentions.get(e.id, [])),
+            mentions=corpus.mention_count(e.id),
             **{k: v for k, v in e.attrs},
         )
     for r in corpus.sorted_relations():

@@ -109,7 +109,8 @@ def iter_pages(
     client: Any = None,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
-    first, then the files sorted by path), whatever runs the extraction.
+    first, then the files sorted by path, or by name with ``unique_names``), whatever runs
+    the extraction.
 
     The one extraction loop: ``kg extract``, ``kg eval``, ``kg views``, ``kg build`` and
     ``kg.build`` all come here. ``homes`` gives a home per file name (a gold file's ``home``
@@ -133,6 +134,8 @@ def iter_pages(
     paths, find_errors = find_files(list(inputs))
     if unique_names:
         _check_unique_names([(display_path(p.name), display_path(p)) for p in paths])
+        # names are unique: in name order, the output does not depend on where pages are
+        paths.sort(key=lambda p: display_path(p.name))
     for e in find_errors:
         yield Page(e.path, e.path, error=str(e))
     jobs = default_jobs() if jobs is None else max(1, jobs)
