@@ -140,7 +140,8 @@ def test_unknown_entity_suggests_names(g: KnowledgeGraph) -> None:
 
 
 def test_save_then_load_gives_the_same_graph(g: KnowledgeGraph, saved: Path) -> None:
-    assert (saved / "graph.ttl").is_file() and (saved / "index.html").is_file()
+    assert (saved / "graph.nq").is_file() and (saved / "index.html").is_file()
+    assert not (saved / "graph.ttl").exists()  # the default formats: N-Quads only
     h = kg.load(saved)
     assert set(h.corpus.entities) == set(g.corpus.entities)
     assert set(h.corpus.relations) == set(g.corpus.relations)

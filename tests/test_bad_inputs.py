@@ -322,7 +322,8 @@ def extract_stdout(matrix: Path, tmp_path_factory: pytest.TempPathFactory) -> Ru
 def build(matrix: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     tmp = tmp_path_factory.mktemp("build")
     out = tmp / "graph"
-    p = _run(["build", *_args(matrix), "--max-file-size", LIMIT, "-o", str(out), "--no-cache", "-q"], tmp)
+    args = ["build", *_args(matrix), "--max-file-size", LIMIT, "-o", str(out), "--no-cache", "-q"]
+    p = _run([*args, "--formats", "all"], tmp)
     summary = (
         json.loads((out / "summary.json").read_text(encoding="utf-8")) if out.exists() else {"pages": []}
     )

@@ -27,7 +27,7 @@ from kg.cli.options import home_option, jobs_option, max_file_size_option
     metavar="LIST",
     default=None,
     help="Serializations to write, comma-separated, from nq, trig, ttl, jsonld, graphml, or all "
-    "(default nq,graphml: N-Quads is what query, serve, push and kg.load read; the others hold "
+    "(default nq: N-Quads is what query, serve, push and kg.load read; the others hold "
     "the same triples again).",
 )
 @click.option(
@@ -79,8 +79,8 @@ def build(
 ) -> None:
     """Build the knowledge graph of PATHS (files, directories or globs) into -o OUT/ and/or --store DIR.
 
-    Writes N-Quads (one named graph per page, with the provenance of every relation) and
-    GraphML for Gephi, or the serializations --formats names (Turtle, TriG, JSON-LD too), a
+    Writes N-Quads (one named graph per page, with the provenance of every relation), or the
+    serializations --formats names (Turtle, TriG, JSON-LD, GraphML for Gephi), a
     summary, and the HTML views: open OUT/index.html in a browser (offline, from disk).
     Pages are extracted in --jobs processes, or on a Dask cluster (--scheduler).
     Pages whose text is unchanged are not extracted again (a cache keyed by content hash).

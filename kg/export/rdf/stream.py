@@ -35,11 +35,12 @@ FORMAT_FILES: dict[str, str] = {
 }
 #: the RDF ones (written graph by graph here; GraphML is the networkx view)
 RDF_FORMATS = ("nq", "trig", "ttl", "jsonld")
-#: what ``kg build`` writes without ``--formats``: N-Quads (the dataset with its provenance,
-#: what ``kg query``, ``kg serve``, ``kg push`` and ``kg.load`` read) and GraphML (entities
-#: and relations only, for Gephi). Turtle, TriG and JSON-LD hold the same triples again, each
-#: about as large as the N-Quads: written when asked for.
-DEFAULT_FORMATS = ("nq", "graphml")
+#: what ``kg build`` writes without ``--formats``: N-Quads, the dataset with its provenance,
+#: the one form ``kg query``, ``kg serve``, ``kg push`` and ``kg.load`` read, and the cheapest
+#: to write. Turtle, TriG and JSON-LD hold the same triples again, each about as large (at a
+#: province-year, gigabytes each), and GraphML carries every evidence sentence for Gephi:
+#: written when asked for (``--formats all``).
+DEFAULT_FORMATS = ("nq",)
 
 
 def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -1,0 +1,264 @@
+"""``kg build`` at scale: a synthetic corpus of N pages, built in a fresh process.
+
+    python benchmarks/bench_scale.py [--pages 2000] [--jobs 2] [--store] [--formats nq,graphml]
+                                     [--rerun] [--queries] [--keep DIR]
+    python benchmarks/bench_scale.py --extract-mb 5 [--jobs 2]
+
+The corpus: the five seed pages copied over and over with their places moved to other real
+divisions of the gazetteer (as ``bench_sparql.py`` does: a county becomes a random county, its
+city and province follow, and so do the organizations named after them), written as text
+files and extracted for real: about ten articles per page. Then ``kg build PAGES -o OUT
+--jobs J`` runs in a fresh process with an empty cache (``--store`` adds ``--store STORE``);
+``--rerun`` builds again with nothing changed (every page from the cache); ``--queries`` runs
+every named query on the store (``--store``), median of three after a warm-up.
+
+Memory: the peak over the build of the sum of PSS (proportional set size: pages shared by
+the forked workers counted once) of the ``kg`` process and its workers, sampled every 0.2 s,
+and the largest single process's peak RSS (``ru_maxrss`` of the children).
+
+``--extract-mb``: whole processes on the same text (the seeds repeated to that size), wall
+clock from start to exit: a plain ``jieba.lcut`` over every page, against ``kg extract
+--jobs J`` (start-up, reading, extraction of entities and relations, JSONL written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def generate(n: int, folder: Path, seed: int = 11) -> int:
+    """Write ``n`` synthetic pages into ``folder``; return their size in bytes."""
+    from bench_sparql import _place_mapping, _renamer, seed_results
+
+    from kg.nlp import gazetteer
+
+    rng = random.Random(seed)
+    gaz = gazetteer.load()
+    seeds = seed_results()
+    folder.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for i in range(n):
+        r = seeds[i % len(seeds)]
+        text = _renamer(_place_mapping(r, gaz, rng))(r.source.text)
+        data = text.encode("utf-8")
+        (folder / f"syn{i:05d}_{r.source.name}").write_bytes(data)
+        size += len(data)
+    return size
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total / 1024
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``cmd``; wall seconds, peak PSS of its process tree (MB), exit code, stderr tail."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _pss_mb(_tree(proc.pid)))
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _out, err = proc.communicate()
+    secs = time.perf_counter() - t
+    done.set()
+    th.join()
+    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "seconds": secs,
+        "pss_mb": peak[0],
+        "max_rss_mb": (maxrss if maxrss > before else float("nan")) / 1024,
+        "rc": proc.returncode,
+        "stderr": err[-2000:],
+    }
+
+
+def time_queries(store: Path, runs: int = 3) -> list[tuple[str, int, float]]:
+    import pyoxigraph as ox
+
+    from kg.export.sparql.named import bind, named_queries
+    from kg.export.sparql.store import open_store
+    from kg.namespace import PREFIXES
+
+    st = open_store(store)
+    rows = []
+    for name, nq in named_queries().items():
+        text = bind(nq)
+
+        def once(text: str = text) -> int:
+            r = st.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+            return len(list(r)) if isinstance(r, ox.QuerySolutions) else 1
+
+        n = once()
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            once()
+            times.append(time.perf_counter() - t)
+        rows.append((name, n, statistics.median(times)))
+        print(f"  {name:<30} rows {n:>7}  {rows[-1][2]:.3f} s", flush=True)
+    return rows
+
+
+def extract_throughput(mb: float, jobs: int, work: Path) -> int:
+    """Whole-process ``kg extract --jobs J`` against a plain jieba.lcut process, same text."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    pages = work / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    size = chars = i = 0
+    while size < mb * 1_000_000:
+        p = seeds[i % len(seeds)]
+        data = p.read_bytes()
+        (pages / f"{i:05d}_{p.name}").write_bytes(data)
+        size += len(data)
+        chars += len(data.decode("utf-8"))
+        i += 1
+    print(f"{i} pages, {size / 1e6:.2f} MB, {chars:,} characters", flush=True)
+    jieba_code = (
+        "import sys, pathlib, jieba\n"
+        "jieba.setLogLevel(60)\n"
+        "n = 0\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.txt')):\n"
+        "    n += len(jieba.lcut(p.read_text(encoding='utf-8')))\n"
+        "print(n)\n"
+    )
+    jb = run([sys.executable, "-c", jieba_code, str(pages)])
+    kg = run([sys.executable, "-m", "kg", "extract", str(pages), "--jobs", str(jobs), "-o", str(work / "x.jsonl")])
+    kg1 = run([sys.executable, "-m", "kg", "extract", str(pages), "--jobs", "1", "-o", str(work / "y.jsonl")])
+    same = (work / "x.jsonl").read_bytes() == (work / "y.jsonl").read_bytes()
+    print()
+    print(f"{'process':<28} {'seconds':>8} {'chars/s':>10} {'vs jieba.lcut':>14} {'peak PSS MB':>12}")
+    for label, r in (("jieba.lcut", jb), ("kg extract --jobs 1", kg1), (f"kg extract --jobs {jobs}", kg)):
+        if r["rc"] != 0:
+            print(f"{label}: exit {r['rc']}: {r['stderr']}")
+            return 1
+        print(
+            f"{label:<28} {r['seconds']:8.2f} {chars / r['seconds']:10,.0f} "
+            f"{jb['seconds'] / r['seconds']:13.2f}× {r['pss_mb']:12,.0f}"
+        )
+    print(f"\nJSONL of --jobs 1 and --jobs {jobs} byte-identical: {same}")
+    return 0 if same else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=2000, help="synthetic pages (about 10 articles each)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--store", action="store_true", help="also --store (and time the named queries on it)")
+    ap.add_argument("--formats", default=None, help="--formats for kg build (default: its default)")
+    ap.add_argument("--rerun", action="store_true", help="build again with nothing changed")
+    ap.add_argument("--queries", action="store_true", help="time every named query on the store")
+    ap.add_argument("--no-views", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (pages are reused)")
+    ap.add_argument("--extract-mb", type=float, default=0, help="run the kg extract throughput bar instead")
+    args = ap.parse_args(argv)
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.extract_mb:
+            return extract_throughput(args.extract_mb, args.jobs, work)
+        pages = work / f"pages-{args.pages}"
+        if not pages.is_dir() or len(list(pages.iterdir())) != args.pages:
+            shutil.rmtree(pages, ignore_errors=True)
+            t = time.perf_counter()
+            size = generate(args.pages, pages)
+            print(f"generated {args.pages:,} pages, {size / 1e6:.1f} MB, in {time.perf_counter() - t:.1f} s")
+        size = sum(p.stat().st_size for p in pages.iterdir())
+        out, store, cache = work / "out", work / "store", work / "cache"
+        for p in (out, store, cache):
+            shutil.rmtree(p, ignore_errors=True)
+        cmd = [sys.executable, "-m", "kg", "build", str(pages), "-o", str(out), "--cache-dir", str(cache)]
+        cmd += ["--jobs", str(args.jobs), "-q"]
+        cmd += ["--store", str(store)] if args.store else []
+        cmd += ["--formats", args.formats] if args.formats else []
+        cmd += ["--no-views"] if args.no_views else []
+        print(" ".join(cmd[1:]), flush=True)
+        results = [("first build (empty cache)", run(cmd))]
+        if args.rerun:
+            results.append(("no-change re-run", run(cmd)))
+        print()
+        print(f"{args.pages:,} pages, {size / 1e6:.1f} MB, --jobs {args.jobs}")
+        print(f"{'run':<28} {'seconds':>8} {'peak PSS MB':>12} {'max RSS MB':>11}")
+        ok = True
+        for label, r in results:
+            if r["rc"] != 0:
+                print(f"{label}: exit {r['rc']}:\n{r['stderr']}")
+                ok = False
+                continue
+            print(f"{label:<28} {r['seconds']:8.1f} {r['pss_mb']:12,.0f} {r['max_rss_mb']:11,.0f}")
+        if ok:
+            import json
+
+            summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+            outputs = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+            print(
+                f"articles {summary['articles']:,}, entities {sum(summary['entities'].values()):,}, "
+                f"relations {sum(summary['relations'].values()):,}, quads {summary['triples']:,}; "
+                f"OUT {outputs / 1e6:,.0f} MB"
+            )
+        if ok and args.queries and args.store:
+            print("\nnamed queries on the store (median of 3 after a warm-up):")
+            rows = time_queries(store)
+            worst = max(rows, key=lambda r: r[2])
+            slow = [r[0] for r in rows if r[2] >= 1.0]
+            print(f"slowest: {worst[0]} {worst[2]:.3f} s; at or over 1 s: {', '.join(slow) or 'none'}")
+        return 0 if ok else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
