@@ -214,7 +214,7 @@ def _town_matcher(
 ) -> tuple[dict[str, Division], dict[str, tuple[str, Division] | None], Any]:
     """The towns of these counties: full names, unambiguous stems (X镇 → X) and an
     automaton over both (a county site's pages share one)."""
-    import ahocorasick
+    import ahocorasick_rs
 
     full: dict[str, Division] = {}
     stems: dict[str, tuple[str, Division] | None] = {}
@@ -226,12 +226,8 @@ def _town_matcher(
             stem = town[: len(town) - len(suffix)]
             if suffix and len(stem) >= 2:
                 stems[stem] = None if stem in stems else (town, county)  # ambiguous: neither
-    auto = ahocorasick.Automaton()
-    for key in sorted({*full, *stems}):
-        auto.add_word(key, key)
-    if full:
-        auto.make_automaton()
-    return full, stems, auto
+    keys = sorted({*full, *stems})
+    return full, stems, (ahocorasick_rs.AhoCorasick(keys), keys) if full else None
 
 
 def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
@@ -248,10 +244,12 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
         code = m.attr("adcode")
         if code and m.attr("level") == "county":
             counties.setdefault(code, gaz.by_code[code])
-    full, stems, auto = _town_matcher(gaz, tuple(sorted(counties)))
-    if not full:
+    full, stems, matcher = _town_matcher(gaz, tuple(sorted(counties)))
+    if matcher is None:
         return out
-    hits = sorted(((e + 1 - len(k), e + 1, k) for e, k in auto.iter(text)), key=lambda h: (h[0], -h[1]))
+    auto, keys = matcher
+    found = auto.find_matches_as_indexes(text, overlapping=True)
+    hits = sorted(((s, e, keys[i]) for i, s, e in found), key=lambda h: (h[0], -h[1]))
     named = {k for _s, _e, k in hits if k in full}
     by_span = SpanIndex((m.start, m.end, m) for m in out)
     drop: set[int] = set()
