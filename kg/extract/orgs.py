@@ -51,6 +51,12 @@ def _conf() -> dict:
     conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
     conf["_generic"] = frozenset(conf["generic_cores"])
     conf["_head_words"] = tuple(conf["head_words"])
+    # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
+    conf["_head_words_of"] = {
+        h: tuple(w for w in conf["_head_words"] if h in (w[0], w[-1])) for h in heads if len(h) == 1
+    }
+    labels = "|".join(map(re.escape, conf["source_labels"])) or "(?!)"  # a source line: 来源：…
+    conf["_source_re"] = re.compile(rf"(?:{labels})\s*[：:]")
     conf["_posts"] = tuple(sorted(rules.load("persons")["posts"], key=len, reverse=True))
     party = "|".join(map(re.escape, sorted(conf["party_prefixes"], key=len, reverse=True)))
     depts = "|".join(map(re.escape, sorted(conf["party_dept_heads"], key=len, reverse=True)))
@@ -242,7 +248,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         ):
             continue  # the head runs on into a longer word (中学会, 所有)
         if len(head) == 1 and any(
-            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words"]
+            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words_of"][head]
         ):
             continue
         if head == "中心" and text.startswith(
@@ -267,7 +273,7 @@ def _in_credit(ctx: Context, m: Mention) -> bool:
     text = doc.text
     para = doc.para_at(m.start)
     head = text[para.start : m.start].lstrip()
-    if any(re.match(rf"{re.escape(lab)}\s*[：:]", head) for lab in _conf()["source_labels"]):
+    if _conf()["_source_re"].match(head):
         return True
     if m.start == 0 or text[m.start - 1] not in "(（" or not text.startswith(("）", ")"), m.end):
         return False
