@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from kg import rules
 from kg.extract.spans import SpanIndex
@@ -34,8 +34,9 @@ _ETC_RE = re.compile(
 _VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a", "i", "l")
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
+    """A clause and who acts in it (a named tuple: a page has hundreds)."""
+
     start: int
     end: int
     sent: int  # sentence index
@@ -127,6 +128,7 @@ class Actors:
         self._gov_cache: dict[str, str | None] = {}
         self._joint_lead: tuple[str, ...] | None = None  # set by _subject: who leads joint work
         self._chain_lead: int | None = None  # set by _chain: mentions before a joint verb
+        self._skipped: dict[tuple[int, int], int] = {}  # skip_openers: a clause is read twice
         self._build()
         self._starts = [c.start for c in self.clauses]
 
@@ -529,6 +531,10 @@ class Actors:
         return ts == pos and tag in _VERBISH
 
     def skip_openers(self, p: int, end: int) -> int:
+        """Where a clause's content starts after time phrases and openers (近日，今年以来)."""
+        key = (p, end)
+        if key in self._skipped:
+            return self._skipped[key]
         text = self.text
         conf = _conf()
         while p < end:
@@ -544,6 +550,7 @@ class Actors:
                 p = w.end()
                 continue
             break
+        self._skipped[key] = p
         return p
 
     def _name_starts_at(self, p: int) -> bool:
