@@ -72,11 +72,10 @@ def _conf() -> dict:
     conf["_suffix_kind"] = dict(suffixes)
     conf["_suffix_re"] = re.compile("|".join(re.escape(s) for s, _ in suffixes))
     heads = sorted(conf["counted_list_heads"], key=len, reverse=True)
-    conf["_counted_re"] = re.compile(
-        r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})等[0-9一二三四五六七八九十]+个("
-        + "|".join(map(re.escape, heads))
-        + ")"
-    )
+    counted = r"等[0-9一二三四五六七八九十]+个(" + "|".join(map(re.escape, heads)) + ")"
+    conf["_counted_re"] = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
+    # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
+    conf["_counted_tail_re"] = re.compile(counted)
     return conf
 
 
@@ -470,6 +469,8 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
     conf = _conf()
     out = []
     suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
+    if conf["_counted_tail_re"].search(text) is None:
+        return out  # no 等N个镇 on the page: the list pattern, tried at every character, is not run
     for m in conf["_counted_re"].finditer(text):
         suffix = suffix_of.get(m.group(2))
         if suffix is None:
