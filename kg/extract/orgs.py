@@ -16,7 +16,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import is_delim
+from kg.extract.common import Words, is_delim
 from kg.extract.spans import SpanIndex
 from kg.gazetteer import Division
 from kg.model import Mention
@@ -43,6 +43,7 @@ def _conf() -> dict:
     conf["_weak"] = frozenset(conf["weak_heads"])
     conf["_heads"] = tuple(heads)
     conf["_head_re"] = re.compile("|".join(map(re.escape, heads)))
+    conf["_heads_scan"] = Words(heads)  # the page-wide scan for heads
     conf["_stops"] = tuple(
         sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
     )
@@ -233,9 +234,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
     # names ending in a head
     by_end = {m.end: m for m in out}
     claimed_index = SpanIndex((a, b, None) for a, b in claimed)
-    for m in conf["_head_re"].finditer(text):
-        hs, he = m.span()
-        head = m.group()
+    for hs, he, head in conf["_heads_scan"].finditer(text):
         if claimed_index.any_containing(hs, he):
             continue
         nxt = text[he] if he < len(text) else "\n"

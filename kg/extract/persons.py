@@ -18,7 +18,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import is_delim
+from kg.extract.common import Words, is_delim
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.text import is_cjk
@@ -31,8 +31,7 @@ def _conf() -> dict:
     conf["_compound"] = tuple(conf["compound_surnames"])
     conf["_followers"] = frozenset(conf["name_followers"])
     conf["_not_names"] = frozenset(conf["not_names"])
-    posts = sorted(set(conf["posts"]) | set(conf["roles"]), key=len, reverse=True)
-    conf["_post_re"] = re.compile("|".join(map(re.escape, posts)))
+    conf["_post_words"] = Words([*conf["posts"], *conf["roles"]])
     suffixes = sorted(conf["name_suffixes"], key=len, reverse=True)
     conf["_suffix_re"] = re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
     conf["_speech"] = tuple(sorted(conf["speech_verbs"], key=len, reverse=True))
@@ -153,20 +152,20 @@ def extract_persons(ctx: Context) -> list[Mention]:
         return True
 
     # 1. post or role + name, and the names listed after the first (副县长张三、李四)
-    for m in conf["_post_re"].finditer(text):
-        role = m.group() in conf["_roles"]
-        if not doc.boundary[m.end()] and role:
+    for _ps, pe, post in conf["_post_words"].finditer(text):
+        role = post in conf["_roles"]
+        if not doc.boundary[pe] and role:
             continue  # 保安 in 保安全, 业主 in 行业主管 (会长 in 商会会长 is fine)
         # a post glued to the name by the tokenizer (人武部长王颐然) needs a clean end
-        strict = role or not doc.boundary[m.end()]
+        strict = role or not doc.boundary[pe]
         via = "role" if role else "post"
-        name = _name_at(text, m.end(), doc.boundary, strict=strict)
-        if not name or not add(m.end(), name, via, m.group()):
+        name = _name_at(text, pe, doc.boundary, strict=strict)
+        if not name or not add(pe, name, via, post):
             continue
-        k = m.end() + len(name)
+        k = pe + len(name)
         while k < len(text) and text[k] == "、":
             nxt = _name_at(text, k + 1, doc.boundary, strict=True)
-            if not nxt or not add(k + 1, nxt, via, m.group(), anchor=m.end()):
+            if not nxt or not add(k + 1, nxt, via, post, anchor=pe):
                 break
             k += 1 + len(nxt)
     # 2. name + honorific

@@ -1,0 +1,53 @@
+"""Helpers shared by extractors: the word scanner finds what a regex alternation finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg import rules
+from kg.extract.common import Words
+
+from ._util import SEEDS
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "expected"),
+    [
+        # the longest word at the leftmost position, then on after it (no overlaps)
+        (
+            ["应急", "应急管理局", "管理局", "局长"],
+            "市应急管理局局长说",
+            [(1, 6, "应急管理局"), (6, 8, "局长")],
+        ),
+        (["县长", "副县长", "长"], "副县长王强、县长", [(0, 3, "副县长"), (6, 8, "县长")]),
+        (["书记", "记者"], "书记者", [(0, 2, "书记")]),
+        (["局"], "没有", []),
+    ],
+)
+def test_words_leftmost_longest(words: list[str], text: str, expected: list[tuple[int, int, str]]) -> None:
+    assert Words(words).finditer(text) == expected
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [*rules.load("persons")["posts"], *rules.load("persons")["roles"]],
+        [*rules.load("orgs")["strong_heads"], *rules.load("orgs")["weak_heads"]],
+    ],
+    ids=["posts", "heads"],
+)
+def test_words_match_the_alternation_on_the_seeds(words: list[str]) -> None:
+    """The page-wide scans of posts and heads find exactly what the regex did."""
+    pattern = _alternation(words)
+    scanner = Words(words)
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        assert expected, path.name
+        assert scanner.finditer(text) == expected, path.name
