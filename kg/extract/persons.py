@@ -40,6 +40,10 @@ def _conf() -> dict:
     conf["_roles"] = frozenset(conf["roles"])
     conf["_posts_set"] = frozenset(conf["posts"])
     conf["_posts_desc"] = tuple(sorted(set(conf["posts"]) - conf["_roles"], key=len, reverse=True))
+    # the posts by their last character, longest first: those that can end where a name starts
+    conf["_posts_by_last"] = {}
+    for w in conf["_posts_desc"]:
+        conf["_posts_by_last"].setdefault(w[-1], []).append(w)
     conf["_titles"] = frozenset(conf["titles"])
     conf["_not_name_prefixes"] = tuple(conf["not_name_prefixes"])
     # a clause start (a paragraph start or after punctuation) followed by a surname
@@ -214,10 +218,10 @@ def post_chain(ctx: Context, pos: int, org_ends: dict[int, Mention]) -> list[tup
     with the body's head (人武部长 = 人武部 + 部长); of the posts ending at one place, the
     one after a named body wins (镇平县委书记 = 镇平县委 + 书记)."""
     text = ctx.doc.text
-    posts = _conf()["_posts_desc"]
+    posts = _conf()["_posts_by_last"]
     out: list[tuple[str, int, Mention | None]] = []
     while True:
-        cands = [w for w in posts if text.endswith(w, 0, pos)]
+        cands = [w for w in posts.get(text[pos - 1], ()) if text.endswith(w, 0, pos)] if pos > 0 else []
         if not cands:
             break
         choice: tuple[str, int, Mention | None] = (cands[0], pos - len(cands[0]), None)
