@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -113,9 +112,7 @@ def extract_source(
     relations, extra = relate(ctx, entities, mentions)
     if extra:
         entities = sorted([*entities, *extra], key=lambda e: (ENTITY_TYPES.index(e.type), e.name))
-    src_mentions = tuple(
-        replace(m, start=a, end=b) for m in mentions for a, b in [doc.src_span(m.start, m.end)]
-    )
+    src_mentions = tuple(m.at(*doc.src_span(m.start, m.end)) for m in mentions)
     return FileResult(
         source=source,
         home=ctx.home.name if ctx.home is not None else None,
