@@ -36,7 +36,7 @@ def infer_home(ctx: Context) -> Division | None:
     doc = ctx.doc
     votes: Counter[str] = Counter()
     county_votes: Counter[str] = Counter()
-    for h in ctx.hits:
+    for h in ctx.hits_with("place", "short"):
         for kind, data in h.payloads:
             if kind not in ("place", "short"):
                 continue

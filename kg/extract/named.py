@@ -66,7 +66,7 @@ def extract_named(ctx: Context) -> list[Mention]:
     text = ctx.doc.text
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    lex = [(h, data) for h in ctx.hits for kind, data in h.payloads if kind == "named"]
+    lex = [(h, data) for h in ctx.hits_with("named") for kind, data in h.payloads if kind == "named"]
     for h, data in lex:
         # the longest name wins (全员安全生产责任制 over 安全生产责任制 inside it)
         if any(

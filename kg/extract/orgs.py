@@ -216,7 +216,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
     claimed: list[tuple[int, int]] = []
 
     # national bodies from the lexicon
-    for h in ctx.hits:
+    for h in ctx.hits_with("body"):
         for kind, data in h.payloads:
             if kind == "body":
                 nxt = text[h.end] if h.end < len(text) else ""

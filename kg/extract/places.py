@@ -114,7 +114,7 @@ def extract_places(ctx: Context) -> list[Mention]:
     out: list[Mention] = []
 
     # -- divisions --------------------------------------------------------------------
-    cands = [h for h in ctx.hits if any(k in ("place", "short") for k, _ in h.payloads)]
+    cands = ctx.hits_with("place", "short")
     # drop a match inside a longer one (长治 inside 长治市)
     kept = []
     last_end = -1

@@ -86,11 +86,7 @@ def extract_terms(ctx: Context) -> list[Mention]:
     doc, vocab = ctx.doc, ctx.res.vocab
     text = doc.text
     # a two-character label must be a word of its own here (防洪 in 严防洪涝 is not)
-    hits = [
-        h
-        for h in ctx.hits
-        if any(k == "term" for k, _ in h.payloads) and (len(h.key) > 2 or doc.aligned(h.start, h.end))
-    ]
+    hits = [h for h in ctx.hits_with("term") if len(h.key) > 2 or doc.aligned(h.start, h.end)]
     chosen = _select(hits)
     # decide strong vs contextual
     strong: list[tuple[Hit, Term]] = []
