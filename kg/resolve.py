@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from kg.extract import Context
@@ -22,8 +22,10 @@ _NAMEISH = {"Campaign", "Mechanism", "Organization", "Document"}
 _QUOTES = re.compile(r"[“”‘’「」『』\"' \u3000]")
 
 
+@lru_cache(maxsize=8192)
 def norm_key(name: str) -> str:
-    """Comparison key: quotes and spaces removed, full-width comma unified."""
+    """Comparison key: quotes and spaces removed, full-width comma unified (a name is
+    compared many times a page)."""
     return _QUOTES.sub("", name).replace("，", ",").replace("（", "(").replace("）", ")")
 
 
