@@ -1,4 +1,4 @@
-"""Helpers shared by extractors: the word scanner finds what a regex alternation finds."""
+"""Helpers shared by extractors: the word scanners find what regex alternations find."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kg import rules
-from kg.extract.common import Words
+from kg.extract.common import Words, WordStarts
 
 from ._util import SEEDS
 
@@ -49,5 +49,31 @@ def test_words_match_the_alternation_on_the_seeds(words: list[str]) -> None:
     for path in SEEDS:
         text = path.read_text(encoding="utf-8")
         expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        assert expected, path.name
+        assert scanner.finditer(text) == expected, path.name
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "expected"),
+    [
+        # every start, the longest word there, overlaps allowed
+        (["由", "由于", "于", "联合"], "由于联合", [(0, "由于"), (1, "于"), (2, "联合")]),
+        (["和", "及"], "应急局和消防及", [(3, "和"), (6, "及")]),
+        (["会同"], "没有", []),
+    ],
+)
+def test_word_starts(words: list[str], text: str, expected: list[tuple[int, str]]) -> None:
+    assert WordStarts(words).finditer(text) == expected
+
+
+def test_word_starts_match_the_lookahead_on_the_seeds() -> None:
+    """The left-edge scan for stop words (kg.extract.orgs) finds what the lookahead did."""
+    conf = rules.load("orgs")
+    words = [*conf["left_stop_words"], *conf["names"]["region_words"]]
+    pattern = re.compile("(?=(" + "|".join(map(re.escape, sorted(set(words), key=len, reverse=True))) + "))")
+    scanner = WordStarts(words)
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        expected = [(m.start(), m.group(1)) for m in pattern.finditer(text)]
         assert expected, path.name
         assert scanner.finditer(text) == expected, path.name

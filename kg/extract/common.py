@@ -78,3 +78,23 @@ class Words:
         """(start, end, word) of every occurrence, in text order."""
         words = self.words
         return [(s, e, words[i]) for i, s, e in self._auto.find_matches_as_indexes(text)]
+
+
+class WordStarts:
+    """Every position where one of many literal words starts, with the longest word
+    there: what ``re.finditer`` finds with the lookahead ``(?=(w1|w2|…))``, the words
+    longest first, without trying each word at each character (ahocorasick_rs)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        import ahocorasick_rs
+
+        self.words = sorted({w for w in words if w})
+        self._auto = ahocorasick_rs.AhoCorasick(self.words)
+
+    def finditer(self, text: str) -> list[tuple[int, str]]:
+        """(start, longest word) at every start, in text order."""
+        longest: dict[int, str] = {}
+        for i, s, e in self._auto.find_matches_as_indexes(text, overlapping=True):
+            if s not in longest or e - s > len(longest[s]):
+                longest[s] = self.words[i]
+        return sorted(longest.items())

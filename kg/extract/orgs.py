@@ -16,7 +16,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import Words, is_delim
+from kg.extract.common import Words, WordStarts, is_delim
 from kg.extract.spans import SpanIndex
 from kg.gazetteer import Division
 from kg.model import Mention
@@ -48,8 +48,9 @@ def _conf() -> dict:
         sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
     )
     # every stop word at every position (overlapping), longest first at a position
-    conf["_stops_re"] = re.compile("(?=(" + "|".join(map(re.escape, conf["_stops"])) + "))")
+    conf["_stops_at"] = WordStarts(conf["_stops"])
     conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
+    conf["_and_scan"] = Words(conf["_and_phrases"])  # is any of them in a window at all
     conf["_generic"] = frozenset(conf["generic_cores"])
     conf["_head_words"] = tuple(conf["head_words"])
     # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
@@ -364,7 +365,7 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         lo -= 1
     window = text[lo:hs]
     masked = window
-    for ph in conf["_and_phrases"]:
+    for ph in conf["_and_phrases"] if conf["_and_scan"].finditer(window) else ():
         masked = masked.replace(ph, "#" * len(ph))
     start = lo
     single_cut = False
@@ -388,8 +389,7 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
 
-    for sm in conf["_stops_re"].finditer(masked):
-        p, w = sm.start(), sm.group(1)
+    for p, w in conf["_stops_at"].finditer(masked):
         if lo + p + len(w) > start and not ignored(p, w):
             start = lo + p + len(w)
             single_cut = len(w) == 1
