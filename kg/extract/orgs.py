@@ -52,6 +52,7 @@ def _conf() -> dict:
     conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
     conf["_and_scan"] = Words(conf["_and_phrases"])  # is any of them in a window at all
     conf["_generic"] = frozenset(conf["generic_cores"])
+    conf["_generic_desc"] = sorted(conf["_generic"], key=len, reverse=True)
     conf["_head_words"] = tuple(conf["head_words"])
     # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
     conf["_head_words_of"] = {
@@ -717,9 +718,8 @@ def _nested_head(text: str, s: int, e: int) -> bool:
 
 
 def _all_generic(core: str) -> bool:
-    generic = _conf()["_generic"]
     rest = core
-    for g in sorted(generic, key=len, reverse=True):
+    for g in _conf()["_generic_desc"]:
         rest = rest.replace(g, "")
     return rest == ""
 
