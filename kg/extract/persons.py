@@ -48,7 +48,7 @@ def _conf() -> dict:
     conf["_not_name_prefixes"] = tuple(conf["not_name_prefixes"])
     # a clause start (a paragraph start or after punctuation) followed by a surname
     surnames = "".join(sorted(conf["_surnames"] | {c[0] for c in conf["_compound"]}))
-    conf["_clause_start_re"] = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff\w]))([{surnames}])", re.M)
+    conf["_clause_start_re"] = re.compile(rf"(?<![\u4e00-\u9fff\w])([{surnames}])")
     return conf
 
 
