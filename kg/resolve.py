@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import pairwise
 
@@ -83,8 +84,6 @@ def _filter(ms: list[Mention]) -> list[Mention]:
 def _as_parent(m: Mention, standalone_orgs: set[str]) -> Mention:
     """A section (青石县应急局宣教科) whose parent does not act on its own as a mention
     of its parent body, the section's names kept as aliases."""
-    from dataclasses import replace
-
     parent = m.attr("parent") if m.type == "Organization" else None
     if not parent or parent in standalone_orgs:
         return m
@@ -165,10 +164,11 @@ def _div_attrs(d: object, implied: bool = False) -> tuple[tuple[str, str], ...]:
 def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Mention]]:
     uf = _UnionFind()
     names_of: dict[str, set[str]] = defaultdict(set)
+    aliases_of = {id(m): _aliases_of(m) for m in group}  # read twice below
     for m in group:
         key = norm_key(m.name)
         uf.find(key)
-        for a in _aliases_of(m):
+        for a in aliases_of[id(m)]:
             ak = norm_key(a)
             names_of[key].add(a)
             if type_ in _NAMEISH and ak and len(ak) >= 2 and not _relative_form(m, a):
@@ -195,7 +195,7 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
         for m in members:
             if m.name != name:
                 aliases.add(m.name)
-            aliases.update(_aliases_of(m))
+            aliases.update(aliases_of[id(m)])
         aliases.discard(name)
         aliases = {a for a in aliases if a and len(a) >= 2}
         attrs = _attrs(type_, members)
@@ -205,8 +205,6 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
 
 
 def _renamed(m: Mention, name: str) -> Mention:
-    from dataclasses import replace
-
     return replace(m, name=name)
 
 
