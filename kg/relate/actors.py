@@ -17,6 +17,7 @@ walks the clauses in order and keeps the current actor:
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_left, bisect_right
 from functools import cache
 from typing import NamedTuple
@@ -94,7 +95,9 @@ class Actors:
     """Clauses of a page with the actors of each."""
 
     def __init__(self, rc: object) -> None:
-        self.rc = rc
+        # the page's RelContext keeps its Actors: a weak reference back, not a cycle that
+        # would keep every page's doc, mentions and clauses alive until the cycle collector
+        self.rc = weakref.proxy(rc)
         ctx = rc.ctx  # type: ignore[attr-defined]
         self.doc = ctx.doc
         self.text = self.doc.text
