@@ -54,6 +54,8 @@ def _conf() -> dict:
     conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
     conf["_leading"] = tuple(sorted(conf["leading_words"], key=len, reverse=True))
+    # the first of them (the longest) that opens a position, in one match
+    conf["_leading_re"] = re.compile("|".join(map(re.escape, conf["_leading"])) or "(?!)")
     conf["_chief_re"] = re.compile(conf["chief_system_pattern"])
     conf["_event_re"] = re.compile(rf"(?:{alt(conf['event_heads'])})")
     conf["_scope_re"] = re.compile(conf["scope_prefix_pattern"])
@@ -256,11 +258,11 @@ _TRIM_TAGS = {"p", "c", "u", "uj", "r", "q"}
 def _trim_leading(ctx: Context, start: int, end: int) -> int:
     """Drop the adverbs and verbs that open a frame's name (全面修订安全管理制度)."""
     doc = ctx.doc
-    words = _conf()["_leading"]
+    leading = _conf()["_leading_re"]
     while start < end:
-        w = next((w for w in words if doc.text.startswith(w, start)), None)
-        if w is not None and start + len(w) < end:
-            start += len(w)
+        m = leading.match(doc.text, start)
+        if m is not None and m.end() < end:
+            start = m.end()
             continue
         ts, te, tag = doc.token_at(start)
         if ts != start or te >= end or tag not in _TRIM_TAGS:
