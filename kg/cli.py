@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from kg.cli_options import max_file_size_option
 from kg.errors import KgError
 
 
@@ -80,7 +81,10 @@ def _report_errors(errors: Sequence[tuple[str, str]]) -> None:
     type=click.Path(dir_okay=False, writable=True),
     help="Write to this file (atomically) instead of stdout.",
 )
-def extract(paths: tuple[str, ...], home: str | None, fmt: str, output: str | None) -> None:
+@max_file_size_option
+def extract(
+    paths: tuple[str, ...], home: str | None, fmt: str, output: str | None, max_file_size: int | None
+) -> None:
     """Extract entities (and relations) from PATHS: files, directories or globs.
 
     Every readable file gives one JSON line. Unreadable files are reported on
@@ -89,7 +93,7 @@ def extract(paths: tuple[str, ...], home: str | None, fmt: str, output: str | No
     from kg.output import write_jsonl
     from kg.pipeline import extract_paths
 
-    result = extract_paths(list(paths), home=home)
+    result = extract_paths(list(paths), home=home, max_bytes=max_file_size)
     if output:
         write_jsonl(result.files, output)
     else:
@@ -114,7 +118,10 @@ def extract(paths: tuple[str, ...], home: str | None, fmt: str, output: str | No
     help="Home place for all inputs (default: each gold line's `home`, else inferred per page).",
 )
 @click.option("--misses", is_flag=True, help="List what was missed and what was extra, per file.")
-def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: bool) -> None:
+@max_file_size_option
+def evaluate(
+    gold_path: str, paths: tuple[str, ...], home: str | None, misses: bool, max_file_size: int | None
+) -> None:
     """Score extraction from PATHS against a gold file: P/R/F1 per type and predicate.
 
     PATHS are input pages (extracted now) or a JSONL file written by `kg extract`.
@@ -130,7 +137,7 @@ def evaluate(gold_path: str, paths: tuple[str, ...], home: str | None, misses: b
     else:
         # each file with its gold line's home, as a user would run it (kg extract --home)
         homes = {} if home else {g["file"]: g["home"] for g in gold if g.get("home")}
-        result = extract_paths(list(paths), home=home, homes=homes)
+        result = extract_paths(list(paths), home=home, homes=homes, max_bytes=max_file_size)
         pred = [file_record(r) for r in result.files]
         errors = result.errors
     click.echo(format_report(score(gold, pred), misses=misses))

@@ -10,6 +10,8 @@ import sys
 
 import click
 
+from kg.cli_options import max_file_size_option
+
 
 def _echo_err(msg: str) -> None:
     click.echo(msg, err=True)
@@ -49,6 +51,7 @@ def _echo_err(msg: str) -> None:
     help="Above this many entities the overview draws only the most connected ones (default 1500).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@max_file_size_option
 def build(
     paths: tuple[str, ...],
     out: str | None,
@@ -59,6 +62,7 @@ def build(
     no_views: bool,
     max_overview_nodes: int | None,
     quiet: bool,
+    max_file_size: int | None,
 ) -> None:
     """Build the knowledge graph of PATHS (files, directories or globs) into -o OUT/ and/or --store DIR.
 
@@ -92,17 +96,20 @@ def build(
             bar.label = f"{'cached' if cached else 'extracted'} {name}"
             bar.update(1)
 
+    from kg.ingest import file_size_limit
+
     try:
-        report = run_build(
-            list(paths),
-            out=out,
-            store=store,
-            home=home,
-            cache=cache,
-            progress=progress,
-            views=not no_views,
-            max_overview_nodes=max_overview_nodes,
-        )
+        with file_size_limit(max_file_size):  # reaches read_sources inside the build
+            report = run_build(
+                list(paths),
+                out=out,
+                store=store,
+                home=home,
+                cache=cache,
+                progress=progress,
+                views=not no_views,
+                max_overview_nodes=max_overview_nodes,
+            )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli_options import max_file_size_option
+
 
 @click.command(name="views")
 @click.argument("out", type=click.Path(file_okay=False, writable=True))
@@ -24,7 +26,14 @@ import click
     default=None,
     help="Above this many entities the overview draws only the most connected ones (default 1500).",
 )
-def views(out: str, paths: tuple[str, ...], home: str | None, max_overview_nodes: int | None) -> None:
+@max_file_size_option
+def views(
+    out: str,
+    paths: tuple[str, ...],
+    home: str | None,
+    max_overview_nodes: int | None,
+    max_file_size: int | None,
+) -> None:
     """Write the HTML views for PATHS (pages) into OUT/.
 
     OUT/index.html is the entry page (counts, tables, heat maps, search);
@@ -36,7 +45,7 @@ def views(out: str, paths: tuple[str, ...], home: str | None, max_overview_nodes
     from kg.pipeline import extract_paths
     from kg.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
 
-    result = extract_paths(list(paths), home=home)
+    result = extract_paths(list(paths), home=home, max_bytes=max_file_size)
     corpus = Corpus.from_results(result.files)
     written = write_views(corpus, out, max_overview_nodes=max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES)
     pages = sum(1 for p in written if p.suffix == ".html")

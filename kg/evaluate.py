@@ -62,21 +62,33 @@ class Report:
 
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSONL file; a bad line is an error naming the file and line."""
+    from kg.errors import InputError
+    from kg.ingest import display_path, read_file_bytes
+
     out = []
-    p = Path(path)
+    shown = display_path(path)
     try:
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file; give the gold JSONL with --gold") from None
+        # a FIFO, a device or a folder is refused before it is read; no size limit
+        data = read_file_bytes(path, max_bytes=2**62)
+    except InputError as exc:
+        if exc.problem.startswith("no such file"):
+            raise UsageError(f"{shown}: no such file; give the gold JSONL with --gold") from None
+        raise UsageError(str(exc)) from None
+    try:
+        lines = data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{shown}: not UTF-8 (byte {exc.start}); a JSONL file is UTF-8, write it again as UTF-8"
+        ) from None
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise UsageError(f"{path}:{i}: not valid JSON ({exc.msg}); fix or regenerate the file") from None
+            raise UsageError(f"{shown}:{i}: not valid JSON ({exc.msg}); fix or regenerate the file") from None
         if not isinstance(rec, dict) or "file" not in rec:
-            raise UsageError(f"{path}:{i}: a record needs a 'file' key; is this a gold/extract JSONL?")
+            raise UsageError(f"{shown}:{i}: a record needs a 'file' key; is this a gold/extract JSONL?")
         out.append(rec)
     return out
 

@@ -50,6 +50,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     notes = "|".join(map(re.escape, rules.words("layout", "note_labels")))
     name = r"[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3}"
     names = rf"{name}(?:[、，, \u3000]+{name})*"
+    # a photo credit names at most four people; unbounded, the pattern (searched, not
+    # anchored at a start) backtracked exponentially over spaced characters (" 安" * 50)
+    names4 = rf"{name}(?:[、，, \u3000]+{name}){{0,3}}"
     return {
         # a whole block that is only bylines: "本报记者 马蕾 通讯员 李玲"
         "byline_block": re.compile(rf"^□?\s*(?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+$"),
@@ -59,7 +62,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "paren_tail": re.compile(rf"[（(]({names})[）)]$"),
         "paren_block": re.compile(rf"^[（(]({names})[）)]$"),
         # photo credit at the end of a caption: "郭苑甫 摄", "本报记者 张国平 摄"
-        "photo_tail": re.compile(rf"[ \u3000]*((?:(?:{titles})[ \u3000]*)?{names})[ \u3000]+(?:{photo})$"),
+        "photo_tail": re.compile(rf"[ \u3000]*((?:(?:{titles})[ \u3000]*)?{names4})[ \u3000]+(?:{photo})$"),
         "credit_line": re.compile(rf"^(?:(?:{credits})[：:][^：:]{{0,30}}?\s*)+$"),
         "credit_label": re.compile(rf"(?:^|\s)(?:{credits})[：:]"),
         "marker": re.compile(r["continuation"]),

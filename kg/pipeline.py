@@ -140,18 +140,20 @@ def extract_paths(
     home: str | None = None,
     progress: Callable[[str], None] | None = None,
     homes: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
 ) -> Extraction:
     """Extract every readable file under ``inputs``; unreadable files become errors.
 
     ``homes`` gives a home per file name (a gold file's ``home`` of each line); ``home``
-    applies to the files it does not name.
+    applies to the files it does not name. Files over ``max_bytes`` (default
+    :func:`kg.ingest.max_file_size`) are not read: they become errors too.
     """
     from kg.ingest import read_sources
 
     homes = dict(homes or {})
     for h in sorted({home, *homes.values()} - {None}):
         _check_home(h)
-    sources, errors = read_sources(inputs)
+    sources, errors = read_sources(inputs, max_bytes=max_bytes)
     result = Extraction(errors=[(e.path, str(e)) for e in errors])
     res = resources() if sources else None
     for src in sources:

@@ -212,7 +212,7 @@ def _merge_short_orgs(uf: _UnionFind, group: list[Mention]) -> None:
     """兴能电厂 / 山西兴能发电有限责任公司, 官地矿 / 山西焦煤西山煤电官地矿: a short
     name with no place prefix whose own part (name minus head) appears in a longer
     name on the same page is that organization."""
-    names = sorted({m.name for m in group}, key=len)
+    names = sorted({m.name for m in group}, key=lambda n: (len(n), n))  # not hash order
     heads = {m.name: m.attr("head") or "" for m in group if m.attr("via") == "head" and not m.attr("prefix")}
     for i, short in enumerate(names):
         head = heads.get(short, "")

@@ -18,6 +18,14 @@ from kg.model import Article, Evidence, SourceText
 from kg.text import NormText
 
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n")
+#: The longest sentence: a longer run is cut at its last clause break (or, with none, at
+#: this length). Real sentences are under 200 characters; a page with no full stops would
+#: otherwise be one sentence, and every relation's evidence would be the whole page
+#: (quadratic output: 424 MB of JSONL for a 1 MB page).
+MAX_SENTENCE = 500
+_CLAUSE_BREAK = re.compile(r"[，、：:,\s]")
+#: Lone surrogates (only the Python API can pass them): the tokenizer cannot encode them.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -49,15 +57,35 @@ class Segmenter:
             self.n_words += 1
 
     def tag(self, text: str) -> list[tuple[str, str]]:
-        """Tokens with part-of-speech tags; their concatenation is ``text``."""
-        return self._jieba.tag(text)
+        """Tokens with part-of-speech tags; their lengths add up to ``len(text)`` (their
+        concatenation is ``text``, lone surrogates read as U+FFFD)."""
+        return self._jieba.tag(_encodable(text))
 
     def cut(self, text: str) -> list[str]:
-        return self._jieba.cut(text)
+        return self._jieba.cut(_encodable(text))
 
     def has_word(self, word: str) -> bool:
         """Whether ``word`` is in the dictionary (jieba's or the user dictionary)."""
-        return bool(self._jieba.has_word(word))
+        return not _SURROGATE.search(word) and bool(self._jieba.has_word(word))
+
+
+def _encodable(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD: same length, same offsets."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` as sentences of at most :data:`MAX_SENTENCE` characters."""
+    out = []
+    while end - start > MAX_SENTENCE:
+        cut = start + MAX_SENTENCE
+        lo = start + MAX_SENTENCE // 2
+        for m in _CLAUSE_BREAK.finditer(text, lo, cut):
+            cut = m.end()  # the last clause break in the window wins
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
 
 
 class Doc:
@@ -91,10 +119,12 @@ class Doc:
             start = p.start
             for m in _SENT_END.finditer(self.text, p.start, p.end):
                 if m.end() > start:
-                    self.sentences.append(Sent(start, m.end(), i, p.article))
+                    for a, b in _sentence_spans(self.text, start, m.end()):
+                        self.sentences.append(Sent(a, b, i, p.article))
                 start = m.end()
             if start < p.end:
-                self.sentences.append(Sent(start, p.end, i, p.article))
+                for a, b in _sentence_spans(self.text, start, p.end):
+                    self.sentences.append(Sent(a, b, i, p.article))
         self._sent_starts = [s.start for s in self.sentences]
         # tokens: start offsets, tags, and a boundary bitmap for O(1) alignment checks
         self.tok_starts: list[int] = []

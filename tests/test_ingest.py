@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import codecs
 import html
+import os
 import random
 import re
+import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import expand_inputs, read_source, read_sources
+from kg.ingest import (
+    display_path,
+    expand_inputs,
+    file_size_limit,
+    format_size,
+    html_to_text,
+    parse_size,
+    read_source,
+    read_sources,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -377,7 +389,7 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
     ("image.png", _PNG + bytes(range(256)), "looks like a binary file"),
     ("renamed-png.txt", _PNG, "looks like a binary file"),
     ("controls.txt", bytes(range(1, 32)) * 64, "looks like a binary file"),  # valid UTF-8
-    ("nul-in-text.txt", "安全生产".encode() * 50 + b"\x00" + b"x" * 100, "looks like a binary"),
+    ("mostly-nul.txt", "安全生产".encode() * 50 + b"\x00" * 30 + b"x" * 100, "looks like a binary"),
     (
         "empty.html",
         b"<html><head><script>var a = 1;</script></head><body></body></html>",
@@ -409,10 +421,14 @@ def test_unreadable_file_raises_input_error(tmp_path: Path, monkeypatch: pytest.
     path = tmp_path / "locked.txt"
     path.write_text("安全生产", encoding="utf-8")
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    def deny(file: object, *args: object, **kwargs: object) -> int:
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", deny)
     with pytest.raises(InputError, match="permission denied") as info:
         read_source(path)
     assert "chmod" in info.value.fix
@@ -694,3 +710,186 @@ def test_read_sources_collects_errors_and_keeps_good_files(tmp_path: Path) -> No
             (missing, "no such file or directory"),
         ]
     )
+
+
+# --------------------------------------------------------------------------- issue 10
+
+
+@pytest.mark.parametrize("seed", SEED_FILES[:2], ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(tmp_path: Path, seed: Path, codec: str) -> None:
+    """The README promises UTF-16; without a BOM it was called binary (its ASCII has NULs)."""
+    text = seed.read_text(encoding="utf-8")
+    path = tmp_path / "page.txt"
+    path.write_bytes(text.encode(codec))
+    src = read_source(path)
+    assert (src.text, src.encoding) == (text, "utf-16")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_a_bom_and_without_nul_bytes_is_read(tmp_path: Path, codec: str) -> None:
+    text = "长子县应急管理局开展危险化学品企业安全检查，扎实推进“春夏九防·敲门行动”。" * 3
+    text = "".join(c for c in text if b"\x00" not in c.encode(codec))  # 开 is U+5F00 …
+    path = tmp_path / "page.txt"
+    path.write_bytes(text.encode(codec))
+    assert b"\x00" not in path.read_bytes()
+    assert read_source(path).text == text
+
+
+@pytest.mark.parametrize("where", [0, 61, -1])
+def test_a_nul_byte_does_not_reject_the_page(tmp_path: Path, where: int) -> None:
+    """One NUL (a damaged copy) becomes U+FFFD, one character for one: every offset is
+    still that of the decoded file, so evidence stays a verbatim slice at its offsets."""
+    from kg.pipeline import extract_source
+
+    text = seed_text("004")
+    k = where % len(text)
+    path = tmp_path / "page.txt"
+    path.write_bytes(text[:k].encode() + b"\x00" + text[k:].encode())
+    src = read_source(path)
+    assert src.text == text[:k] + "\ufffd" + text[k:]
+    result = extract_source(src)
+    assert len(result.relations) > 10
+    for rel in result.relations:
+        for ev in rel.evidence:
+            assert src.text[ev.start : ev.end] == ev.text
+    for m in result.mentions:
+        assert src.text[m.start : m.end].replace("\n", "") == m.text.replace("\n", "")
+
+
+DISPLAY = [
+    ("page.txt", "page.txt"),
+    ("中文名.txt", "中文名.txt"),
+    ("a page (1).txt", "a page (1).txt"),
+    (os.fsdecode("中文名.txt".encode("gbk")), "\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt"),
+    ("forged\nkg: error: x.txt", "forged\\nkg: error: x.txt"),
+    ("\x1b[31mred.txt", "\\x1b[31mred.txt"),
+    ("evil\u202etxt.exe", "evil\\u202etxt.exe"),
+    ("tab\there", "tab\\there"),
+    ("back\\slash", "back\\\\slash"),
+    ("\u2028line", "\\u2028line"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), DISPLAY, ids=[d[1] for d in DISPLAY])
+def test_names_are_shown_escaped_on_one_line(raw: str, shown: str) -> None:
+    assert display_path(raw) == shown
+    assert shown.isprintable() and shown.encode("utf-8")
+
+
+def test_a_file_with_a_gbk_name_is_read_and_named_safely(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), "中文名.txt".encode("gbk"))
+    with open(raw, "wb") as fh:
+        fh.write(seed_text("004").encode())
+    (src,), errors = read_sources([str(tmp_path)])
+    assert not errors
+    assert src.name == "\\xd6\\xd0\\xce\\xc4\\xc3\\xfb.txt"
+    assert src.path.endswith(src.name) and src.path.encode("utf-8")
+
+
+SIZES = [
+    ("20MB", 20_000_000),
+    ("1.5 GB", 1_500_000_000),
+    ("500k", 500_000),
+    ("1000", 1000),
+    ("3mb", 3_000_000),
+]
+
+
+@pytest.mark.parametrize(("text", "n"), SIZES)
+def test_sizes_parse_and_print(text: str, n: int) -> None:
+    assert parse_size(text) == n
+    assert parse_size(format_size(n)) == n
+
+
+def test_a_page_over_the_size_limit_is_refused_naming_the_limit_and_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("安全生产。" * 1000, encoding="utf-8")  # 15 kB
+    with pytest.raises(InputError) as info:
+        read_source(path, max_bytes=10_000)
+    assert "15 kB" in info.value.problem and "10 kB limit" in info.value.problem
+    assert "--max-file-size" in info.value.fix
+    with file_size_limit(10_000), pytest.raises(InputError, match="limit"):
+        read_source(path)
+    assert read_source(path, max_bytes=20_000).text.startswith("安全生产")
+
+
+@pytest.fixture
+def alarm() -> object:
+    """Fail instead of hanging: reading a FIFO blocks forever."""
+
+    def timeout(signum: int, frame: object) -> None:
+        raise TimeoutError("read_source blocked")
+
+    old = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def _sock(path: Path) -> None:
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(path))
+    s.close()
+
+
+SPECIAL = [
+    ("fifo.txt", lambda p: os.mkfifo(p), "is a FIFO (named pipe), not a regular file"),
+    ("zero.txt", lambda p: os.symlink("/dev/zero", p), "is a character device (through a symbolic link)"),
+    ("sock.txt", _sock, "is a socket, not a regular file"),
+    ("broken.txt", lambda p: os.symlink("nowhere.txt", p), "is a broken symbolic link"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "problem"), SPECIAL, ids=[s[0] for s in SPECIAL])
+def test_files_that_are_not_regular_files_are_refused_without_reading(
+    tmp_path: Path, alarm: object, name: str, make: Callable[[Path], None], problem: str
+) -> None:
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(InputError) as info:
+        read_source(path)
+    assert problem in info.value.problem
+    sources, errors = read_sources([str(tmp_path)])
+    assert not sources and [e.problem for e in errors] == [info.value.problem]
+
+
+def test_a_linked_folder_is_reported_not_skipped_silently(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.txt").write_text(seed_text("004"), encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "b.txt").write_text(seed_text("003"), encoding="utf-8")
+    os.symlink(tmp_path / "other", tmp_path / "pages" / "linked")
+    sources, errors = read_sources([str(tmp_path / "pages")])
+    assert [s.name for s in sources] == ["a.txt"]
+    assert [(e.path, e.problem) for e in errors] == [
+        (str(tmp_path / "pages" / "linked"), "is a link to a folder, which is not followed")
+    ]
+
+
+@pytest.mark.parametrize("tag", ["div", "section", "ul"])
+def test_html_nested_200000_deep_reads_as_the_flat_page(tag: str) -> None:
+    """The parser is quadratic in the nesting depth of block elements (205 s at 200,000):
+    what lies deeper than a real page does is flattened first, text kept."""
+    body = "<p>长子县紧盯煤矿、危化品等重点行业。</p><p>扎实推进“春夏九防·敲门行动”。</p>"
+    deep = f"<html><body>{f'<{tag}>' * 200_000}{body}{f'</{tag}>' * 200_000}</body></html>"
+    assert html_to_text(deep) == html_to_text(f"<html><body>{body}</body></html>")
+
+
+def test_shallow_html_is_parsed_unchanged() -> None:
+    from kg.ingest import _flatten_deep
+
+    page = "<div>" * 300 + "<p>安全</p>" + "</div>" * 300 + "<script>'<div>'.repeat(9999)</script>"
+    assert _flatten_deep(page) == page
+
+
+def test_control_characters_read_as_replacement_characters(tmp_path: Path) -> None:
+    """No text holds C0/C1 controls and XML cannot carry them (GraphML was invalid): each
+    reads as U+FFFD, a vertical tab or form feed as a line break, one for one."""
+    text = seed_text("004")
+    damaged = text[:50] + "\x1b[31m" + text[50:90] + "\x07\x0c\x85" + text[90:]
+    path = tmp_path / "page.txt"
+    path.write_text(damaged, encoding="utf-8")
+    src = read_source(path)
+    assert src.text == text[:50] + "\ufffd[31m" + text[50:90] + "\ufffd\n\ufffd" + text[90:]

@@ -20,7 +20,8 @@ from kg.corpus import Corpus
 from kg.model import Entity, Evidence, Relation
 from kg.views import write_views
 from kg.views.data import ViewIndex, entity_filename
-from kg.views.escape import h, json_for_script
+from kg.views.escape import display_text, h, json_for_script
+from kg.views.focus import ROLLUP_ACTORS, ROLLUP_LISTED
 
 from ._util import ROOT
 
@@ -142,27 +143,74 @@ def test_index_tables_list_real_entities_with_counts(seeds: Corpus, site: Path) 
     assert f"{len(seeds.entities)}" in counts and "Place" in counts
 
 
-def _matrix(tree: HTMLParser, predicate: str) -> dict[tuple[str, str], str]:
-    table = tree.css_first(f"section#matrix-{predicate} table.heat")
+def _matrix(tree: HTMLParser, key: str, view: str = "places") -> dict[tuple[str, str], str]:
+    table = tree.css_first(f"section#matrix-{key} .view-{view} table.heat")
     assert table is not None
-    cols = [th.text().strip() for th in table.css("thead th.col")]
+    cols = [th.css_first("a").text().strip() for th in table.css("thead th.col")]
     cells = {}
     for tr in table.css("tbody tr"):
-        row = tr.css_first("th").text().strip()
-        for col, td in zip(cols, tr.css("td"), strict=True):
+        row = tr.css_first("th a").text().strip()
+        tds = tr.css("td")
+        assert "total" in tds[-1].attributes["class"]
+        for col, td in zip(cols, tds[:-1], strict=True):
             cells[(row, col)] = td.text().strip()
+        if tree.css_first(f"section#matrix-{key} .view-{view} .notice") is None:  # no column cut
+            assert int(tds[-1].text()) == sum(int(v or 0) for (r, _c), v in cells.items() if r == row)
     return cells
 
 
 def test_matrices_hold_changzi_with_its_campaign_and_industries(site: Path) -> None:
     tree = parse(site / "index.html")
-    campaigns = _matrix(tree, "implements")
+    campaigns = _matrix(tree, "campaign")
     assert int(campaigns[("长子县", "春夏九防·敲门行动")]) >= 1
-    industries = _matrix(tree, "targets")
+    industries = _matrix(tree, "industry")
     assert int(industries[("长子县", "煤矿")]) >= 1
-    cell = tree.css_first("section#matrix-implements td[title*='长子县 × 春夏九防·敲门行动']")
+    cell = tree.css_first("section#matrix-campaign td[title*='长子县 × 春夏九防·敲门行动']")
     assert cell is not None and "扎实推进" in cell.attributes["title"]
     assert cell.attributes["class"].startswith("h")
+
+
+@pytest.mark.parametrize(
+    ("key", "predicate", "col_type"),
+    [("campaign", "implements", "Campaign"), ("industry", "targets", "Industry"),
+     ("venue", "targets", "Venue"), ("hazard", "targets", "Hazard"),
+     ("mechanism", "adopts", "Mechanism"), ("measure", "takesMeasure", "Measure")],
+)  # fmt: skip
+def test_each_heat_map_holds_exactly_the_places_relations(
+    seeds: Corpus, site: Path, key: str, predicate: str, col_type: str
+) -> None:
+    """Every (place, column) pair of the predicate is a non-empty cell, and no other pair is."""
+    ix = ViewIndex.build(seeds)
+    expected = {
+        (ix.entity(r.s).name, ix.entity(r.o).name)
+        for r in ix.relations
+        if r.p == predicate and r.s.startswith("Place:") and r.o.startswith(col_type + ":")
+    }
+    cells = _matrix(parse(site / "index.html"), key)
+    rows, cols = {r for r, _c in cells}, {c for _r, c in cells}
+    if len(rows) < len({r for r, _c in expected}) or len(cols) < len({c for _r, c in expected}):
+        # cut to the most active: no column left out has more sentences than one shown
+        total: dict[str, int] = {}
+        for r in ix.relations:
+            if r.p == predicate and r.s.startswith("Place:") and r.o.startswith(col_type + ":"):
+                total[ix.entity(r.o).name] = total.get(ix.entity(r.o).name, 0) + len(r.evidence)
+        assert min(total[c] for c in cols) >= max((n for c, n in total.items() if c not in cols), default=0)
+        expected = {(r, c) for r, c in expected if r in rows and c in cols}
+    assert {k for k, v in cells.items() if v} == expected
+
+
+def test_rolled_up_heat_map_counts_a_city_with_everything_within_it(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    city = "Place:长治市"
+    members = {city, *ix.within[city]}
+    assert {"Place:长子县", "Place:壶关县", "Place:张店镇"} <= members  # counties and a town of a county
+    totals: dict[str, int] = {}  # sentences per campaign of the city or anything within it
+    for r in ix.relations:
+        if r.p == "implements" and r.s in members and r.o.startswith("Campaign:"):
+            totals[ix.entity(r.o).name] = totals.get(ix.entity(r.o).name, 0) + len(r.evidence)
+    assert "春夏九防·敲门行动" in totals  # implemented by three of its counties
+    cells = _matrix(parse(site / "index.html"), "campaign", "rollup")
+    assert {c: int(v) for (row, c), v in cells.items() if row == "长治市" and v} == totals
 
 
 def test_focused_views_group_relations_with_evidence(seeds: Corpus, site: Path) -> None:
@@ -185,6 +233,98 @@ def test_focused_views_group_relations_with_evidence(seeds: Corpus, site: Path) 
     sections = {s.css_first("h2").text().split(" ")[0]: s for s in coal.css("section.rels")}
     assert "长子县" in sections["Places"].text()
     assert "Measures" in sections  # measures the places targeting it take in the same articles
+
+
+def test_a_citys_view_rolls_up_the_work_of_everything_within_it(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    city = "Place:长治市"
+    rollup = parse(page(site, city)).css_first("section#rollup")
+    assert rollup is not None and rollup.css_first("details") is not None  # a toggle, folded
+    for predicate in ("implements", "targets", "adopts", "takesMeasure"):
+        expected = {
+            ix.entity(o).name: [ix.entity(r.s).name for r in rels]
+            for o, rels in ix.rolled_up(city, predicate)
+        }
+        assert len(expected) <= ROLLUP_LISTED  # the seeds' city: every object listed
+        sec = rollup.css_first(f'section[data-predicate="{predicate}"]')
+        shown = {}
+        for li in sec.css("li.rel") if sec else ():
+            names = [a.text() for a in li.css("a.ent")]
+            shown[names[0]] = names[1:]
+            assert int(li.attributes["data-n"]) == len(expected[names[0]])
+        assert set(shown) == set(expected), predicate
+        for obj, actors in shown.items():  # the first actors, in display order
+            assert actors == expected[obj][:ROLLUP_ACTORS], (predicate, obj)
+    campaigns = dict(
+        (ix.entity(o).name, {ix.entity(r.s).name for r in rels})
+        for o, rels in ix.rolled_up(city, "implements")
+    )
+    assert campaigns["春夏九防·敲门行动"] == {"长子县", "壶关县", "屯留区"}  # the city's counties
+    # its CSV: every relation of the roll-up, one row each, with its number of sentences
+    data = data_block(page(site, city))
+    rows = data["rollup"]["rows"]
+    assert data["rollup"]["columns"][:6] == ["subject", "subject_type", "predicate", "object", "object_type",
+                                            "sentences"]  # fmt: skip
+    expected = [
+        (ix.entity(r.s).name, r.s.partition(":")[0], r.p, ix.entity(r.o).name, r.o.partition(":")[0],
+         len(r.evidence))
+        for p in ("implements", "targets", "adopts", "takesMeasure")
+        for _o, rels in ix.rolled_up(city, p)
+        for r in rels
+    ]  # fmt: skip
+    assert sorted(tuple(r) for r in rows) == sorted(expected)
+    # a county without places inside it has no roll-up
+    assert parse(page(site, "Place:壶关县")).css_first("section#rollup") is None
+
+
+def test_a_terms_view_rolls_up_narrower_terms(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    fire = "Hazard:火灾"
+    assert "Hazard:森林火灾" in ix.narrower[fire]
+    tree = parse(page(site, fire))
+    facts = tree.css_first("dl.facts").text()
+    assert "Narrower 下位词" in facts and "森林火灾" in facts
+    shown = {
+        (li.css("a.ent")[0].text(), frozenset(a.text() for a in li.css("a.ent")[1:]))
+        for li in tree.css("section#rollup li.rel")
+    }
+    assert shown == {
+        (ix.entity(a).name, frozenset(ix.entity(r.o).name for r in rels))
+        for a, rels in ix.under(fire, "targets")
+    }
+    assert any("森林火灾" in terms for _a, terms in shown)
+    assert "Broader 上位词" in parse(page(site, "Hazard:森林火灾")).css_first("dl.facts").text()
+
+
+def test_focused_view_lists_carry_what_the_csv_download_reads(seeds: Corpus, site: Path) -> None:
+    """Each relation's list item names its ends and predicate, each sentence its page and article
+    (assets/tables.js builds the relations' CSV from them)."""
+    ix = ViewIndex.build(seeds)
+    eid = "Place:长子县"
+    tree = parse(page(site, eid))
+    items = tree.css(".sections li.rel[data-p]")
+    got = {(li.attributes["data-s"], li.attributes["data-st"], li.attributes["data-p"],
+            li.attributes["data-o"], li.attributes["data-ot"], int(li.attributes["data-n"]))
+           for li in items}  # fmt: skip
+    assert got == {
+        (
+            ix.entity(r.s).name,
+            ix.entity(r.s).type,
+            r.p,
+            ix.entity(r.o).name,
+            ix.entity(r.o).type,
+            len(r.evidence),
+        )
+        for r in ix.by_entity[eid]
+    }
+    rel = seeds.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")]
+    li = next(li for li in items if li.attributes["data-o"] == "春夏九防·敲门行动")
+    sentences = li.css("ul.evidence > li[data-article]")
+    assert len(sentences) == len(rel.evidence)
+    text = (SEEDS / rel.evidence[0].source).read_text(encoding="utf-8")
+    for node, ev in zip(sentences, rel.evidence, strict=True):
+        assert node.css_first("q").text() == display_text(text[ev.start : ev.end])  # the source's words
+        assert node.attributes["data-article"] == ev.article and ev.article.startswith(ev.source + "#")
 
 
 def test_overview_payload_draws_every_entity_with_frozen_physics(seeds: Corpus, site: Path) -> None:
@@ -242,6 +382,76 @@ def test_large_networks_start_laid_out(tmp_path: Path) -> None:
     nodes = data_block(tmp_path / "overview.html")["vis"]["nodes"]
     assert all("x" in n and "y" in n for n in nodes)
     assert len({(n["x"], n["y"]) for n in nodes}) == len(nodes)
+
+
+def _hierarchy_corpus() -> Corpus:
+    """Province → city → county → town, a body of the county, terms with broader terms."""
+    c = Corpus()
+    levels = {"山西省": "province", "长治市": "prefecture", "长子县": "county", "张店镇": "town",
+              "太原市": "prefecture", "甲园区": "zone", "乙园区": "zone"}  # fmt: skip
+    for name, level in levels.items():
+        e = Entity("Place", name, (), (("level", level),))
+        c.entities[e.id] = e
+    for type_, name in (("Organization", "长子县应急管理局"), ("Campaign", "春夏九防·敲门行动"),
+                        ("Hazard", "火灾"), ("Hazard", "森林火灾"), ("Hazard", "自然灾害"),
+                        ("Industry", "煤矿")):  # fmt: skip
+        e = Entity(type_, name)
+        c.entities[e.id] = e
+    for s, p, o in (
+        ("Place:长治市", "locatedIn", "Place:山西省"),
+        ("Place:太原市", "locatedIn", "Place:山西省"),
+        ("Place:长子县", "locatedIn", "Place:长治市"),
+        ("Place:张店镇", "locatedIn", "Place:长子县"),
+        ("Organization:长子县应急管理局", "locatedIn", "Place:长子县"),
+        ("Place:长治市", "locatedIn", "Place:张店镇"),  # a contradicting sentence: a city in a town
+        ("Place:甲园区", "locatedIn", "Place:乙园区"),  # a cycle of two zones
+        ("Place:乙园区", "locatedIn", "Place:甲园区"),
+        ("Place:长子县", "implements", "Campaign:春夏九防·敲门行动"),
+        ("Organization:长子县应急管理局", "implements", "Campaign:春夏九防·敲门行动"),
+        ("Place:太原市", "implements", "Campaign:春夏九防·敲门行动"),
+        ("Place:张店镇", "targets", "Hazard:森林火灾"),
+        ("Place:太原市", "targets", "Hazard:火灾"),
+        ("Place:长子县", "targets", "Industry:煤矿"),
+    ):
+        c.relations[(s, p, o)] = Relation(s, p, o)
+    return c
+
+
+def test_place_and_term_hierarchies() -> None:
+    ix = ViewIndex.build(_hierarchy_corpus())
+
+    def names(ids: list[str]) -> list[str]:
+        return [ix.entity(i).name for i in ids]
+
+    assert names(ix.within["Place:长子县"]) == ["张店镇", "长子县应急管理局"]
+    assert names(ix.within["Place:长治市"]) == ["张店镇", "长子县", "长子县应急管理局"]
+    assert "Place:张店镇" not in ix.within  # a city is never inside a town: nothing is in it
+    assert names(ix.within["Place:甲园区"]) == ["乙园区"]  # a cycle is cut, not followed forever
+    assert names(ix.within["Place:乙园区"]) == ["甲园区"]
+    assert set(names(ix.within["Place:山西省"])) == {
+        "太原市",
+        "长治市",
+        "长子县",
+        "张店镇",
+        "长子县应急管理局",
+    }
+    assert {k: names(v) for k, v in ix.cities_of.items()} == {
+        "Place:长治市": ["长治市"], "Place:太原市": ["太原市"], "Place:长子县": ["长治市"],
+        "Place:张店镇": ["长治市"], "Organization:长子县应急管理局": ["长治市"],
+    }  # fmt: skip
+    # terms: the SKOS vocabularies' skos:broader (森林火灾 ⊂ 火灾, 森林火灾 ⊂ 自然灾害)
+    assert {k: names(v) for k, v in ix.narrower.items()} == {
+        "Hazard:火灾": ["森林火灾"], "Hazard:自然灾害": ["森林火灾"],
+    }  # fmt: skip
+    assert set(names(ix.broader["Hazard:森林火灾"])) == {"火灾", "自然灾害"}
+    # roll-ups: a county with its town and body; a term with the terms under it
+    assert [(ix.entity(o).name, sorted(names([r.s for r in rs])))
+            for o, rs in ix.rolled_up("Place:长子县", "implements")] == [
+        ("春夏九防·敲门行动", ["长子县", "长子县应急管理局"])]  # fmt: skip
+    fire = ix.under("Hazard:火灾", "targets")
+    assert [(ix.entity(a).name, names([r.o for r in rs])) for a, rs in fire] == [
+        ("太原市", ["火灾"]), ("张店镇", ["森林火灾"])]  # fmt: skip
+    assert ix.rolled_up("Place:太原市", "targets")[0][0] == "Hazard:火灾"
 
 
 # -- safety ----------------------------------------------------------------------------------
@@ -386,3 +596,21 @@ def test_types_and_predicates_outside_the_model_are_left_out(tmp_path: Path) -> 
     assert "怪东西" not in [e[0] for e in data["entities"]]
     assert len(data["relations"]) == 2
     assert not page(tmp_path, odd.id).exists()
+
+
+def test_readme_shows_each_view_with_a_small_screenshot() -> None:
+    """The README's screenshots (written by test_views_browser.py with KG_README_SHOTS=1) exist,
+    are PNG, are all used, and stay small."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\]\((docs/screenshots/[\w.-]+\.png)\)", readme))
+    on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "docs" / "screenshots").glob("*.png")}
+    assert used == on_disk
+    for view in (
+        "index-heatmap",
+        "overview",
+        "entity-city-rollup",
+    ):  # the index, the overview, a focused view
+        assert f"docs/screenshots/{view}.png" in used
+    sizes = [(ROOT / p).stat().st_size for p in used]
+    assert all((ROOT / p).read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for p in used)
+    assert sum(sizes) < 400_000, sizes

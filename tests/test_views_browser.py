@@ -7,6 +7,9 @@ tests/_artifacts/ (git-ignored): look at them after a change to the views.
 
 from __future__ import annotations
 
+import csv
+import io
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,13 +20,16 @@ import pytest
 
 from kg.corpus import Corpus
 from kg.views import write_views
-from kg.views.data import entity_filename
+from kg.views.data import ViewIndex, entity_filename
+from kg.views.index import MATRICES
 
 from ._util import ROOT, missing_service
 from .test_views import XSS_PAGE, _star, corpus_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "_artifacts"
+#: The README's screenshots: written by these tests when KG_README_SHOTS=1 (256 colours, small)
+README_SHOTS = ROOT / "docs" / "screenshots"
 FLAGS = [  # LIBRARIES.md; playwright adds --headless itself
     "--no-sandbox",
     "--disable-gpu",
@@ -61,6 +67,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             headless=True,
             args=FLAGS,
             viewport={"width": 1400, "height": 900},
+            accept_downloads=True,
         )
         try:
             yield ctx
@@ -69,10 +76,20 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeds() -> Corpus:
+    return corpus_of(ROOT / "seeds")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, seeds: Corpus) -> Path:
     out = tmp_path_factory.mktemp("site")
-    write_views(corpus_of(ROOT / "seeds"), out)
+    write_views(seeds, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def ix(seeds: Corpus) -> ViewIndex:
+    return ViewIndex.build(seeds)
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +184,31 @@ def node_screen_xy(page: Any, i: int) -> tuple[float, float]:
 def shoot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def readme_shot(page: Any, name: str, clip: dict[str, float] | None = None) -> None:
+    """A screenshot for tests/_artifacts/ and, with KG_README_SHOTS=1, for the README
+    (docs/screenshots/, 256 colours: a few tens of KB)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), clip=clip)
+    if os.environ.get("KG_README_SHOTS") == "1":
+        from PIL import Image
+
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        img = Image.open(path).convert("RGB")
+        small = img.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        small.save(README_SHOTS / f"{name}.png", optimize=True)
+
+
+def download(page: Any, selector: str) -> tuple[str, list[list[str]]]:
+    """Click a CSV button: the file's suggested name and its rows (UTF-8 with a BOM)."""
+    with page.expect_download() as info:
+        page.click(selector)
+    d = info.value
+    raw = Path(d.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "a BOM, for spreadsheet programs"
+    return d.suggested_filename, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
 def assert_clean(log: Log) -> None:
@@ -283,6 +325,372 @@ def test_overview_above_the_size_limit_says_so_and_stays_responsive(browser: Any
     page.close()
 
 
+# -- index: heat maps and tables ---------------------------------------------------------------
+
+#: Every column name of the heat maps shown: its text's boxes (a Range over the link's text,
+#: one box per vertical line) against its header cell and the scrolling frame, and the
+#: cell's and the link's scroll sizes against their client sizes.
+_HEADER_BOXES = """() => Array.from(document.querySelectorAll('section.matrix table.heat th.col'))
+  .filter(th => th.offsetParent !== null).map(th => {
+    const a = th.querySelector('a.label');
+    const range = document.createRange(); range.selectNodeContents(a);
+    const cell = th.getBoundingClientRect();
+    const frame = th.closest('.scroll').getBoundingClientRect();
+    const inside = (r, o) => r.left >= o.left - 0.5 && r.right <= o.right + 0.5
+                          && r.top >= o.top - 0.5 && r.bottom <= o.bottom + 0.5;
+    const rects = Array.from(range.getClientRects());
+    return {
+      name: a.textContent,
+      inCell: rects.every(r => inside(r, cell)),
+      inFrame: rects.every(r => r.top >= frame.top - 0.5 && r.bottom <= frame.bottom + 0.5),
+      overflow: [th.scrollWidth - th.clientWidth, th.scrollHeight - th.clientHeight,
+                 a.scrollWidth - a.clientWidth, a.scrollHeight - a.clientHeight],
+      drawn: rects.reduce((n, r) => n + r.height, 0),
+      needed: (() => { const ctx = document.createElement('canvas').getContext('2d');
+                       ctx.font = getComputedStyle(a).font; return ctx.measureText(a.textContent).width; })(),
+    };
+  })"""
+
+
+def _heat_rows(page: Any, key: str) -> list[str]:
+    return page.evaluate(
+        """(key) => Array.from(document.querySelectorAll(
+             `#matrix-${key} .view-places table.heat tbody tr`)).filter(tr => !tr.hidden)
+             .map(tr => tr.cells[0].querySelector('a').textContent)""",
+        key,
+    )
+
+
+def test_heat_maps_show_whole_labels_sort_and_filter_by_city(browser: Any, site: Path, ix: ViewIndex) -> None:
+    page, log = open_page(browser, site / "index.html")
+    boxes = page.evaluate(_HEADER_BOXES)
+    assert len(boxes) >= 60  # six heat maps
+    for b in boxes:
+        assert b["inCell"] and b["inFrame"], b
+        assert max(b["overflow"]) <= 0, b
+        # every character laid out: the vertical lines are as long as the name set in one line
+        assert b["drawn"] >= 0.97 * b["needed"], b
+    assert {"工贸", "危险化学品", "春夏九防·敲门行动"} <= {b["name"] for b in boxes}
+    print(f"\nheat-map column names measured: {len(boxes)}, clipped: 0")
+
+    # sorting: Σ puts the busiest place first; a second click reverses
+    totals = (
+        "Array.from(document.querySelectorAll('#matrix-industry .view-places tbody tr'))"
+        ".map(tr => +tr.lastChild.textContent)"
+    )
+    page.click("#matrix-industry .view-places th.total button.sort")
+    desc = page.evaluate(totals)
+    assert desc == sorted(desc, reverse=True)
+    page.click("#matrix-industry .view-places th.total button.sort")
+    assert page.evaluate(totals) == sorted(desc)
+    # sorting by a column: the places that target 煤矿 most come first
+    page.click("#matrix-industry .view-places th.col:has(a:text-is('煤矿')) button.sort")
+    coal = page.evaluate(
+        """() => { const t = document.querySelector('#matrix-industry .view-places table.heat');
+             const j = Array.from(t.tHead.rows[0].cells).findIndex(c => c.textContent.includes('煤矿'));
+             return Array.from(t.tBodies[0].rows).map(tr => +tr.cells[j].textContent || 0); }"""
+    )
+    assert coal == sorted(coal, reverse=True) and coal[0] > 0
+
+    # the city filter: exactly the places of 长治市 that target an industry, in every heat map
+    page.select_option("#city-filter", label="长治市")
+    city = "Place:长治市"
+    for m in MATRICES:
+        expected = {
+            ix.entity(r.s).name
+            for r in ix.relations
+            if r.p == m.predicate
+            and r.s.startswith("Place:")
+            and r.o.startswith(m.col_type + ":")
+            and city in ix.cities_of.get(r.s, [])
+        }
+        assert set(_heat_rows(page, m.key)) == expected, m.key
+    assert {"长子县", "壶关县", "长治市"} <= set(_heat_rows(page, "industry"))
+    page.evaluate("document.getElementById('matrix-industry').scrollIntoView(); window.scrollBy(0, -70)")
+    tools, heat = page.locator("#heat-tools").bounding_box(), page.locator("#matrix-industry").bounding_box()
+    width = page.locator("#matrix-industry .view-places table.heat").bounding_box()["width"] + 60
+    readme_shot(
+        page,
+        "index-heatmap",
+        clip={
+            "x": 0,
+            "y": tools["y"],
+            "width": max(width, tools["width"] + 30),
+            "height": heat["y"] + heat["height"] - tools["y"],
+        },
+    )
+    # rolled up: one row per city
+    page.select_option("#city-filter", value="")
+    page.check("#rollup")
+    rows = page.evaluate(
+        "Array.from(document.querySelectorAll('#matrix-campaign .view-rollup tbody tr'))"
+        ".map(tr => tr.cells[0].querySelector('a').textContent)"
+    )
+    assert set(rows) <= {ix.entity(c).name for c in ix.cities_of.values() for c in c} and "长治市" in rows
+    assert page.locator("#matrix-campaign .view-places").is_hidden()
+    page.uncheck("#rollup")
+    assert_clean(log)
+    page.close()
+
+
+def test_csv_downloads_hold_what_the_tables_show(browser: Any, site: Path, ix: ViewIndex) -> None:
+    page, log = open_page(browser, site / "index.html")
+    # the table of places, all of it
+    name, rows = download(page, "#type-Place button.csv")
+    assert name == "places.csv"
+    assert rows[0] == ["name", "aliases", "articles", "relations"]
+    assert {tuple(r) for r in rows[1:]} == {
+        (e.name, "、".join(e.aliases), str(len(ix.article_ids[e.id])), str(len(ix.by_entity[e.id])))
+        for e in ix.entities
+        if e.type == "Place"
+    }
+    assert len(rows) - 1 == sum(1 for e in ix.entities if e.type == "Place")
+    # a heat map as filtered: 长治市's places × industries, cell = sentences, Σ the row's total
+    page.select_option("#city-filter", label="长治市")
+    name, rows = download(page, "#matrix-industry button.csv")
+    assert name == "industry-长治市.csv"
+    head, body = rows[0], rows[1:]
+    assert head[0] == "place" and head[-1] == "total"
+    got = {r[0]: {c: int(v) for c, v in zip(head[1:-1], r[1:-1], strict=True) if v != "0"} for r in body}
+    want: dict[str, dict[str, int]] = {}
+    for r in ix.relations:
+        in_city = r.s.startswith("Place:") and "Place:长治市" in ix.cities_of.get(r.s, [])
+        if r.p == "targets" and r.o.startswith("Industry:") and in_city:
+            cells = want.setdefault(ix.entity(r.s).name, {})
+            cells[ix.entity(r.o).name] = max(1, len(r.evidence))
+    assert got == want
+    assert {c for cells in want.values() for c in cells} == set(head[1:-1])  # empty columns left out
+    # a focused view: every relation of 长子县, one row per evidence sentence
+    page.close()
+    page, log2 = open_page(browser, site / "entity" / entity_filename("Place:长子县"))
+    wait_ready(page)
+    name, rows = download(page, "button.csv[data-rows='relations']")
+    assert name == "长子县-relations.csv"
+    cols = rows[0]
+    recs = [dict(zip(cols, r, strict=True)) for r in rows[1:]]
+    assert {(r["subject"], r["predicate"], r["object"]) for r in recs} == {
+        (ix.entity(r.s).name, r.p, ix.entity(r.o).name) for r in ix.by_entity["Place:长子县"]
+    }
+    assert any(r["sentence"] == "扎实推进“春夏九防·敲门行动”。" for r in recs)
+    print(
+        f"\nCSV rows downloaded: places {sum(1 for e in ix.entities if e.type == 'Place')}, "
+        f"长治市 × industries {len(body)}, 长子县 relations {len(recs)}"
+    )
+    assert_clean(log)
+    assert_clean(log2)
+    page.close()
+
+
+# -- overview: labels, selection, filters, ready-made views, suggestions ---------------------------
+
+
+def dark_pixels(page: Any) -> int:
+    """Pixels of the network canvas dark enough to be label text (node colours are lighter)."""
+    return page.evaluate(
+        """() => {
+        const c = document.querySelector('#network canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] > 200 && d[i] < 70 && d[i + 1] < 70 && d[i + 2] < 70) n++;
+        }
+        return n;
+      }"""
+    )
+
+
+def pixel(page: Any, x: float, y: float) -> list[int]:
+    """The canvas's colour at a point of the page as seen (the canvas is transparent over white)."""
+    r, g, b, a = page.evaluate(
+        """([x, y]) => {
+        const c = document.querySelector('#network canvas');
+        const r = c.getBoundingClientRect();
+        const d = c.getContext('2d').getImageData(Math.round(x - r.left), Math.round(y - r.top), 1, 1);
+        return Array.from(d.data);
+      }""",
+        [x, y],
+    )
+    return [round(v * a / 255 + 255 * (1 - a / 255)) for v in (r, g, b)]
+
+
+def redraw(page: Any) -> None:
+    page.evaluate(
+        "new Promise(r => { window.kgView.network.once('afterDrawing', () => r());"
+        " window.kgView.network.redraw(); })"
+    )
+
+
+def visible_nodes(page: Any) -> list[int]:
+    return page.evaluate("window.kgView.nodes.getIds({filter: n => !n.hidden})")
+
+
+def test_overview_labels_hubs_dims_fits_and_has_ready_made_views(
+    browser: Any, site: Path, ix: ViewIndex
+) -> None:
+    page, log = open_page(browser, site / "overview.html")
+    wait_ready(page)
+    data = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent)")
+    names = [e[0] for e in data["entities"]]
+    hubs = data["hubs"]
+    assert names[hubs[0]] == ix.entity(ix.by_degree()[0]).name
+
+    # labels: at the whole-graph zoom vis-network draws none (too small to read); the page
+    # labels the most connected nodes, and they are on the canvas
+    scale = page.evaluate("window.kgView.network.getScale()")
+    threshold = data["vis"]["options"]["nodes"]["scaling"]["label"]["drawThreshold"]
+    assert 14 * scale < threshold - 1
+    labelled = page.evaluate("window.kgView.labelled")
+    assert labelled[0] == hubs[0] and len(labelled) >= 8
+    assert set(labelled) <= set(hubs[:40])
+    assert all(page.evaluate(f"window.kgView.nodes.get({i}).label") for i in labelled)
+    with_labels = dark_pixels(page)
+    page.evaluate("window.kgView.hubLabels = false")
+    redraw(page)
+    without = dark_pixels(page)
+    page.evaluate("window.kgView.hubLabels = true")
+    redraw(page)
+    assert with_labels > 25 * len(labelled) and without < with_labels / 10, (with_labels, without)
+    # and each label is where its node is: text pixels in the box under every labelled node
+    per_label = page.evaluate(
+        """() => {
+        const c = document.querySelector('#network canvas');
+        const ctx = c.getContext('2d');
+        return window.kgView.labelBoxes.map(([l, t, r, b]) => {
+          const d = ctx.getImageData(Math.round(l), Math.round(t), Math.round(r - l), Math.round(b - t)).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] < 70 && d[i + 1] < 70 && d[i + 2] < 70) n++;
+          return n;
+        });
+      }"""
+    )
+    assert len(per_label) == len(labelled) and min(per_label) >= 8, per_label
+    print(
+        f"\noverview: {len(labelled)} hub labels at zoom {scale:.2f}; "
+        f"label-dark pixels {with_labels} with them, {without} without"
+    )
+    readme_shot(page, "overview")
+
+    # a selected node dims everything but its neighbourhood
+    city = names.index("长治市")
+    assert city == ix.order["Place:长治市"]  # the whole graph is drawn: entities in display order
+    hood = {ix.order[x] for r in ix.by_entity["Place:长治市"] for x in (r.s, r.o)}
+    far = next(i for i in hubs if i not in hood)
+    fx, fy = node_screen_xy(page, far)
+    before = pixel(page, fx, fy)
+    x, y = node_screen_xy(page, city)
+    page.mouse.click(x, y)
+    wait(page, f"window.kgView.dimmed === {city}")
+    redraw(page)
+    after = pixel(page, fx, fy)
+    assert sum(after) - sum(before) > 250, (before, after)  # much lighter
+    print(f"selection dims: {names[far]} from rgb{tuple(before)} to rgb{tuple(after)}")
+    assert set(page.evaluate("window.kgView.hood()")) == hood
+    assert page.evaluate("window.kgView.labelled")[0] == city  # its label first
+    page.evaluate("window.kgView.network.fit({nodes: window.kgView.hood(), animation: false})")
+    redraw(page)
+    readme_shot(page, "overview-selected")  # zoomed onto the neighbourhood
+    page.mouse.click(*[v + 3 for v in (page.locator("#network").bounding_box()[k] for k in ("x", "y"))])
+    wait(page, "window.kgView.dimmed === null")
+    assert page.evaluate("window.kgView.hood()") == []
+
+    # a filter fits the view to what it leaves: campaigns alone fill the canvas
+    fits = page.evaluate("window.kgView.fits")
+    for t in range(len(data["types"])):
+        if data["types"][t]["name"] != "Campaign" and page.locator(f"input[data-type='{t}']").count():
+            page.uncheck(f"input[data-type='{t}']")
+    wait(page, f"window.kgView.fits > {fits} && !window.kgView.animating")
+    box = page.locator("#network").bounding_box()
+    pts = [node_screen_xy(page, i) for i in visible_nodes(page)]
+    assert pts and all(
+        box["x"] <= px <= box["x"] + box["width"] and box["y"] <= py <= box["y"] + box["height"]
+        for px, py in pts
+    )
+    span_x = (max(p[0] for p in pts) - min(p[0] for p in pts)) / box["width"]
+    span_y = (max(p[1] for p in pts) - min(p[1] for p in pts)) / box["height"]
+    assert max(span_x, span_y) > 0.6, (span_x, span_y)
+    print(f"fit after a filter: {len(pts)} campaigns span {span_x:.0%} × {span_y:.0%} of the canvas")
+
+    # ready-made view: places × campaigns, two columns, every node labelled
+    page.check("input[name='preset'][value='campaign']")
+    wait(page, "window.kgView.preset === 'campaign' && !window.kgView.animating")
+    redraw(page)
+    pairs = {
+        (r.s, r.o)
+        for r in ix.relations
+        if r.p == "implements" and r.s.startswith("Place:") and r.o.startswith("Campaign:")
+    }
+    want = {names.index(ix.entity(x).name) for pair in pairs for x in pair}
+    shown = set(visible_nodes(page))
+    assert shown == want
+    xs = {round(node_screen_xy(page, i)[0]) for i in shown}
+    assert len(xs) == 2  # places in one column, campaigns in the other
+    assert set(page.evaluate("window.kgView.labelled")) == shown
+    print(f"places × campaigns: {len(shown)} nodes in 2 columns, all labelled")
+    readme_shot(page, "overview-campaigns")
+    page.check("input[name='preset'][value='all']")
+    wait(page, "window.kgView.preset === 'all' && !window.kgView.animating")
+    assert len(visible_nodes(page)) == data["shown"]
+    assert_clean(log)
+    page.close()
+
+
+def test_overview_search_suggests_names_and_aliases(browser: Any, site: Path, ix: ViewIndex) -> None:
+    page, log = open_page(browser, site / "overview.html")
+    wait_ready(page)
+    page.click("#search")
+    page.keyboard.type("长治")  # the alias of 长治市, and the start of many names
+    wait(page, "!document.getElementById('suggest').hidden")
+    items = page.locator("#suggest li")
+    texts = items.all_inner_texts()
+    assert items.first.get_attribute("data-name") == "长治市" and "← 长治" in texts[0]  # by its alias
+    assert 2 <= len(texts) <= 10 and all("长治" in t for t in texts)
+    shoot(page, "overview-suggest")
+    # a name that only an alias holds: the suggestion names the entity and the alias
+    alias_of = {a: e for e in ix.entities for a in e.aliases if e.type == "Industry"}
+    alias, e = sorted(alias_of.items())[0]
+    page.fill("#search", "")
+    page.keyboard.type(alias[:-1] if len(alias) > 2 else alias)
+    wait(page, "document.querySelectorAll('#suggest li').length > 0")
+    assert e.name in [li.get_attribute("data-name") for li in page.locator("#suggest li").all()]
+    # the keyboard picks one: it is focused
+    page.fill("#search", "")
+    page.keyboard.type("壶关")
+    wait(page, "document.querySelectorAll('#suggest li').length > 0")
+    first = page.locator("#suggest li").first.get_attribute("data-name")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    wait(page, f"window.kgView.focused === {node_index(page, first)}")
+    assert page.locator("#suggest").is_hidden()
+    assert_clean(log)
+    page.close()
+
+
+def test_city_view_rolls_up_its_counties(browser: Any, site: Path, ix: ViewIndex) -> None:
+    page, log = open_page(browser, site / "entity" / entity_filename("Place:长治市"))
+    wait_ready(page)
+    assert page.locator("#rollup .rollup-sections").is_hidden()
+    page.click("#rollup summary")
+    text = page.inner_text("#rollup section[data-predicate='implements']")
+    assert "春夏九防·敲门行动" in text and all(c in text for c in ("长子县", "壶关县", "屯留区"))
+    page.click("button.sort-lists[data-by='n']")
+    counts = page.evaluate(
+        "Array.from(document.querySelectorAll('#rollup section[data-predicate=\"targets\"] > ul > li'))"
+        ".map(li => +li.dataset.n)"
+    )
+    assert counts == sorted(counts, reverse=True) and counts[0] > 1
+    page.evaluate("document.getElementById('rollup').scrollIntoView(); window.scrollBy(0, -260)")
+    readme_shot(page, "entity-city-rollup", clip={"x": 0, "y": 0, "width": 1400, "height": 640})
+    name, rows = download(page, "#rollup button.csv")
+    assert name == "长治市-rollup.csv"
+    assert rows[0] == ["subject", "subject_type", "predicate", "object", "object_type", "sentences"]
+    n = len(ix.corpus.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")].evidence)
+    assert ("长子县", "Place", "implements", "春夏九防·敲门行动", "Campaign", str(n)) in {
+        tuple(r) for r in rows
+    }
+    assert_clean(log)
+    page.close()
+
+
 # -- safety -----------------------------------------------------------------------------------
 
 
@@ -299,6 +707,15 @@ def test_markup_in_articles_runs_nothing(browser: Any, xss_site: tuple[Path, Cor
             seen_markup |= "<img src=x onerror=alert(1)>" in page.inner_text("#results")
         else:
             wait_ready(page)
+            page.fill("#search", "<")  # the suggestions show names with markup as text
+            if page.evaluate(
+                "(() => { const d = JSON.parse(document.getElementById('kg-data').textContent);"
+                " return d.entities.slice(0, d.shown)"
+                ".some(e => [e[0], ...e[3]].some(n => n.includes('<'))); })()"
+            ):
+                wait(page, "document.querySelectorAll('#suggest li').length > 0")
+                texts = " ".join(page.locator("#suggest li").all_inner_texts())
+                seen_markup |= "<img src=x onerror=alert(1)>" in texts
             n = page.evaluate("window.kgView.nodes.length")
             for i in range(n):  # every node's panel: names, aliases, evidence and headlines on screen
                 page.evaluate("(i) => window.kgView.focusNode(i)", i)

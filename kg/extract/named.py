@@ -69,11 +69,10 @@ def extract_named(ctx: Context) -> list[Mention]:
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
     lex = [(h, data) for h in ctx.hits_with("named") for kind, data in h.payloads if kind == "named"]
+    lex_spans = SpanIndex((h.start, h.end, None) for h, _ in lex)  # not every pair: quadratic
     for h, data in lex:
         # the longest name wins (全员安全生产责任制 over 安全生产责任制 inside it)
-        if any(
-            o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o, _ in lex
-        ):
+        if lex_spans.any_containing(h.start, h.end, strict=True):
             continue
         type_, name = data
         if _other_field(text, h.start, h.key, name):

@@ -52,7 +52,8 @@ def _conf() -> dict:
     conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
     conf["_and_scan"] = Words(conf["_and_phrases"])  # is any of them in a window at all
     conf["_generic"] = frozenset(conf["generic_cores"])
-    conf["_generic_desc"] = sorted(conf["_generic"], key=len, reverse=True)
+    # longest first, then by name, not in hash order: cores overlap (科技, 技术 in 科技术)
+    conf["_generic_desc"] = sorted(conf["_generic"], key=lambda g: (-len(g), g))
     conf["_head_words"] = tuple(conf["head_words"])
     # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
     conf["_head_words_of"] = {

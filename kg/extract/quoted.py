@@ -106,29 +106,52 @@ def _is_speech(c: str) -> bool:
     return bool(_SPEECH.search(c)) or (("，" in c or "," in c) and len(c) > 14) or len(c) > 40
 
 
-def _chain_end(text: str, quotes_by_start: dict[int, Quote], q: Quote) -> int:
-    """End of a run of quotes joined by nothing, 、, 和 or a two-character link."""
+def _chain_end(
+    text: str, quotes_by_start: dict[int, Quote], q: Quote, memo: dict[int, int] | None = None
+) -> int:
+    """End of a run of quotes joined by nothing, 、, 和 or a two-character link.
+
+    ``memo`` (position → end of the run from there) makes a page's calls linear, not
+    quadratic in the length of a run."""
     end = q.qe
+    seen = []
     while True:
+        if memo is not None and end in memo:
+            end = memo[end]
+            break
+        seen.append(end)
         for gap in range(0, 3):
             nxt = quotes_by_start.get(end + gap)
             if nxt is not None and all(c in "、和及与，融入" for c in text[end : end + gap]):
                 end = nxt.qe
                 break
         else:
-            return end
+            break
+    if memo is not None:
+        memo.update(dict.fromkeys(seen, end))
+    return end
 
 
-def _chain_start(text: str, quotes_by_end: dict[int, Quote], q: Quote) -> int:
+def _chain_start(
+    text: str, quotes_by_end: dict[int, Quote], q: Quote, memo: dict[int, int] | None = None
+) -> int:
     start = q.qs
+    seen = []
     while True:
+        if memo is not None and start in memo:
+            start = memo[start]
+            break
+        seen.append(start)
         for gap in range(0, 3):
             prv = quotes_by_end.get(start - gap)
             if prv is not None and all(c in "、和及与，融入" for c in text[start - gap : start]):
                 start = prv.qs
                 break
         else:
-            return start
+            break
+    if memo is not None:
+        memo.update(dict.fromkeys(seen, start))
+    return start
 
 
 def classify(
@@ -245,8 +268,11 @@ def extract_quoted(ctx: Context) -> list[Mention]:
     labels = ctx.res.vocab.by_label
     typed: dict[tuple[int, int], tuple[str, str]] = {}
     strength: dict[str, tuple[int, str]] = {}
+    starts_memo: dict[int, int] = {}
+    ends_memo: dict[int, int] = {}
     for q in quotes:
-        res = classify(text, q, _chain_start(text, by_end, q), _chain_end(text, by_start, q), labels)
+        chain = _chain_start(text, by_end, q, starts_memo), _chain_end(text, by_start, q, ends_memo)
+        res = classify(text, q, *chain, labels)
         if res is not None:
             typed[(q.qs, q.qe)] = res
             # a type read off a head (“X”融合试点建设 → Campaign) beats one read off the

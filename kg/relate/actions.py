@@ -219,7 +219,15 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     conf = _conf()
     k = m.start
     campaigns = _campaigns_by_end(rc)
-    while True:
+    # where a run of names ends on the left (remembered per page: each name of a run
+    # walking the whole run back was quadratic)
+    memo: dict[tuple[int, int], int] = rc.__dict__.setdefault("_run_starts", {})
+    seen = []
+    while k >= clause_start:  # a run reaching back past the clause leaves no verb before it
+        if (k, clause_start) in memo:
+            k = memo[(k, clause_start)]
+            break
+        seen.append(k)
         j = k
         while j > clause_start and text[j - 1] in '“”「」『』‘’"、和及与':
             j -= 1
@@ -233,6 +241,7 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
             continue
         k = j
         break
+    memo.update(dict.fromkeys(((x, clause_start) for x in seen), k))
     # 开展危险化学品企业“红线护航”专项行动: the field the campaign covers stands between
     # the verb and the name
     k, _fields = _field_before(rc, k, clause_start)

@@ -322,7 +322,7 @@ def hosts(rc: RelContext) -> list[Raw]:
             arts = article_campaigns.get(s.article, [])
             if arts:
                 names = [c.name for c in arts]
-                main = max(set(names), key=names.count)
+                main = max(dict.fromkeys(names), key=names.count)  # a tie: the first named
                 camps = [next(c for c in arts if c.name == main)]
         for h in dict.fromkeys(hosts_):
             for c in camps:

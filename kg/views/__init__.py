@@ -2,11 +2,14 @@
 
 ``write_views(corpus, out_dir)`` writes, all derived from the one Corpus:
 
-- ``index.html``: counts, tables of the main types, places × campaigns and places ×
-  industries heat maps, a search over names and aliases;
+- ``index.html``: counts, sortable tables of every type, heat maps of places × campaigns,
+  industries, venues, hazards, mechanisms and measures (filter by city, roll-up into
+  cities), CSV downloads, a search over names and aliases;
 - ``overview.html``: the whole graph (or its most connected part above
-  ``max_overview_nodes``, with a notice) with legend, filters, search and a side panel;
-- ``entity/<type>-<hash>.html``: a focused view per entity;
+  ``max_overview_nodes``, with a notice) with legend, filters, ready-made views (places ×
+  campaigns, places × industries), search with suggestions, labels on the hubs, a side panel;
+- ``entity/<type>-<hash>.html``: a focused view per entity (with a place's roll-up of what
+  is within it and a term's of narrower terms);
 - ``assets/``: vis-network (from pyvis), scripts, styles, licences.
 
 No page requests anything outside its folder. Output is deterministic (the same

@@ -86,6 +86,13 @@ def entity_filename(entity_id: str) -> str:
     return f"{slug}-{digest}.html"
 
 
+#: Administrative levels of places (kg:level), the largest first; zones fit anywhere.
+_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2, "town": 3, "village": 4}
+
+#: Types whose entities are concepts of the SKOS vocabularies (skos:broader applies).
+_TERM_TYPES = ("Industry", "Venue", "Hazard", "Measure")
+
+
 def type_rank(type_: str) -> int:
     return ENTITY_TYPES.index(type_) if type_ in ENTITY_TYPES else len(ENTITY_TYPES)
 
@@ -108,6 +115,15 @@ class ViewIndex:
     pages: dict[str, str] = field(default_factory=dict)  # entity id → "entity/<file>.html"
     place_by_adcode: dict[str, str] = field(default_factory=dict)  # adcode → Place id
     order: dict[str, int] = field(default_factory=dict)  # entity id → display position
+    #: Place id → the places and organizations located in it, directly or not (locatedIn*),
+    #: itself excluded, in display order: a city's counties, their towns and their bodies
+    within: dict[str, list[str]] = field(default_factory=dict)
+    #: Place or Organization id → the prefecture-level cities it lies in (itself for a city)
+    cities_of: dict[str, list[str]] = field(default_factory=dict)
+    #: term id (Industry, Venue, Hazard, Measure) → the corpus's terms under it (skos:broader*)
+    narrower: dict[str, list[str]] = field(default_factory=dict)
+    #: term id → the corpus's terms it lies under (skos:broader*), nearest first
+    broader: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> ViewIndex:
@@ -156,7 +172,97 @@ class ViewIndex:
                 raise ValueError(f"file name collision: {names[fname]!r} and {e.id!r}")
             names[fname] = e.id
             ix.pages[e.id] = f"entity/{fname}"
+        ix._place_hierarchy()
+        ix._term_hierarchy()
         return ix
+
+    def _place_hierarchy(self) -> None:
+        """``within`` and ``cities_of`` from the locatedIn relations (county → city → province).
+
+        The gazetteer supplies each division's parent as a locatedIn relation, the text puts
+        towns, villages and bodies in their places. A division is never inside one of a lower
+        or the same level (a contradicting sentence), and any other cycle is cut.
+        """
+        up: dict[str, list[str]] = {}
+        down: dict[str, list[str]] = {}
+        for r in self.relations:
+            if r.p != "locatedIn" or not r.o.startswith("Place:") or r.s == r.o:
+                continue
+            inner = _LEVEL_RANK.get(self.entity(r.s).attr("level") or "")
+            outer = _LEVEL_RANK.get(self.entity(r.o).attr("level") or "")
+            if inner is not None and outer is not None and outer >= inner:
+                continue
+            up.setdefault(r.s, []).append(r.o)
+            down.setdefault(r.o, []).append(r.s)
+        for e in self.entities:
+            if e.type != "Place":
+                continue
+            seen = {e.id}
+            todo = list(down.get(e.id, ()))
+            while todo:
+                x = todo.pop()
+                if x not in seen:
+                    seen.add(x)
+                    todo.extend(down.get(x, ()))
+            seen.discard(e.id)
+            if seen:
+                self.within[e.id] = sorted(seen, key=self.order.__getitem__)
+        for e in self.entities:
+            if e.type not in ("Place", "Organization"):
+                continue
+            seen = {e.id}
+            todo = [e.id]
+            cities: set[str] = set()
+            while todo:
+                x = todo.pop()
+                if self.entity(x).attr("level") == "prefecture":
+                    cities.add(x)
+                    continue  # a city's own parents are above every city
+                for y in up.get(x, ()):
+                    if y not in seen:
+                        seen.add(y)
+                        todo.append(y)
+            if cities:
+                self.cities_of[e.id] = sorted(cities, key=self.order.__getitem__)
+
+    def _term_hierarchy(self) -> None:
+        """``narrower`` and ``broader`` among the corpus's terms, from the SKOS vocabularies.
+
+        A term is its vocabulary concept (its ``iri`` attribute when named otherwise);
+        terms outside the vocabulary have no hierarchy.
+        """
+        terms = [e for e in self.entities if e.type in _TERM_TYPES]
+        if not terms:
+            return
+        from kg import vocab as vocab_mod
+
+        voc = vocab_mod.load()
+        concept: dict[str, str] = {}
+        for e in terms:
+            t = voc.by_name.get((e.type, e.name))
+            iri = t.iri if t is not None else e.attr("iri")
+            if iri and iri in voc.terms:
+                concept[e.id] = iri
+        by_concept: dict[str, list[str]] = {}
+        for eid, iri in concept.items():
+            by_concept.setdefault(iri, []).append(eid)
+        for eid, iri in concept.items():
+            # breadth first up the concept hierarchy: the nearest broader terms first
+            seen = {iri}
+            level = [iri]
+            ups: list[str] = []
+            while level:
+                nxt = sorted({b for c in level for b in voc.terms[c].broader if b in voc.terms} - seen)
+                seen.update(nxt)
+                ups += [x for c in nxt for x in sorted(by_concept.get(c, ()), key=self.order.__getitem__)]
+                level = nxt
+            ups = [x for x in ups if x != eid]
+            if ups:
+                self.broader[eid] = ups
+                for b in ups:
+                    self.narrower.setdefault(b, []).append(eid)
+        for b, ns in self.narrower.items():
+            self.narrower[b] = sorted(set(ns), key=self.order.__getitem__)
 
     def entity(self, eid: str) -> Entity:
         return self.corpus.entities[eid]
@@ -176,3 +282,31 @@ class ViewIndex:
         out = [r for eid in ids for r in self.outgoing.get(eid, []) if r.o in ids]
         out.sort(key=lambda r: r.key)
         return out
+
+    def rolled_up(self, eid: str, predicate: str) -> list[tuple[str, list[Relation]]]:
+        """What a place and everything within it (``within``) does by ``predicate``.
+
+        Per object, the relations that state it (their subjects in display order); the
+        objects most widely shared first, then in display order.
+        """
+        found: dict[str, list[Relation]] = {}
+        for actor in (eid, *self.within.get(eid, ())):
+            for r in self.outgoing.get(actor, ()):
+                if r.p == predicate:
+                    found.setdefault(r.o, []).append(r)
+        return sorted(found.items(), key=lambda kv: (-len(kv[1]), self.order[kv[0]]))
+
+    def under(self, eid: str, predicate: str) -> list[tuple[str, list[Relation]]]:
+        """Who relates by ``predicate`` to a term or to any term under it (``narrower``).
+
+        Per subject, the relations (their objects in display order); the subjects with the
+        most terms first, then in display order.
+        """
+        found: dict[str, list[Relation]] = {}
+        for term in (eid, *self.narrower.get(eid, ())):
+            for r in self.by_entity.get(term, ()):
+                if r.p == predicate and r.o == term:
+                    found.setdefault(r.s, []).append(r)
+        for rels in found.values():
+            rels.sort(key=lambda r: self.order[r.o])
+        return sorted(found.items(), key=lambda kv: (-len(kv[1]), self.order[kv[0]]))

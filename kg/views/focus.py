@@ -93,6 +93,26 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
 #: Types whose page also lists the measures taken, in the same articles, by those targeting it.
 DERIVED_MEASURES = ("Industry", "Venue", "Hazard")
 
+#: What a place's roll-up lists: the work of the place and of everything within it.
+ROLLUP_SECTIONS = (
+    ("Campaigns 实施的行动", "implements"),
+    ("Targets 重点行业、场所与灾害", "targets"),
+    ("Mechanisms 采用的机制", "adopts"),
+    ("Measures 采取的措施", "takesMeasure"),
+)
+
+#: The predicate by which actors relate to a term of each vocabulary type.
+TERM_PREDICATE = {"Industry": "targets", "Venue": "targets", "Hazard": "targets", "Measure": "takesMeasure"}
+
+#: Columns of the roll-up's CSV download: one row per relation of the place or within it.
+ROLLUP_COLUMNS = ("subject", "subject_type", "predicate", "object", "object_type", "sentences")
+
+#: A roll-up lists per section this many objects (the most widely shared; its CSV has all), per
+#: object this many actors and evidence sentences (each actor's own view lists them all).
+ROLLUP_LISTED = 60
+ROLLUP_ACTORS = 6
+ROLLUP_EVIDENCE = 1
+
 
 def _matches(sec: Section, r: Relation, eid: str) -> bool:
     if r.p != sec.predicate:
@@ -158,14 +178,27 @@ def _entity_link(ix: ViewIndex, eid: str, root: str) -> str:
     )
 
 
-def _evidence_items(ix: ViewIndex, evs: Sequence[Evidence]) -> str:
+_NOT_LISTED = "more sentences not listed 其余证据从略"
+_IN_THEIR_VIEWS = "more sentences in the actors' views 其余见各主体专页"
+
+
+def _evidence_items(
+    ix: ViewIndex, evs: Sequence[Evidence], listed: int = EVIDENCE_LISTED, rest_note: str = _NOT_LISTED
+) -> str:
+    """The evidence sentences with their headline, date and page; the article id (``<page>#<n>``)
+    and the date are data attributes, read by the CSV download (assets/tables.js)."""
     items = []
-    for ev in evs[:EVIDENCE_LISTED]:
+    for ev in evs[:listed]:
         a = ix.article(ev.article)
-        headline = display_text(a.headline) if a is not None and a.headline else ev.article
-        meta = " · ".join(x for x in ((a.date or "") if a else "", ev.source) if x)
+        date = (a.date or "") if a else ""
+        if a is not None and a.headline:
+            cite = f"<cite>{h(display_text(a.headline))}</cite>"
+        else:  # no headline: the article id stands in, and is no headline in the CSV
+            cite = f"<cite data-fallback>{h(ev.article)}</cite>"
+        meta = " · ".join(x for x in (date, ev.source) if x)
+        when = f' data-date="{h(date)}"' if date else ""
         items.append(
-            f"<li><q>{h(display_text(ev.text))}</q> <cite>{h(headline)}</cite>"
+            f'<li data-article="{h(ev.article)}"{when}><q>{h(display_text(ev.text))}</q> {cite}'
             f' <span class="meta">{h(meta)}</span></li>'
         )
     shown, rest = items[:EVIDENCE_SHOWN], items[EVIDENCE_SHOWN:]
@@ -175,8 +208,8 @@ def _evidence_items(ix: ViewIndex, evs: Sequence[Evidence]) -> str:
             f"<details><summary>{len(rest)} more sentences 更多证据</summary>"
             f'<ul class="evidence">{"".join(rest)}</ul></details>'
         )
-    if len(evs) > EVIDENCE_LISTED:
-        html += f'<p class="more">{len(evs) - EVIDENCE_LISTED} more sentences not listed 其余证据从略</p>'
+    if len(evs) > listed:
+        html += f'<p class="more">{len(evs) - listed} {h(rest_note)}</p>'
     return html
 
 
@@ -185,8 +218,11 @@ def _relation_row(ix: ViewIndex, eid: str, r: Relation, root: str) -> str:
     arrow = "→" if r.s == eid else "←"
     zh = PREDICATE_STYLE.get(r.p, (r.p, ""))[0]
     n = len(r.evidence)
+    s, o = ix.entity(r.s), ix.entity(r.o)
     return (
-        f'<li class="rel"><span class="pred">{arrow} {h(r.p)} {h(zh)}</span> {_entity_link(ix, other, root)}'
+        f'<li class="rel" data-name="{h(ix.entity(other).name)}" data-n="{n}" data-s="{h(s.name)}"'
+        f' data-st="{h(s.type)}" data-p="{h(r.p)}" data-o="{h(o.name)}" data-ot="{h(o.type)}">'
+        f'<span class="pred">{arrow} {h(r.p)} {h(zh)}</span> {_entity_link(ix, other, root)}'
         f' <span class="count">{n} sentence{"s" if n != 1 else ""}</span>'
         f"{_evidence_items(ix, r.evidence)}</li>"
     )
@@ -198,6 +234,118 @@ def _sort_rows(ix: ViewIndex, eid: str, rels: list[Relation]) -> list[Relation]:
         return (type_rank(other.partition(":")[0]), -len(r.evidence), ix.entity(other).name)
 
     return sorted(rels, key=key)
+
+
+def _merged_evidence(rels: Sequence[Relation]) -> list[Evidence]:
+    seen: dict[tuple[str, int, int], Evidence] = {}
+    for r in rels:
+        for ev in r.evidence:
+            seen.setdefault((ev.source, ev.start, ev.end), ev)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _links(
+    ix: ViewIndex, ids: Sequence[str], root: str, shown: int = ACTORS_SHOWN, compact: bool = False
+) -> str:
+    if compact:  # names only: a roll-up repeats them for every object
+        html = "、".join(
+            f'<a class="ent" href="{h(root + ix.pages[x])}">{h(ix.entity(x).name)}</a>' for x in ids[:shown]
+        )
+    else:
+        html = "、".join(_entity_link(ix, x, root) for x in ids[:shown])
+    if len(ids) > shown:
+        html += f' <span class="more">and {len(ids) - shown} more 等</span>'
+    return html
+
+
+def place_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Relation]]:
+    """A place's work together with that of everything within it (its counties, their towns and
+    the bodies located in any of them), folded; and the relations it lists."""
+    inside = ix.within.get(eid, [])
+    if not inside:
+        return "", []
+    n_places = sum(1 for x in inside if x.startswith("Place:"))
+    n_orgs = len(inside) - n_places
+    name = ix.entity(eid).name
+    parts: list[str] = []
+    listed: list[Relation] = []
+    for title, predicate in ROLLUP_SECTIONS:
+        rows = []
+        found = ix.rolled_up(eid, predicate)
+        for k, (obj, rels) in enumerate(found):
+            listed.extend(rels)
+            if k >= ROLLUP_LISTED:
+                continue  # in the CSV only
+            actors = [r.s for r in rels]
+            evs = _merged_evidence(rels)
+            rows.append(
+                f'<li class="rel" data-name="{h(ix.entity(obj).name)}" data-n="{len(actors)}">'
+                f'{_entity_link(ix, obj, root)} <span class="pred">by 由</span> '
+                f"{_links(ix, actors, root, ROLLUP_ACTORS, compact=True)}"
+                f' <span class="count">{len(actors)} actor{"s" if len(actors) != 1 else ""}</span>'
+                f"{_evidence_items(ix, evs, ROLLUP_EVIDENCE, _IN_THEIR_VIEWS)}</li>"
+            )
+        if rows:
+            cut = ""
+            if len(found) > ROLLUP_LISTED:
+                cut = (
+                    f'<p class="more">The {ROLLUP_LISTED} most widely shared of {len(found)}; '
+                    "the CSV has them all. 仅列出最常见的部分。</p>"
+                )
+            parts.append(
+                f'<section class="rels" data-predicate="{h(predicate)}"><h3>{h(title)} '
+                f"<small>{len(found)}</small></h3><ul>{''.join(rows)}</ul>{cut}</section>"
+            )
+    if not parts:
+        return "", []
+    listed.sort(key=lambda r: r.key)
+    summary = (
+        f"Including the places within it 含下辖地区 <small>{h(name)} with {n_places} places and "
+        f"{n_orgs} organizations located in it</small>"
+    )
+    return (
+        f'<section class="rollup" id="rollup"><details><summary><h2>{summary}</h2></summary>'
+        f'<p class="note">What {h(name)}, its counties, their towns and villages, and the bodies '
+        "located in any of them do (kg:locatedIn, transitively; the named query "
+        "<code>work-within-place</code> asks the same).</p>"
+        f'<div class="table-tools"><button type="button" class="csv" data-csv="rollup" '
+        f'data-rows="rollup">CSV ⤓</button></div>'
+        f'<div class="rollup-sections">{"".join(parts)}</div></details></section>'
+    ), listed
+
+
+def term_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Relation]]:
+    """Who targets (takes) a term or any term under it (skos:broader*), folded."""
+    narrower = ix.narrower.get(eid, [])
+    predicate = TERM_PREDICATE.get(ix.entity(eid).type)
+    if not narrower or predicate is None:
+        return "", []
+    found = ix.under(eid, predicate)
+    if not found:
+        return "", []
+    rows = []
+    listed: list[Relation] = []
+    for actor, rels in found:
+        listed.extend(rels)
+        rows.append(
+            f'<li class="rel" data-name="{h(ix.entity(actor).name)}" data-n="{len(rels)}">'
+            f'{_entity_link(ix, actor, root)} <span class="pred">→ {h(predicate)}</span> '
+            f"{_links(ix, [r.o for r in rels], root)}"
+            f"{_evidence_items(ix, _merged_evidence(rels), ROLLUP_EVIDENCE, _IN_THEIR_VIEWS)}</li>"
+        )
+    listed.sort(key=lambda r: r.key)
+    terms = "、".join(ix.entity(x).name for x in narrower)
+    return (
+        '<section class="rollup" id="rollup"><details><summary><h2>Including narrower terms 含下位词 '
+        f"<small>{h(terms)}</small></h2></summary>"
+        f'<p class="note">Who {h(predicate)} {h(ix.entity(eid).name)} or a narrower term of the '
+        "vocabulary (skos:broader, transitively; the named query <code>targets-under-term</code> "
+        "asks the same).</p>"
+        '<div class="table-tools"><button type="button" class="csv" data-csv="rollup" '
+        'data-rows="rollup">CSV ⤓</button></div>'
+        f'<section class="rels"><h3>{len(rows)} actors 主体</h3><ul>{"".join(rows)}</ul></section>'
+        "</details></section>"
+    ), listed
 
 
 def render_focus(ix: ViewIndex, eid: str) -> str:
@@ -235,6 +383,12 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
         parent = ix.place_by_adcode.get(v) if k == "parent" else None
         value = _entity_link(ix, parent, root) if parent else h(v)
         facts.append(f"<dt>{h(k)}</dt><dd>{value}</dd>")
+    if ix.broader.get(eid):
+        facts.append(f"<dt>Broader 上位词</dt><dd>{_links(ix, ix.broader[eid], root)}</dd>")
+    if ix.narrower.get(eid):
+        facts.append(f"<dt>Narrower 下位词</dt><dd>{_links(ix, ix.narrower[eid], root)}</dd>")
+    if e.type in ("Place", "Organization") and ix.cities_of.get(eid) and ix.cities_of[eid] != [eid]:
+        facts.append(f"<dt>City 所属城市</dt><dd>{_links(ix, ix.cities_of[eid], root)}</dd>")
     arts = ix.article_ids.get(eid, [])
     facts.append(
         f"<dt>In the corpus 统计</dt><dd>{len(arts)} article{'s' if len(arts) != 1 else ''} · "
@@ -242,7 +396,30 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
     )
     parts.append(f'<dl class="facts">{"".join(facts)}</dl>\n')
     parts.append(network_section_html(ix, shown, notice=notice, compact=True) + "\n")
+    if e.type == "Place":
+        rollup, rolled = place_rollup_html(ix, eid, root)
+    else:
+        rollup, rolled = term_rollup_html(ix, eid, root)
+    parts.append(
+        '<div class="table-tools lists-tools">Sort the lists 排序: '
+        '<button type="button" class="sort-lists" data-by="type" aria-pressed="true">by type 按类型</button> '
+        '<button type="button" class="sort-lists" data-by="n">by evidence 按证据数</button> '
+        '<button type="button" class="sort-lists" data-by="name">by name 按名称</button> · '
+        '<button type="button" class="csv" data-csv="relations" data-rows="relations">'
+        "Relations as CSV 下载关系 CSV ⤓</button></div>\n"
+    )
+    if rollup:
+        parts.append(rollup + "\n")
 
+    # the roll-up's CSV, one row per relation (the relations' own CSV is read from the lists)
+    data["rollup"] = {
+        "columns": list(ROLLUP_COLUMNS),
+        "rows": [
+            [ix.entity(r.s).name, r.s.partition(":")[0], r.p, ix.entity(r.o).name, r.o.partition(":")[0],
+             len(r.evidence)]
+            for r in rolled
+        ],
+    }  # fmt: skip
     parts.append('<div class="sections">\n')
     for title, rels in group_relations(ix, eid):
         if not rels:
@@ -255,19 +432,19 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
     if e.type in DERIVED_MEASURES:
         derived = derived_measures(ix, eid)
         if derived:
-            rows = []
+            measures = []
             for mid, actors, evs in derived:
                 by = "、".join(_entity_link(ix, a, root) for a in actors[:ACTORS_SHOWN])
                 if len(actors) > ACTORS_SHOWN:
                     by += f' <span class="more">and {len(actors) - ACTORS_SHOWN} more 等</span>'
-                rows.append(
+                measures.append(
                     f'<li class="rel">{_entity_link(ix, mid, root)} <span class="pred">by 由</span> {by}'
                     f"{_evidence_items(ix, evs)}</li>"
                 )
             parts.append(
                 '<section class="rels"><h2>Measures 相关措施 <small>taken in the same articles by the '
                 f"places and organizations that target it · {len(derived)}</small></h2>"
-                f"<ul>{''.join(rows)}</ul></section>\n"
+                f"<ul>{''.join(measures)}</ul></section>\n"
             )
     if arts:
         items = []
@@ -287,7 +464,7 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
         f"{h(e.name)} ({h(e.type)})",
         "".join(parts),
         root=root,
-        scripts=("assets/vis-network.min.js", "assets/views.js"),
+        scripts=("assets/vis-network.min.js", "assets/tables.js", "assets/views.js"),
         styles=("assets/vis-network.min.css",),
         data=data,
         page_class="network-page focus-page",

@@ -31,6 +31,9 @@ ARTICLES_PER_ENTITY = 50
 
 LABEL_CHARS = 14
 
+#: On-screen font size (px) from which vis-network draws the node labels itself.
+LABEL_THRESHOLD = 12
+
 
 def short_label(name: str) -> str:
     """A node label: long names (document titles) cut, the full name is in the panel."""
@@ -112,8 +115,9 @@ def vis_options(n: int) -> dict[str, Any]:
             "strokeColor": "#ffffff",
         },
         "borderWidth": 1,
-        # labels appear when zoomed in far enough to read them (big graphs: further)
-        "scaling": {"label": {"drawThreshold": 12 if large else 7}},
+        # vis-network draws every label once zoomed in far enough to read it (14 px × zoom ≥ 11);
+        # below that, views.js labels the most connected nodes at a fixed size on screen
+        "scaling": {"label": {"drawThreshold": LABEL_THRESHOLD}},
     }
     opts["interaction"] = {
         "hover": not large,
@@ -276,6 +280,8 @@ def network_payload(
         ],
         "entities": entities,
         "shown": len(shown),
+        # the drawn nodes, most connected first: the order in which views.js labels them
+        "hubs": [local[x] for x in ix.by_degree(shown)],
         "relations": relations,
         "articles": articles,
         "vis": {"nodes": nodes, "edges": edges, "options": vis_options(len(shown))},
@@ -296,7 +302,12 @@ def legend_counts(ix: ViewIndex, node_ids: Sequence[str]) -> tuple[dict[str, int
 
 
 def network_section_html(
-    ix: ViewIndex, node_ids: Sequence[str], *, notice: str | None = None, compact: bool = False
+    ix: ViewIndex,
+    node_ids: Sequence[str],
+    *,
+    notice: str | None = None,
+    compact: bool = False,
+    presets: Sequence[dict[str, Any]] = (),
 ) -> str:
     """Toolbar (search, legend with type and predicate filters, status), canvas and side panel.
 
@@ -325,14 +336,27 @@ def network_section_html(
             f'<span class="line p{i}"></span>{h(p)} {h(zh)} <small>{preds[p]}</small></label>'
         )
     notice_html = f'<p class="notice" id="notice" role="status">{h(notice)}</p>' if notice else ""
+    preset_html = ""
+    if presets:
+        radios = "".join(
+            f'<label class="chip"><input type="radio" name="preset" value="{h(p["key"])}"'
+            f"{' checked' if i == 0 else ''}>{h(p['label'])}</label>"
+            for i, p in enumerate(presets)
+        )
+        preset_html = f'<fieldset class="legend" id="presets"><legend>Views 视图</legend>{radios}</fieldset>'
+        preset_html += "\n"
+
     return (
         f'<section class="graph{" compact" if compact else ""}">\n'
         '<div class="toolbar">\n'
-        '<form class="search" id="search-form" autocomplete="off">'
-        '<input type="search" id="search" list="search-names" placeholder="Search a name or alias 搜索名称"'
-        ' aria-label="Search a name or alias">'
+        '<form class="search" id="search-form" autocomplete="off" role="search">'
+        '<span class="combo"><input type="search" id="search" placeholder="Search a name or alias 搜索名称"'
+        ' aria-label="Search a name or alias" role="combobox" aria-autocomplete="list"'
+        ' aria-expanded="false" aria-controls="suggest">'
+        '<ul id="suggest" class="suggest" role="listbox" hidden></ul></span>'
         '<button type="submit">Find 查找</button>'
-        '<datalist id="search-names"></datalist><span id="search-msg" class="msg"></span></form>\n'
+        '<span id="search-msg" class="msg"></span></form>\n'
+        f"{preset_html}"
         f'<fieldset class="legend" id="type-filter"><legend>Types 类型</legend>{"".join(type_boxes)}'
         "</fieldset>\n"
         f'<fieldset class="legend" id="pred-filter"><legend>Relations 关系</legend>{"".join(pred_boxes)}'

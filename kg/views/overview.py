@@ -4,14 +4,41 @@ A browser lays out a few thousand nodes in seconds but not tens of thousands; ab
 ``max_nodes`` the overview keeps the most connected entities (ties broken by type
 and name, so the choice is stable) and says so on the page with the counts. The
 side panel still lists every relation of a drawn node, and every entity keeps
-its focused view.
+its focused view. Beside the full graph, ready-made views (:data:`PRESETS`) show two types
+and the predicate between them, laid out by ``assets/views.js`` in two columns.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from kg.model import ENTITY_TYPES, PREDICATES
 from kg.views import page
 from kg.views.data import ViewIndex
 from kg.views.network import network_payload, network_section_html
+
+#: Ready-made views beside the full graph: (key, label, the two types, the predicate between).
+PRESETS = (
+    ("campaign", "Places × campaigns 地点 × 行动", ("Place", "Campaign"), "implements"),
+    ("industry", "Places × industries 地点 × 重点行业", ("Place", "Industry"), "targets"),
+)
+
+
+def presets() -> list[dict[str, Any]]:
+    """The full graph and the ready-made views, as views.js applies them (type and predicate
+    indices: only those types, only that predicate, nodes without such an edge hidden, laid out
+    in two columns)."""
+    out: list[dict[str, Any]] = [{"key": "all", "label": "Full graph 全图"}]
+    for key, label, types, predicate in PRESETS:
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "types": [ENTITY_TYPES.index(t) for t in types],
+                "preds": [PREDICATES.index(predicate)],
+            }
+        )
+    return out
 
 
 def choose_nodes(ix: ViewIndex, max_nodes: int) -> list[str]:
@@ -42,11 +69,12 @@ def render_overview(ix: ViewIndex, *, max_nodes: int) -> str:
     notice = overview_notice(ix, shown)
     data = network_payload(ix, shown, root="", mode="overview", panel_all_relations=True)
     data["search"] = search_entries(ix) if notice else None
+    data["presets"] = presets()
     body = (
         '<main class="overview">\n'
         f"<h1>Overview graph 总览图 <small>{len(ix.entities):,} entities · "
         f"{len(ix.relations):,} relations</small></h1>\n"
-        f"{network_section_html(ix, shown, notice=notice)}\n</main>"
+        f"{network_section_html(ix, shown, notice=notice, presets=data['presets'])}\n</main>"
     )
     return page.render(
         "Overview 总览图",

@@ -7,6 +7,12 @@
  * Layout: vis-network's physics stabilises for a bounded number of iterations and
  * is then switched off (frozen): nothing moves afterwards, which keeps large graphs
  * responsive. window.kgView exposes the state for tests and benchmarks.
+ *
+ * What the page adds to vis-network: labels of the most connected nodes at a fixed size
+ * on screen whatever the zoom (vis-network draws every label only once it is readable);
+ * a selected node dims everything but its neighbourhood; the view fits what a filter
+ * leaves; ready-made views (places × campaigns, places × industries) in two columns;
+ * suggestions under the search box (names and aliases) while typing.
  */
 (function () {
   "use strict";
@@ -22,6 +28,14 @@
   var SHOWN = D.shown; // entities 0 .. SHOWN-1 are drawn
   var PAGE_RE = /^entity\/[a-z]+-[0-9a-f]{16}\.html$/;
   var ANIMATE_MAX = 300; // nodes up to which focusing a node is animated
+  var HUBS = D.hubs || []; // drawn nodes, most connected first
+  var LABEL_PX = 12; // hub labels on screen, whatever the zoom
+  var LABEL_MAX = 80; // hub labels drawn at most
+  var LABELS_AT_FIT = 40; // the most connected nodes labelled when the whole graph is in view
+  var LABEL_FONT = D.vis.options.nodes.font.face;
+  var DRAW_THRESHOLD = D.vis.options.nodes.scaling.label.drawThreshold;
+  var DIM = 0.13; // opacity of what a selection leaves out
+  var SUGGEST_MAX = 10;
 
   var statusEl = document.getElementById("status");
   var panel = document.getElementById("panel");
@@ -85,6 +99,13 @@
     marks: marks,
     find: find,
     focusNode: focusNode,
+    labelled: [], // the nodes labelled by this script at the last frame
+    hubLabels: true,
+    dimmed: null, // the node whose neighbourhood is shown, the rest dimmed
+    fits: 0, // how often the view was fitted to what the filters leave
+    preset: "all",
+    applyPreset: applyPreset,
+    suggest: suggest,
   });
 
   function drawnCounts() {
@@ -120,6 +141,7 @@
     network.once("afterDrawing", function () {
       api.state = "ready";
       api.stableAt = marks.drawn = performance.now();
+      baseScale = network.getScale();
       document.body.setAttribute("data-state", "ready");
       showStatus();
       if (D.focus !== null && D.focus !== undefined) network.selectNodes([D.focus]);
@@ -142,6 +164,167 @@
     api.animating = false;
   });
 
+  // -- labels of the most connected nodes at every zoom --------------------------------
+  // vis-network scales labels with the zoom and draws them from DRAW_THRESHOLD px on; below
+  // that, the hubs are labelled here at LABEL_PX on screen, most connected first, a label
+  // only where it overlaps no other (the selected node's neighbourhood goes first).
+  var labelSide = {}; // node -> "left" | "right" in the two-column views
+  network.on("afterDrawing", function (ctx) {
+    if (api.dimmed !== null && hood) drawNeighbourhood(ctx);
+    api.labelled = api.hubLabels ? drawHubLabels(ctx) : [];
+  });
+
+  var baseScale = null; // the zoom of the first frozen frame: LABELS_AT_FIT hubs labelled there
+
+  /** The nodes to label, in order: the most connected, as many more as the zoom makes room
+   * for (the budget grows with the area zoomed into); every node in a two-column view. */
+  function labelOrder() {
+    if (connectedOnly) return HUBS;
+    if (api.dimmed === null || !hood) {
+      var zoom = baseScale ? network.getScale() / baseScale : 1;
+      return HUBS.slice(0, Math.round(LABELS_AT_FIT * Math.max(1, zoom * zoom)));
+    }
+    var first = [api.dimmed];
+    HUBS.forEach(function (i) {
+      if (hood[i] && i !== api.dimmed) first.push(i);
+    });
+    return first;
+  }
+
+  function drawHubLabels(ctx) {
+    var scale = network.getScale();
+    var w = container.clientWidth;
+    var h = container.clientHeight;
+    var order = labelOrder();
+    var boxes = [];
+    var done = [];
+    ctx.save();
+    ctx.font = LABEL_PX / scale + "px " + LABEL_FONT;
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 4 / scale;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    ctx.fillStyle = "#1a1a1a";
+    for (var k = 0; k < order.length && done.length < LABEL_MAX; k++) {
+      var i = order[k];
+      var n = nodes.get(i);
+      if (!n || n.hidden) continue;
+      var fontSize = (n.font && n.font.size) || 14;
+      if (fontSize * scale >= DRAW_THRESHOLD - 1) continue; // vis-network draws this one
+      var p = network.getPosition(i);
+      var d = network.canvasToDOM(p);
+      if (d.x < 0 || d.y < 0 || d.x > w || d.y > h) continue;
+      var text = n.label || "";
+      var tw = ctx.measureText(text).width * scale; // on screen
+      var r = (n.size || 10) * scale;
+      var side = labelSide[i];
+      var box;
+      if (side === "left") box = [d.x - r - 4 - tw, d.y - LABEL_PX / 2, d.x - r - 2, d.y + LABEL_PX / 2];
+      else if (side === "right") box = [d.x + r + 2, d.y - LABEL_PX / 2, d.x + r + 4 + tw, d.y + LABEL_PX / 2];
+      else box = [d.x - tw / 2 - 2, d.y + r + 1, d.x + tw / 2 + 2, d.y + r + 3 + LABEL_PX];
+      var free = true;
+      for (var b = 0; b < boxes.length && free; b++) {
+        var o = boxes[b];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) free = false;
+      }
+      if (!free) continue;
+      boxes.push(box);
+      // back to canvas units: the context is transformed by the view
+      var x = p.x + (box[0] + 2 - d.x) / scale;
+      var y = p.y + (box[1] - d.y) / scale;
+      if (side === "left") x = p.x + (box[0] - d.x) / scale;
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
+      done.push(i);
+    }
+    ctx.restore();
+    api.labelBoxes = boxes; // on screen, relative to the canvas: [left, top, right, bottom]
+    return done;
+  }
+
+  // -- a selected node dims all but its neighbourhood ----------------------------------
+  // Drawn, not restyled: after vis-network's frame a white veil covers the canvas and the
+  // node's edges and neighbours are drawn again on top (vis-network's own Node.draw and
+  // Edge.draw): no data set update, so it is instant on thousands of nodes.
+  var hood = null; // node -> true for the dimmed node's neighbourhood
+  var baseEdge = {};
+  var baseWidth = {};
+  D.vis.edges.forEach(function (e) {
+    baseEdge[e.id] = e.color;
+    baseWidth[e.id] = e.width;
+  });
+
+  function neighbourhood(i) {
+    var out = {};
+    out[i] = true;
+    var node = network.body.nodes[i];
+    (node ? node.edges : []).forEach(function (e) {
+      if (e.options.hidden) return;
+      if (e.fromId === i) out[e.toId] = true;
+      else if (e.toId === i) out[e.fromId] = true;
+    });
+    return out;
+  }
+
+  /** Dim everything but node i and its neighbours (i null: nothing dimmed). */
+  function dimAround(i) {
+    hood = i === null ? null : neighbourhood(i);
+    api.dimmed = i;
+    document.body.setAttribute("data-dimmed", i === null ? "" : ENT[i][0]);
+    network.body.emitter.emit("_requestRedraw"); // the next frame, with whatever else changed
+  }
+  api.hood = function () {
+    return hood ? Object.keys(hood).map(Number) : [];
+  };
+
+  function drawNeighbourhood(ctx) {
+    var i = api.dimmed;
+    var body = network.body;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "rgba(255,255,255," + (1 - DIM) + ")";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+    var mine = [];
+    body.edgeIndices.forEach(function (id) {
+      var e = body.edges[id];
+      if (e && e.connected && !e.options.hidden && (e.fromId === i || e.toId === i)) mine.push(e);
+    });
+    mine.forEach(function (e) {
+      e.draw(ctx);
+    });
+    mine.forEach(function (e) {
+      e.drawArrows(ctx);
+    });
+    var later = [];
+    Object.keys(hood).forEach(function (id) {
+      var n = body.nodes[id];
+      if (!n || n.options.hidden || Number(id) === i) return;
+      var r = n.draw(ctx);
+      if (r && r.drawExternalLabel) later.push(r.drawExternalLabel);
+    });
+    var me = body.nodes[i]; // the selected node on top
+    if (me && !me.options.hidden) {
+      var r = me.draw(ctx);
+      if (r && r.drawExternalLabel) later.push(r.drawExternalLabel);
+    }
+    later.forEach(function (f) {
+      f();
+    });
+  }
+
+  /** Edges stand out in the two-column views, where there are few of them. */
+  function styleEdges() {
+    var eu = [];
+    edges.forEach(function (e) {
+      var opacity = connectedOnly ? 0.9 : baseEdge[e.id].opacity;
+      var width = connectedOnly ? 2.5 : baseWidth[e.id];
+      if (e.color.opacity === opacity && e.width === width) return;
+      eu.push({ id: e.id, width: width, color: Object.assign({}, baseEdge[e.id], { opacity: opacity }) });
+    });
+    if (eu.length) edges.update(eu);
+  }
+
   // -- filters (the legend) --------------------------------------------------------
   var typeOn = TYPES.map(function () {
     return true;
@@ -150,32 +333,184 @@
     return true;
   });
 
-  function applyFilters() {
-    var nu = [];
+  var connectedOnly = false; // a ready-made view: nodes without a drawn edge are hidden too
+
+  function applyFilters(fit) {
+    var typeOf = {};
     nodes.forEach(function (n) {
-      var hide = !typeOn[n.t];
-      if (!!n.hidden !== hide) nu.push({ id: n.id, hidden: hide });
+      typeOf[n.id] = n.t;
     });
-    if (nu.length) nodes.update(nu);
+    var linked = {};
     var eu = [];
     edges.forEach(function (e) {
       var hide = !predOn[e.p];
+      if (!hide && typeOn[typeOf[e.from]] && typeOn[typeOf[e.to]]) {
+        linked[e.from] = true;
+        linked[e.to] = true;
+      }
       if (!!e.hidden !== hide) eu.push({ id: e.id, hidden: hide });
     });
     if (eu.length) edges.update(eu);
+    var nu = [];
+    nodes.forEach(function (n) {
+      var hide = !typeOn[n.t] || (connectedOnly && !linked[n.id]);
+      if (!!n.hidden !== hide) nu.push({ id: n.id, hidden: hide });
+    });
+    if (nu.length) nodes.update(nu);
+    if (api.dimmed !== null) {
+      var d = nodes.get(api.dimmed);
+      dimAround(d && !d.hidden ? api.dimmed : null);
+    }
     showStatus();
+    if (fit) fitVisible();
+  }
+
+  /** Fit the view to the nodes the filters leave (closer than 0.7 only if few). */
+  function fitVisible(maxZoom) {
+    var ids = nodes.getIds({
+      filter: function (n) {
+        return !n.hidden;
+      },
+    });
+    if (!ids.length) return;
+    var animate = SHOWN <= ANIMATE_MAX;
+    api.animating = animate;
+    network.fit({
+      nodes: ids,
+      maxZoomLevel: maxZoom || 1,
+      animation: animate ? { duration: 250, easingFunction: "easeInOutQuad" } : false,
+    });
+    api.fits++;
+  }
+
+  function syncBoxes() {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-type]"), function (box) {
+      box.checked = typeOn[Number(box.getAttribute("data-type"))];
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-pred]"), function (box) {
+      box.checked = predOn[Number(box.getAttribute("data-pred"))];
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("input[data-type]"), function (box) {
     box.addEventListener("change", function () {
       typeOn[Number(box.getAttribute("data-type"))] = box.checked;
-      applyFilters();
+      applyFilters(true);
     });
   });
   Array.prototype.forEach.call(document.querySelectorAll("input[data-pred]"), function (box) {
     box.addEventListener("change", function () {
       predOn[Number(box.getAttribute("data-pred"))] = box.checked;
-      applyFilters();
+      applyFilters(true);
+    });
+  });
+
+  // -- ready-made views: two types and the predicate between them, in two columns ---------
+  var PRESETS = D.presets || [];
+  var savedPositions = null; // the frozen layout of the full graph
+
+  function applyPreset(key) {
+    var p = null;
+    PRESETS.forEach(function (x) {
+      if (x.key === key) p = x;
+    });
+    if (!p) return false;
+    api.preset = key;
+    labelSide = {};
+    if (p.types) {
+      typeOn = TYPES.map(function (_t, k) {
+        return p.types.indexOf(k) >= 0;
+      });
+      predOn = PREDS.map(function (_p, k) {
+        return p.preds.indexOf(k) >= 0;
+      });
+      connectedOnly = true;
+    } else {
+      typeOn = TYPES.map(function () {
+        return true;
+      });
+      predOn = PREDS.map(function () {
+        return true;
+      });
+      connectedOnly = false;
+    }
+    syncBoxes();
+    styleEdges();
+    dimAround(null);
+    applyFilters(false);
+    if (p.types) {
+      if (savedPositions === null) savedPositions = network.getPositions();
+      twoColumns(p.types[0]);
+      fitVisible(0.7); // labels stay this script's, beside the nodes
+    } else {
+      if (savedPositions !== null) {
+        Object.keys(savedPositions).forEach(function (id) {
+          network.moveNode(Number(id), savedPositions[id].x, savedPositions[id].y);
+        });
+      }
+      fitVisible();
+    }
+    var radio = document.querySelector('input[name="preset"][value="' + key + '"]');
+    if (radio) radio.checked = true;
+    document.body.setAttribute("data-preset", key);
+    return true;
+  }
+
+  /** The drawn nodes in two columns: type ``leftType`` on the left, the rest on the right,
+   * each side ordered to keep edges short (the right by degree, the left by the mean rank
+   * of its neighbours). */
+  function twoColumns(leftType) {
+    var left = [];
+    var right = [];
+    var adj = {};
+    nodes.forEach(function (n) {
+      if (n.hidden) return;
+      (n.t === leftType ? left : right).push(n.id);
+      adj[n.id] = [];
+    });
+    edges.forEach(function (e) {
+      if (e.hidden || !adj[e.from] || !adj[e.to]) return;
+      adj[e.from].push(e.to);
+      adj[e.to].push(e.from);
+    });
+    function byName(a, b) {
+      return ENT[a][0] < ENT[b][0] ? -1 : ENT[a][0] > ENT[b][0] ? 1 : 0;
+    }
+    right.sort(function (a, b) {
+      return adj[b].length - adj[a].length || byName(a, b);
+    });
+    var rank = {};
+    right.forEach(function (id, k) {
+      rank[id] = k;
+    });
+    function mean(id) {
+      var s = 0;
+      adj[id].forEach(function (x) {
+        s += rank[x] || 0;
+      });
+      return adj[id].length ? s / adj[id].length : 0;
+    }
+    left.sort(function (a, b) {
+      return mean(a) - mean(b) || adj[b].length - adj[a].length || byName(a, b);
+    });
+    var rows = Math.max(left.length, right.length, 1);
+    var gap = 44;
+    var height = gap * rows;
+    var width = Math.max(420, height * 0.9);
+    function column(ids, x, side) {
+      var step = height / Math.max(ids.length, 1);
+      ids.forEach(function (id, k) {
+        network.moveNode(id, x, (k + 0.5) * step - height / 2);
+        labelSide[id] = side;
+      });
+    }
+    column(left, -width / 2, "left");
+    column(right, width / 2, "right");
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('input[name="preset"]'), function (radio) {
+    radio.addEventListener("change", function () {
+      if (radio.checked) applyPreset(radio.value);
     });
   });
 
@@ -193,20 +528,6 @@
       if (!others.has(name)) others.set(name, s);
     });
   });
-
-  (function fillDatalist() {
-    var list = document.getElementById("search-names");
-    var seen = new Set();
-    var frag = document.createDocumentFragment();
-    for (var i = 0; i < SHOWN; i++) {
-      if (seen.has(ENT[i][0])) continue;
-      seen.add(ENT[i][0]);
-      var o = document.createElement("option");
-      o.value = ENT[i][0];
-      frag.appendChild(o);
-    }
-    list.appendChild(frag);
-  })();
 
   /** The drawn entity named (or aliased) q; else the first drawn one containing q. */
   function find(q) {
@@ -235,6 +556,7 @@
       applyFilters();
     }
     network.selectNodes([i]);
+    dimAround(i);
     api.focused = i;
     // vis animates frame by frame: on thousands of nodes each frame is a full redraw,
     // so big graphs jump straight to the node
@@ -269,11 +591,140 @@
     }
   }
 
+  // -- suggestions while typing: names and aliases, drawn or not ------------------------
+  var suggestBox = document.getElementById("suggest");
+  var pool = []; // [name, aliases, entity index or -1, page href of an entity not drawn]
+  (function () {
+    var drawnNames = new Set();
+    for (var i = 0; i < SHOWN; i++) {
+      pool.push([ENT[i][0], ENT[i][3], i, null]);
+      drawnNames.add(ENT[i][0]);
+    }
+    (D.search || []).forEach(function (s) {
+      if (!drawnNames.has(s[0])) pool.push([s[0], s[1], -1, s[2]]);
+    });
+  })();
+  var shownSuggestions = [];
+  var active = -1;
+
+  /** 0: the name, 1: an alias, 2/3: name/alias starts with q, 4/5: contains q; -1: no match. */
+  function score(entry, q) {
+    var best = -1;
+    var alias = null;
+    function take(s, a) {
+      if (best < 0 || s < best) {
+        best = s;
+        alias = a;
+      }
+    }
+    var name = entry[0];
+    if (name === q) take(0, null);
+    else if (name.indexOf(q) === 0) take(2, null);
+    else if (name.indexOf(q) > 0) take(4, null);
+    entry[1].forEach(function (a) {
+      if (a === q) take(1, a);
+      else if (a.indexOf(q) === 0) take(3, a);
+      else if (a.indexOf(q) > 0) take(5, a);
+    });
+    return [best, alias];
+  }
+
+  /** The best SUGGEST_MAX entries for q: [pool entry, matched alias or null]. */
+  function suggest(q) {
+    q = (q || "").trim();
+    if (!q) return [];
+    var hits = [];
+    pool.forEach(function (e, k) {
+      var s = score(e, q);
+      if (s[0] >= 0) {
+        var rels = e[2] >= 0 ? ENT[e[2]][6] : 0;
+        hits.push([s[0], e[2] < 0 ? 1 : 0, -rels, e[0].length, k, s[1]]);
+      }
+    });
+    hits.sort(function (a, b) {
+      return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
+    });
+    return hits.slice(0, SUGGEST_MAX).map(function (h) {
+      return [pool[h[4]], h[5]];
+    });
+  }
+
+  function closeSuggestions() {
+    suggestBox.hidden = true;
+    searchInput.setAttribute("aria-expanded", "false");
+    searchInput.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function renderSuggestions() {
+    clear(suggestBox);
+    shownSuggestions = suggest(searchInput.value);
+    active = -1;
+    if (!shownSuggestions.length) {
+      closeSuggestions();
+      return;
+    }
+    shownSuggestions.forEach(function (s, k) {
+      var e = s[0];
+      var li = el("li", "option");
+      li.id = "suggest-" + k;
+      li.setAttribute("data-name", e[0]);
+      li.setAttribute("role", "option");
+      var t = e[2] >= 0 ? ENT[e[2]][1] : -1;
+      if (t >= 0) li.appendChild(el("span", "glyph t" + t, TYPES[t].glyph));
+      li.appendChild(el("span", "name", e[0]));
+      if (s[1]) li.appendChild(el("span", "alias", " ← " + s[1]));
+      li.appendChild(el("span", "kind", t >= 0 ? " " + TYPES[t].name : " not drawn 未显示"));
+      li.addEventListener("mousedown", function (ev) {
+        ev.preventDefault(); // keep the focus in the box
+        choose(k);
+      });
+      suggestBox.appendChild(li);
+    });
+    suggestBox.hidden = false;
+    searchInput.setAttribute("aria-expanded", "true");
+  }
+
+  function highlight(k) {
+    var items = suggestBox.children;
+    for (var j = 0; j < items.length; j++) items[j].setAttribute("aria-selected", j === k ? "true" : "false");
+    active = k;
+    if (k >= 0) searchInput.setAttribute("aria-activedescendant", "suggest-" + k);
+  }
+
+  function choose(k) {
+    var e = shownSuggestions[k][0];
+    searchInput.value = e[0];
+    closeSuggestions();
+    clear(searchMsg);
+    if (e[2] >= 0) focusNode(e[2]);
+    else search(e[0], false);
+  }
+
   searchInput.addEventListener("input", function () {
     search(searchInput.value, true); // an exact name focuses while typing
+    renderSuggestions();
   });
+  searchInput.addEventListener("keydown", function (ev) {
+    if (suggestBox.hidden) return;
+    var n = shownSuggestions.length;
+    if (ev.key === "ArrowDown") {
+      ev.preventDefault();
+      highlight((active + 1) % n);
+    } else if (ev.key === "ArrowUp") {
+      ev.preventDefault();
+      highlight((active - 1 + n) % n);
+    } else if (ev.key === "Enter" && active >= 0) {
+      ev.preventDefault();
+      choose(active);
+    } else if (ev.key === "Escape") {
+      closeSuggestions();
+    }
+  });
+  searchInput.addEventListener("blur", closeSuggestions);
   document.getElementById("search-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
+    closeSuggestions();
     search(searchInput.value, false);
   });
 
@@ -413,12 +864,17 @@
       panel.appendChild(c.cloneNode(true));
     });
     network.unselectAll();
+    dimAround(null);
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
-    else resetPanel();
+    if (params.nodes.length) {
+      dimAround(params.nodes[0]);
+      showNode(params.nodes[0]);
+    } else if (params.edges.length) {
+      dimAround(null);
+      showEdge(params.edges[0]);
+    } else resetPanel();
   });
   network.on("doubleClick", function (params) {
     if (!params.nodes.length || params.nodes[0] === D.focus) return;
