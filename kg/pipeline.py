@@ -15,6 +15,7 @@ from kg import rules
 from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context, Hit
 from kg.extract import get as get_extractor
+from kg.extract.common import find_words
 from kg.model import ENTITY_TYPES, Extraction, FileResult, Mention, SourceText
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,7 @@ class Resources:
     def scan(self, text: str) -> list[Hit]:
         """Every lexicon match in ``text`` (overlapping), ordered by start."""
         patterns = self._patterns
-        out = [
-            Hit(s, e, *patterns[i]) for i, s, e in self._auto.find_matches_as_indexes(text, overlapping=True)
-        ]
+        out = [Hit(s, e, *patterns[i]) for i, s, e in find_words(self._auto, text, overlapping=True)]
         out.sort(key=lambda h: (h.start, -h.end))
         return out
 

@@ -77,3 +77,11 @@ def test_word_starts_match_the_lookahead_on_the_seeds() -> None:
         expected = [(m.start(), m.group(1)) for m in pattern.finditer(text)]
         assert expected, path.name
         assert scanner.finditer(text) == expected, path.name
+
+
+def test_scanners_read_a_lone_surrogate_as_a_character_of_its_own() -> None:
+    """Only the Python API can pass a lone surrogate; the automata read UTF-8, and the
+    offsets stay those of the text."""
+    text = "\ud800副县长王强、\udc80县长"
+    assert Words(["副县长", "县长"]).finditer(text) == [(1, 4, "副县长"), (8, 10, "县长")]
+    assert WordStarts(["县长", "长"]).finditer(text) == [(2, "县长"), (3, "长"), (8, "县长"), (9, "长")]

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, is_delim
+from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, find_words, is_delim
 from kg.extract.spans import SpanIndex
 from kg.gazetteer import Division, Gazetteer
 from kg.model import Mention
@@ -247,7 +247,7 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
     if matcher is None:
         return out
     auto, keys = matcher
-    found = auto.find_matches_as_indexes(text, overlapping=True)
+    found = find_words(auto, text, overlapping=True)
     hits = sorted(((s, e, keys[i]) for i, s, e in found), key=lambda h: (h[0], -h[1]))
     named = {k for _s, _e, k in hits if k in full}
     by_span = SpanIndex((m.start, m.end, m) for m in out)
