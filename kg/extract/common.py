@@ -74,8 +74,11 @@ class Words:
         import ahocorasick_rs  # lazy: nothing heavy at import of kg
 
         self.words = sorted({w for w in words if w})
+        # a DFA: twice as fast as the default automaton, and small for a few hundred words
         self._auto = ahocorasick_rs.AhoCorasick(
-            self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            self.words,
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
         )
 
     def finditer(self, text: str) -> list[tuple[int, int, str]]:
@@ -93,7 +96,7 @@ class WordStarts:
         import ahocorasick_rs
 
         self.words = sorted({w for w in words if w})
-        self._auto = ahocorasick_rs.AhoCorasick(self.words)
+        self._auto = ahocorasick_rs.AhoCorasick(self.words, implementation=ahocorasick_rs.Implementation.DFA)
 
     def finditer(self, text: str) -> list[tuple[int, str]]:
         """(start, longest word) at every start, in text order."""
