@@ -64,6 +64,9 @@ def code_fingerprint() -> str:
     versions of the libraries whose data it uses."""
     h = hashlib.sha256(FORMAT.encode())
     h.update(_library_versions().encode())
+    from kg.nlp.segment import backend
+
+    h.update(f"segmenter={backend()}".encode())  # rjieba and jieba tag some words differently
     files = sorted(
         p for p in _PKG.rglob("*") if p.suffix in {".py", ".toml", ".json", ".txt", ".tsv"} and p.is_file()
     )
