@@ -85,3 +85,9 @@ class Listener:
         self._stop = True
         self._thread.join(2)
         self.sock.close()
+
+
+def case_ids(cases: list) -> list[str]:
+    """Test ids for a table of (text, ...) cases, plain tuples or ``pytest.param``: the text's start
+    (a param's own id wins)."""
+    return [c.id or c.values[0][:12] if hasattr(c, "values") else c[0][:12] for c in cases]
