@@ -124,3 +124,30 @@ TOWNS = [
 @pytest.mark.parametrize(("text", "home", "places", "links"), TOWNS, ids=[t[0][:8] for t in TOWNS])
 def test_towns_of_the_page_counties_come_from_the_township_gazetteer(text, home, places, links):
     assert _located(text, home) == (places, links)
+
+
+# -- the places extractor alone (kg.extract.places), before resolution -------------------------
+
+ALONE = [
+    # a county, a town and a village by suffix, a development zone by its name
+    (
+        "黎城县西井镇东庄村与潞城区相邻。",
+        {"黎城县", "西井镇", "东庄村", "潞城区"},
+    ),
+    # a short form (黎城) is the county; the home itself is no mention when the text does not name it
+    ("黎城、平顺两地开展联合检查。", {"黎城县", "平顺县"}),
+    # a made-up county name and a generic 村 are no places
+    ("青石县的行政村都通了公路。", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), ALONE, ids=[c[0][:10] for c in ALONE])
+def test_the_places_extractor_alone(text: str, want: set[str]) -> None:
+    from kg.extract import places
+
+    from ._util import context
+
+    ms = places.extract_places(context(text, "长治市", before="places"))
+    assert {m.type for m in ms} <= {"Place"}
+    assert {m.name for m in ms} == want
+    assert all(text[m.start : m.end] == m.text for m in ms)

@@ -273,3 +273,22 @@ def _terms(text: str) -> set[tuple[str, str]]:
 @pytest.mark.parametrize(("text", "want"), EXACT, ids=[c[0][:12] for c in EXACT])
 def test_terms_exact(text, want):
     assert _terms(text) == want
+
+
+def test_the_terms_extractor_alone() -> None:
+    """kg.extract.terms on its own: vocabulary labels and measure patterns, by canonical name."""
+    from kg.extract import terms
+
+    from ._util import context
+
+    text = "紧盯危化品、城镇燃气等行业，深入老旧小区排查火灾隐患，组织应急演练。"
+    ms = terms.extract_terms(context(text, "长治市", before="terms"))
+    assert {(m.type, m.name) for m in ms} == {
+        ("Industry", "危险化学品"),
+        ("Industry", "城镇燃气"),
+        ("Venue", "老旧小区"),
+        ("Hazard", "火灾"),
+        ("Measure", "隐患排查整治"),
+        ("Measure", "应急演练"),
+    }
+    assert {m.text for m in ms if m.name == "危险化学品"} == {"危化品"}  # the alias as written
