@@ -181,12 +181,10 @@ def test_an_abbreviation_of_a_known_mechanism_keeps_its_full_name_as_alias():
     ids=["quoted", "manner", "named"],
 )
 def test_the_quoted_and_named_extractors_alone(module: str, text: str, want: set[tuple[str, str]]) -> None:
-    import importlib
-
-    from kg.extract import get
+    from kg.extract import named, quoted
 
     from ._util import context
 
-    importlib.import_module(f"kg.extract.{module}")
-    ms = get(module)(context(text, "长治市", before=module))
+    fn = {"quoted": quoted.extract_quoted, "named": named.extract_named}[module]
+    ms = fn(context(text, "长治市", before=module))
     assert {(m.type, m.name) for m in ms} == want
