@@ -95,7 +95,7 @@ class Context:
         type_: str,
         name: str,
         extractor: str,
-        **attrs: str,
+        **attrs: str | None,
     ) -> Mention:
         """Build a mention at normalised ``[start, end)``."""
         doc = self.doc

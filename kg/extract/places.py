@@ -132,7 +132,7 @@ def extract_places(ctx: Context) -> list[Mention]:
     for i, h in enumerate(kept):
         payload = dict(h.payloads)
         is_full = "place" in payload
-        codes = payload.get("place") or payload.get("short")
+        codes: tuple[str, ...] = payload.get("place") or payload["short"]  # a place hit has one of the two
         divs = [gaz.by_code[c] for c in codes]
         adjacent_prev = prev_div if prev_end == h.start else None
         if is_full:

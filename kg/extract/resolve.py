@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from kg.extract import Context
 from kg.model import ENTITY_TYPES, Entity, Mention
+from kg.nlp.gazetteer import Division
 
 _TERM_TYPES = {"Industry", "Venue", "Hazard", "Measure"}
 _NAMEISH = {"Campaign", "Mechanism", "Organization", "Document"}
@@ -151,10 +152,10 @@ def resolve(ctx: Context) -> tuple[list[Entity], list[Mention]]:
     return entities, sorted(final_mentions, key=lambda m: (m.start, m.end, m.type))
 
 
-def _div_attrs(d: object, implied: bool = False) -> tuple[tuple[str, str], ...]:
-    attrs = [("adcode", d.adcode), ("level", d.level)]  # type: ignore[attr-defined]
-    if d.parent:  # type: ignore[attr-defined]
-        attrs.append(("parent", d.parent))  # type: ignore[attr-defined]
+def _div_attrs(d: Division, implied: bool = False) -> tuple[tuple[str, str], ...]:
+    attrs = [("adcode", d.adcode), ("level", d.level)]
+    if d.parent:
+        attrs.append(("parent", d.parent))
     if implied:
         attrs.append(("implied", "1"))
     return tuple(sorted(attrs))
@@ -177,16 +178,16 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
         _merge_suffixes(uf, [norm_key(m.name) for m in group] + [norm_key(m.text) for m in group])
         # overlapping mentions of one name (a lexicon match around a quoted name)
         spans = sorted(group, key=lambda m: m.start)
-        for a, b in pairwise(spans):
-            if b.start < a.end:
-                uf.union(norm_key(a.name), norm_key(b.name))
+        for first, second in pairwise(spans):
+            if second.start < first.end:
+                uf.union(norm_key(first.name), norm_key(second.name))
     if type_ == "Organization":
         _merge_short_orgs(uf, group)
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for m in group:
         clusters[uf.find(norm_key(m.name))].append(m)
-    entities = []
-    mentions = []
+    entities: list[Entity] = []
+    mentions: list[Mention] = []
     for members in clusters.values():
         name = _choose_name(type_, members)
         aliases: set[str] = set()

@@ -12,10 +12,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg.model import Article, Evidence, SourceText
 from kg.nlp.layout import Page
 from kg.text import NormText
+
+if TYPE_CHECKING:
+    import rjieba
 
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n")
 #: The longest sentence: a longer run is cut at its last clause break (or, with none, at
@@ -115,6 +119,7 @@ class Segmenter:
 
     def __init__(self, words: Iterable[tuple[str, int, str]] = (), name: str | None = None) -> None:
         self.name = name or backend()
+        self._jieba: rjieba.Jieba | _Jieba
         if self.name == "rjieba":
             import rjieba  # lazy: import costs ~0.2 s
 
@@ -165,10 +170,10 @@ class Doc:
         pieces: list[tuple[int, int, bool]] = []
         para_bounds: list[tuple[int, int, str]] = []  # (article, n_pieces, kind)
         for ai, art in enumerate(page.articles):
-            for p in art.paragraphs:
-                for k, (s, e) in enumerate(p.pieces):
+            for para in art.paragraphs:
+                for k, (s, e) in enumerate(para.pieces):
                     pieces.append((s, e, k > 0))
-                para_bounds.append((ai, len(p.pieces), p.kind))
+                para_bounds.append((ai, len(para.pieces), para.kind))
         self.norm = NormText(source.text, pieces)
         self.text = self.norm.text
         # paragraphs in normalised coordinates

@@ -98,7 +98,7 @@ def extract_paths(
     from kg.ingest import read_sources
 
     homes = dict(homes or {})
-    for h in sorted({home, *homes.values()} - {None}):
+    for h in sorted({x for x in (home, *homes.values()) if x is not None}):
         check_home(h)
     sources, read_errors = read_sources(list(inputs), max_bytes=max_bytes)
     if unique_names:

@@ -24,6 +24,7 @@ from functools import cache
 from kg import rules
 from kg.extract.spans import SpanIndex
 from kg.model import Entity, Mention
+from kg.nlp.gazetteer import Division
 
 _ACTOR_TYPES = ("Place", "Organization")
 _CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
@@ -130,13 +131,13 @@ class Actors:
         self._build()
         self._starts = [c.start for c in self.clauses]
 
-    def _place(self, d: object) -> Entity:
+    def _place(self, d: Division) -> Entity:
         """The page's entity of division ``d`` (the home and its parents always are)."""
         return self.rc.by_key.get(("Place", d.name)) or Entity(  # type: ignore[attr-defined]
             "Place",
             d.name,
             (),
-            (("adcode", d.adcode), ("level", d.level)),  # type: ignore[attr-defined]
+            (("adcode", d.adcode), ("level", d.level)),
         )
 
     # -- lookups ----------------------------------------------------------------------

@@ -164,8 +164,9 @@ def _sub_county_parent(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, st
         for want in wanted:
             before, after = pl.in_article(art, want, m.start, m)
             pick = after if use_after else before
-            if pick is not None and rc.eid(pick):
-                return 3, rc.eid(pick)  # type: ignore[return-value]
+            pid = rc.eid(pick) if pick is not None else None
+            if pid:
+                return 3, pid
     return None
 
 
@@ -190,7 +191,7 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     ]
     if inside:
         levels = {"province": 0, "prefecture": 1, "county": 2}
-        top = max(inside, key=lambda p: (levels.get(p.attr("level"), 0), p.start))
+        top = max(inside, key=lambda p: (levels.get(p.attr("level") or "", 0), p.start))
         pid = rc.eid(top)
         if pid:
             return 0, pid
@@ -201,14 +202,15 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     for n in range(min(len(name), 9), 1, -1):
         if gaz.lookup(name[:n]) and name[:n] in pl.by_name:
             return 1, pl.by_name[name[:n]].id
-    for p in pl.index.ending_at(m.start):
-        pid = rc.eid(p)
+    for left in pl.index.ending_at(m.start):
+        pid = rc.eid(left)
         if pid:
             return 2, pid
     art = doc.para_at(m.start).article
     before, after = pl.in_article(art, "county", m.start, m)
     pick = before or after
-    if pick is not None and rc.eid(pick):
-        return 3, rc.eid(pick)  # type: ignore[return-value]
+    pid = rc.eid(pick) if pick is not None else None
+    if pid:
+        return 3, pid
     home = rc.actors.home_id()
     return (4, home) if home else None
