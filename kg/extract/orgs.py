@@ -446,7 +446,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
         )
         if not (opens and doc.boundary[k] and k < c - 1):
             continue
-        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]
+        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]  # rel is a match whenever place is None
         if conf["_head_re"].search(inner):
             return start  # the part before the conjunction is a body of its own
         if any(

@@ -311,7 +311,7 @@ def _verb_initial(ctx: Context, h: object, divs: list[Division], home_pref: Divi
     """局会同县自然资源局: a distant county whose name opens with a verb (会同), glued to
     the word before it, is that verb, not the county."""
     text = ctx.doc.text
-    s = h.start  # type: ignore[attr-defined]
+    s = h.start  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
     if s == 0 or not is_cjk(text[s - 1]) or _in_home(ctx.res.gaz, divs, home_pref):
         return False
     if home_pref is not None and any(
@@ -354,7 +354,7 @@ def _short_ok(
     for j in (i - 1, i + 1):
         if 0 <= j < len(kept):
             o = kept[j]
-            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]
+            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
             if gap in COORD:
                 codes = dict(o.payloads).get("place") or dict(o.payloads).get("short") or ()
                 for c in codes:

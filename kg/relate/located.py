@@ -113,8 +113,8 @@ def _descendant_evidence(
     for e in rc.entities:
         if e.type != "Place" or e.id not in first or not e.attr("adcode"):
             continue
-        d = gaz.by_code.get(e.attr("adcode"))  # type: ignore[attr-defined]
-        if d is not None and any(x.name == name for x in gaz.chain(d)[1:]):  # type: ignore[attr-defined]
+        d = gaz.by_code.get(e.attr("adcode"))  # type: ignore[attr-defined]  # gaz is the Gazetteer, typed object in this helper
+        if d is not None and any(x.name == name for x in gaz.chain(d)[1:]):  # type: ignore[attr-defined]  # gaz is the Gazetteer, typed object in this helper
             m = first[e.id]
             if best is None or m.start < best.start:
                 best = m
@@ -129,7 +129,7 @@ def _home_evidence(rc: RelContext, e: object) -> tuple[int, int] | None:
     is stated, for the reader, by the page's first sentence."""
     home = rc.ctx.home
     gaz = rc.ctx.res.gaz
-    if home is None or not rc.doc.sentences or e.name not in {d.name for d in gaz.chain(home)}:  # type: ignore[attr-defined]
+    if home is None or not rc.doc.sentences or e.name not in {d.name for d in gaz.chain(home)}:  # type: ignore[attr-defined]  # gaz is the Gazetteer, typed object in this helper
         return None
     s = rc.doc.sentences[0]
     return s.start, s.end
