@@ -48,7 +48,7 @@ def _peak_mb() -> float:
 
 def _startup(q: mp.Queue) -> None:
     t = time.perf_counter()
-    from kg.pipeline import resources
+    from kg.nlp.resources import resources
 
     resources()
     q.put({"seconds": time.perf_counter() - t, "peak_mb": _peak_mb()})
@@ -70,7 +70,8 @@ def _jieba(q: mp.Queue, mb: float) -> None:
 
 def _extract(q: mp.Queue, mb: float) -> None:
     from kg.model import SourceText
-    from kg.pipeline import extract_source, resources
+    from kg.nlp.resources import resources
+    from kg.pipeline import extract_source
 
     res = resources()
     corpus = _corpus(mb)

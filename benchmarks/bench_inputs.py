@@ -2,7 +2,7 @@
 
     python benchmarks/bench_inputs.py [--mb 5]
 
-- HTML nested 200,000 deep against the same page flat (``kg.ingest.html_to_text``);
+- HTML nested 200,000 deep against the same page flat (``kg.ingest.html.html_to_text``);
 - a single-line page of ``--mb`` MB (the seeds joined, newlines dropped) and a 1 MB page
   without a full stop, through ``kg extract`` and ``kg build --no-cache`` in fresh
   processes (seconds, peak RSS, output size);
@@ -54,7 +54,7 @@ def _size(path: Path) -> str:
 
 
 def _html(depth: int) -> float:
-    from kg.ingest import html_to_text
+    from kg.ingest.html import html_to_text
 
     body = "".join(f"<p>{p}</p>" for p in SEEDS[4].read_text(encoding="utf-8").split("\n\n"))
     page = f"<html><body>{'<div>' * depth}{body}{'</div>' * depth}</body></html>"
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5.0, help="size of the single-line page (MB)")
     args = ap.parse_args()
 
-    print("HTML nesting (kg.ingest.html_to_text)")
+    print("HTML nesting (kg.ingest.html.html_to_text)")
     flat, deep = _html(0), _html(200_000)
     print(f"  flat page            {flat:8.2f} s")
     print(f"  nested 200,000 deep  {deep:8.2f} s   ratio {deep / max(flat, 1e-9):.0f}x")

@@ -3,7 +3,7 @@
     python benchmarks/bench_sparql.py [--triples 1000000] [--runs 3] [--rdflib-timeout 20]
                                       [--skip-rdflib] [--keep DIR]
 
-Builds a dataset of at least ``--triples`` quads the way ``kg build`` does (kg.rdf over a
+Builds a dataset of at least ``--triples`` quads the way ``kg build`` does (kg.export.rdf over a
 Corpus), from synthetic pages made of the seeds: the five seed pages are extracted once, then
 copied over and over with their places moved to other real divisions of the gazetteer (a
 county becomes a random county, its city and province follow, and so do the organizations
@@ -142,21 +142,22 @@ def synthetic_page(r: Any, i: int, gaz: Any, rng: random.Random) -> Any:
 
 def synthetic_quads(target: int, seed: int = 7) -> tuple[list[Any], int]:
     """At least ``target`` quads from the seeds and their synthetic copies; (quads, pages)."""
-    from kg import gazetteer, rdf
     from kg.corpus import Corpus
+    from kg.export.rdf.quads import corpus_quads, vocab_quads
+    from kg.nlp import gazetteer
 
     rng = random.Random(seed)
     gaz = gazetteer.load()
     seeds = seed_results()
     corpus = Corpus.from_results(seeds)
-    quads = rdf.corpus_quads(corpus)
-    per_page = max(1, (len(quads) - len(rdf.vocab_quads())) // len(seeds))
+    quads = corpus_quads(corpus)
+    per_page = max(1, (len(quads) - len(vocab_quads())) // len(seeds))
     i = 0
     while len(quads) < target:
         for _ in range(int((target - len(quads)) / per_page * 1.05) + 1):
             corpus.add(synthetic_page(seeds[i % len(seeds)], i, gaz, rng))
             i += 1
-        quads = rdf.corpus_quads(corpus)
+        quads = corpus_quads(corpus)
     return quads, len(seeds) + i
 
 
@@ -186,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import pyoxigraph as ox
 
-    from kg import query as q
-    from kg import rdf
+    from kg.export.rdf.serialize import nquads, to_rdflib
+    from kg.export.sparql.child import QueryTimeout, call_with_timeout
+    from kg.export.sparql.named import bind, named_queries
+    from kg.namespace import PREFIXES
 
     t0 = time.perf_counter()
     quads, pages = synthetic_quads(args.triples)
@@ -199,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     nq = work / "graph.nq"
     with nq.open("w", encoding="utf-8") as fh:
-        fh.writelines(rdf.nquads(quads))
+        fh.writelines(nquads(quads))
 
     loads: list[tuple[str, float, float]] = []
     t = time.perf_counter()
@@ -220,31 +223,31 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_rdflib:
         # from the quads in memory: rdflib's N-Quads parser is several times slower still
         t = time.perf_counter()
-        engines["rdflib"] = rdf.to_rdflib(quads)
+        engines["rdflib"] = to_rdflib(quads)
         loads.append(("rdflib memory", time.perf_counter() - t, rss_mb()))
     del quads
     for name, secs, rss in loads:
         print(f"load {name:<16} {secs:7.1f} s   (process max RSS so far {rss:,.0f} MB)", flush=True)
 
     def ox_run(store: Any, text: str) -> int:
-        r = store.query(text, prefixes=dict(q.PREFIXES), use_default_graph_as_union=True)
+        r = store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
         return len(list(r)) if isinstance(r, ox.QuerySolutions) else 1
 
     def rdflib_run(text: str) -> int:
-        return len(list(engines["rdflib"].query(text, initNs=dict(q.PREFIXES))))
+        return len(list(engines["rdflib"].query(text, initNs=dict(PREFIXES))))
 
     rows = []
-    for name, nqry in q.named_queries().items():
-        text = q.bind(nqry)
+    for name, nqry in named_queries().items():
+        text = bind(nqry)
         t_mem, n = timed(lambda text=text: ox_run(mem, text), args.runs)
         t_disk, _ = timed(lambda text=text: ox_run(disk, text), args.runs)
         t_rdf: float | None = None
         if not args.skip_rdflib:
             t = time.perf_counter()
             try:
-                q.call_with_timeout(lambda text=text: rdflib_run(text), args.rdflib_timeout)
+                call_with_timeout(lambda text=text: rdflib_run(text), args.rdflib_timeout)
                 t_rdf = time.perf_counter() - t
-            except q.QueryTimeout:
+            except QueryTimeout:
                 t_rdf = None
         rows.append((name, n, t_rdf, t_mem, t_disk))
         shown = f"{t_rdf:8.2f}" if t_rdf is not None else f">{args.rdflib_timeout:g}".rjust(8)

@@ -52,9 +52,9 @@ TEMPLATES = {
 
 def synthetic_corpus(n: int = 5000, seed: int = 7):  # -> Corpus
     """A deterministic corpus of about ``n`` entities made of real names."""
-    from kg import gazetteer
     from kg.corpus import Corpus, MentionRef
     from kg.model import Article, Entity, Evidence, Relation
+    from kg.nlp import gazetteer
     from kg.pipeline import extract_paths
 
     rng = random.Random(seed)
@@ -232,7 +232,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="write the views here and keep them (default: a temp folder)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from kg.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
+    from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
 
     t = time.perf_counter()
     corpus = synthetic_corpus(args.nodes)

@@ -26,8 +26,8 @@ from kg.errors import UsageError
 
 if TYPE_CHECKING:
     from kg.corpus import Corpus
+    from kg.export.sparql.results import Result
     from kg.model import Article, Entity, Relation
-    from kg.query import Result
 
 
 def build(
@@ -41,18 +41,18 @@ def build(
     Unchanged pages come from the same per-page cache ``kg build`` uses (``cache=False``
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
     """
-    from kg.builder import extract_with_cache
-    from kg.cache import ResultCache
     from kg.corpus import Corpus
+    from kg.pipeline import extract_paths
+    from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    results, errors, _now, _cached = extract_with_cache(
-        inputs, home=home, cache=ResultCache() if cache else None
-    )
-    if not results:
-        detail = "; ".join(m for _p, m in errors[:3])
+    ext = extract_paths(inputs, home=home, cache=ResultCache() if cache else None, unique_names=True)
+    if not ext.files:
+        detail = "; ".join(m for _p, m in ext.errors[:3])
         raise UsageError(f"no readable input pages in {', '.join(inputs)}{': ' + detail if detail else ''}")
-    return KnowledgeGraph(Corpus.from_results(results), errors=errors)
+    return KnowledgeGraph(
+        Corpus.from_results(sorted(ext.files, key=lambda r: r.source.name)), errors=ext.errors
+    )
 
 
 def load(target: str | Path) -> KnowledgeGraph:
@@ -60,15 +60,15 @@ def load(target: str | Path) -> KnowledgeGraph:
 
     The dataset is loaded into Oxigraph (a build folder's ``graph.nq`` in memory; a store is
     opened read-only, not copied) and queries run there; the corpus is rebuilt from the same
-    RDF (:func:`kg.rdf.corpus_from_rdf`) through oxrdflib.
+    RDF (:func:`kg.export.rdf.read.corpus_from_rdf`) through oxrdflib.
     """
     import rdflib
     from oxrdflib import OxigraphStore
 
-    from kg.query import Graph
-    from kg.rdf import corpus_from_rdf
+    from kg.export.rdf.read import corpus_from_rdf
+    from kg.export.sparql.engine import Target
 
-    engine = Graph(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
+    engine = Target(target, engine="oxigraph")  # checks the target and says what to do if it is wrong
     dataset = rdflib.Dataset(store=OxigraphStore(store=engine.data), default_union=True)
     with warnings.catch_warnings():
         # rdflib 7.6's Dataset.triples reads its own deprecated default_context on every call
@@ -105,21 +105,21 @@ class KnowledgeGraph:
     @cached_property
     def nx(self) -> Any:
         """The networkx ``MultiDiGraph`` (nodes: entity ids; edges keyed by predicate)."""
-        from kg.graph import to_networkx
+        from kg.export.networkx import to_networkx
 
         return to_networkx(self.corpus)
 
     @cached_property
     def quads(self) -> list[Any]:
         """The RDF dataset as sorted quads (what ``kg build`` serializes)."""
-        from kg.rdf import corpus_quads
+        from kg.export.rdf.quads import corpus_quads
 
         return corpus_quads(self.corpus)
 
     @cached_property
     def rdf(self) -> Any:
         """The RDF dataset as an rdflib ``Dataset`` (union default graph; one graph per page)."""
-        from kg.rdf import to_rdflib
+        from kg.export.rdf.serialize import to_rdflib
 
         return to_rdflib(self.quads)
 
@@ -130,7 +130,7 @@ class KnowledgeGraph:
             return self._engine.data
         import pyoxigraph as ox
 
-        from kg.rdf import to_oxigraph
+        from kg.export.rdf.serialize import to_oxigraph
 
         st = ox.Store()
         st.bulk_extend(to_oxigraph(self.quads))
@@ -167,11 +167,12 @@ class KnowledgeGraph:
     # -- SPARQL --------------------------------------------------------------------------------------
     def sparql(self, query: str, **params: str) -> Result:
         """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result."""
-        from kg import query as q
+        from kg.export.sparql.engine import Target
+        from kg.export.sparql.named import bind, resolve
 
-        nq = q.resolve(query)
-        text = q.bind(nq, params)
-        engine = self._engine if self._engine is not None else q.Graph.of_store(self.store)
+        nq = resolve(query)
+        text = bind(nq, params)
+        engine = self._engine if self._engine is not None else Target.of_store(self.store)
         return engine.execute(text)
 
     def query(self, query: str, **params: str) -> Any:
@@ -201,7 +202,7 @@ class KnowledgeGraph:
         The page is self-contained (vis-network and styles inlined) and isolated in an
         ``<iframe srcdoc>``, which renders in JupyterLab, classic Notebook and VS Code alike.
         """
-        from kg.views.inline import inline_page
+        from kg.export.views.inline import inline_page
 
         eid = None if name is None else self.entity(name).entity.id
         return InlineView(inline_page(self.corpus, eid), height=height, title=name or "overview")
@@ -214,27 +215,17 @@ class KnowledgeGraph:
         written under ``out``."""
         if out is None and store is None:
             raise UsageError("nothing to write: give a folder (out) and/or a store")
-        from kg.builder import output_replacement, summarize, write_build
-        from kg.staging import replacing
-        from kg.store import store_replacement, write_store
+        from kg.export.build import staged, summarize
 
-        written: list[str] = []
-        reps = [output_replacement(out)] if out is not None else []
-        reps += [store_replacement(store)] if store is not None else []
-        with replacing(*reps) as stages:  # all new generations complete before any is swapped in
-            if out is not None:
-                summary = summarize(self.corpus, self.quads, self.errors)
-                written = write_build(
-                    stages[0], self.corpus, self.quads, summary, views=views, previous=Path(out)
-                )
-            if store is not None:
-                write_store(stages[-1], self.quads, previous=Path(store))
+        with staged(out, store) as stages:  # all new generations complete before any is swapped in
+            summary = summarize(self.corpus, self.quads, self.errors) if out is not None else {}
+            written, _store = stages.write(self.corpus, self.quads, summary, views=views)
         return written
 
 
 def _value(cell: tuple[str, ...] | None) -> Any:
     """A result cell as a Python value for a DataFrame."""
-    from kg.query import display
+    from kg.export.sparql.results import display
 
     if cell is None:
         return None
@@ -385,7 +376,7 @@ class InlineView:
 
     def save(self, path: str | Path) -> Path:
         """Write the page as a standalone HTML file (atomically)."""
-        from kg.output import atomic_writer
+        from kg.export.staging import atomic_writer
 
         p = Path(path)
         with atomic_writer(p, "w") as fh:

@@ -63,7 +63,7 @@ class Report:
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSONL file; a bad line is an error naming the file and line."""
     from kg.errors import InputError
-    from kg.ingest import display_path, read_file_bytes
+    from kg.ingest.files import display_path, read_file_bytes
 
     out = []
     shown = display_path(path)

@@ -154,10 +154,11 @@ class FileResult:
 
 @dataclass
 class Extraction:
-    """The one source of truth for a corpus: per-file results, merged on demand.
-
-    JSONL, networkx, RDF and HTML are all views derived from this object.
-    """
+    """What extracting a set of inputs gave: per-file results in the order read (merged into a
+    Corpus on demand: JSONL, networkx, RDF and HTML are all views derived from them), the
+    inputs that failed, and which pages were extracted now or served from the cache."""
 
     files: list[FileResult] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    extracted: list[str] = field(default_factory=list)  # page names extracted now
+    cached: list[str] = field(default_factory=list)  # page names served from the cache

@@ -8,6 +8,11 @@ from pathlib import Path
 _PKG = Path(__file__).resolve().parent
 
 
+def package_dir() -> Path:
+    """The ``kg`` package folder: its code and the data files shipped in it (``data/``, ``rules/``)."""
+    return _PKG
+
+
 def ontology_dir() -> Path:
     """The ``ontology/`` folder: the repo's own in a checkout, the packaged copy in a wheel."""
     env = os.environ.get("SAFETY_KG_ONTOLOGY")
@@ -17,11 +22,6 @@ def ontology_dir() -> Path:
     if repo.is_dir():
         return repo
     return _PKG / "_ontology"
-
-
-def rules_dir() -> Path:
-    """Rule and term-list data files shipped inside the package."""
-    return _PKG / "rules"
 
 
 def cache_dir() -> Path:

@@ -8,6 +8,8 @@ is always a verbatim slice of the input file.
 
 from __future__ import annotations
 
+import functools
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
@@ -18,6 +20,13 @@ TERMINAL = SENTENCE_END + CLOSERS + "：:"
 
 OPEN_QUOTES = '“「『‘"'
 CLOSE_QUOTES = '”」』’"'
+
+
+@functools.cache
+def rx(pattern: str) -> re.Pattern[str]:
+    """*pattern*, compiled on first use: regular expressions stay strings at module level,
+    as the wide Unicode ranges take ~8 ms each to compile (no work at import time)."""
+    return re.compile(pattern)
 
 
 def is_cjk(ch: str) -> bool:

@@ -37,7 +37,8 @@ QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("‘", "’"), ('"', 
 def words() -> dict[str, tuple[str, ...]]:
     """The word pools, drawn from the project's data (sorted: the pools themselves must
     not depend on hash order)."""
-    from kg import gazetteer, rules, vocab
+    from kg import rules
+    from kg.nlp import gazetteer, vocab
 
     gaz = gazetteer.load()
     voc = vocab.load()
@@ -178,7 +179,7 @@ def generated_text(seed: int, max_pieces: int = 24) -> str:
 
 
 def _main(argv: list[str]) -> None:
-    from kg.output import file_record
+    from kg.export.jsonl import file_record
     from kg.pipeline import extract_text
 
     start, count = int(argv[0]), int(argv[1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.evaluate import Counts, load_jsonl, score
-from kg.output import file_record
+from kg.export.jsonl import file_record
 from kg.pipeline import extract_paths
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,13 +14,15 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg import cache as kg_cache
-from kg import rdf
-from kg.builder import OUTPUT_FILES, build
-from kg.cache import ResultCache
 from kg.corpus import Corpus
 from kg.errors import KgError
+from kg.export.build import OUTPUT_FILES, build
+from kg.export.rdf import serialize
+from kg.export.rdf.iri import page_graph
+from kg.export.rdf.quads import corpus_quads
 from kg.model import FileResult
+from kg.pipeline import cache as kg_cache
+from kg.pipeline.cache import ResultCache
 
 from ._killbuild import HOOK, KillRig, snapshot
 from ._util import missing_service
@@ -143,8 +145,8 @@ def test_build_needs_an_output(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
-def test_cache_round_trips_a_file_result(seed_results_rel: list[FileResult], prefix: str) -> None:
-    r = next(x for x in seed_results_rel if x.source.name.startswith(prefix))
+def test_cache_round_trips_a_file_result(seed_results: list[FileResult], prefix: str) -> None:
+    r = next(x for x in seed_results if x.source.name.startswith(prefix))
     data = json.loads(json.dumps(kg_cache.dump(r), ensure_ascii=False))
     assert kg_cache.load(data, r.source) == r
 
@@ -206,12 +208,12 @@ def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: P
 
     import pyoxigraph as ox
 
-    from kg.store import open_store
+    from kg.export.sparql.store import open_store
 
     st = open_store(store)
     nq = sum(1 for line in (tmp_path / "out" / "graph.nq").open(encoding="utf-8") if line.strip())
     assert len(st) == nq
-    g = ox.NamedNode(rdf.page_graph(changed.name))
+    g = ox.NamedNode(page_graph(changed.name))
     assert len(list(st.quads_for_pattern(None, None, None, g))) > 0
     del st
 
@@ -233,7 +235,7 @@ def test_a_failed_build_leaves_the_old_outputs(
     def boom(quads: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rdf, "jsonld", boom)
+    monkeypatch.setattr(serialize, "jsonld", boom)
     extra = tmp_path / "more"
     shutil.copytree(pages, extra)
     shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
@@ -251,11 +253,11 @@ def test_build_into_a_folder_that_is_not_a_store_is_refused(tmp_path: Path, page
         build([str(pages)], store=tmp_path, cache=ResultCache(tmp_path / "c"))
 
 
-def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]) -> None:
-    from kg.builder import summarize
+def test_summary_counts_are_the_corpus_counts(seed_results: list[FileResult]) -> None:
+    from kg.export.build import summarize
 
-    corpus = Corpus.from_results(seed_results_rel)
-    summary = summarize(corpus, rdf.corpus_quads(corpus))
+    corpus = Corpus.from_results(seed_results)
+    summary = summarize(corpus, corpus_quads(corpus))
     counts = corpus.counts()
     assert {k: v for k, v in summary["entities"].items() if v} == counts["entities"]
     assert {k: v for k, v in summary["relations"].items() if v} == counts["relations"]
@@ -326,7 +328,7 @@ def test_a_failure_while_writing_views_leaves_every_output_old(
 ) -> None:
     """The views are part of the build: a view that cannot be written (an immutable entity/,
     a full disk) must not leave graph.nq, summary.json or index.html already replaced."""
-    from kg.views import focus
+    from kg.export.views import focus
 
     out = tmp_path / "out"
     cache = ResultCache(tmp_path / "cache")
@@ -494,7 +496,7 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_undone(
 ) -> None:
     """Where renameat2(RENAME_EXCHANGE) is missing, OUT is renamed aside, then the new one in;
     a kill between the two leaves no OUT, and the next run puts the old one back first."""
-    from kg import staging
+    from kg.export import staging
 
     out = tmp_path / "out"
     cache = ResultCache(tmp_path / "cache")

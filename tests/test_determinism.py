@@ -84,7 +84,7 @@ def test_generated_text_is_a_pure_function_of_its_number():
 _TIES = """
 from kg.extract import orgs
 from kg.model import Mention
-from kg.resolve import _UnionFind, _merge_short_orgs, norm_key
+from kg.extract.resolve import _UnionFind, _merge_short_orgs, norm_key
 
 def org(name, head):
     attrs = (("head", head), ("via", "head"))
@@ -125,7 +125,7 @@ def test_the_cache_key_changes_with_the_libraries_whose_data_decides_results(mon
     seed is not in the key: extraction no longer depends on it."""
     import importlib.metadata
 
-    from kg import cache
+    from kg.pipeline import cache
 
     cache.code_fingerprint.cache_clear()
     before = cache.code_fingerprint()

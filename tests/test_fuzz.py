@@ -26,9 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.cli import main
+from kg.export.jsonl import file_record
 from kg.model import FileResult
-from kg.output import file_record
-from kg.pipeline import extract_text, resources
+from kg.nlp.resources import resources
+from kg.pipeline import extract_text
 
 from ._generate import PUNCT, QUOTES, words
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg import gazetteer
+from kg.nlp import gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -15,16 +15,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import (
-    display_path,
-    expand_inputs,
-    file_size_limit,
-    format_size,
-    html_to_text,
-    parse_size,
-    read_source,
-    read_sources,
-)
+from kg.ingest import read_source, read_sources
+from kg.ingest.files import display_path, expand_inputs, file_size_limit, format_size, parse_size
+from kg.ingest.html import html_to_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -878,7 +871,7 @@ def test_html_nested_200000_deep_reads_as_the_flat_page(tag: str) -> None:
 
 
 def test_shallow_html_is_parsed_unchanged() -> None:
-    from kg.ingest import _flatten_deep
+    from kg.ingest.html import _flatten_deep
 
     page = "<div>" * 300 + "<p>安全</p>" + "</div>" * 300 + "<script>'<div>'.repeat(9999)</script>"
     assert _flatten_deep(page) == page

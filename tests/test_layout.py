@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.layout import split_page
 from kg.model import SourceText
+from kg.nlp.layout import split_page
 
 from ._util import SEEDS
 

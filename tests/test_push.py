@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from kg import rdf
-from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
+from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.rdf.iri import GRAPH_ENTITIES, GRAPH_RELATIONS, page_graph
+from kg.export.rdf.quads import corpus_quads
+from kg.export.sparql.push import PushError, push, read_graphs, remote_graph_counts
 from kg.model import FileResult
-from kg.push import PushError, push, read_graphs, remote_graph_counts
 
 from .conftest import ROOT, Virtuoso
 
@@ -30,7 +31,7 @@ BAR = (
 
 
 def _write(folder: Path, corpus: Corpus) -> Path:
-    quads = rdf.corpus_quads(corpus)
+    quads = corpus_quads(corpus)
     write_outputs(folder, render_outputs(corpus, quads, summarize(corpus, quads)))
     return folder
 
@@ -78,20 +79,20 @@ def test_every_named_graph_arrives_whole(virtuoso: Virtuoso, pushed: dict, out: 
 
 
 def test_provenance_survives_the_push(virtuoso: Virtuoso, pushed: dict) -> None:  # type: ignore[type-arg]
-    from kg.query import bind, named_queries, with_prefixes
+    from kg.export.sparql.named import bind, named_queries, with_prefixes
 
     text = with_prefixes(bind(named_queries()["evidence-for-relation"], {"subject": '"壶关县"@zh'}))
     rows = _select(virtuoso, text)
-    assert "扎实推进“春夏九防·敲门行动”，紧盯重点领域" in {r["text"]["value"] for r in rows}
+    assert "扎实推进“春夏九防·敲门行动”" in {r["text"]["value"] for r in rows}
     for row in rows:
         source = (ROOT / "seeds" / row["page"]["value"]).read_text(encoding="utf-8")
         assert source[int(row["start"]["value"]) : int(row["end"]["value"])] == row["text"]["value"]
 
 
 def test_push_again_replaces_and_prunes(
-    virtuoso: Virtuoso, pushed: dict, tmp_path: Path, seed_results_rel: list[FileResult]
+    virtuoso: Virtuoso, pushed: dict, tmp_path: Path, seed_results: list[FileResult]
 ) -> None:  # type: ignore[type-arg]
-    keep = [r for r in seed_results_rel if r.source.name.startswith("004")]
+    keep = [r for r in seed_results if r.source.name.startswith("004")]
     small = _write(tmp_path / "small", Corpus.from_results(keep))
     report = push(
         small,
@@ -107,10 +108,8 @@ def test_push_again_replaces_and_prunes(
     assert sorted(r["n"]["value"] for r in _select(virtuoso, BAR)) == sorted(["长子县", "屯留区", "壶关县"])
 
 
-def test_push_with_sparql_update(
-    virtuoso: Virtuoso, tmp_path: Path, seed_results_rel: list[FileResult]
-) -> None:
-    keep = [r for r in seed_results_rel if r.source.name.startswith("001")]
+def test_push_with_sparql_update(virtuoso: Virtuoso, tmp_path: Path, seed_results: list[FileResult]) -> None:
+    keep = [r for r in seed_results if r.source.name.startswith("001")]
     small = _write(tmp_path / "small", Corpus.from_results(keep))
     # Virtuoso's authenticated SPARQL endpoint takes updates (INSERT DATA in batches)
     report = push(
@@ -123,7 +122,7 @@ def test_push_with_sparql_update(
     )
     assert report["graphs"] == len(read_graphs(small))
     remote = remote_graph_counts(virtuoso.sparql)
-    page = rdf.page_graph(keep[0].source.name)
+    page = page_graph(keep[0].source.name)
     assert remote[page] == len(set(read_graphs(small)[page]))
     rows = _select(
         virtuoso,
@@ -150,10 +149,10 @@ def test_push_needs_a_build_folder(tmp_path: Path) -> None:
 
 
 def test_a_second_push_sends_only_the_graphs_that_changed(
-    virtuoso: Virtuoso, tmp_path: Path, seed_results_rel: list[FileResult]
+    virtuoso: Virtuoso, tmp_path: Path, seed_results: list[FileResult]
 ) -> None:
     """The README's promise: kg push rewrites only changed graphs."""
-    two = [r for r in seed_results_rel if r.source.name.startswith(("001", "004"))]
+    two = [r for r in seed_results if r.source.name.startswith(("001", "004"))]
     folder = _write(tmp_path / "out", Corpus.from_results(two))
     kw = {"user": virtuoso.user, "password": virtuoso.password, "query_endpoint": virtuoso.sparql}
     sent: list[str] = []
@@ -168,11 +167,11 @@ def test_a_second_push_sends_only_the_graphs_that_changed(
     one = [r for r in two if r.source.name.startswith("004")]
     _write(folder, Corpus.from_results(one))
     third = push(folder, virtuoso.graph_store, progress=lambda g, n: sent.append(g), **kw)
-    assert sorted(sent) == sorted([str(rdf.GRAPH_ENTITIES), str(rdf.GRAPH_RELATIONS)])
+    assert sorted(sent) == sorted([str(GRAPH_ENTITIES), str(GRAPH_RELATIONS)])
     assert third["verified"] and third["unchanged"] == third["graphs"] - 2
 
     # a graph the server lost is sent again (the query endpoint shows its count is wrong)
-    page = rdf.page_graph(one[0].source.name)
+    page = page_graph(one[0].source.name)
     import requests
 
     requests.delete(
@@ -188,9 +187,9 @@ def test_a_second_push_sends_only_the_graphs_that_changed(
 
 def test_a_kg_build_keeps_what_was_pushed(tmp_path: Path) -> None:
     """The push state lives in OUT, and a rebuild of OUT carries it over."""
-    from kg.builder import build
-    from kg.cache import ResultCache
-    from kg.push import STATE
+    from kg.export.build import build
+    from kg.export.sparql.push import STATE
+    from kg.pipeline.cache import ResultCache
 
     out = tmp_path / "out"
     page = sorted((ROOT / "seeds").glob("*.txt"))[0]

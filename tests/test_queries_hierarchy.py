@@ -3,7 +3,7 @@
 Each runs through the command line on a build of the seeds (``kg query OUT name -p …
 -f csv``) and is compared, as an exact set of rows, with the same answer computed here
 in Python from the build's corpus: kg:locatedIn walked transitively from the relations,
-skos:broader from the vocabulary files. The views' roll-ups (kg.views.data) must give
+skos:broader from the vocabulary files. The views' roll-ups (kg.export.views.data) must give
 the same sets.
 """
 
@@ -77,7 +77,7 @@ def inside(corpus: Corpus, place: str) -> set[str]:
 
 def under(corpus: Corpus, term: str) -> set[str]:
     """The corpus's terms that are the concept named ``term`` (name or alias) or narrower."""
-    from kg import vocab
+    from kg.nlp import vocab
 
     voc = vocab.load()
     tops = {t.iri for t in voc.terms.values() if term == t.name or term in voc.aliases(t)}
@@ -211,7 +211,7 @@ def test_place_targets_under_term_follows_both_hierarchies(out: Path) -> None:
 
 
 def test_views_roll_up_as_the_queries_do(out: Path, corpus: Corpus) -> None:
-    from kg.views.data import ViewIndex
+    from kg.export.views.data import ViewIndex
 
     ix = ViewIndex.build(corpus)
     for place in ("长治市", "太原市"):

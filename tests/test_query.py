@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from kg import query as q
-from kg import rdf
-from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
 from kg.errors import UsageError
-from kg.store import update_store
+from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.rdf.quads import corpus_quads
+from kg.export.sparql.check import ForbiddenQuery, canonical, is_update, where_brace
+from kg.export.sparql.child import QueryTimeout, call_with_timeout, deny_network
+from kg.export.sparql.engine import ENGINES, Target, run
+from kg.export.sparql.named import bind, named_queries, param_term, parse_query_file
+from kg.export.sparql.results import Cell, Result, display, format_table, nt, to_csv, to_json, to_tsv, to_xml
+from kg.export.sparql.store import update_store
+from kg.namespace import PREFIXES
 
 from ._util import Listener
 from .conftest import ROOT
@@ -36,7 +41,7 @@ QUERY_FILES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
 def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
     """A build folder of the seeds (with the conftest relations), written as kg build does."""
     folder = tmp_path_factory.mktemp("out")
-    quads = rdf.corpus_quads(seed_corpus)
+    quads = corpus_quads(seed_corpus)
     write_outputs(folder, render_outputs(seed_corpus, quads, summarize(seed_corpus, quads)))
     return folder
 
@@ -44,13 +49,13 @@ def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
     folder = tmp_path_factory.mktemp("store") / "kgstore"
-    update_store(folder, rdf.corpus_quads(seed_corpus))
+    update_store(folder, corpus_quads(seed_corpus))
     return folder
 
 
 @pytest.fixture(scope="module")
-def engines(out: Path) -> dict[str, q.Graph]:
-    return {e: q.Graph(out, e).load() for e in q.ENGINES}
+def engines(out: Path) -> dict[str, Target]:
+    return {e: Target(out, e).load() for e in ENGINES}
 
 
 @pytest.fixture
@@ -68,43 +73,43 @@ def kg(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def values(r: q.Result, var: str) -> list[str]:
+def values(r: Result, var: str) -> list[str]:
     i = r.vars.index(var)
-    return [q.display(row[i]) for row in r.rows]
+    return [display(row[i]) for row in r.rows]
 
 
 # -- the named queries ---------------------------------------------------------------------------
 
 
 def test_at_least_twelve_named_queries() -> None:
-    assert len(q.named_queries()) >= 12
-    assert set(q.named_queries()) == {p.stem for p in QUERY_FILES}
+    assert len(named_queries()) >= 12
+    assert set(named_queries()) == {p.stem for p in QUERY_FILES}
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_files_have_a_header(path: Path) -> None:
-    nq = q.parse_query_file(path.read_text(encoding="utf-8"), path.stem, path)
+    nq = parse_query_file(path.read_text(encoding="utf-8"), path.stem, path)
     assert nq.title and nq.answers
     for p in nq.params:
         assert p.default and p.description, p
         assert f"?{p.name}" in nq.text  # the parameter is a variable of the query
 
 
-def _norm(r: q.Result) -> list[tuple[str, ...]]:
+def _norm(r: Result) -> list[tuple[str, ...]]:
     # GROUP_CONCAT lists come in engine order: compare them as sets
-    def cell(c: q.Cell | None) -> str:
-        s = q.display(c)
+    def cell(c: Cell | None) -> str:
+        s = display(c)
         return "、".join(sorted(s.split("、"))) if "、" in s else s
 
     return sorted(tuple(cell(c) for c in row) for row in r.rows)
 
 
 @pytest.mark.parametrize("name", [p.stem for p in QUERY_FILES])
-def test_named_query_runs_the_same_on_both_engines(engines: dict[str, q.Graph], name: str) -> None:
-    text = q.bind(q.named_queries()[name])
+def test_named_query_runs_the_same_on_both_engines(engines: dict[str, Target], name: str) -> None:
+    text = bind(named_queries()[name])
     ox = engines["oxigraph"].execute(text)
     assert ox.kind == "select"
-    rd = q.call_with_timeout(lambda: engines["rdflib"].execute(text), 60)
+    rd = call_with_timeout(lambda: engines["rdflib"].execute(text), 60)
     assert ox.vars == rd.vars
     if "LIMIT" in text and len(ox.rows) == int(text.rsplit("LIMIT", 1)[1].split()[0]):
         assert len(rd.rows) == len(ox.rows)  # ties at the cut may differ
@@ -118,12 +123,11 @@ def test_named_query_runs_the_same_on_both_engines(engines: dict[str, q.Graph], 
         ("places-implementing-campaign", {}, "place", COUNTIES),
         ("places-implementing-campaign", {"campaign": KNOCK}, "place", COUNTIES),
         ("documents-by-issuer", {}, "document", {"关于做好2025年安全生产工作的通知"}),
-        ("partners", {}, "organization1", {"长治市防震减灾中心"}),
+        ("partners", {}, "organization1", {"长治市文物局"}),  # a symmetric pair: the lesser IRI first
         ("people-and-posts", {}, "person", {"钱红元"}),
         ("targets-under-term", {"term": "危险化学品"}, "target", {"危险化学品"}),
         ("articles-mentioning", {"entity": "壶关县"}, "page", {"004_62080bcc380399cf.txt"}),
-        ("evidence-for-relation", {"subject": "壶关县"}, "text",
-         {"扎实推进“春夏九防·敲门行动”，紧盯重点领域"}),
+        ("evidence-for-relation", {"subject": "壶关县"}, "text", {"扎实推进“春夏九防·敲门行动”"}),
         (
             "evidence-for-relation",
             {"subject": "壶关县", "predicate": "takesMeasure", "object": "应急演练"},
@@ -135,21 +139,21 @@ def test_named_query_runs_the_same_on_both_engines(engines: dict[str, q.Graph], 
 def test_named_query_answers(
     out: Path, name: str, params: dict[str, str], var: str, expected: set[str]
 ) -> None:
-    r = q.run(out, name, params)
+    r = run(out, name, params)
     assert expected <= set(values(r, var))
 
 
 def test_evidence_is_verbatim_source_text(out: Path) -> None:
-    r = q.run(out, "evidence-for-relation", {"subject": "长子县"})
+    r = run(out, "evidence-for-relation", {"subject": "长子县"})
     assert r.rows
     for row in r.rows:
-        rec = dict(zip(r.vars, (q.display(c) for c in row), strict=True))
+        rec = dict(zip(r.vars, (display(c) for c in row), strict=True))
         text = (ROOT / "seeds" / rec["page"]).read_text(encoding="utf-8")
         assert text[int(rec["start"]) : int(rec["end"])] == rec["text"]
 
 
 def test_hierarchy_query_follows_narrower_terms(out: Path) -> None:
-    r = q.run(out, "targets-under-term", {"term": "矿山"})
+    r = run(out, "targets-under-term", {"term": "矿山"})
     assert {"煤矿", "非煤矿山"} <= set(values(r, "target"))
 
 
@@ -159,7 +163,7 @@ def test_hierarchy_query_follows_narrower_terms(out: Path) -> None:
 @pytest.mark.parametrize("target", ["out", "store"])
 def test_bar_query(request: pytest.FixtureRequest, target: str) -> None:
     path = request.getfixturevalue(target)
-    r = q.run(path, BAR)
+    r = run(path, BAR)
     assert sorted(values(r, "n")) == sorted(["长子县", "屯留区", "壶关县"])
 
 
@@ -174,11 +178,11 @@ def test_bar_query_through_the_cli(out: Path) -> None:
     )
 
 
-def test_store_and_folder_give_the_same_answers(engines: dict[str, q.Graph], store: Path) -> None:
-    on_disk = q.Graph(store).load()
+def test_store_and_folder_give_the_same_answers(engines: dict[str, Target], store: Path) -> None:
+    on_disk = Target(store).load()
     assert on_disk.kind == "store"
-    for name, nq in q.named_queries().items():
-        text = q.bind(nq)
+    for name, nq in named_queries().items():
+        text = bind(nq)
         assert _norm(engines["oxigraph"].execute(text)) == _norm(on_disk.execute(text)), name
 
 
@@ -186,24 +190,24 @@ def test_store_and_folder_give_the_same_answers(engines: dict[str, q.Graph], sto
 
 
 def test_output_formats(out: Path) -> None:
-    r = q.run(out, "people-and-posts")
-    rows = list(csv.reader(io.StringIO(q.to_csv(r))))
+    r = run(out, "people-and-posts")
+    rows = list(csv.reader(io.StringIO(to_csv(r))))
     assert rows[0] == r.vars and len(rows) == len(r.rows) + 1
-    doc = json.loads(q.to_json(r))
+    doc = json.loads(to_json(r))
     assert doc["head"]["vars"] == r.vars and len(doc["results"]["bindings"]) == len(r.rows)
     person = next(b for b in doc["results"]["bindings"] if b["person"]["value"] == "钱红元")
     assert person["person"] == {"type": "literal", "value": "钱红元", "xml:lang": "zh"}
-    tsv = q.to_tsv(r).splitlines()
+    tsv = to_tsv(r).splitlines()
     assert tsv[0] == "\t".join("?" + v for v in r.vars) and '"钱红元"@zh' in "\n".join(tsv)
-    assert "<sparql" in q.to_xml(r)
-    ask = q.run(out, 'ASK { ?p rdfs:label "长子县"@zh }')
-    assert ask.kind == "ask" and ask.boolean and q.format_table(ask) == "yes"
+    assert "<sparql" in to_xml(r)
+    ask = run(out, 'ASK { ?p rdfs:label "长子县"@zh }')
+    assert ask.kind == "ask" and ask.boolean and format_table(ask) == "yes"
 
 
 def test_construct_gives_triples(out: Path) -> None:
-    r = q.run(out, 'CONSTRUCT { ?p kg:implements ?c } WHERE { ?p kg:implements ?c ; rdfs:label "长子县"@zh }')
+    r = run(out, 'CONSTRUCT { ?p kg:implements ?c } WHERE { ?p kg:implements ?c ; rdfs:label "长子县"@zh }')
     assert r.kind == "graph" and r.triples
-    assert all(t[1] == ("uri", q.PREFIXES["kg"] + "implements") for t in r.triples)
+    assert all(t[1] == ("uri", PREFIXES["kg"] + "implements") for t in r.triples)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "table"])
@@ -244,7 +248,7 @@ def test_errors_are_one_line_with_exit_code_2(out: Path, args: list[str], messag
     assert len(p.stderr.strip().splitlines()) == 1
 
 
-def test_bad_sparql_on_rdflib_is_a_usage_error_too(engines: dict[str, q.Graph]) -> None:
+def test_bad_sparql_on_rdflib_is_a_usage_error_too(engines: dict[str, Target]) -> None:
     with pytest.raises(UsageError, match="SPARQL syntax error"):
         engines["rdflib"].execute("SELECT ?x WHERE { ?x ")
 
@@ -258,9 +262,9 @@ def test_missing_target(tmp_path: Path) -> None:
 
 def test_time_limit_stops_a_long_query(out: Path) -> None:
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with pytest.raises(q.QueryTimeout):
-        q.run(out, heavy, timeout=0.5)
-    assert q.run(out, BAR, timeout=30).rows  # a quick query under a limit still answers
+    with pytest.raises(QueryTimeout):
+        run(out, heavy, timeout=0.5)
+    assert run(out, BAR, timeout=30).rows  # a quick query under a limit still answers
 
 
 # -- binding parameters --------------------------------------------------------------------------------------
@@ -278,7 +282,7 @@ def test_time_limit_stops_a_long_query(out: Path) -> None:
     ],
 )
 def test_param_terms(value: str, default: str, term: str) -> None:
-    assert q.param_term(value, default) == term
+    assert param_term(value, default) == term
 
 
 @pytest.mark.parametrize(
@@ -293,7 +297,7 @@ def test_param_terms(value: str, default: str, term: str) -> None:
     ],
 )  # fmt: skip
 def test_values_go_into_the_outer_where_group(text: str, expected: str) -> None:
-    assert text[: q.where_brace(text) + 1] == expected
+    assert text[: where_brace(text) + 1] == expected
 
 
 @pytest.mark.parametrize(
@@ -307,7 +311,7 @@ def test_values_go_into_the_outer_where_group(text: str, expected: str) -> None:
     ],
 )
 def test_update_detection(text: str, update: bool) -> None:
-    assert q.is_update(text) is update
+    assert is_update(text) is update
 
 
 # -- nothing reaches outside the dataset (issue 10) ------------------------------------------------------
@@ -338,18 +342,18 @@ def reaching_out(name: str, lis: Listener, tmp: Path) -> str:
     return REACHING_OUT[name].replace("{url}", lis.url).replace("{file}", leak.as_uri())
 
 
-@pytest.mark.parametrize("engine", q.ENGINES)
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", list(REACHING_OUT))
 def test_service_and_outside_from_are_refused_before_any_connection(
-    engines: dict[str, q.Graph], listener: Listener, tmp_path: Path, engine: str, name: str
+    engines: dict[str, Target], listener: Listener, tmp_path: Path, engine: str, name: str
 ) -> None:
     text = reaching_out(name, listener, tmp_path)
-    with pytest.raises(q.ForbiddenQuery, match=r"is not allowed|is not a graph of"):
-        q.call_with_timeout(lambda: engines[engine].execute(text), 30)
+    with pytest.raises(ForbiddenQuery, match=r"is not allowed|is not a graph of"):
+        call_with_timeout(lambda: engines[engine].execute(text), 30)
     assert listener.count == 0
 
 
-@pytest.mark.parametrize("engine", q.ENGINES)
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", ["silent", "escaped-hash-before", "from-file"])
 def test_cli_refuses_with_one_line_and_exit_2(
     out: Path, listener: Listener, tmp_path: Path, engine: str, name: str
@@ -361,7 +365,7 @@ def test_cli_refuses_with_one_line_and_exit_2(
     assert LEAK not in p.stdout and listener.count == 0
 
 
-def test_load_is_refused(engines: dict[str, q.Graph], listener: Listener) -> None:
+def test_load_is_refused(engines: dict[str, Target], listener: Listener) -> None:
     for g in engines.values():
         with pytest.raises(UsageError, match="updates are not allowed"):
             g.execute(f"LOAD <{listener.url}>")
@@ -378,7 +382,7 @@ def test_load_is_refused(engines: dict[str, q.Graph], listener: Listener) -> Non
     ],
 )
 def test_canonical_text(text: str, expected: str) -> None:
-    assert q.canonical(text) == expected
+    assert canonical(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -386,26 +390,26 @@ def test_canonical_text(text: str, expected: str) -> None:
 )
 def test_escapes_that_engines_would_read_differently_are_refused(text: str) -> None:
     with pytest.raises(UsageError, match="SPARQL syntax error"):
-        q.canonical(text)
+        canonical(text)
 
 
 # -- FROM and FROM NAMED scope the query (issue 10) -----------------------------------------------------
 
 
-def _count(g: q.Graph, text: str) -> int:
+def _count(g: Target, text: str) -> int:
     r = g.execute(text)
-    return int(q.display(r.rows[0][0]))
+    return int(display(r.rows[0][0]))
 
 
-@pytest.mark.parametrize("engine", q.ENGINES)
-def test_from_scopes_the_default_graph(engines: dict[str, q.Graph], engine: str) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_from_scopes_the_default_graph(engines: dict[str, Target], engine: str) -> None:
     g = engines[engine]
     count = "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ {pattern} }}"
     everything = _count(g, count.format(dataset="", pattern="?s ?p ?o"))
     first = engines["oxigraph"].execute(
         "SELECT ?g WHERE { GRAPH ?g { ?a a kg:Article } } ORDER BY ?g LIMIT 1"
     )
-    page = q.nt(first.rows[0][0])
+    page = nt(first.rows[0][0])
     per_graph = {
         iri: _count(g, count.format(dataset="", pattern=f"GRAPH {iri} {{ ?s ?p ?o }}"))
         for iri in ("kgg:vocab", "kgg:entities", page)
@@ -418,17 +422,17 @@ def test_from_scopes_the_default_graph(engines: dict[str, q.Graph], engine: str)
     # FROM NAMED alone: an empty default graph, GRAPH sees only the named ones (SPARQL 1.1, 13.2)
     assert _count(g, count.format(dataset="FROM NAMED kgg:vocab", pattern="?s ?p ?o")) == 0
     graphs = g.execute("SELECT DISTINCT ?g FROM NAMED kgg:vocab WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert [q.display(row[0]) for row in graphs.rows] == ["kgg:vocab"]
+    assert [display(row[0]) for row in graphs.rows] == ["kgg:vocab"]
     # without FROM a query still sees the union of all graphs
     assert _count(g, count.format(dataset="", pattern="?s ?p ?o")) == everything
 
 
-def test_from_a_page_graph_answers_for_that_page_only(engines: dict[str, q.Graph]) -> None:
+def test_from_a_page_graph_answers_for_that_page_only(engines: dict[str, Target]) -> None:
     g = engines["oxigraph"]
     pages = g.execute("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a kg:Article } } ORDER BY ?g")
     assert len(pages.rows) >= 2
     for row in pages.rows:
-        iri = q.nt(row[0])
+        iri = nt(row[0])
         scoped = g.execute(f"SELECT DISTINCT ?a FROM {iri} WHERE {{ ?a a kg:Article }}")
         direct = g.execute(f"SELECT DISTINCT ?a WHERE {{ GRAPH {iri} {{ ?a a kg:Article }} }}")
         assert sorted(map(str, scoped.rows)) == sorted(map(str, direct.rows)) and scoped.rows
@@ -450,14 +454,14 @@ def _python_connect(port: int) -> str:
     return "connected"
 
 
-def test_query_children_cannot_open_a_network_socket(engines: dict[str, q.Graph], listener: Listener) -> None:
+def test_query_children_cannot_open_a_network_socket(engines: dict[str, Target], listener: Listener) -> None:
     """Defence in depth: a query that reached an engine unchecked still connects nowhere."""
-    if not q.call_with_timeout(q.deny_network, 30):
+    if not call_with_timeout(deny_network, 30):
         pytest.skip("seccomp is not available here")
-    q.call_with_timeout(lambda: _unchecked_oxigraph_service(listener.url), 30)
+    call_with_timeout(lambda: _unchecked_oxigraph_service(listener.url), 30)
     sparql = f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}"
-    q.call_with_timeout(lambda: len(list(engines["rdflib"].data.query(sparql))), 30)
-    assert q.call_with_timeout(lambda: _python_connect(listener.port), 30) == "refused"
+    call_with_timeout(lambda: len(list(engines["rdflib"].data.query(sparql))), 30)
+    assert call_with_timeout(lambda: _python_connect(listener.port), 30) == "refused"
     assert listener.count == 0
     assert _python_connect(listener.port) == "connected"  # this process is untouched
     deadline = time.monotonic() + 5

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -18,10 +20,35 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import rdf
 from kg.corpus import Corpus, MentionRef
-from kg.model import ENTITY_TYPES
+from kg.export.rdf.iri import (
+    PREDICATE_IRI,
+    TERM_SCHEMES,
+    entity_iri,
+    entity_iris,
+    iri_of_id,
+    minted_iri,
+    page_graph,
+    page_iri,
+    page_of_graph,
+    statement_iri,
+    vocabulary,
+)
+from kg.export.rdf.quads import (
+    Quad,
+    corpus_quads,
+    entity_quads,
+    evidence_quads,
+    quad_key,
+    relation_quads,
+    vocab_quads,
+    zh,
+)
+from kg.export.rdf.read import corpus_from_rdf
+from kg.export.rdf.serialize import bind_prefixes, jsonld, nquads, rdflib_term, trig, turtle
+from kg.model import ENTITY_TYPES, Entity, Evidence, Relation
 from kg.namespace import KG, KGG, KGI, KGV, PREFIXES, PROV
+from kg.nlp.vocab import Vocabulary
 
 from .conftest import ROOT, seed_file
 
@@ -31,19 +58,69 @@ U = rdflib.URIRef
 ZH = "zh"
 
 
+# -- test helpers: the dataset as one rdflib graph, and the quads the networkx view holds --
+
+
+def merged_graph(quads: Iterable[Quad]) -> Any:
+    """One ``rdflib.Graph`` with every triple of every named graph (what Turtle holds)."""
+    g = rdflib.Graph(bind_namespaces="none")
+    bind_prefixes(g)
+    for s, p, o, _g in quads:
+        g.add((rdflib.URIRef(s), rdflib.URIRef(p), rdflib_term(o)))
+    return g
+
+
+def networkx_quads(g: Any, vocab: Vocabulary | None = None) -> list[Quad]:
+    """Entity and relation quads (with evidence) from the networkx view (export.networkx).
+
+    The networkx view holds entities and relations but not pages, articles or mentions; these
+    quads must equal the entity, relation and evidence quads built from the corpus itself.
+    """
+    c = Corpus()
+    for _node, data in g.nodes(data=True):
+        attrs = tuple(
+            sorted(
+                (k, str(v))
+                for k, v in data.items()
+                if k not in {"type", "name", "aliases", "mentions"} and v is not None
+            )
+        )
+        e = Entity(data["type"], data["name"], tuple(data.get("aliases", ())), attrs)
+        c.entities[e.id] = e
+    for s, o, data in g.edges(data=True):
+        evs = tuple(Evidence(**ev) for ev in data.get("evidence", ()))
+        r = Relation(s, data["predicate"], o, evs)
+        c.relations[r.key] = r
+    return core_quads(c, vocab)
+
+
+def core_quads(corpus: Corpus, vocab: Vocabulary | None = None) -> list[Quad]:
+    """Entity, relation and evidence quads of a corpus (what the networkx view also holds)."""
+    vocab = vocabulary(vocab)
+    vq = vocab_quads(vocab)
+    out = set(entity_quads(corpus, exclude=vq, vocab=vocab)) | set(relation_quads(corpus, vocab))
+    iris = entity_iris(corpus, vocab)
+    for r in corpus.relations.values():
+        s, o = iri_of_id(r.s, iris), iri_of_id(r.o, iris)
+        st = statement_iri(s, PREDICATE_IRI.get(r.p, KG.NS + r.p), o)
+        for ev in r.evidence:
+            out.update(evidence_quads(st, ev, page_graph(ev.source)))
+    return sorted(out, key=quad_key)
+
+
 @cache
 def ontology() -> rdflib.Graph:
     return rdflib.Graph().parse(ONTOLOGY, format="turtle")
 
 
 @pytest.fixture(scope="module")
-def quads(seed_corpus: Corpus) -> list[rdf.Quad]:
-    return rdf.corpus_quads(seed_corpus)
+def quads(seed_corpus: Corpus) -> list[Quad]:
+    return corpus_quads(seed_corpus)
 
 
 @pytest.fixture(scope="module")
-def merged(quads: list[rdf.Quad]) -> rdflib.Graph:
-    return rdf.merged_graph(quads)
+def merged(quads: list[Quad]) -> rdflib.Graph:
+    return merged_graph(quads)
 
 
 # -- the ontology and the generated namespace module (kept current by tests/test_schema.py) -------
@@ -87,14 +164,14 @@ def test_classes_named_as_the_gold_types(type_: str) -> None:
     ],
 )  # fmt: skip
 def test_minted_iris_are_stable(type_: str, name: str, iri: str) -> None:
-    assert rdf.minted_iri(type_, name) == iri
+    assert minted_iri(type_, name) == iri
 
 
 def test_entity_iris_are_ascii_bijective_and_vocabulary_concepts(seed_corpus: Corpus) -> None:
-    from kg import vocab
+    from kg.nlp import vocab
 
     v = vocab.load()
-    iris = rdf.entity_iris(seed_corpus)
+    iris = entity_iris(seed_corpus)
     assert len(set(iris.values())) == len(iris)  # distinct entities, distinct IRIs
     for eid, iri in iris.items():
         assert iri.isascii() and not re.search(r"[\s<>\"{}|\\^`]", iri), iri
@@ -110,11 +187,11 @@ def test_entity_iris_are_ascii_bijective_and_vocabulary_concepts(seed_corpus: Co
 # -- the graph of the seeds --------------------------------------------------------------------------
 
 
-def test_named_graphs_are_disjoint_and_complete(quads: list[rdf.Quad], seed_corpus: Corpus) -> None:
+def test_named_graphs_are_disjoint_and_complete(quads: list[Quad], seed_corpus: Corpus) -> None:
     triples = Counter((s, p, o) for s, p, o, _g in quads)
     assert max(triples.values()) == 1  # a store's union default graph never doubles a triple
     graphs = {g for *_x, g in quads}
-    pages = {rdf.page_graph(n) for n in seed_corpus.sources}
+    pages = {page_graph(n) for n in seed_corpus.sources}
     assert graphs == {KGG.vocab, KGG.entities, KGG.relations} | pages
 
 
@@ -133,7 +210,7 @@ def test_vocabulary_hierarchy(merged: rdflib.Graph, narrow: str, broad: str) -> 
 
 def test_entities_have_labels_aliases_and_adcodes(merged: rdflib.Graph, seed_corpus: Corpus) -> None:
     for e in seed_corpus.entities.values():
-        node = U(rdf.entity_iri(e))
+        node = U(entity_iri(e))
         labels = [o for o in merged.objects(node, RDFS.label) if o.language == ZH]
         assert labels == [rdflib.Literal(e.name, lang=ZH)], e.id
         assert (node, RDF.type, U(KG.NS + e.type)) in merged
@@ -149,7 +226,7 @@ def test_every_relation_has_provenance_with_verbatim_evidence(
     texts = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
     assert seed_corpus.relations
     for r in seed_corpus.relations.values():
-        iris = rdf.entity_iris(seed_corpus)
+        iris = entity_iris(seed_corpus)
         s, p, o = U(iris[r.s]), U(KG.NS + r.p), U(iris[r.o])
         assert (s, p, o) in merged
         (st,) = (
@@ -175,7 +252,11 @@ def test_bar_relation_is_traced_to_its_sentence(merged: rdflib.Graph) -> None:
       ?ev kg:text ?text ; prov:wasQuotedFrom/dcterms:isPartOf/dcterms:identifier ?page .
     }"""
     rows = {(str(t), str(p)) for t, p in merged.query(q, initNs=PREFIXES)}
-    assert ("扎实推进“春夏九防·敲门行动”。聚焦高层建筑", seed_file("004").name) in rows
+    page = seed_file("004")
+    text = page.read_text(encoding="utf-8")
+    # the extracted relation, traced to the clause of page 004 that states it
+    assert rows and {p for _t, p in rows} == {page.name}, rows
+    assert all("春夏九防·敲门行动" in t and t in text for t, _p in rows), rows
 
 
 # -- SHACL ------------------------------------------------------------------------------------------------
@@ -256,7 +337,7 @@ def broken(seed_corpus: Corpus) -> tuple[dict[str, tuple[rdflib.term.Node, str]]
     )
     small.entities = {k: e for k, e in seed_corpus.entities.items() if k in used}
     small.entities.update({k: e for k, e in seed_corpus.entities.items() if e.type == "Person"})
-    g = rdf.merged_graph(rdf.corpus_quads(small))
+    g = merged_graph(corpus_quads(small))
     assert _validate(g)[0]
     cases = _break(g)
     conforms, report = _validate(g)
@@ -305,10 +386,10 @@ def test_shapes_catch_defects(broken, case: str) -> None:  # type: ignore[no-unt
     ],
 )
 def test_literals_survive_every_serialization(text: str) -> None:
-    q = [("https://example.org/s", KG.text, rdf.zh(text), KGG.entities)]
-    expected = rdf.merged_graph(q)
-    assert isomorphic(rdflib.Graph().parse(data=rdf.turtle(q), format="turtle"), expected)
-    for data, fmt in ((rdf.trig(q), "trig"), ("".join(rdf.nquads(q)), "nquads"), (rdf.jsonld(q), "json-ld")):
+    q = [("https://example.org/s", KG.text, zh(text), KGG.entities)]
+    expected = merged_graph(q)
+    assert isomorphic(rdflib.Graph().parse(data=turtle(q), format="turtle"), expected)
+    for data, fmt in ((trig(q), "trig"), ("".join(nquads(q)), "nquads"), (jsonld(q), "json-ld")):
         back = rdflib.Dataset()
         back.parse(data=data, format=fmt)
         named = rdflib.Graph()
@@ -318,13 +399,13 @@ def test_literals_survive_every_serialization(text: str) -> None:
 
 
 def test_networkx_and_rdf_are_views_of_the_same_data(seed_corpus: Corpus) -> None:
-    from kg.graph import to_networkx
+    from kg.export.networkx import to_networkx
 
-    nx_quads = rdf.networkx_quads(to_networkx(seed_corpus))
-    corpus_quads = rdf.core_quads(seed_corpus)
-    assert isomorphic(rdf.merged_graph(nx_quads), rdf.merged_graph(corpus_quads))
-    assert set(nx_quads) == set(corpus_quads)  # in the same named graphs
-    assert len(corpus_quads) > 1000
+    nx_quads = networkx_quads(to_networkx(seed_corpus))
+    from_corpus = core_quads(seed_corpus)
+    assert isomorphic(merged_graph(nx_quads), merged_graph(from_corpus))
+    assert set(nx_quads) == set(from_corpus)  # in the same named graphs
+    assert len(from_corpus) > 1000
 
 
 def _dedup_mentions(c: Corpus) -> Corpus:
@@ -338,12 +419,12 @@ def _dedup_mentions(c: Corpus) -> Corpus:
     return out
 
 
-def test_rdf_round_trip(seed_corpus: Corpus, quads: list[rdf.Quad], merged: rdflib.Graph) -> None:
-    from kg.graph import to_networkx
+def test_rdf_round_trip(seed_corpus: Corpus, quads: list[Quad], merged: rdflib.Graph) -> None:
+    from kg.export.networkx import to_networkx
 
-    back = rdf.corpus_from_rdf(merged)
-    again = rdf.corpus_quads(back)
-    assert isomorphic(rdf.merged_graph(again), merged)
+    back = corpus_from_rdf(merged)
+    again = corpus_quads(back)
+    assert isomorphic(merged_graph(again), merged)
     assert set(again) == set(quads)  # the same named graphs too
     # the networkx view of the corpus read back from RDF is the corpus's own
     g1, g2 = to_networkx(_dedup_mentions(seed_corpus)), to_networkx(back)
@@ -356,25 +437,24 @@ def test_rdf_round_trip(seed_corpus: Corpus, quads: list[rdf.Quad], merged: rdfl
         }
         # a term's aliases in RDF are all its altLabels: the vocabulary's too
         assert set(d1["aliases"]) <= set(d2["aliases"])
-        if d1["type"] not in rdf.TERM_SCHEMES:
+        if d1["type"] not in TERM_SCHEMES:
             assert sorted(d1["aliases"]) == d2["aliases"]
     for s, o, k, d1 in g1.edges(keys=True, data=True):
         assert d1 == g2.edges[s, o, k]
 
 
-def test_one_page_changes_only_its_part(seed_results_rel, seed_corpus: Corpus, quads) -> None:  # type: ignore[no-untyped-def]
+def test_one_page_changes_only_its_part(seed_results, seed_corpus: Corpus, quads) -> None:  # type: ignore[no-untyped-def]
     changed = [
-        replace(r, relations=r.relations[1:]) if r.source.name.startswith("001") else r
-        for r in seed_results_rel
+        replace(r, relations=r.relations[1:]) if r.source.name.startswith("001") else r for r in seed_results
     ]
-    new = rdf.corpus_quads(Corpus.from_results(changed))
+    new = corpus_quads(Corpus.from_results(changed))
     diff = set(new) ^ set(quads)
     assert diff
     graphs = {q[3] for q in diff}
-    assert graphs <= {KGG.relations, KGG.entities, rdf.page_graph(seed_file("001").name)}
+    assert graphs <= {KGG.relations, KGG.entities, page_graph(seed_file("001").name)}
 
 
-def test_vocabulary_graph_is_public_skos_only(quads: list[rdf.Quad]) -> None:
+def test_vocabulary_graph_is_public_skos_only(quads: list[Quad]) -> None:
     preds = {p for _s, p, _o, g in quads if g == KGG.vocab}
     assert str(SKOS.hiddenLabel) not in preds
     assert KG.NS + "contextLabel" not in preds and KG.NS + "matchPattern" not in preds
@@ -384,6 +464,6 @@ def test_vocabulary_graph_is_public_skos_only(quads: list[rdf.Quad]) -> None:
 
 def test_page_graph_iri_round_trip() -> None:
     name = "页 01#a b.txt"
-    assert rdf.page_of_graph(rdf.page_graph(name)) == name
-    assert rdf.page_of_graph(KGG.vocab) is None
-    assert Path(unquote(rdf.page_iri(name).rsplit("/", 1)[-1])).name == name
+    assert page_of_graph(page_graph(name)) == name
+    assert page_of_graph(KGG.vocab) is None
+    assert Path(unquote(page_iri(name).rsplit("/", 1)[-1])).name == name

@@ -21,8 +21,8 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 
 from kg import relate
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, predicate_styles, type_styles
 from kg.schema import ENTITY_TYPES, LABELS, PREDICATES, SIGNATURES, SYMMETRIC
-from kg.views.data import PREDICATE_STYLE, TYPE_STYLE, predicate_styles, type_styles
 
 from ._util import ROOT
 

@@ -21,10 +21,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 
-from kg import rdf
-from kg.builder import render_outputs, summarize, write_outputs
 from kg.corpus import Corpus
-from kg.serve import Server, make_server, negotiate
+from kg.export.build import render_outputs, summarize, write_outputs
+from kg.export.rdf.iri import GRAPH_VOCAB
+from kg.export.rdf.quads import corpus_quads
+from kg.export.sparql.serve import Server, make_server, negotiate
 
 from ._util import Listener
 from .test_query import LEAK, REACHING_OUT, reaching_out
@@ -40,7 +41,7 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> Path:
     folder = tmp_path_factory.mktemp("serve-out")
-    quads = rdf.corpus_quads(seed_corpus)
+    quads = corpus_quads(seed_corpus)
     write_outputs(folder, render_outputs(seed_corpus, quads, summarize(seed_corpus, quads)))
     return folder
 
@@ -153,7 +154,7 @@ def test_default_graph_uri_restricts_the_dataset(endpoint: str) -> None:
     everything = int(
         requests.get(endpoint, params={"query": q}, timeout=30).json()["results"]["bindings"][0]["n"]["value"]
     )
-    vocab = requests.get(endpoint, params={"query": q, "default-graph-uri": rdf.GRAPH_VOCAB}, timeout=30)
+    vocab = requests.get(endpoint, params={"query": q, "default-graph-uri": GRAPH_VOCAB}, timeout=30)
     n = int(vocab.json()["results"]["bindings"][0]["n"]["value"])
     assert 0 < n < everything
 
@@ -220,9 +221,7 @@ def test_from_scopes_the_query(endpoint: str) -> None:
     everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     vocab = count("SELECT (COUNT(*) AS ?n) FROM kgg:vocab WHERE { ?s ?p ?o }")
     assert 0 < vocab < everything
-    assert vocab == count(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": rdf.GRAPH_VOCAB}
-    )
+    assert vocab == count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": GRAPH_VOCAB})
     assert vocab == count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:vocab { ?s ?p ?o } }")
 
 
@@ -286,9 +285,9 @@ def test_json_results_are_standard(endpoint: str) -> None:
 
 
 def test_path_for_serving_a_store(tmp_path: Path, seed_corpus: Corpus) -> None:
-    from kg.store import update_store
+    from kg.export.sparql.store import update_store
 
-    update_store(tmp_path / "st", rdf.corpus_quads(seed_corpus))
+    update_store(tmp_path / "st", corpus_quads(seed_corpus))
     server = make_server(tmp_path / "st", port=0, timeout=5)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,4 +1,4 @@
-"""HTML views (kg.views): files, links, matrices, focused views, escaping, determinism.
+"""HTML views (kg.export.views): files, links, matrices, focused views, escaping, determinism.
 
 Built from the real seed pages (extracted here) and from a crafted page whose
 sentences carry <script> and <img onerror> into names, evidence and headlines.
@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from kg.corpus import Corpus
+from kg.export.views import write_views
+from kg.export.views.data import ViewIndex, entity_filename
+from kg.export.views.escape import display_text, h, json_for_script
+from kg.export.views.focus import ROLLUP_ACTORS, ROLLUP_LISTED
 from kg.model import Entity, Evidence, Relation
-from kg.views import write_views
-from kg.views.data import ViewIndex, entity_filename
-from kg.views.escape import display_text, h, json_for_script
-from kg.views.focus import ROLLUP_ACTORS, ROLLUP_LISTED
 
 from ._util import ROOT
 
@@ -528,7 +528,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     import sys
 
     script = (
-        "import sys; from tests.test_views import _star; from kg.views import write_views; "
+        "import sys; from tests.test_views import _star; from kg.export.views import write_views; "
         "write_views(_star(150, 20), sys.argv[1])"
     )
     for seed in ("1", "2"):
@@ -565,7 +565,7 @@ def test_evidence_line_breaks_are_removed_for_display(tmp_path: Path) -> None:
 
 
 def test_views_command_writes_the_site(tmp_path: Path) -> None:
-    from kg.cli_views import COMMANDS, views
+    from kg.cli.views import COMMANDS, views
 
     assert views in COMMANDS
     seed = sorted(SEEDS.glob("004_*.txt"))[0]
@@ -577,7 +577,7 @@ def test_views_command_writes_the_site(tmp_path: Path) -> None:
 
 
 def test_views_command_reports_unreadable_inputs(tmp_path: Path) -> None:
-    from kg.cli_views import views
+    from kg.cli.views import views
 
     result = CliRunner().invoke(views, [str(tmp_path / "out"), str(tmp_path / "missing.txt")])
     assert result.exit_code == 1

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from kg.corpus import Corpus
-from kg.views import write_views
-from kg.views.data import ViewIndex, entity_filename
-from kg.views.index import MATRICES
+from kg.export.views import write_views
+from kg.export.views.data import ViewIndex, entity_filename
+from kg.export.views.index import MATRICES
 
 from ._util import ROOT, missing_service
 from .test_views import XSS_PAGE, _star, corpus_of

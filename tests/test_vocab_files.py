@@ -417,16 +417,17 @@ def test_industry_codes(name, codes):
 
 def test_notations_and_notes_are_published():
     """The compiled vocabulary and the RDF vocabulary graph carry notations and notes."""
-    from kg import rdf, vocab
+    from kg.export.rdf.quads import Lit, vocab_quads, zh
+    from kg.nlp import vocab
 
     voc = vocab.load()
     coal = voc.by_name[("Industry", "煤矿")]
     assert coal.notations == (("06", str(KG.GBT4754)),)
     assert coal.notes and coal.notes[0].startswith("来源：")
-    quads = rdf.vocab_quads(voc)
+    quads = vocab_quads(voc)
     got = {(q[1], q[2]) for q in quads if q[0] == coal.iri}
-    assert (str(SKOS.notation), rdf.Lit("06", None, str(KG.GBT4754))) in got
-    assert (str(SKOS.note), rdf.zh(coal.notes[0])) in got
+    assert (str(SKOS.notation), Lit("06", None, str(KG.GBT4754))) in got
+    assert (str(SKOS.note), zh(coal.notes[0])) in got
 
 
 @pytest.mark.parametrize("stem", STEMS)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from kg.model import Mention
+from kg.nlp.resources import Hit
 
 Extractor = Callable[["Context"], list[Mention]]
 
@@ -64,22 +65,13 @@ def _load_builtin() -> None:
     )
 
 
-class Hit(NamedTuple):
-    """A lexicon match in the doc text (a named tuple: a page has thousands of them)."""
-
-    start: int
-    end: int
-    key: str
-    payloads: tuple[tuple[str, Any], ...]  # (kind, data)
-
-
 @dataclass
 class Context:
     """What an extractor sees for one page."""
 
-    doc: Any  # kg.segment.Doc
-    res: Any  # kg.pipeline.Resources
-    home: Any = None  # kg.gazetteer.Division | None
+    doc: Any  # kg.nlp.segment.Doc
+    res: Any  # kg.nlp.resources.Resources
+    home: Any = None  # kg.nlp.gazetteer.Division | None
     found: dict[str, list[Mention]] = field(default_factory=dict)
     _hits: list[Hit] | None = None
     _by_kind: dict[str, list[int]] | None = None
@@ -119,7 +111,7 @@ class Context:
         type_: str,
         name: str,
         extractor: str,
-        **attrs: str,
+        **attrs: str | None,
     ) -> Mention:
         """Build a mention at normalised ``[start, end)``."""
         doc = self.doc

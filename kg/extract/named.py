@@ -207,7 +207,7 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
         head_ = next((h for h in conf["_listed_heads"] if text.startswith(h, p + 1)), None)
         m = conf["_listed_re"].search(text, max(0, p - 80), p) if head_ else None
         p = text.find("等", p + 1)
-        if m is None:
+        if m is None or head_ is None:  # (m is None whenever head_ is)
             continue
         pos = m.start()
         for item in m.group().split("、"):

@@ -18,8 +18,8 @@ from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import Words, WordStarts, is_delim
 from kg.extract.spans import SpanIndex
-from kg.gazetteer import Division
 from kg.model import Mention
+from kg.nlp.gazetteer import Division
 from kg.text import is_cjk
 
 _FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "t", "x", "q"}
@@ -453,7 +453,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
         )
         if not (opens and doc.boundary[k] and k < c - 1):
             continue
-        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]
+        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]  # rel is a match whenever place is None
         if conf["_head_re"].search(inner):
             return start  # the part before the conjunction is a body of its own
         if any(

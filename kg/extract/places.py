@@ -17,8 +17,8 @@ from kg import rules
 from kg.extract import Context, register
 from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, find_words, is_delim
 from kg.extract.spans import SpanIndex
-from kg.gazetteer import Division, Gazetteer
 from kg.model import Mention
+from kg.nlp.gazetteer import Division, Gazetteer
 from kg.text import is_cjk
 
 # words after which a town or village name starts (对浔中镇, 在弶港镇, 周边娄家庄村)
@@ -131,7 +131,7 @@ def extract_places(ctx: Context) -> list[Mention]:
     for i, h in enumerate(kept):
         payload = dict(h.payloads)
         is_full = "place" in payload
-        codes = payload.get("place") or payload.get("short")
+        codes: tuple[str, ...] = payload.get("place") or payload["short"]  # a place hit has one of the two
         divs = [gaz.by_code[c] for c in codes]
         adjacent_prev = prev_div if prev_end == h.start else None
         if is_full:
@@ -247,8 +247,9 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
     if matcher is None:
         return out
     auto, keys = matcher
-    found = find_words(auto, text, overlapping=True)
-    hits = sorted(((s, e, keys[i]) for i, s, e in found), key=lambda h: (h[0], -h[1]))
+    hits = sorted(
+        ((s, e, keys[i]) for i, s, e in find_words(auto, text, overlapping=True)), key=lambda h: (h[0], -h[1])
+    )
     named = {k for _s, _e, k in hits if k in full}
     by_span = SpanIndex((m.start, m.end, m) for m in out)
     drop: set[int] = set()
@@ -308,7 +309,7 @@ def _verb_initial(ctx: Context, h: object, divs: list[Division], home_pref: Divi
     """局会同县自然资源局: a distant county whose name opens with a verb (会同), glued to
     the word before it, is that verb, not the county."""
     text = ctx.doc.text
-    s = h.start  # type: ignore[attr-defined]
+    s = h.start  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
     if s == 0 or not is_cjk(text[s - 1]) or _in_home(ctx.res.gaz, divs, home_pref):
         return False
     if home_pref is not None and any(
@@ -351,7 +352,7 @@ def _short_ok(
     for j in (i - 1, i + 1):
         if 0 <= j < len(kept):
             o = kept[j]
-            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]
+            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
             if gap in COORD:
                 codes = dict(o.payloads).get("place") or dict(o.payloads).get("short") or ()
                 for c in codes:
@@ -467,7 +468,7 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
     """郭道、王和等6个建制镇 → 郭道镇, 王和镇."""
     text = ctx.doc.text
     conf = _conf()
-    out = []
+    out: list[Mention] = []
     suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
     if conf["_counted_tail_re"].search(text) is None:
         return out  # no 等N个镇 on the page: the list pattern, tried at every character, is not run

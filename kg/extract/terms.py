@@ -16,7 +16,7 @@ from functools import cache
 
 from kg.extract import Context, Hit, register
 from kg.model import Mention
-from kg.vocab import CONTEXT, Term
+from kg.nlp.vocab import CONTEXT, Term
 
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
 
@@ -62,7 +62,7 @@ def _context() -> _Context:
 
 @cache
 def _patterns(vocab: object) -> list[tuple[re.Pattern[str], Term]]:
-    return vocab.compiled_patterns()  # type: ignore[attr-defined]
+    return vocab.compiled_patterns()  # type: ignore[attr-defined]  # the parameter is typed object in this helper (a Vocab / Doc)
 
 
 def _select(hits: list[Hit]) -> list[Hit]:
@@ -196,7 +196,7 @@ def _in_context(
                 return True
     # an ambiguous word counts only in a sentence about safety (培训 in a job-training
     # story, 旅游 in a tourism story, 企业 in a business story do not)
-    sent = doc.sent_at(s)  # type: ignore[attr-defined]
+    sent = doc.sent_at(s)  # type: ignore[attr-defined]  # the parameter is typed object in this helper (a Vocab / Doc)
     if cx.safety.search(text[sent.start : sent.end].replace(h.key, "")) is None:
         return False
     if t.type == "Measure":

@@ -1,0 +1,56 @@
+"""What the commands share: the options of the commands that read pages (extract, eval,
+build, views) and the reports on stderr.
+
+``--home`` is declared here once; its value goes to the library as given, and the library
+refuses a bad one in one place (:meth:`kg.nlp.gazetteer.Gazetteer.home`), with one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from kg.ingest.files import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_OPTION, format_size, parse_size
+
+
+class _Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def max_file_size_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-file-size SIZE``: pages above it are skipped with a message (not read)."""
+    return click.option(
+        MAX_FILE_SIZE_OPTION,
+        "max_file_size",
+        type=_Size(),
+        default=None,
+        help=f"Skip pages larger than this (default {format_size(DEFAULT_MAX_FILE_SIZE).replace(' ', '')}; "
+        "e.g. 50MB): a page is read, tokenized and graphed in memory.",
+    )(f)
+
+
+def home_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--home PLACE``: the city or county whose paper printed the pages (``help_text`` says
+    what the command does without it)."""
+    return click.option("--home", metavar="PLACE", help=help_text)
+
+
+def echo_err(msg: str) -> None:
+    """One line on stderr."""
+    click.echo(msg, err=True)
+
+
+def report_skipped(errors: Sequence[tuple[str, str]]) -> None:
+    """The inputs that were not read or not extracted, one ``kg: skipped`` line each."""
+    for _path, msg in errors:
+        echo_err(f"kg: skipped {msg}")

@@ -1,0 +1,190 @@
+"""Named queries and their parameters: what ``kg query NAME -p k=v`` runs.
+
+A query is a SPARQL file, inline SPARQL, or the name of a query in ``ontology/queries/``. A
+named query declares its parameters in its comment header::
+
+    # title: Places that implement a campaign
+    # answers: Which places implement the campaign named ?campaign?
+    # param: campaign = "春夏九防·敲门行动"@zh -- the campaign's canonical name
+
+and a parameter is bound by a ``VALUES`` block at the top of the query's WHERE group, so the
+same text runs on any SPARQL 1.1 engine (``--show`` prints it, :func:`with_prefixes` adds the
+predeclared prefixes for engines that do not know them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kg.errors import UsageError
+from kg.export.sparql.check import where_brace
+from kg.namespace import PREFIXES
+from kg.paths import ontology_dir
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query: a variable bound by VALUES, with a default SPARQL term."""
+
+    name: str
+    default: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    answers: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path | None = None
+
+
+_HEADER = re.compile(r"^#\s*(title|answers|param)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^\??([A-Za-z_]\w*)\s*=\s*(.+?)(?:\s+--\s+(.*))?$")
+
+
+def parse_query_file(text: str, name: str = "", path: Path | None = None) -> NamedQuery:
+    """A query file with its comment header (title, answers, params)."""
+    title = answers = ""
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "title":
+            title = value
+        elif key == "answers":
+            answers = value
+        else:
+            pm = _PARAM.match(value)
+            if not pm:
+                raise UsageError(
+                    f"{path or name}: bad parameter line {line!r}; write '# param: name = default -- text'"
+                )
+            params.append(Param(pm.group(1), pm.group(2).strip(), (pm.group(3) or "").strip()))
+    return NamedQuery(name, title, answers, tuple(params), text, path)
+
+
+def queries_dir() -> Path:
+    return ontology_dir() / "queries"
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """The named queries of ``ontology/queries/*.rq``, by name (the file stem)."""
+    out = {}
+    for p in sorted(queries_dir().glob("*.rq")):
+        out[p.stem] = parse_query_file(p.read_text(encoding="utf-8"), p.stem, p)
+    return out
+
+
+def resolve(query: str) -> NamedQuery:
+    """A query argument (file path, query name or inline SPARQL) as a NamedQuery."""
+    p = Path(query)
+    if "\n" not in query and len(query) < 4096 and p.suffix in (".rq", ".sparql") and p.is_file():
+        return parse_query_file(p.read_text(encoding="utf-8"), p.stem, p)
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", query):
+        nq = named_queries().get(query)
+        if nq is None:
+            if p.is_file():
+                return parse_query_file(p.read_text(encoding="utf-8"), p.stem, p)
+            names = ", ".join(named_queries())
+            raise UsageError(f"no query named {query!r}; the named queries are: {names} (kg query --list)")
+        return nq
+    return NamedQuery("", "", "", (), query)
+
+
+# -- parameters -------------------------------------------------------------------------------------
+
+_PNAME = re.compile(r"^([A-Za-z][\w-]*)?:[^\s]*$")
+
+
+def param_term(value: str, default: str) -> str:
+    """A user's parameter value as a SPARQL term, in the form of the default.
+
+    ``长子县`` with default ``"…"@zh`` becomes ``"长子县"@zh``; ``targets`` with default
+    ``kg:implements`` becomes ``kg:targets``; a value that is already a term is kept.
+    """
+    v = value.strip()
+    if v.startswith(("<", '"', "'")) or _PNAME.match(v):
+        return v
+    m = re.match(r'^"(?:[^"\\]|\\.)*"(@[A-Za-z-]+|\^\^\S+)?$', default)
+    if m:
+        escaped = v.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"{m.group(1) or ""}'
+    pm = re.match(r"^([A-Za-z][\w-]*):", default)
+    if pm:
+        return f"{pm.group(1)}:{v}"
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", v):
+        return v
+    escaped = v.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def bind(nq: NamedQuery, given: Mapping[str, str] | None = None) -> str:
+    """The query text with its parameters bound by a VALUES block (defaults where not given)."""
+    given = dict(given or {})
+    known = {p.name for p in nq.params}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        if known:
+            takes = ", ".join(sorted(known))
+            raise UsageError(
+                f"unknown parameter {', '.join(unknown)}; {nq.name or 'the query'} takes {takes}"
+            )
+        raise UsageError(f"{nq.name or 'the query'} takes no parameters (got {', '.join(unknown)})")
+    if not nq.params:
+        return nq.text
+    names = [p.name for p in nq.params]
+    terms = [param_term(given[p.name], p.default) if p.name in given else p.default for p in nq.params]
+    # one VALUES block per variable: Virtuoso 7.2 fails to compile some multi-variable ones
+    values = "".join(f"  VALUES ?{n} {{ {t} }}\n" for n, t in zip(names, terms, strict=True))
+    pos = where_brace(nq.text)
+    if pos < 0:
+        raise UsageError(f"{nq.name}: cannot find the WHERE group to bind {', '.join(names)}")
+    return nq.text[: pos + 1] + "\n" + values + nq.text[pos + 1 :]
+
+
+def with_prefixes(text: str) -> str:
+    """The query with PREFIX declarations for every predeclared prefix (for other engines)."""
+    head = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    return head + text
+
+
+def list_queries() -> str:
+    """The named queries: name, title, parameters with defaults."""
+    lines = []
+    for name, nq in named_queries().items():
+        lines.append(f"{name}")
+        lines.append(f"    {nq.title}")
+        if nq.answers:
+            lines.append(f"    {nq.answers}")
+        for p in nq.params:
+            lines.append(
+                f"    -p {p.name}=…  (default {p.default}){'  ' + p.description if p.description else ''}"
+            )
+    return "\n".join(lines)
+
+
+def parse_params(items: Sequence[str]) -> dict[str, str]:
+    """``NAME=VALUE`` strings as a dict."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(
+                f"bad parameter {item!r}; write -p NAME=VALUE (e.g. -p campaign=春夏九防·敲门行动)"
+            )
+        out[name.strip().lstrip("?")] = value
+    return out

@@ -1,0 +1,126 @@
+"""HTML views of a corpus that an analyst opens in a browser, offline.
+
+``write_views(corpus, out_dir)`` writes, all derived from the one Corpus:
+
+- ``index.html``: counts, sortable tables of every type, heat maps of places × campaigns,
+  industries, venues, hazards, mechanisms and measures (filter by city, roll-up into
+  cities), CSV downloads, a search over names and aliases;
+- ``overview.html``: the whole graph (or its most connected part above
+  ``max_overview_nodes``, with a notice) with legend, filters, ready-made views (places ×
+  campaigns, places × industries), search with suggestions, labels on the hubs, a side panel;
+- ``entity/<type>-<hash>.html``: a focused view per entity (with a place's roll-up of what
+  is within it and a term's of narrower terms);
+- ``assets/``: vis-network (from pyvis), scripts, styles, licences.
+
+No page requests anything outside its folder. Output is deterministic (the same
+corpus gives byte-identical files). ``write_views`` replaces the views of a folder as a
+whole (:mod:`kg.export.staging`): a reader or a crash sees all old or all new pages, never a mix;
+``render_views`` writes them into a fresh folder (``kg build`` writes the views and the RDF
+into one new generation of OUT).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.corpus import Corpus
+
+#: Above this many entities the overview draws only the most connected ones.
+DEFAULT_MAX_OVERVIEW_NODES = 1500
+
+_PAGE_NAME = re.compile(r"^[a-z]+-[0-9a-f]{16}\.html$")
+
+
+#: top-level files the views write (besides entity/ and assets/)
+VIEW_FILES = ("index.html", "overview.html")
+#: temp files an interrupted write of older versions left (``.index.html.x1y2z3.tmp``)
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
+
+
+def owns_view(rel: str) -> bool:
+    """Whether the views write the entry ``rel`` (a relative path) of an output folder.
+
+    ``assets/`` is ours whole; in ``entity/`` only the focused views are (and temp files),
+    so a file the user put there is kept.
+    """
+    top, _, rest = rel.partition("/")
+    if top == "assets" or (not rest and (rel in VIEW_FILES or _TEMP_NAME.match(rel))):
+        return True
+    return top == "entity" and bool(rest) and bool(_PAGE_NAME.match(rest) or _TEMP_NAME.match(rest))
+
+
+def write_views(
+    corpus: Corpus,
+    out_dir: str | Path,
+    *,
+    max_overview_nodes: int = DEFAULT_MAX_OVERVIEW_NODES,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Replace the views in ``out_dir`` (index, overview, focused views, assets) at once;
+    return the paths written.
+
+    Other files of the folder (the RDF of ``kg build``, files of the user's) are kept;
+    focused views of entities no longer in the corpus are gone.
+    """
+    from kg.export.staging import looks_like_output, replace_folder
+
+    if max_overview_nodes < 1:
+        raise ValueError("max_overview_nodes must be at least 1")
+    out = Path(out_dir)
+    with replace_folder(
+        out, owned=owns_view, recognise=looks_like_output, folders=frozenset({"entity"})
+    ) as stage:
+        rels = render_views(
+            corpus, stage, max_overview_nodes=max_overview_nodes, progress=progress, previous=out
+        )
+    return [out / r for r in rels]
+
+
+def render_views(
+    corpus: Corpus,
+    folder: Path,
+    *,
+    max_overview_nodes: int = DEFAULT_MAX_OVERVIEW_NODES,
+    progress: Callable[[str], None] | None = None,
+    previous: Path | None = None,
+) -> list[str]:
+    """Write the views into ``folder`` (a new generation); return relative paths. A page
+    whose bytes are those of the same page in ``previous`` (the old generation) is
+    hard-linked from it rather than written again."""
+    from kg.export.staging import write_file
+    from kg.export.views.assets import asset_files
+    from kg.export.views.data import ViewIndex
+    from kg.export.views.focus import render_focus
+    from kg.export.views.index import render_index
+    from kg.export.views.overview import render_overview
+
+    if max_overview_nodes < 1:
+        raise ValueError("max_overview_nodes must be at least 1")
+    written: list[str] = []
+
+    def put(rel: str, content: str | bytes) -> None:
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        write_file(path, data, previous / rel if previous is not None else None)
+        written.append(rel)
+
+    ix = ViewIndex.build(corpus)
+    for name, blob in asset_files().items():
+        put(f"assets/{name}", blob)
+    if progress:
+        progress("index.html")
+    put("index.html", render_index(ix))
+    if progress:
+        progress("overview.html")
+    put("overview.html", render_overview(ix, max_nodes=max_overview_nodes))
+    if progress:
+        progress(f"{len(ix.entities)} focused views")
+    for e in ix.entities:
+        put(ix.pages[e.id], render_focus(ix, e.id))
+    return written
+
+
+__all__ = ["DEFAULT_MAX_OVERVIEW_NODES", "VIEW_FILES", "owns_view", "render_views", "write_views"]

@@ -1,0 +1,312 @@
+"""What every view needs from the Corpus, computed once: adjacency, degrees, articles, file names.
+
+``Corpus.relations_of`` and ``articles_mentioning`` scan every relation per call;
+the views ask for every entity, so this index makes one pass instead (linear in
+the corpus, not quadratic). Everything here is ordered deterministically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import cycle
+
+from kg.corpus import Corpus
+from kg.model import ENTITY_TYPES, PREDICATES, Article, Entity, Relation
+from kg.schema import LABELS
+
+log = logging.getLogger(__name__)
+
+#: Colour, vis-network shape and legend glyph (for that shape) of the entity types, and the
+#: edge colour of the predicates: presentation only. The types and predicates themselves,
+#: their order and their Chinese names come from the ontology (kg.schema); a type or a
+#: predicate these tables do not name is drawn in the next spare colour (a type as a dot).
+_TYPE_LOOK: dict[str, tuple[str, str, str]] = {
+    "Place": ("#1f77b4", "dot", "●"),
+    "Organization": ("#ff7f0e", "square", "■"),
+    "Industry": ("#d62728", "diamond", "◆"),
+    "Venue": ("#8c564b", "triangle", "▲"),
+    "Hazard": ("#e377c2", "triangleDown", "▼"),
+    "Campaign": ("#2ca02c", "star", "★"),
+    "Mechanism": ("#9467bd", "hexagon", "⬢"),
+    "Measure": ("#17becf", "dot", "●"),
+    "Document": ("#7f7f7f", "square", "■"),
+    "Person": ("#bcbd22", "triangle", "▲"),
+}
+_PREDICATE_COLOUR: dict[str, str] = {
+    "locatedIn": "#a8a8a8",
+    "implements": "#2ca02c",
+    "targets": "#d62728",
+    "adopts": "#9467bd",
+    "takesMeasure": "#17becf",
+    "issues": "#7f7f7f",
+    "organizes": "#ff7f0e",
+    "partnersWith": "#8c564b",
+    "holdsPost": "#bcbd22",
+}
+#: the light tones of matplotlib's tab20, after the ten tones above
+_SPARE_COLOURS = ("#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d")
+
+
+def _short(name: str) -> str:
+    return LABELS[name].short if name in LABELS else name
+
+
+def type_styles(types: Sequence[str]) -> dict[str, tuple[str, str, str, str]]:
+    """Per type: short Chinese label (kg:shortLabel), colour, vis-network shape, legend glyph."""
+    spare = cycle(_SPARE_COLOURS)
+    return {t: (_short(t), *(_TYPE_LOOK.get(t) or (next(spare), "dot", "●"))) for t in types}
+
+
+def predicate_styles(predicates: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Per predicate: short Chinese label (kg:shortLabel) and edge colour."""
+    spare = cycle(_SPARE_COLOURS)
+    return {p: (_short(p), _PREDICATE_COLOUR.get(p) or next(spare)) for p in predicates}
+
+
+#: Per type of the model: Chinese label, colour, vis-network shape, legend glyph for that shape.
+TYPE_STYLE: dict[str, tuple[str, str, str, str]] = type_styles(ENTITY_TYPES)
+
+#: Per predicate of the model: Chinese label and edge colour.
+PREDICATE_STYLE: dict[str, tuple[str, str]] = predicate_styles(PREDICATES)
+
+
+def entity_filename(entity_id: str) -> str:
+    """Stable, filesystem- and URL-safe file name of an entity's focused view.
+
+    ASCII only (type and a hash of the id), so names with 《》, “”, ·, / or 200
+    characters are safe on every filesystem, in zip files and in URLs; the same id
+    always gives the same name.
+    """
+    type_ = entity_id.partition(":")[0]
+    digest = hashlib.sha256(entity_id.encode("utf-8")).hexdigest()[:16]
+    slug = "".join(ch for ch in type_.lower() if ch.isascii() and ch.isalnum()) or "entity"
+    return f"{slug}-{digest}.html"
+
+
+#: Administrative levels of places (kg:level), the largest first; zones fit anywhere.
+_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2, "town": 3, "village": 4}
+
+#: Types whose entities are concepts of the SKOS vocabularies (skos:broader applies).
+_TERM_TYPES = ("Industry", "Venue", "Hazard", "Measure")
+
+
+def type_rank(type_: str) -> int:
+    return ENTITY_TYPES.index(type_) if type_ in ENTITY_TYPES else len(ENTITY_TYPES)
+
+
+def predicate_rank(p: str) -> int:
+    return PREDICATES.index(p) if p in PREDICATES else len(PREDICATES)
+
+
+@dataclass
+class ViewIndex:
+    """The corpus with the lookups the views need."""
+
+    corpus: Corpus
+    entities: list[Entity] = field(default_factory=list)  # display order: type, name
+    relations: list[Relation] = field(default_factory=list)  # sorted by key
+    by_entity: dict[str, list[Relation]] = field(default_factory=dict)  # as subject or object
+    outgoing: dict[str, list[Relation]] = field(default_factory=dict)  # as subject
+    degree: dict[str, int] = field(default_factory=dict)  # distinct neighbours
+    article_ids: dict[str, list[str]] = field(default_factory=dict)  # entity → articles, sorted
+    pages: dict[str, str] = field(default_factory=dict)  # entity id → "entity/<file>.html"
+    place_by_adcode: dict[str, str] = field(default_factory=dict)  # adcode → Place id
+    order: dict[str, int] = field(default_factory=dict)  # entity id → display position
+    #: Place id → the places and organizations located in it, directly or not (locatedIn*),
+    #: itself excluded, in display order: a city's counties, their towns and their bodies
+    within: dict[str, list[str]] = field(default_factory=dict)
+    #: Place or Organization id → the prefecture-level cities it lies in (itself for a city)
+    cities_of: dict[str, list[str]] = field(default_factory=dict)
+    #: term id (Industry, Venue, Hazard, Measure) → the corpus's terms under it (skos:broader*)
+    narrower: dict[str, list[str]] = field(default_factory=dict)
+    #: term id → the corpus's terms it lies under (skos:broader*), nearest first
+    broader: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> ViewIndex:
+        ix = cls(corpus)
+        # only the model's types and predicates have a colour, a shape and a place in the
+        # legend; anything else (and a relation whose end is not an entity) is left out
+        ix.entities = sorted(
+            (e for e in corpus.entities.values() if e.type in TYPE_STYLE),
+            key=lambda e: (ENTITY_TYPES.index(e.type), e.name),
+        )
+        ix.order = {e.id: i for i, e in enumerate(ix.entities)}
+        known = set(ix.order)
+        ix.relations = [
+            r for r in corpus.sorted_relations() if r.s in known and r.o in known and r.p in PREDICATE_STYLE
+        ]
+        skipped = (len(corpus.entities) - len(ix.entities), len(corpus.relations) - len(ix.relations))
+        if any(skipped):
+            log.warning("views: left out %d entities and %d relations outside the model", *skipped)
+        neighbours: dict[str, set[str]] = {e.id: set() for e in ix.entities}
+        for e in ix.entities:
+            ix.by_entity[e.id] = []
+            ix.outgoing[e.id] = []
+        for r in ix.relations:
+            ix.outgoing[r.s].append(r)
+            ix.by_entity[r.s].append(r)
+            if r.o != r.s:
+                ix.by_entity[r.o].append(r)
+            neighbours[r.s].add(r.o)
+            neighbours[r.o].add(r.s)
+        for eid, ns in neighbours.items():
+            ns.discard(eid)
+            ix.degree[eid] = len(ns)
+        for e in ix.entities:
+            arts = {m.article for m in corpus.mentions.get(e.id, [])}
+            for r in ix.by_entity[e.id]:
+                arts.update(ev.article for ev in r.evidence)
+            ix.article_ids[e.id] = sorted(a for a in arts if a in corpus.articles)
+        for e in ix.entities:
+            code = e.attr("adcode") if e.type == "Place" else None
+            if code and code not in ix.place_by_adcode:
+                ix.place_by_adcode[code] = e.id
+        names: dict[str, str] = {}
+        for e in ix.entities:
+            fname = entity_filename(e.id)
+            if fname in names:  # 64 bits of sha256: never in practice, but never silently
+                raise ValueError(f"file name collision: {names[fname]!r} and {e.id!r}")
+            names[fname] = e.id
+            ix.pages[e.id] = f"entity/{fname}"
+        ix._place_hierarchy()
+        ix._term_hierarchy()
+        return ix
+
+    def _place_hierarchy(self) -> None:
+        """``within`` and ``cities_of`` from the locatedIn relations (county → city → province).
+
+        The gazetteer supplies each division's parent as a locatedIn relation, the text puts
+        towns, villages and bodies in their places. A division is never inside one of a lower
+        or the same level (a contradicting sentence), and any other cycle is cut.
+        """
+        up: dict[str, list[str]] = {}
+        down: dict[str, list[str]] = {}
+        for r in self.relations:
+            if r.p != "locatedIn" or not r.o.startswith("Place:") or r.s == r.o:
+                continue
+            inner = _LEVEL_RANK.get(self.entity(r.s).attr("level") or "")
+            outer = _LEVEL_RANK.get(self.entity(r.o).attr("level") or "")
+            if inner is not None and outer is not None and outer >= inner:
+                continue
+            up.setdefault(r.s, []).append(r.o)
+            down.setdefault(r.o, []).append(r.s)
+        for e in self.entities:
+            if e.type != "Place":
+                continue
+            seen = {e.id}
+            todo = list(down.get(e.id, ()))
+            while todo:
+                x = todo.pop()
+                if x not in seen:
+                    seen.add(x)
+                    todo.extend(down.get(x, ()))
+            seen.discard(e.id)
+            if seen:
+                self.within[e.id] = sorted(seen, key=self.order.__getitem__)
+        for e in self.entities:
+            if e.type not in ("Place", "Organization"):
+                continue
+            seen = {e.id}
+            todo = [e.id]
+            cities: set[str] = set()
+            while todo:
+                x = todo.pop()
+                if self.entity(x).attr("level") == "prefecture":
+                    cities.add(x)
+                    continue  # a city's own parents are above every city
+                for y in up.get(x, ()):
+                    if y not in seen:
+                        seen.add(y)
+                        todo.append(y)
+            if cities:
+                self.cities_of[e.id] = sorted(cities, key=self.order.__getitem__)
+
+    def _term_hierarchy(self) -> None:
+        """``narrower`` and ``broader`` among the corpus's terms, from the SKOS vocabularies.
+
+        A term is its vocabulary concept (its ``iri`` attribute when named otherwise);
+        terms outside the vocabulary have no hierarchy.
+        """
+        terms = [e for e in self.entities if e.type in _TERM_TYPES]
+        if not terms:
+            return
+        from kg.nlp import vocab as vocab_mod
+
+        voc = vocab_mod.load()
+        concept: dict[str, str] = {}
+        for e in terms:
+            t = voc.by_name.get((e.type, e.name))
+            iri = t.iri if t is not None else e.attr("iri")
+            if iri and iri in voc.terms:
+                concept[e.id] = iri
+        by_concept: dict[str, list[str]] = {}
+        for eid, iri in concept.items():
+            by_concept.setdefault(iri, []).append(eid)
+        for eid, iri in concept.items():
+            # breadth first up the concept hierarchy: the nearest broader terms first
+            seen = {iri}
+            level = [iri]
+            ups: list[str] = []
+            while level:
+                nxt = sorted({b for c in level for b in voc.terms[c].broader if b in voc.terms} - seen)
+                seen.update(nxt)
+                ups += [x for c in nxt for x in sorted(by_concept.get(c, ()), key=self.order.__getitem__)]
+                level = nxt
+            ups = [x for x in ups if x != eid]
+            if ups:
+                self.broader[eid] = ups
+                for b in ups:
+                    self.narrower.setdefault(b, []).append(eid)
+        for b, ns in self.narrower.items():
+            self.narrower[b] = sorted(set(ns), key=self.order.__getitem__)
+
+    def entity(self, eid: str) -> Entity:
+        return self.corpus.entities[eid]
+
+    def article(self, aid: str) -> Article | None:
+        return self.corpus.articles.get(aid)
+
+    def by_degree(self, ids: list[str] | None = None) -> list[str]:
+        """Entity ids, most connected first (ties: type order, then name)."""
+        pool = [e.id for e in self.entities] if ids is None else ids
+        return sorted(
+            pool, key=lambda i: (-self.degree.get(i, 0), type_rank(i.partition(":")[0]), self.entity(i).name)
+        )
+
+    def relations_among(self, ids: set[str]) -> list[Relation]:
+        """Relations with both ends in ``ids``, sorted (through the adjacency, not a full scan)."""
+        out = [r for eid in ids for r in self.outgoing.get(eid, []) if r.o in ids]
+        out.sort(key=lambda r: r.key)
+        return out
+
+    def rolled_up(self, eid: str, predicate: str) -> list[tuple[str, list[Relation]]]:
+        """What a place and everything within it (``within``) does by ``predicate``.
+
+        Per object, the relations that state it (their subjects in display order); the
+        objects most widely shared first, then in display order.
+        """
+        found: dict[str, list[Relation]] = {}
+        for actor in (eid, *self.within.get(eid, ())):
+            for r in self.outgoing.get(actor, ()):
+                if r.p == predicate:
+                    found.setdefault(r.o, []).append(r)
+        return sorted(found.items(), key=lambda kv: (-len(kv[1]), self.order[kv[0]]))
+
+    def under(self, eid: str, predicate: str) -> list[tuple[str, list[Relation]]]:
+        """Who relates by ``predicate`` to a term or to any term under it (``narrower``).
+
+        Per subject, the relations (their objects in display order); the subjects with the
+        most terms first, then in display order.
+        """
+        found: dict[str, list[Relation]] = {}
+        for term in (eid, *self.narrower.get(eid, ())):
+            for r in self.by_entity.get(term, ()):
+                if r.p == predicate and r.o == term:
+                    found.setdefault(r.s, []).append(r)
+        for rels in found.values():
+            rels.sort(key=lambda r: self.order[r.o])
+        return sorted(found.items(), key=lambda kv: (-len(kv[1]), self.order[kv[0]]))

@@ -1,0 +1,308 @@
+"""index.html: the entry page. Counts, heat maps, tables of every type, a search box.
+
+Every name links to its focused view. The heat maps answer "which places run which
+campaign", "which places watch which industry, venue or hazard", "which adopt which
+mechanism, take which measure" at a glance; a cell's shade is the number of evidence
+sentences, its tooltip the first of them. One filter by city and one switch that rolls
+places up into their city (the city, its counties, towns and their bodies) act on all
+of them; tables and heat maps sort by any column and download as CSV (assets/tables.js).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.export.views import page
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
+from kg.export.views.escape import display_text, h
+from kg.model import ENTITY_TYPES, PREDICATES, Relation
+
+#: Types whose table is open on the index (the others fold away).
+MAIN_TYPES = ("Place", "Campaign", "Industry", "Mechanism")
+
+#: Matrix size limits (rows × columns), the most active first; a note says when cut.
+MATRIX_ROWS = 40
+MATRIX_COLS = 40
+HEAT_LEVELS = 5
+
+
+def _glyph(type_: str) -> str:
+    return f'<span class="glyph t{type_rank(type_)}">{h(TYPE_STYLE.get(type_, ("", "", "", "●"))[3])}</span>'
+
+
+def _link(ix: ViewIndex, eid: str) -> str:
+    return f'<a href="{h(ix.pages[eid])}">{h(ix.entity(eid).name)}</a>'
+
+
+def counts_html(ix: ViewIndex) -> str:
+    types: dict[str, int] = {}
+    for e in ix.entities:
+        types[e.type] = types.get(e.type, 0) + 1
+    preds: dict[str, int] = {}
+    for r in ix.relations:
+        preds[r.p] = preds.get(r.p, 0) + 1
+    cards = "".join(
+        f'<a class="card" href="#type-{h(t)}">{_glyph(t)}<b>{types.get(t, 0):,}</b>'
+        f"<span>{h(t)} {h(TYPE_STYLE[t][0])}</span></a>"
+        for t in ENTITY_TYPES
+    )
+    rel_cards = "".join(
+        f'<span class="card"><span class="line p{i}"></span><b>{preds.get(p, 0):,}</b>'
+        f"<span>{h(p)} {h(PREDICATE_STYLE[p][0])}</span></span>"
+        for i, p in enumerate(PREDICATES)
+    )
+    return (
+        f'<section class="counts"><h2>Entities 实体 <small>{len(ix.entities):,}</small></h2>'
+        f'<div class="cards">{cards}</div>'
+        f"<h2>Relations 关系 <small>{len(ix.relations):,}</small></h2>"
+        f'<div class="cards">{rel_cards}</div>'
+        f'<p class="sources">{len(ix.corpus.articles):,} articles from {len(ix.corpus.sources):,} pages. '
+        f'<a href="overview.html">Open the overview graph 打开总览图 →</a></p></section>'
+    )
+
+
+def _sort_button(label: str, key: str, col: int, *, numeric: bool) -> str:
+    """A header button that sorts the table's rows by one column (assets/tables.js)."""
+    kind = "num" if numeric else "text"
+    return (
+        f'<button type="button" class="sort" data-col="{col}" data-kind="{kind}" data-key="{h(key)}"'
+        f' title="Sort by {h(key)} 排序">{label}</button>'
+    )
+
+
+def _th(key: str, label: str, col: int, cls: str = "") -> str:
+    """A sortable header cell; ``key`` is the column's name in the CSV. Numbers (class ``num``,
+    ``total``) sort largest first."""
+    numeric = cls in ("num", "total")
+    attr = f' class="{cls}"' if cls else ""
+    return f'<th{attr} data-csv="{h(key)}">{_sort_button(label, key, col, numeric=numeric)}</th>'
+
+
+def _csv_button(name: str) -> str:
+    return (
+        f'<button type="button" class="csv" data-csv="{h(name)}" title="Download this table as CSV '
+        '下载 CSV">CSV ⤓</button>'
+    )
+
+
+def table_html(ix: ViewIndex, type_: str, open_: bool) -> str:
+    ids = [e.id for e in ix.entities if e.type == type_]
+    ids.sort(key=lambda i: (-len(ix.by_entity[i]), -len(ix.article_ids[i]), ix.entity(i).name))
+    rows = []
+    for eid in ids:
+        e = ix.entity(eid)
+        rows.append(
+            f'<tr><td>{_link(ix, eid)}</td><td class="aliases">{h("、".join(e.aliases))}</td>'
+            f'<td class="num">{len(ix.article_ids[eid])}</td>'
+            f'<td class="num">{len(ix.by_entity[eid])}</td></tr>'
+        )
+    table = (
+        f'<div class="table-tools">{_csv_button(type_.lower() + "s")}</div>'
+        f'<table class="entities sortable" data-name="{h(type_.lower())}s"><thead><tr>'
+        f"{_th('name', 'Name 名称', 0)}{_th('aliases', 'Aliases 别名', 1)}"
+        f"{_th('articles', 'Articles 文章', 2, 'num')}{_th('relations', 'Relations 关系', 3, 'num')}"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    head = f"{_glyph(type_)}{h(type_)} {h(TYPE_STYLE[type_][0])} <small>{len(ids):,}</small>"
+    if open_:
+        return f'<section class="table" id="type-{h(type_)}"><h2>{head}</h2>{table}</section>'
+    return (
+        f'<section class="table" id="type-{h(type_)}"><details><summary><h2>{head}</h2></summary>'
+        f"{table}</details></section>"
+    )
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One heat map of the index: places (rows) × entities of ``col_type`` (columns) by ``predicate``."""
+
+    key: str  # the section's id: matrix-<key>
+    title: str
+    predicate: str
+    col_type: str
+    note: str
+
+
+MATRICES = (
+    Matrix("campaign", "Places × campaigns 地点 × 行动", "implements", "Campaign",
+           "A cell: the place implements the campaign"),
+    Matrix("industry", "Places × industries 地点 × 重点行业", "targets", "Industry",
+           "A cell: the place targets the industry (checks, rectification, focus)"),
+    Matrix("venue", "Places × venues 地点 × 场所", "targets", "Venue",
+           "A cell: the place targets the kind of venue"),
+    Matrix("hazard", "Places × hazards 地点 × 灾害事故", "targets", "Hazard",
+           "A cell: the place guards against the hazard"),
+    Matrix("mechanism", "Places × mechanisms 地点 × 机制", "adopts", "Mechanism",
+           "A cell: the place adopts the mechanism"),
+    Matrix("measure", "Places × measures 地点 × 措施", "takesMeasure", "Measure",
+           "A cell: the place takes the measure"),
+)  # fmt: skip
+
+
+def _cells(
+    ix: ViewIndex, predicate: str, col_type: str, actors: dict[str, str]
+) -> dict[tuple[str, str], list[Relation]]:
+    """(row, column) → the relations behind the cell; ``actors`` maps a subject to its row."""
+    cells: dict[tuple[str, str], list[Relation]] = {}
+    for r in ix.relations:
+        if r.p == predicate and r.o.partition(":")[0] == col_type and r.s in actors:
+            cells.setdefault((actors[r.s], r.o), []).append(r)
+    return cells
+
+
+def _sentences(rels: list[Relation]) -> int:
+    return sum(max(1, len(r.evidence)) for r in rels)
+
+
+def _heat_table(
+    ix: ViewIndex,
+    m: Matrix,
+    cells: dict[tuple[str, str], list[Relation]],
+    cities: list[str],
+    *,
+    rollup: bool,
+) -> tuple[str, str]:
+    """The table of one heat map and its notice when cut (rows or columns past the limits)."""
+    row_tot: dict[str, int] = {}
+    col_tot: dict[str, int] = {}
+    for (s, o), rels in cells.items():
+        n = _sentences(rels)
+        row_tot[s] = row_tot.get(s, 0) + n
+        col_tot[o] = col_tot.get(o, 0) + n
+    rows = sorted(row_tot, key=lambda i: (-row_tot[i], ix.entity(i).name))
+    cols = sorted(col_tot, key=lambda i: (-col_tot[i], ix.entity(i).name))
+    cut = ""
+    if len(rows) > MATRIX_ROWS or len(cols) > MATRIX_COLS:
+        what = "cities" if rollup else "places"
+        cut = (
+            f'<p class="notice">Showing the {min(len(rows), MATRIX_ROWS)} most active of {len(rows)} '
+            f"{what} and {min(len(cols), MATRIX_COLS)} of {len(cols)} columns.</p>"
+        )
+    rows, cols = rows[:MATRIX_ROWS], cols[:MATRIX_COLS]
+    peak = max(_sentences(rels) for (s, o), rels in cells.items() if s in rows and o in cols)
+    corner = "City 城市" if rollup else "Place 地点"
+    key = "city" if rollup else "place"
+    head = [_th(key, corner, 0, "corner")]
+    for j, c in enumerate(cols, 1):
+        name = ix.entity(c).name
+        head.append(
+            f'<th class="col" scope="col"><a class="label" href="{h(ix.pages[c])}">{h(name)}</a>'
+            f"{_sort_button('▾', name, j, numeric=True)}</th>"
+        )
+    head.append(
+        f'<th class="total" data-csv="total">{_sort_button("Σ", "total", len(cols) + 1, numeric=True)}</th>'
+    )
+    city_index = {c: i for i, c in enumerate(cities)}
+    body = []
+    for rid in rows:
+        tds = []
+        rname = ix.entity(rid).name
+        for cid in cols:
+            cell = cells.get((rid, cid))
+            if not cell:
+                tds.append('<td class="h0"></td>')
+                continue
+            n = _sentences(cell)
+            level = max(1, -(-n * HEAT_LEVELS // peak))
+            first = next((display_text(r.evidence[0].text) for r in cell if r.evidence), "")
+            by = ""
+            if rollup:
+                by = " (" + "、".join(ix.entity(r.s).name for r in cell) + ")"
+            tip = f"{rname} × {ix.entity(cid).name}{by}: {n} sentence{'s' if n != 1 else ''} — {first}"
+            tds.append(f'<td class="h{level}" title="{h(tip)}">{n}</td>')
+        in_cities = [rid] if rollup else ix.cities_of.get(rid, [])
+        attr = " ".join(str(city_index[c]) for c in in_cities if c in city_index)
+        label = _link(ix, rid)
+        if rollup:
+            n = len(ix.within.get(rid, ()))
+            label += f' <small class="incl" title="and the {n} places and bodies within it">+{n}</small>'
+        body.append(
+            f'<tr data-cities="{attr}"><th scope="row">{label}</th>{"".join(tds)}'
+            f'<td class="total">{row_tot[rid]}</td></tr>'
+        )
+    kind = "cities" if rollup else "places"
+    table = (
+        f'<div class="scroll"><table class="heat sortable" data-name="{h(kind)}-{h(m.key)}">'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+    return table, cut
+
+
+def matrix_html(ix: ViewIndex, m: Matrix, cities: list[str]) -> str:
+    """A heat map of ``m.predicate``: places × ``m.col_type``, a cell is the number of evidence
+    sentences; and the same rolled up into cities (a city with everything within it)."""
+    places = {e.id: e.id for e in ix.entities if e.type == "Place"}
+    cells = _cells(ix, m.predicate, m.col_type, places)
+    section = f'<section class="matrix" id="matrix-{h(m.key)}"><h3>{h(m.title)}</h3>'
+    if not cells:
+        return f'{section}<p class="empty">No such relations yet.</p></section>'
+    table, cut = _heat_table(ix, m, cells, cities, rollup=False)
+    members = {x: c for c in cities for x in (c, *ix.within.get(c, ()))}
+    up_cells = _cells(ix, m.predicate, m.col_type, members)
+    up = ""
+    if up_cells:
+        up_table, up_cut = _heat_table(ix, m, up_cells, cities, rollup=True)
+        up = f'<div class="view-rollup" hidden>{up_cut}{up_table}</div>'
+    note = f"{m.note}; the number is how many sentences say so. Σ: the row's total (also of columns cut)."
+    return (
+        f'{section}<p class="note">{h(note)}</p>'
+        f'<div class="table-tools">{_csv_button(m.key)}</div>'
+        f'<div class="view-places">{cut}{table}</div>{up}</section>'
+    )
+
+
+def heatmaps_html(ix: ViewIndex) -> str:
+    """Every heat map, with one filter by city and one roll-up switch for all of them."""
+    # the cities some place of the heat maps lies in (a city lies in itself)
+    acting = {
+        r.s for r in ix.relations if r.p in {m.predicate for m in MATRICES} and r.s.startswith("Place:")
+    }
+    found = {c for p in acting for c in ix.cities_of.get(p, ())}
+    cities = [e.id for e in ix.entities if e.id in found]
+    options = "".join(f'<option value="{i}">{h(ix.entity(c).name)}</option>' for i, c in enumerate(cities))
+    links = " · ".join(f'<a href="#matrix-{h(m.key)}">{h(m.title.split(" ")[-1])}</a>' for m in MATRICES)
+    return (
+        '<section class="heatmaps" id="heatmaps"><h2>Heat maps 热力图</h2>'
+        f'<p class="heat-nav">{links}</p>'
+        '<form class="heat-tools" id="heat-tools" autocomplete="off">'
+        '<label>City 城市 <select id="city-filter"><option value="">All 全部</option>'
+        f"{options}</select></label> "
+        '<label><input type="checkbox" id="rollup"> Roll places up into their city 区县汇总到市 '
+        "<small>(a city row counts the city, its counties, towns and their bodies)</small></label>"
+        "</form>"
+        f"{''.join(matrix_html(ix, m, cities) for m in MATRICES)}</section>"
+    )
+
+
+def search_data(ix: ViewIndex) -> dict[str, object]:
+    return {
+        "types": [{"name": t, "label": TYPE_STYLE[t][0], "glyph": TYPE_STYLE[t][3]} for t in ENTITY_TYPES],
+        "entries": [
+            [e.name, list(e.aliases), type_rank(e.type), ix.pages[e.id], len(ix.by_entity[e.id])]
+            for e in ix.entities
+        ],
+    }
+
+
+def render_index(ix: ViewIndex) -> str:
+    """index.html."""
+    search = (
+        '<section class="search-box"><form id="index-search" autocomplete="off" role="search">'
+        '<input type="search" id="q" placeholder="Search names and aliases 搜索名称或别名 (e.g. 长子县)"'
+        ' aria-label="Search names and aliases"></form>'
+        '<ol id="results" class="results"></ol></section>'
+    )
+    tables = [table_html(ix, t, True) for t in MAIN_TYPES]
+    tables += [table_html(ix, t, False) for t in ENTITY_TYPES if t not in MAIN_TYPES]
+    body = (
+        '<main class="index">\n<h1>安全生产知识图谱 <small>Work-safety knowledge graph</small></h1>\n'
+        f"{search}\n{counts_html(ix)}\n{heatmaps_html(ix)}\n{''.join(tables)}\n</main>"
+    )
+    return page.render(
+        "Index 索引",
+        body,
+        root="",
+        scripts=("assets/tables.js", "assets/index.js"),
+        data=search_data(ix),
+        page_class="index-page",
+    )

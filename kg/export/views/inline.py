@@ -1,0 +1,109 @@
+"""One view as a single self-contained page, for notebooks (``KnowledgeGraph.view``).
+
+Notebook front ends render pyvis's output blank when its scripts come from a CDN or a
+file next to the notebook, or when their own sanitizer strips scripts. So the page is
+made whole: vis-network, our script and styles are inlined, the Content-Security-Policy
+keeps forbidding every network request and admits exactly these inline scripts by their
+SHA-256 hashes, and the caller isolates it in an ``<iframe srcdoc sandbox>``. Links to
+other pages of a build folder cannot resolve inside ``srcdoc``, so they are switched off
+(entities stay searchable and clickable in the network and its panel).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING
+
+from kg.export.views.escape import json_script
+
+if TYPE_CHECKING:
+    from kg.corpus import Corpus
+
+#: Anchors that leave the page would open a dead "about:srcdoc" URL: cancel them.
+_NO_NAVIGATION = (
+    'document.addEventListener("click",function(e){var a=e.target.closest&&e.target.closest("a[href]");'
+    'if(a&&a.getAttribute("href").charAt(0)!=="#"){e.preventDefault();}},true);'
+)
+
+_DATA_RE = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.S)
+_SCRIPT_RE = re.compile(r'<script src="(?:\.\./)?assets/([\w.-]+)"></script>')
+_STYLE_RE = re.compile(r'<link rel="stylesheet" href="(?:\.\./)?assets/([\w.-]+)">')
+_CSP_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+_HEADER_RE = re.compile(r'<header class="top">.*?</header>\n?', re.S)
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _script_safe(code: str) -> str:
+    """JavaScript source that cannot end or comment out its ``<script>`` element.
+
+    Line ends are normalised as the HTML parser would (CR is a line terminator in
+    JavaScript too), so the CSP hash matches what the browser sees.
+    """
+    code = code.replace("\r\n", "\n").replace("\r", "\n")
+    return code.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def inline(page: str) -> str:
+    """A page written by :mod:`kg.export.views` with its assets inlined and outward links disabled."""
+    from kg.export.views.assets import asset_files
+
+    assets = {name: blob.decode("utf-8") for name, blob in asset_files().items()}
+    scripts: list[str] = []
+    styles: list[str] = []
+
+    def script(m: re.Match[str]) -> str:
+        code = _script_safe(assets[m.group(1)])
+        scripts.append(code)
+        return f"<script>{code}</script>"
+
+    def style(m: re.Match[str]) -> str:
+        css = assets[m.group(1)].replace("</style", "<\\/style")
+        styles.append(css)
+        return f"<style>{css}</style>"
+
+    def data(m: re.Match[str]) -> str:
+        d = json.loads(m.group(1))
+        for ent in d.get("entities", []):
+            ent[2] = None  # no page to open: the entity's own view is another notebook call
+        if d.get("search"):
+            for entry in d["search"]:
+                entry[2] = None
+        return json_script("kg-data", d)
+
+    page = _DATA_RE.sub(data, page, count=1)
+    page = _SCRIPT_RE.sub(script, page)
+    page = _STYLE_RE.sub(style, page)
+    page = _HEADER_RE.sub("", page, count=1)
+    guard = f"<script>{_NO_NAVIGATION}</script>"
+    scripts.append(_NO_NAVIGATION)
+    page = page.replace("</body>", guard + "\n</body>", 1)
+    csp = (
+        "default-src 'none'; "
+        f"script-src {' '.join(_hash(s) for s in scripts)}; "
+        f"style-src {' '.join(_hash(s) for s in styles)}; "
+        "img-src data:; connect-src 'none'; font-src 'none'; object-src 'none'; media-src 'none'; "
+        "frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    return _CSP_RE.sub(
+        lambda _m: f'<meta http-equiv="Content-Security-Policy" content="{csp}">', page, count=1
+    )
+
+
+def inline_page(corpus: Corpus, entity_id: str | None = None, *, max_nodes: int = 1500) -> str:
+    """The overview (``entity_id`` None) or one entity's focused view, as one page."""
+    from kg.export.views.data import ViewIndex
+    from kg.export.views.focus import render_focus
+    from kg.export.views.overview import render_overview
+
+    ix = ViewIndex.build(corpus)
+    page = render_focus(ix, entity_id) if entity_id else render_overview(ix, max_nodes=max_nodes)
+    return inline(page)
+
+
+__all__ = ["inline", "inline_page"]

@@ -1,0 +1,434 @@
+"""Page → articles: cut a newspaper page at its headlines.
+
+A page is a run of blocks (non-empty lines). Each block is classified as a
+headline, body paragraph, caption, byline, credit line or continuation marker;
+consecutive headlines open an article, datelines (本报讯) and continuation markers
+open one too, captions stand alone. Bylines and photo credits are cut out of
+the content (they are never entities) and kept on the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from kg import rules
+from kg.model import Article, Paragraph, SourceText
+from kg.text import is_cjk
+
+_TERMINAL_END = set("。！？!?；;…”’」』）)》：:")
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    text: str
+    kind: str = "body"  # headline | body | caption | byline | credit | marker | note
+    md_level: int = 0
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    dateline: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page cut into articles, with what the page says about itself."""
+
+    articles: tuple[Article, ...]
+    year: int | None
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    r = rules.load("layout")
+    titles = "|".join(map(re.escape, rules.words("layout", "reporter_titles")))
+    credits = "|".join(map(re.escape, rules.words("layout", "credit_labels")))
+    photo = "|".join(map(re.escape, rules.words("layout", "photo_credit")))
+    openers = "|".join(map(re.escape, rules.words("layout", "dateline_openers")))
+    notes = "|".join(map(re.escape, rules.words("layout", "note_labels")))
+    name = r"[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3}"
+    names = rf"{name}(?:[、，, \u3000]+{name})*"
+    # a photo credit names at most four people; unbounded, the pattern (searched, not
+    # anchored at a start) backtracked exponentially over spaced characters (" 安" * 50)
+    names4 = rf"{name}(?:[、，, \u3000]+{name}){{0,3}}"
+    return {
+        # a whole block that is only bylines: "本报记者 马蕾 通讯员 李玲"
+        "byline_block": re.compile(rf"^□?\s*(?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+$"),
+        # a byline glued to the end of a body paragraph
+        "byline_tail": re.compile(rf"[ \u3000]+((?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+)$"),
+        # (贺娟芳) / （周皓、郝续景） / (梁 浩) at the end of a paragraph
+        "paren_tail": re.compile(rf"[（(]({names})[）)]$"),
+        "paren_block": re.compile(rf"^[（(]({names})[）)]$"),
+        # photo credit at the end of a caption: "郭苑甫 摄", "本报记者 张国平 摄"
+        "photo_tail": re.compile(rf"[ \u3000]*((?:(?:{titles})[ \u3000]*)?{names4})[ \u3000]+(?:{photo})$"),
+        "credit_line": re.compile(rf"^(?:(?:{credits})[：:][^：:]{{0,30}}?\s*)+$"),
+        "credit_label": re.compile(rf"(?:^|\s)(?:{credits})[：:]"),
+        "marker": re.compile(r["continuation"]),
+        "dateline": re.compile(rf"^(?:{openers})"),
+        "wire": re.compile(r["wire_dateline"]),
+        "media_dateline": re.compile(r["media_dateline"]),
+        # dateline byline right after the opener: "本报讯(记者 孙 雄)", "本报讯 记者梁家秀报道:"
+        "dateline_byline": re.compile(
+            rf"^(?:{openers})[ \u3000]*(?:[（(]((?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+)[）)]"
+            rf"|((?:{titles})[ \u3000]*{name})报道[：:,，]?)?"
+        ),
+        "note": re.compile(rf"^(?:{notes})[：:]?$"),
+        "heading_md": re.compile(r"(#{1,6})\s+"),
+        "date": re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"),
+        "full_date": re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+    }
+
+
+def _raw_blocks(text: str) -> list[_Block]:
+    pats = _patterns()
+    blocks: list[_Block] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        line_start, line_end = pos, nl
+        pos = nl + 1
+        # strip whitespace and the box "□" some papers put before bylines
+        while line_start < line_end and text[line_start] in " \t\u3000\r\ufeff":
+            line_start += 1
+        while line_end > line_start and text[line_end - 1] in " \t\u3000\r":
+            line_end -= 1
+        if line_start >= line_end:
+            continue
+        level = 0
+        m = pats["heading_md"].match(text, line_start, line_end)
+        if m:
+            level = len(m.group(1))
+            line_start = m.end()
+        if line_start >= line_end:
+            continue
+        b = _Block(line_start, line_end, text[line_start:line_end], md_level=level)
+        b.pieces = [(line_start, line_end)]
+        blocks.append(b)
+    return blocks
+
+
+def _ends_open(text: str) -> bool:
+    """A paragraph that stops mid-sentence (no terminal punctuation)."""
+    return bool(text) and text[-1] not in _TERMINAL_END
+
+
+def _classify(b: _Block, pats: dict[str, re.Pattern[str]], max_headline: int) -> None:
+    t = b.text
+    if b.md_level:
+        b.kind = "headline"
+        return
+    if pats["marker"].match(t):
+        b.kind = "marker"
+        return
+    if pats["byline_block"].match(t):
+        b.kind = "byline"
+        b.bylines.append(t)
+        return
+    m = pats["paren_block"].match(t)
+    if m:
+        b.kind = "byline"
+        b.bylines.append(m.group(1))
+        return
+    if pats["credit_label"].match(t) and pats["credit_line"].match(t) and "。" not in t:
+        b.kind = "credit"
+        return
+    if pats["note"].match(t):
+        b.kind = "note"
+        return
+    # (the credit word must end the block: test that before the costly search)
+    m = pats["photo_tail"].search(t) if t.rstrip(" \u3000").endswith(_photo_words()) else None
+    if m and len(t) > 12:
+        b.kind = "caption"
+        b.bylines.append(m.group(1))
+        _keep(b, 0, m.start())
+        return
+    if (
+        len(t) <= max_headline
+        and not any(c in t for c in "。！？!?；;")
+        and not pats["dateline"].match(t)
+        and not t.endswith(("，", ","))
+        and not (_ends_open(t) and ("，" in t or "," in t))
+    ):
+        b.kind = "headline"
+        return
+    b.kind = "body"
+
+
+@cache
+def _photo_words() -> tuple[str, ...]:
+    return tuple(rules.words("layout", "photo_credit"))
+
+
+def _slice_pieces(pieces: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The source spans of characters ``[lo, hi)`` of the text the pieces spell."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in pieces:
+        n = e - s
+        a, b = max(lo, pos), min(hi, pos + n)
+        if a < b:
+            out.append((s + a - pos, s + b - pos))
+        pos += n
+    return out
+
+
+def _keep(b: _Block, lo: int, hi: int) -> None:
+    """Keep only characters ``[lo, hi)`` of the block, trimming spaces at both ends."""
+    while lo < hi and b.text[lo] in " \u3000":
+        lo += 1
+    while hi > lo and b.text[hi - 1] in " \u3000":
+        hi -= 1
+    b.pieces = _slice_pieces(b.pieces, lo, hi)
+    b.text = b.text[lo:hi]
+    if b.pieces:
+        b.start, b.end = b.pieces[0][0], b.pieces[-1][1]
+
+
+def _strip_bylines(b: _Block, pats: dict[str, re.Pattern[str]]) -> None:
+    """Cut bylines out of a body paragraph (front dateline bylines, end bylines)."""
+    b.dateline = _opens(b, pats)
+    m = pats["dateline_byline"].match(b.text)
+    if m and m.end() > 0:
+        if m.group(1) or m.group(2):
+            b.bylines.append(m.group(1) or m.group(2))
+        # the opener (本报讯) and its byline are not content
+        _keep(b, m.end(), len(b.text))
+    else:
+        m = pats["media_dateline"].match(b.text)
+        if m is not None:
+            if m.group(1):
+                b.bylines.append(m.group(1))
+            _keep(b, m.end(), len(b.text))  # 四川在线泸州消息（李家权）: the source, not content
+    for key in ("byline_tail", "paren_tail"):
+        m = pats[key].search(b.text)
+        if m and m.start() > 0:
+            b.bylines.append(m.group(1))
+            _keep(b, 0, m.start())
+
+
+def _merge(a: _Block, b: _Block) -> _Block:
+    a.pieces.extend(b.pieces)
+    a.text += b.text
+    a.end = b.end
+    a.bylines.extend(b.bylines)
+    return a
+
+
+def _name_like(t: str) -> bool:
+    """A bare 2–3 character name (a columnist's byline under a headline)."""
+    bare = t.replace(" ", "").replace("\u3000", "")
+    return 2 <= len(bare) <= 3 and all(is_cjk(c) for c in bare)
+
+
+def split_page(source: SourceText, is_heading_term: Callable[[str], bool] | None = None) -> Page:
+    """Cut a page into articles.
+
+    ``is_heading_term`` tells whether a short block is a known name (a place or a
+    vocabulary term) rather than a person's byline.
+    """
+    pats = _patterns()
+    conf = rules.load("layout")
+    max_headline = int(conf["headline_max_chars"])
+    min_cont = int(conf["continuation_min_chars"])
+    text = source.text
+    blocks = _raw_blocks(text)
+    for b in blocks:
+        _classify(b, pats, max_headline)
+
+    for b in blocks:
+        if b.kind == "body":
+            _strip_bylines(b, pats)
+            if not b.text:
+                b.kind = "byline"
+
+    # join paragraphs the page broke across columns
+    joined: list[_Block] = []
+    for b in blocks:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.kind == "body"
+            and (len(prev.text) >= min_cont or "，" in prev.text or "," in prev.text)
+            and _ends_open(prev.text)
+            and b.kind in ("body", "headline")
+            and not b.md_level
+            and not pats["dateline"].match(b.text)
+            and not (b.kind == "headline" and _starts_like_heading(b.text))
+        ):
+            _merge(prev, b)
+            prev.kind = "body"
+            continue
+        joined.append(b)
+
+    # a bare name right after a headline and before a body is the author's byline
+    for i, b in enumerate(joined):
+        if (
+            b.kind == "headline"
+            and _name_like(b.text)
+            and 0 < i < len(joined) - 1
+            and joined[i - 1].kind == "headline"
+            and joined[i + 1].kind == "body"
+            and not (is_heading_term and is_heading_term(b.text.replace(" ", "")))
+        ):
+            b.kind = "byline"
+            b.bylines.append(b.text)
+
+    year = _page_year(joined, pats)
+    articles = _group(source, joined, pats, year)
+    return Page(articles=tuple(articles), year=year)
+
+
+def _starts_like_heading(t: str) -> bool:
+    return t.startswith(("——", "—", "#"))
+
+
+def _page_year(blocks: list[_Block], pats: dict[str, re.Pattern[str]]) -> int | None:
+    """The year of the page's own date line, when the page prints one."""
+    for b in blocks:
+        if b.kind in ("headline", "credit") or len(b.text) <= 30:
+            m = pats["full_date"].search(b.text)
+            if m and ("星期" in b.text or len(b.text) <= 16):
+                return int(m.group(1))
+    return None
+
+
+@dataclass
+class _Open:
+    headlines: list[_Block] = field(default_factory=list)
+    body: list[_Block] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    kind: str = "article"
+
+
+def _group(
+    source: SourceText, blocks: list[_Block], pats: dict[str, re.Pattern[str]], year: int | None
+) -> list[Article]:
+    groups: list[_Open] = []
+    cur = _Open()
+
+    def close() -> None:
+        nonlocal cur
+        if cur.headlines or cur.body:
+            groups.append(cur)
+        cur = _Open()
+
+    for b in blocks:
+        k = b.kind
+        if k == "credit":
+            continue
+        if k == "marker":
+            close()
+            cur.kind = "continuation"
+            continue
+        if k in ("headline", "note"):
+            if cur.body and _is_section_heading(b, cur):
+                cur.body.append(b)  # a sub-heading (### under ##): a section of the same article
+                continue
+            if cur.body:
+                close()
+            cur.headlines.append(b)
+            continue
+        if k == "byline":
+            cur.bylines.extend(b.bylines)
+            continue
+        if k == "caption":
+            if cur.body or not cur.headlines:
+                # a caption stands alone; the article around it stays open
+                groups.append(_Open(kind="caption", body=[b], bylines=list(b.bylines)))
+            else:
+                cur.body.append(b)
+                cur.bylines.extend(b.bylines)
+                cur.kind = "caption"
+            continue
+        # body
+        if cur.body and b.dateline:
+            close()
+        cur.body.append(b)
+        cur.bylines.extend(b.bylines)
+    close()
+    # a headline printed after its body (layout order broken) belongs to that body
+    if (
+        len(groups) >= 2
+        and not groups[-1].body
+        and groups[-1].kind == "article"
+        and not groups[-2].headlines
+        and groups[-2].kind in ("article", "continuation")
+    ):
+        last = groups.pop()
+        groups[-1].headlines.extend(last.headlines)
+        groups[-1].bylines.extend(last.bylines)
+    # articles are numbered in page order (a caption closes before the article around it)
+    groups.sort(key=lambda g: min(b.start for b in g.headlines + g.body))
+    return [_finish(source, g, i, pats, year) for i, g in enumerate(groups)]
+
+
+def _is_section_heading(b: _Block, cur: _Open) -> bool:
+    """A markdown heading deeper than every heading that opened the article."""
+    levels = [h.md_level for h in cur.headlines if h.md_level]
+    return bool(b.md_level and levels and b.md_level > max(levels))
+
+
+def _opens(b: _Block, pats: dict[str, re.Pattern[str]]) -> bool:
+    """A body block that starts a new article by itself (a dateline)."""
+    return bool(pats["dateline"].match(b.text) or pats["wire"].match(b.text))
+
+
+def _finish(
+    source: SourceText, cur: _Open, index: int, pats: dict[str, re.Pattern[str]], year: int | None
+) -> Article:
+    paragraphs = [Paragraph(tuple(b.pieces), "headline") for b in cur.headlines if b.kind == "headline"]
+    paragraphs += [
+        Paragraph(
+            tuple(b.pieces),
+            "caption" if b.kind == "caption" else "heading" if b.kind in ("headline", "note") else "body",
+        )
+        for b in cur.body
+    ]
+    paragraphs = [p for p in paragraphs if p.pieces and p.pieces[0][0] < p.pieces[-1][1]]
+    heads = [b.text for b in cur.headlines if b.kind == "headline"]
+    headline = _main_headline(cur.headlines)
+    date = None
+    for b in cur.body[:1]:
+        m = pats["date"].search(b.text[:40])
+        if m:
+            y = int(m.group(1)) if m.group(1) else year
+            mo, d = int(m.group(2)), int(m.group(3))
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                date = f"{y:04d}-{mo:02d}-{d:02d}" if y else f"--{mo:02d}-{d:02d}"
+    starts = [p.start for p in paragraphs] or [cur.headlines[0].start if cur.headlines else 0]
+    ends = [p.end for p in paragraphs] or [starts[0]]
+    kind = cur.kind
+    if kind == "article" and not cur.body:
+        kind = "fragment"
+    return Article(
+        id=f"{source.name}#{index}",
+        source=source.name,
+        index=index,
+        headline=headline,
+        start=min(starts),
+        end=max(ends),
+        paragraphs=tuple(paragraphs),
+        headlines=tuple(heads),
+        date=date,
+        kind=kind,
+        bylines=tuple(dict.fromkeys(x.strip() for x in cur.bylines if x.strip())),
+    )
+
+
+def _main_headline(heads: list[_Block]) -> str:
+    hs = [b for b in heads if b.kind == "headline"]
+    if not hs:
+        return ""
+    md = [b for b in hs if b.md_level]
+    if md:
+        return min(md, key=lambda b: b.md_level).text
+    for b in hs:
+        if len(b.text) >= 6 and not b.text.startswith("—"):
+            return b.text
+    return hs[0].text
