@@ -174,7 +174,9 @@ def extract_throughput(mb: float, jobs: int, work: Path) -> int:
         "print(n)\n"
     )
     jb = run([sys.executable, "-c", jieba_code, str(pages)])
-    kg = run([sys.executable, "-m", "kg", "extract", str(pages), "--jobs", str(jobs), "-o", str(work / "x.jsonl")])
+    kg = run(
+        [sys.executable, "-m", "kg", "extract", str(pages), "--jobs", str(jobs), "-o", str(work / "x.jsonl")]
+    )
     kg1 = run([sys.executable, "-m", "kg", "extract", str(pages), "--jobs", "1", "-o", str(work / "y.jsonl")])
     same = (work / "x.jsonl").read_bytes() == (work / "y.jsonl").read_bytes()
     print()

@@ -6,10 +6,15 @@ Registered by kg/cli/__init__.py (module-level ``COMMANDS``); nothing heavy is i
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli.options import home_option, jobs_option, max_file_size_option, report_skipped
+
+if TYPE_CHECKING:
+    from kg.model import FileResult
 
 
 @click.command()
@@ -49,7 +54,7 @@ def extract(
 
     errors: list[tuple[str, str]] = []
 
-    def results():  # type: ignore[no-untyped-def]
+    def results() -> Iterator[FileResult]:
         # each line written as its page comes back (in input order), not the corpus at once
         for page in iter_pages(list(paths), home=home, max_bytes=max_file_size, jobs=jobs):
             if page.result is None:

@@ -10,6 +10,7 @@ the content (they are never entities) and kept on the article.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -225,7 +226,7 @@ def _name_like(t: str) -> bool:
     return 2 <= len(bare) <= 3 and all(is_cjk(c) for c in bare)
 
 
-def split_page(source: SourceText, is_heading_term: callable[[str], bool] | None = None) -> Page:
+def split_page(source: SourceText, is_heading_term: Callable[[str], bool] | None = None) -> Page:
     """Cut a page into articles.
 
     ``is_heading_term`` tells whether a short block is a known name (a place or a

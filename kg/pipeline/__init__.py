@@ -46,9 +46,7 @@ def extract_source(
     relations, extra = relate(ctx, entities, mentions)
     if extra:
         entities = sorted([*entities, *extra], key=lambda e: (ENTITY_TYPES.index(e.type), e.name))
-    src_mentions = tuple(
-        replace(m, start=a, end=b) for m in mentions for a, b in [doc.src_span(m.start, m.end)]
-    )
+    src_mentions = tuple(m.at(*doc.src_span(m.start, m.end)) for m in mentions)
     return FileResult(
         source=source,
         home=ctx.home.name if ctx.home is not None else None,
@@ -129,7 +127,7 @@ def iter_pages(
     from kg.pipeline.parallel import Done, default_jobs, ordered_map
 
     homes = dict(homes or {})
-    for h in sorted({home, *homes.values()} - {None}):
+    for h in sorted({x for x in (home, *homes.values()) if x is not None}):
         check_home(h)
     paths, find_errors = find_files(list(inputs))
     if unique_names:
@@ -170,7 +168,7 @@ def iter_pages(
         if isinstance(out, tuple) and out and out[0] == "error":
             page.error = out[1]
         elif isinstance(out, tuple) and out and out[0] == "cached":
-            page.result, page.cached = out[1], True
+            page.result, page.cached = out[1], True  # type: ignore[assignment]
         else:
             r, err = out
             if r is None or src is None:

