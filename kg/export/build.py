@@ -191,6 +191,23 @@ def write_views_into(
     return render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
 
 
+#: one page's part of the dataset, made where the page was extracted: (graph, quads,
+#: serialized bytes per format, evidence spans, mention spans)
+PageOutput = tuple[str, int, dict[str, bytes], int, int]
+
+
+def page_output(r: FileResult, formats: Sequence[str]) -> PageOutput:
+    """One page's named graph (from the page's result alone) serialized in ``formats``, and
+    its span counts: the per-page work of a build, run in the worker that extracted it."""
+    from kg.export.rdf.iri import page_graph
+    from kg.export.rdf.quads import page_quads
+    from kg.export.rdf.stream import render_graph
+
+    g = page_graph(r.source.name)
+    n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
+    return (g, n, chunks, *page_counts(r))
+
+
 class DatasetOutput:
     """The dataset of a build, written graph by graph into the new generations: the chosen
     serializations into OUT's, and for ``--store`` an N-Quads file that Oxigraph's bulk loader
@@ -223,14 +240,19 @@ class DatasetOutput:
         for w in self.writers:
             w.graph(g, quads)
 
-    def page(self, r: FileResult) -> None:
-        """Write one page's named graph (from the page's result alone) and count its spans."""
-        from kg.export.rdf.iri import page_graph
-        from kg.export.rdf.quads import page_quads
+    @property
+    def render_formats(self) -> tuple[str, ...]:
+        """The RDF formats each page is rendered in (OUT's, and N-Quads for the store)."""
+        from kg.export.rdf.stream import RDF_FORMATS
 
-        one = Corpus.from_results([r])
-        self.graph(page_graph(r.source.name), page_quads(one, r.source.name))
-        ev, men = page_counts(r)
+        need = set(self.formats) | ({"nq"} if self.stages.store_stage is not None else set())
+        return tuple(f for f in RDF_FORMATS if f in need)
+
+    def page(self, rendered: PageOutput) -> None:
+        """Write one page's named graph, rendered by :func:`page_output`, and count its spans."""
+        g, n, chunks, ev, men = rendered
+        for w in self.writers:
+            w.write(g, n, chunks)
         self.evidence += ev
         self.mentions += men
 
@@ -396,6 +418,8 @@ def build(
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
     t0 = time.monotonic()
+    from functools import partial
+
     from kg.export.rdf.stream import parse_formats
     from kg.pipeline import iter_pages
 
@@ -416,12 +440,13 @@ def build(
                 max_bytes=max_bytes,
                 jobs=jobs,
                 client=client,
+                page_work=partial(page_output, formats=ds.render_formats),
             ):
                 if page.result is None:
                     report.errors.append((page.path, page.error or "not extracted"))
                     continue
                 corpus.add(page.result)
-                ds.page(page.result)
+                ds.page(page.extra)
                 (report.cached if page.cached else report.extracted).append(page.name)
             if not corpus.sources:
                 detail = "; ".join(m for _p, m in report.errors[:3])

@@ -82,16 +82,23 @@ class Page:
     result: FileResult | None = None
     error: str | None = None
     cached: bool = False
+    extra: Any = None  # what ``page_work`` gave for it
 
 
-def _task(job: tuple[SourceText, str | None]) -> tuple[FileResult | None, str | None]:
-    """One page's extraction, where a worker runs it: (result without its text, error)."""
-    source, home = job
-    try:
-        r = extract_source(source, resources(), home=home)
-    except KgError as exc:
-        return None, str(exc)
-    return replace(r, source=replace(source, text="")), None  # the caller has the text
+def _task(
+    job: tuple[SourceText, str | None, FileResult | None, Callable[[FileResult], Any] | None],
+) -> tuple[FileResult | None, str | None, Any]:
+    """One page where a worker runs it: its extraction (unless ``cached`` is given) and the
+    caller's per-page work on it; (result without its text, error, what the work gave)."""
+    source, home, cached, work = job
+    r = cached
+    if r is None:
+        try:
+            r = extract_source(source, resources(), home=home)
+        except KgError as exc:
+            return None, str(exc), None
+    extra = work(r) if work is not None else None
+    return replace(r, source=replace(source, text="")), None, extra  # the caller has the text
 
 
 def iter_pages(
@@ -105,6 +112,7 @@ def iter_pages(
     max_bytes: int | None = None,
     jobs: int | None = 1,
     client: Any = None,
+    page_work: Callable[[FileResult], Any] | None = None,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
     first, then the files sorted by path, or by name with ``unique_names``), whatever runs
@@ -117,7 +125,10 @@ def iter_pages(
     ``jobs`` (None: the CPU count) extracts in that many processes, ``client`` (a
     ``dask.distributed.Client``) on a Dask cluster, one task per page
     (:mod:`kg.pipeline.parallel`); pages are read here, a few ahead of the workers, and
-    their results come back in input order. ``unique_names`` refuses two input files of one
+    their results come back in input order. ``page_work`` (a module-level function, or a
+    ``functools.partial`` of one) runs on each page's result where it was extracted, cached
+    pages included, and its value comes back as ``Page.extra``: the caller's per-page output
+    is made in parallel too. ``unique_names`` refuses two input files of one
     name before extracting anything (page names identify articles in the graph). Files over
     ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not read: they become
     errors too.
@@ -141,13 +152,15 @@ def iter_pages(
         resources()  # loaded once here, shared by the forked workers
     sources: dict[int, SourceText] = {}
     keys: dict[int, str] = {}
+    hits: set[int] = set()
+    run = jobs if len(paths) > 1 else 1
 
     def items() -> Iterator[Any]:
         for i, path in enumerate(paths):
             try:
                 src = read_source(path, max_bytes=max_bytes)
             except KgError as exc:
-                yield Done(("error", str(exc)))
+                yield Done((None, str(exc), None))
                 continue
             sources[i] = src
             page_home = homes.get(src.name, home)
@@ -155,28 +168,28 @@ def iter_pages(
                 keys[i] = cache_key(src, page_home)
                 hit = cache.get(keys[i], src)
                 if hit is not None:
-                    yield Done(("cached", hit))
+                    hits.add(i)
+                    if page_work is None or run <= 1:
+                        yield Done((hit, None, page_work(hit) if page_work else None))
+                    else:
+                        yield (src, page_home, hit, page_work)
                     continue
-            yield (src, page_home)
+            yield (src, page_home, None, page_work)
 
-    run = jobs if len(paths) > 1 else 1
-    for i, (path, out) in enumerate(
-        zip(paths, ordered_map(_task, items(), jobs=run, client=client), strict=True)
-    ):
+    outs = ordered_map(_task, items(), jobs=run, client=client)
+    for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
         src = sources.pop(i, None)
         page = Page(display_path(path), src.name if src else display_path(path.name))
-        if isinstance(out, tuple) and out and out[0] == "error":
-            page.error = out[1]
-        elif isinstance(out, tuple) and out and out[0] == "cached":
-            page.result, page.cached = out[1], True  # type: ignore[assignment]
+        r, err, page.extra = out
+        if r is None or src is None:
+            page.error = err
+        elif i in hits:
+            page.result, page.cached = (r if r.source is src else replace(r, source=src)), True
         else:
-            r, err = out
-            if r is None or src is None:
-                page.error = err
-            else:
-                page.result = replace(r, source=src)
-                if cache is not None:
-                    cache.put(keys.pop(i), page.result)
+            page.result = replace(r, source=src)
+            if cache is not None:
+                cache.put(keys[i], page.result)
+        hits.discard(i)
         keys.pop(i, None)
         if progress:
             progress(i + 1, len(paths), page.name, page.cached)

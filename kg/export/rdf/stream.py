@@ -110,34 +110,22 @@ class DatasetWriter:
 
     def graph(self, g: str, quads: Iterable[Quad]) -> int:
         """Write the named graph ``g`` (its quads deduplicated and sorted); return its size."""
-        qs = sorted(set(quads), key=quad_key)
-        if any(q[3] != g for q in qs):
-            raise ValueError(f"a quad of another graph given for {g}")
+        n, chunks = render_graph(g, quads, self.formats)
+        self.write(g, n, chunks)
+        return n
+
+    def write(self, g: str, n: int, chunks: dict[str, bytes]) -> None:
+        """Write the graph ``g`` of ``n`` quads, already rendered (:func:`render_graph`)."""
         if g in self.graphs:
             raise ValueError(f"graph {g} written twice")
-        self.graphs[g] = len(qs)
-        if not qs or not self.formats:
-            return len(qs)
-        import pyoxigraph as ox
-
-        from kg.export.rdf.serialize import jsonld_graph, ox_serialize, to_oxigraph
-
-        ox_quads = list(to_oxigraph(qs)) if set(self.formats) - {"jsonld"} else []
+        self.graphs[g] = n
+        if not n:
+            return
         for fmt in self.formats:
-            if fmt == "nq":
-                self._put(fmt, ox_serialize(ox_quads, ox.RdfFormat.N_QUADS))
-            elif fmt == "trig":
-                data = ox_serialize(ox_quads, ox.RdfFormat.TRIG, self.prefixes)
-                self._put(fmt, _strip_prefixes(data) + b"\n")
-            elif fmt == "ttl":
-                triples = [q.triple for q in ox_quads]
-                data = ox_serialize(triples, ox.RdfFormat.TURTLE, self.prefixes)
-                self._put(fmt, _strip_prefixes(data) + b"\n")
-            elif fmt == "jsonld":
-                sep = b"" if self._first_graph else b",\n"
-                self._put(fmt, sep + jsonld_graph(g, qs).encode("utf-8"))
+            if fmt == "jsonld" and not self._first_graph:
+                self._put(fmt, b",\n")
+            self._put(fmt, chunks[fmt])
         self._first_graph = False
-        return len(qs)
 
     def close(self) -> dict[str, str]:
         """Finish and close the files; their SHA-256 by file name."""
@@ -172,6 +160,38 @@ def serialize_dataset(quads: Iterable[Quad], fmt: str) -> bytes:
         w.graph(g, by_g[g])
     w.close()
     return sink.getvalue()
+
+
+def render_graph(g: str, quads: Iterable[Quad], formats: Sequence[str]) -> tuple[int, dict[str, bytes]]:
+    """The named graph ``g`` in each of ``formats``, as :class:`DatasetWriter` appends it:
+    (its size, bytes per format). A pure function of its arguments: a worker process can
+    render a page's graph and the build write the bytes."""
+    from kg.namespace import PREFIXES
+
+    qs = sorted(set(quads), key=quad_key)
+    if any(q[3] != g for q in qs):
+        raise ValueError(f"a quad of another graph given for {g}")
+    chunks: dict[str, bytes] = {}
+    if not qs:
+        return 0, chunks
+    import pyoxigraph as ox
+
+    from kg.export.rdf.serialize import jsonld_graph, ox_serialize, to_oxigraph
+
+    prefixes = dict(PREFIXES)
+    ox_quads = list(to_oxigraph(qs)) if set(formats) - {"jsonld"} else []
+    for fmt in formats:
+        if fmt == "nq":
+            chunks[fmt] = ox_serialize(ox_quads, ox.RdfFormat.N_QUADS)
+        elif fmt == "trig":
+            data = ox_serialize(ox_quads, ox.RdfFormat.TRIG, prefixes)
+            chunks[fmt] = _strip_prefixes(data) + b"\n"
+        elif fmt == "ttl":
+            data = ox_serialize([q.triple for q in ox_quads], ox.RdfFormat.TURTLE, prefixes)
+            chunks[fmt] = _strip_prefixes(data) + b"\n"
+        elif fmt == "jsonld":
+            chunks[fmt] = jsonld_graph(g, qs).encode("utf-8")
+    return len(qs), chunks
 
 
 def same_file(path: Path, sha256: str, previous: Path | None) -> bool:
