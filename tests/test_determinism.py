@@ -138,3 +138,42 @@ def test_the_cache_key_changes_with_the_libraries_whose_data_decides_results(mon
         monkeypatch.undo()
         cache.code_fingerprint.cache_clear()
     assert cache.code_fingerprint() == before
+
+
+def test_the_cache_key_follows_the_extraction_code_only(tmp_path, monkeypatch):
+    """Editing a view, the RDF export or the server keeps every cached page; editing a
+    stage of extraction, a rule file or the model invalidates them all."""
+    import shutil
+
+    from kg.pipeline import cache
+
+    pkg = tmp_path / "kg"
+    shutil.copytree(cache._PKG, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_PKG", pkg)
+
+    def fingerprint_after(rel: str) -> str:
+        with (pkg / rel).open("a", encoding="utf-8") as fh:
+            fh.write("\n# edited\n")
+        cache.code_fingerprint.cache_clear()
+        return cache.code_fingerprint()
+
+    try:
+        cache.code_fingerprint.cache_clear()
+        before = cache.code_fingerprint()
+        for rel in ("export/views/page.py", "export/rdf/quads.py", "export/sparql/serve.py", "cli/build.py"):
+            assert fingerprint_after(rel) == before, rel
+        seen = {before}
+        for rel in (
+            "extract/orgs.py",
+            "relate/actors.py",
+            "nlp/segment.py",
+            "model.py",
+            "pipeline/__init__.py",
+        ):
+            now = fingerprint_after(rel)
+            assert now not in seen, rel
+            seen.add(now)
+        rule = next(iter(sorted((pkg / "rules").glob("*.toml"))))
+        assert fingerprint_after(rule.relative_to(pkg).as_posix()) not in seen
+    finally:
+        cache.code_fingerprint.cache_clear()

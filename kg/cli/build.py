@@ -60,7 +60,7 @@ from kg.cli.options import home_option, jobs_option, max_file_size_option
     metavar="ADDRESS",
     default=None,
     help="Extract on a Dask cluster (tcp://HOST:8786): one task per page, merged here "
-    "(needs pip install 'safety-kg[dask]'; the workers need safety-kg installed).",
+    "(the workers need the same safety-kg installed).",
 )
 def build(
     paths: tuple[str, ...],

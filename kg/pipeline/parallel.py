@@ -38,12 +38,10 @@ def default_jobs() -> int:
 
 def connect(scheduler: str) -> Any:
     """A ``dask.distributed.Client`` of the scheduler at ``scheduler`` (``tcp://HOST:8786``)."""
+    from dask.distributed import Client
+
     from kg.errors import UsageError
 
-    try:
-        from dask.distributed import Client
-    except ImportError as exc:
-        raise UsageError("--scheduler needs Dask: pip install 'safety-kg[dask]' (dask[distributed])") from exc
     try:
         return Client(scheduler, timeout=30)
     except (OSError, TimeoutError) as exc:
