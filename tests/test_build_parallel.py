@@ -1,5 +1,6 @@
 """``kg build`` and ``kg extract`` give the same bytes whatever runs the pages: this process,
-a pool of 2 processes, or a real Dask cluster of 2 worker processes (one task per page)."""
+a pool of 2 processes, or a real Dask cluster of 2 worker processes (one task per page); and
+whatever writes the focused views (this process or 2 forked ones)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.export import views
 from kg.export.build import build
 from kg.pipeline.cache import ResultCache
 
@@ -51,6 +53,8 @@ def test_two_processes_write_the_bytes_of_one(inputs: Path, serial: dict[str, st
     assert len(report.extracted) == 10
     assert tree(tmp_path / "out") == serial
     assert {"graph.nq", "graph.ttl", "graph.trig", "graph.jsonld", "index.html"} <= set(serial)
+    # more focused views than one task of the views' pool holds: 2 processes wrote them
+    assert sum(1 for rel in serial if rel.startswith("entity/")) > views._CHUNK
 
 
 def test_pages_served_from_the_cache_in_two_processes_write_the_same_bytes(

@@ -131,6 +131,7 @@ def build(
             jobs=jobs,
             client=client,
             formats=formats,
+            skip_unchanged=True,
         )
     finally:
         if bar is not None:
@@ -145,7 +146,9 @@ def build(
             f"{len(report.extracted)} page(s) extracted, {len(report.cached)} from the cache, "
             f"{report.seconds:.1f} s"
         )
-        if out:
+        if report.unchanged:
+            _echo_err("nothing changed since the last build (inputs, options, code): left as they are")
+        elif out:
             _echo_err(f"wrote {', '.join(report.written)} to {out}")
         if report.store is not None:
             s = report.store

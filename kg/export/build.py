@@ -63,6 +63,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)  # output files
     store: dict[str, Any] | None = None  # what the store update did
     seconds: float = 0.0
+    unchanged: bool = False  # nothing changed since the last build: nothing was written
 
 
 def summarize(corpus: Corpus, quads: Sequence[Any], errors: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
@@ -183,12 +184,12 @@ def write_build(
 
 
 def write_views_into(
-    folder: Path, corpus: Corpus, max_overview_nodes: int | None, previous: Path | None
+    folder: Path, corpus: Corpus, max_overview_nodes: int | None, previous: Path | None, jobs: int = 1
 ) -> list[str]:
     from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
 
     limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
-    return render_views(corpus, folder, max_overview_nodes=limit, previous=previous)
+    return render_views(corpus, folder, max_overview_nodes=limit, previous=previous, jobs=jobs)
 
 
 #: one page's part of the dataset, made where the page was extracted: (graph, quads,
@@ -338,8 +339,10 @@ class Stages:
         formats: Sequence[str],
         views: bool,
         max_overview_nodes: int | None,
+        jobs: int = 1,
     ) -> tuple[list[str], dict[str, Any] | None]:
-        """After the dataset: the summary, GraphML and views into OUT, the store loaded."""
+        """After the dataset: the summary, GraphML and views (in ``jobs`` processes) into OUT,
+        the store loaded."""
         written: list[str] = []
         store_report = None
         if self.out_stage is not None:
@@ -351,7 +354,7 @@ class Stages:
             write_files(self.out_stage, files, self.out)
             written = [n for n in OUTPUT_FILES if (self.out_stage / n).exists()]
             if views:
-                written += write_views_into(self.out_stage, corpus, max_overview_nodes, self.out)
+                written += write_views_into(self.out_stage, corpus, max_overview_nodes, self.out, jobs)
         if self.store_stage is not None and ds.load_nq is not None:
             from kg.export.bulkstore import load_store
 
@@ -403,6 +406,7 @@ def build(
     jobs: int | None = 1,
     client: Any = None,
     formats: str | Sequence[str] | None = None,
+    skip_unchanged: bool = False,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
@@ -413,7 +417,10 @@ def build(
     end, with the summary, GraphML and the views. ``formats`` chooses the serializations
     (:data:`kg.export.rdf.stream.DEFAULT_FORMATS` by default). With ``views`` (the default)
     ``out`` also gets the HTML views (index.html, overview.html, entity/*.html). Pages over
-    ``max_bytes`` are not read (see :func:`kg.pipeline.iter_pages`).
+    ``max_bytes`` are not read (see :func:`kg.pipeline.iter_pages`). With ``skip_unchanged``
+    (``kg build`` sets it) and a ``cache``, a build whose inputs, options and code are those
+    of the last build into the same folders, still as it left them, writes nothing
+    (:mod:`kg.export.uptodate`; ``report.unchanged``).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
@@ -424,6 +431,17 @@ def build(
     from kg.pipeline import iter_pages
 
     fmts = parse_formats(formats)
+    record = key = None
+    if cache is not None and skip_unchanged:  # a no-change re-run writes nothing
+        from kg.export.uptodate import BuildRecord, build_key
+
+        options: dict[str, Any] = {"out": out is not None, "store": store is not None, "home": home}
+        options |= {"views": views, "max_overview_nodes": max_overview_nodes, "formats": fmts}
+        key = build_key(inputs, options, max_bytes)
+        record = BuildRecord(cache.folder, *(Path(p) if p is not None else None for p in (out, store)))
+        previous = record.unchanged(key)
+        if previous is not None:
+            return _unchanged(previous, store is not None, time.monotonic() - t0)
     # the new generations exist before extraction starts (an unwritable folder fails now, not
     # after an hour), and all are complete before any is swapped in
     with staged(out, store) as stages:
@@ -456,13 +474,34 @@ def build(
             ds.abort()
             raise
         report.summary = summary_of(corpus, ds.graphs, ds.evidence, ds.mentions, report.errors)
-        files, report.store = stages.finish(ds, corpus, report.summary, fmts, views, max_overview_nodes)
+        # the views in local processes (with a Dask client, in this one: forking a process
+        # that runs the client's threads is not safe)
+        from kg.pipeline.parallel import default_jobs
+
+        view_jobs = 1 if client is not None else (default_jobs() if jobs is None else max(1, jobs))
+        files, report.store = stages.finish(
+            ds, corpus, report.summary, fmts, views, max_overview_nodes, view_jobs
+        )
         if out is not None:
             report.written = [f for f in files if f in OUTPUT_FILES]
             if views:
                 pages = sum(1 for f in files if f.endswith(".html"))
                 report.written.append(f"{pages} HTML views (index.html)")
+    if record is not None and key is not None:
+        record.record(key, report.summary)
     report.seconds = time.monotonic() - t0
+    return report
+
+
+def _unchanged(summary: dict[str, Any], store: bool, seconds: float) -> BuildReport:
+    """The report of a build that found its outputs up to date (from their summary)."""
+    report = BuildReport(summary=summary, unchanged=True, seconds=seconds)
+    report.cached = [p["name"] for p in summary.get("pages", [])]
+    report.errors = [(e["path"], e["message"]) for e in summary.get("errors", [])]
+    if store:  # as the store's update reports it (kg.export.bulkstore): every graph unchanged
+        n = sum(1 for v in summary.get("graphs", {}).values() if v)
+        report.store = dict.fromkeys(("changed", "added", "removed", "quads_added", "quads_removed"), 0)
+        report.store |= {"graphs": n, "unchanged": n}
     return report
 
 

@@ -50,6 +50,33 @@ def connect(scheduler: str) -> Any:
         ) from exc
 
 
+def die_with_parent(parent: int) -> None:
+    """A pool worker's initializer: on Linux the kernel kills the worker when the process
+    that forked it dies. A build killed with SIGKILL then leaves no worker behind, holding
+    its pipes open and its memory, waiting for tasks that will never come."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def pool(jobs: int) -> Any:
+    """A pool of ``jobs`` worker processes (forked where possible) that die with this one."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_pool_context(), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+
+
 def _pool_context() -> Any:
     # fork where it exists (Linux): workers inherit the loaded resources; it is safe here
     # because the caller runs no threads of its own while the pool starts
@@ -93,13 +120,11 @@ def ordered_map(
         workers = max(1, sum(client.nthreads().values()))
         yield from _windowed(items, lambda item: client.submit(fn, item, pure=False), window or 4 * workers)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+    with pool(jobs) as workers:
         try:
-            yield from _windowed(items, lambda item: pool.submit(fn, item), window or 4 * jobs)
+            yield from _windowed(items, lambda item: workers.submit(fn, item), window or 4 * jobs)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            workers.shutdown(wait=False, cancel_futures=True)
             raise
 
 

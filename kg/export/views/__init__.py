@@ -22,8 +22,10 @@ into one new generation of OUT).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kg.corpus import Corpus
 
@@ -85,14 +87,16 @@ def render_views(
     max_overview_nodes: int = DEFAULT_MAX_OVERVIEW_NODES,
     progress: Callable[[str], None] | None = None,
     previous: Path | None = None,
+    jobs: int = 1,
 ) -> list[str]:
     """Write the views into ``folder`` (a new generation); return relative paths. A page
     whose bytes are those of the same page in ``previous`` (the old generation) is
-    hard-linked from it rather than written again."""
+    hard-linked from it rather than written again. The focused views (one per entity: most
+    of the time at scale) are written by ``jobs`` processes, forked once the index is built
+    so they share it; each page is a function of the index alone, so the bytes are the same."""
     from kg.export.staging import write_file
     from kg.export.views.assets import asset_files
     from kg.export.views.data import ViewIndex
-    from kg.export.views.focus import render_focus
     from kg.export.views.index import render_index
     from kg.export.views.overview import render_overview
 
@@ -118,9 +122,44 @@ def render_views(
     put("overview.html", render_overview(ix, max_nodes=max_overview_nodes))
     if progress:
         progress(f"{len(ix.entities)} focused views")
-    for e in ix.entities:
-        put(ix.pages[e.id], render_focus(ix, e.id))
+    ids = [e.id for e in ix.entities]
+    (folder / "entity").mkdir(parents=True, exist_ok=True)
+    chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    global _FOCUS
+    _FOCUS = (ix, folder, previous)
+    try:
+        if jobs > 1 and len(chunks) > 1 and sys.platform.startswith("linux"):
+            from kg.pipeline.parallel import pool
+
+            # forked: the workers inherit the index (nothing is pickled but entity ids)
+            with pool(min(jobs, len(chunks))) as workers:
+                for _ in workers.map(_write_focus, chunks):
+                    pass
+        else:
+            for chunk in chunks:
+                _write_focus(chunk)
+    finally:
+        _FOCUS = None
+    written += [ix.pages[eid] for eid in ids]
     return written
+
+
+#: focused views per task, and what the tasks read: (index, folder, previous generation)
+_CHUNK = 200
+_FOCUS: tuple[Any, Path, Path | None] | None = None
+
+
+def _write_focus(ids: list[str]) -> None:
+    """Write the focused views of ``ids`` (in a worker forked by :func:`render_views`)."""
+    from kg.export.staging import write_file
+    from kg.export.views.focus import render_focus
+
+    assert _FOCUS is not None
+    ix, folder, previous = _FOCUS
+    for eid in ids:
+        rel = ix.pages[eid]
+        data = render_focus(ix, eid).encode("utf-8")
+        write_file(folder / rel, data, previous / rel if previous is not None else None)
 
 
 __all__ = ["DEFAULT_MAX_OVERVIEW_NODES", "VIEW_FILES", "owns_view", "render_views", "write_views"]
