@@ -185,13 +185,14 @@ def extract_throughput(mb: float, jobs: int, work: Path) -> int:
     kg1 = run([sys.executable, "-m", "kg", "extract", str(pages), "--jobs", "1", "-o", str(work / "y.jsonl")])
     same = (work / "x.jsonl").read_bytes() == (work / "y.jsonl").read_bytes()
     print()
-    print(f"{'process':<28} {'seconds':>8} {'chars/s':>10} {'vs jieba.lcut':>14} {'peak PSS MB':>12}")
+    head = f"{'process':<28} {'seconds':>8} {'CPU s':>7} {'chars/s':>10}"
+    print(f"{head} {'vs jieba.lcut':>14} {'peak PSS MB':>12}")
     for label, r in (("jieba.lcut", jb), ("kg extract --jobs 1", kg1), (f"kg extract --jobs {jobs}", kg)):
         if r["rc"] != 0:
             print(f"{label}: exit {r['rc']}: {r['stderr']}")
             return 1
         print(
-            f"{label:<28} {r['seconds']:8.2f} {chars / r['seconds']:10,.0f} "
+            f"{label:<28} {r['seconds']:8.2f} {r['cpu']:7.2f} {chars / r['seconds']:10,.0f} "
             f"{jb['seconds'] / r['seconds']:13.2f}× {r['pss_mb']:12,.0f}"
         )
     print(f"\nJSONL of --jobs 1 and --jobs {jobs} byte-identical: {same}")
