@@ -57,7 +57,8 @@ def issues(rc: RelContext) -> list[Raw]:
                         out.append((rc.eid(o), pred, cid, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 《X》经市政府同意开始实施
             for o in (m for m in ms if m.type == "Organization" and m.start >= d.end):
-                if text[d.end : o.start].strip("》") in ("经", "") and text.startswith("同意", o.end):
+                between = text[d.end : o.start].strip(conf["title_close"])
+                if between in (conf["approval_marker"], "") and text.startswith(conf["approval_verb"], o.end):
                     out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 按照《…专项整治实施方案》: whoever follows the plan carries out its campaign
             if dconf["_follow_re"].search(text, max(s.start, d.start - 12), d.start):
@@ -75,19 +76,21 @@ def issues(rc: RelContext) -> list[Raw]:
 @cache
 def _doc_conf() -> dict:
     conf = dict(rules.load("documents"))
-    verbs = [*rules.load("relations")["issue_verbs"], *conf["handout_verbs"]]
+    relations = rules.load("relations")
+    verbs = [*relations["issue_verbs"], *conf["handout_verbs"]]
     alt = "|".join(map(re.escape, sorted(set(verbs), key=len, reverse=True)))
+    title_open = re.escape(relations["title_open"])
     conf["_issue_or_handout_re"] = re.compile(alt)
-    conf["_verb_before_title_re"] = re.compile(f"(?:{alt}){conf['verb_title_gap']}《$")
+    conf["_verb_before_title_re"] = re.compile(f"(?:{alt}){conf['verb_title_gap']}{title_open}$")
     conf["_law_re"] = re.compile(conf["law_title"])
     follow = "|".join(map(re.escape, sorted(set(conf["follow_verbs"]), key=len, reverse=True)))
-    conf["_follow_re"] = re.compile(f"(?:{follow}){conf['verb_title_gap']}《$")
+    conf["_follow_re"] = re.compile(f"(?:{follow}){conf['verb_title_gap']}{title_open}$")
     return conf
 
 
 def _issuer_in_title(rc: RelContext, title: str) -> list[str]:
     """The organization of the page whose name (or an alias) opens ``title`` before 关于."""
-    k = title.find("关于")
+    k = title.find(_conf()["issuer_title_marker"])
     if k < 3:
         return []
     names = getattr(rc, "_org_names", None)

@@ -230,6 +230,11 @@ class Relations(_Rules, frozen=True):
     campaign_focus_openers: list[str]
     campaign_back_references: list[str]
     generic_subjects: list[str]
+    title_open: str
+    title_close: str
+    approval_marker: str
+    approval_verb: str
+    issuer_title_marker: str
 
 
 #: rule file name (without .toml) → its struct
