@@ -36,10 +36,10 @@ def hosts(rc: RelContext) -> list[Raw]:
                 while (
                     k > 0
                     and ms[k - 1].type == "Organization"
-                    and text[ms[k - 1].end : ms[k].start] in ("、", "和", "与")
+                    and text[ms[k - 1].end : ms[k].start] in conf["host_list_joiners"]
                 ):
                     k -= 1
-                if text[ms[k].start - 1 : ms[k].start] == "由":
+                if text.endswith(conf["by_marker"], 0, ms[k].start):
                     hosts_.extend(ms[k : ms.index(m) + 1])
         # 市委社会工作部、团市委主办: every organization of the list before the verb
         for h in list(hosts_):
@@ -47,7 +47,7 @@ def hosts(rc: RelContext) -> list[Raw]:
             while (
                 k > 0
                 and ms[k - 1].type == "Organization"
-                and text[ms[k - 1].end : ms[k].start] in ("、", "和", "与")
+                and text[ms[k - 1].end : ms[k].start] in conf["host_list_joiners"]
             ):
                 k -= 1
                 hosts_.append(ms[k])

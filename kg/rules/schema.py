@@ -235,6 +235,8 @@ class Relations(_Rules, frozen=True):
     approval_marker: str
     approval_verb: str
     issuer_title_marker: str
+    by_marker: str
+    host_list_joiners: list[str]
 
 
 #: rule file name (without .toml) → its struct
