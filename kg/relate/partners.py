@@ -35,7 +35,7 @@ def partners(rc: RelContext) -> list[Raw]:
         # runs of organizations joined by 和/与/、 and followed by a partnering verb
         run: list[Mention] = []
         for m in ms:
-            if run and text[run[-1].end : m.start] in ("和", "与", "、", "及", "同"):
+            if run and text[run[-1].end : m.start] in conf["partner_list_joiners"]:
                 run.append(m)
             else:
                 _close(rc, run, text, conf, s, out)
@@ -67,7 +67,7 @@ def _led_lists(rc: RelContext, ms: list[Mention], start: int, end: int) -> list[
         q = vm.end()
         if lead_at.fullmatch(vm.group()):
             # X牵头，会同A、B / X牵头，A、B配合
-            while q < end and text[q] in "，, ":
+            while q < end and text[q] in conf["lead_verb_gaps"]:
                 q += 1
             jm = conf["_joint_re"].match(text, q)
             if jm is not None:
@@ -79,13 +79,14 @@ def _led_lists(rc: RelContext, ms: list[Mention], start: int, end: int) -> list[
         # the lead: the body (and the list it closes) right before the verb, else the
         # bodies the clause is about
         k = vm.start()
-        while k > start and text[k - 1] in "由":
-            k -= 1
+        while k > start and text.endswith(conf["by_marker"], start, k):
+            k -= len(conf["by_marker"])
         lead = ends.get(k) or ends.get(_strip_adverb(text, conf, start, k))
         leads: list[str] = []
         if lead is not None:
             run = [lead]
-            while (prev := ends.get(run[-1].start - 1)) is not None and text[prev.end] in "、和及与":
+            joiners = conf["list_joiners"]
+            while (prev := ends.get(run[-1].start - 1)) is not None and text[prev.end] in joiners:
                 run.append(prev)
             leads = [e for e in (rc.eid(m) for m in run) if e]
         else:

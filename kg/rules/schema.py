@@ -237,6 +237,9 @@ class Relations(_Rules, frozen=True):
     issuer_title_marker: str
     by_marker: str
     host_list_joiners: list[str]
+    list_joiners: list[str]
+    partner_list_joiners: list[str]
+    lead_verb_gaps: list[str]
 
 
 #: rule file name (without .toml) → its struct
