@@ -32,6 +32,7 @@ def relation_conf() -> dict:
     p = rules.load("persons")
     conf["_posts"] = tuple(sorted(set(p["posts"]), key=len, reverse=True))
     conf["_roles"] = frozenset(p["roles"])
+    conf["_national_prefixes"] = tuple(conf["national_prefixes"])
     return conf
 
 

@@ -240,6 +240,8 @@ class Relations(_Rules, frozen=True):
     list_joiners: list[str]
     partner_list_joiners: list[str]
     lead_verb_gaps: list[str]
+    national_prefixes: list[str]
+    party_body_prefixes: list[str]
 
 
 #: rule file name (without .toml) → its struct
