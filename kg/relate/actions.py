@@ -17,6 +17,7 @@ from kg import rules
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
+from kg.text import CLOSE_QUOTES, OPEN_QUOTES
 
 _PRED = {
     "Industry": "targets",
@@ -26,7 +27,6 @@ _PRED = {
     "Mechanism": "adopts",
 }
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
-_EVENT_TIME = re.compile(r"(?:将于|将|于|已)?[0-9０-９一二三四五六七八九十年月日号至上下午晚]*")
 
 
 @cache
@@ -47,6 +47,9 @@ def _conf() -> dict:
     conf["_event_verbs"] = re.compile(alt(conf["event_verbs"]))
     conf["_duration_re"] = re.compile(conf["campaign_duration_pattern"])
     conf["_filler_re"] = re.compile(f"(?:{alt(conf['campaign_list_fillers'])})")
+    conf["_event_time_re"] = re.compile(conf["event_time_pattern"])
+    conf["_day_heads"] = tuple(conf["day_campaign_heads"])
+    conf["_run_joiners"] = frozenset(OPEN_QUOTES + CLOSE_QUOTES) | frozenset(conf["list_joiners"])
     return conf
 
 
@@ -109,7 +112,7 @@ def actions(rc: RelContext) -> list[Raw]:
             if venue is not None:
                 out.append((venue, "implements", oid, *ev))  # 第三届…艺术周在X县开幕
                 continue
-            if verb is None and not m.name.endswith("日"):
+            if verb is None and not m.name.endswith(conf["_day_heads"]):
                 continue  # named without being carried out (…等品牌项目均有呈现)
             for a in actors.through_places(clause.actors):
                 pred = "implements"
@@ -127,13 +130,15 @@ def _event_place(rc: RelContext, m: Mention, clause) -> str | None:
     """第十一届…旅游节将于7月12日在X市开幕: an event opening (举行, 举办 …) in a place is
     that place's; the first place named after 在 (the county of 在X县Y镇)."""
     text = rc.doc.text
-    k = text.find("在", m.end, min(m.end + 16, clause.end))
-    if k < 0 or not _EVENT_TIME.fullmatch(text, m.end, k):
+    conf = _conf()
+    marker = conf["event_venue_marker"]
+    k = text.find(marker, m.end, min(m.end + 16, clause.end))
+    if k < 0 or not conf["_event_time_re"].fullmatch(text, m.end, k):
         return None  # only a date between (将于7月12日): …启动仪式在X区举行 is the ceremony's
-    place = next((p for p in rc.actors.index.starting_at(k + 1) if p.type == "Place"), None)
+    place = next((p for p in rc.actors.index.starting_at(k + len(marker)) if p.type == "Place"), None)
     if place is None:
         return None
-    if not _conf()["_event_verbs"].search(text, place.end, min(place.end + 16, clause.end)):
+    if not conf["_event_verbs"].search(text, place.end, min(place.end + 16, clause.end)):
         return None
     return rc.eid(place)
 
@@ -156,7 +161,7 @@ def _back_referenced(rc: RelContext) -> list[Raw]:
             continue
         s = doc.sentences[c.sent]
         q = c.start
-        while q < c.end and text[q] in " \u3000":
+        while q < c.end and text[q] in conf["spaces"]:
             q += 1
         p = rc.actors.skip_openers(c.start, c.end)
         if not (conf["_back_ref_re"].match(text, q) or conf["_back_ref_re"].match(text, p)):
@@ -179,12 +184,13 @@ def _back_referenced(rc: RelContext) -> list[Raw]:
 def _owner(rc: RelContext, m) -> str | None:
     """太原市的“春风行动”: a place or body right before 的 and the name owns it."""
     text = rc.doc.text
+    marker = _conf()["possessive_marker"]
     k = m.start
-    while k > 0 and text[k - 1] in '“「『‘"':
+    while k > 0 and text[k - 1] in OPEN_QUOTES:
         k -= 1
-    if not text.endswith("的", 0, k):
+    if not text.endswith(marker, 0, k):
         return None
-    for o in rc.actors.index.ending_at(k - 1):
+    for o in rc.actors.index.ending_at(k - len(marker)):
         if o.type in ("Place", "Organization"):
             return rc.eid(o)
     return None
@@ -229,7 +235,7 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
             break
         seen.append(k)
         j = k
-        while j > clause_start and text[j - 1] in '“”「」『』‘’"、和及与':
+        while j > clause_start and text[j - 1] in conf["_run_joiners"]:
             j -= 1
         # 开展A专项整治工作、B专项整治工作: a generic noun after the previous name of the run
         filler = conf["_filler_re"].search(text, max(clause_start, j - 4), j) if j < k else None
@@ -251,11 +257,11 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
         return "implement"
     if conf["_org_verbs"].search(before):
         return "organize"  # 在全市范围内开展“…”: the verb, not the scope, decides
-    if any(w in before for w in ("全市", "我市", "全县", "我县", "全区", "我区", "全省", "我省")):
+    if any(w in before for w in conf["own_campaign_words"]):
         return "implement"  # 全市安全生产“除险清患”专项行动: the place's own campaign
-    if any(v in before for v in ("开展", "组织", "举办", "启动")):
+    if any(v in before for v in conf["organize_cues"]):
         return "organize"
-    if any(v in before for v in ("推进", "实施", "落实", "结合", "深化", "通过", "推动", "引入")):
+    if any(v in before for v in conf["implement_cues"]):
         return "implement"
     return None
 
@@ -285,7 +291,7 @@ def _field_before(rc: RelContext, k: int, clause_start: int) -> tuple[int, list[
     targets = _targets_by_end(rc)
     terms: list[Mention] = []
     while k > clause_start:
-        if text[k - 1] in '“「『‘"':
+        if text[k - 1] in OPEN_QUOTES:
             k -= 1
             continue
         t = targets.get(k)
@@ -352,9 +358,8 @@ def _campaign_targets(rc: RelContext, campaigns_by_sent: dict[int, list]) -> lis
                 s = doc.sentences[nxt]
                 conf = _conf()
                 if conf["_focus_re"].match(text, s.start) or conf["_back_ref_re"].match(text, s.start):
-                    stop = min(
-                        (p for p in (text.find(c, s.start, s.end) for c in "，；") if p >= 0), default=s.end
-                    )
+                    breaks = (text.find(c, s.start, s.end) for c in conf["description_breaks"])
+                    stop = min((p for p in breaks if p >= 0), default=s.end)
                     for t in (t for t in by_sent.get(nxt, []) if t.end <= stop):
                         oid = rc.eid(t)
                         if oid:

@@ -242,6 +242,15 @@ class Relations(_Rules, frozen=True):
     lead_verb_gaps: list[str]
     national_prefixes: list[str]
     party_body_prefixes: list[str]
+    event_venue_marker: str
+    event_time_pattern: str
+    day_campaign_heads: list[str]
+    spaces: list[str]
+    possessive_marker: str
+    own_campaign_words: list[str]
+    organize_cues: list[str]
+    implement_cues: list[str]
+    description_breaks: list[str]
 
 
 #: rule file name (without .toml) → its struct
