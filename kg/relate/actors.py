@@ -31,11 +31,6 @@ if TYPE_CHECKING:
     from kg.relate import RelContext  # (kg.relate imports this module when first asked)
 
 _ACTOR_TYPES = ("Place", "Organization")
-_CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
-_ETC_HEADS = r"(?:地|县区|旗区|县市区|区县|乡镇|镇街|单位|部门|地区)"
-_ETC_RE = re.compile(
-    rf"等[\u4e00-\u9fff]{{0,6}}?{_ETC_HEADS}(?:[和及与、][\u4e00-\u9fff]{{0,4}}?{_ETC_HEADS})?"
-)
 _VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a", "i", "l")
 
 
@@ -87,6 +82,21 @@ def _conf() -> dict:
     joint = alt(conf["joint_verbs"])
     conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{joint})")
     conf["_duration_re"] = re.compile(conf["subject_adverbial_pattern"])
+    conf["_clause_split"] = re.compile(alt(conf["clause_breaks"]))
+    # "等 + a collective noun (+ a second one)" closes a list of subjects; the heads are
+    # tried in the order written
+    heads = "(?:" + "|".join(map(re.escape, conf["collective_heads"])) + ")"
+    etc, joiner = re.escape(conf["etc_marker"]), alt(conf["list_joiners"])
+    conf["_etc_re"] = re.compile(
+        rf"{etc}[\u4e00-\u9fff]{{0,6}}?{heads}(?:(?:{joiner})[\u4e00-\u9fff]{{0,4}}?{heads})?"
+    )
+    conf["_not_subject_followers"] = tuple(conf["not_subject_followers"])
+    conf["_agent_verbs"] = tuple(conf["agent_verbs"])
+    conf["_party_bodies"] = tuple(conf["party_body_prefixes"])
+    conf["_joiners"] = tuple(conf["list_joiners"])
+    conf["_joiner_re"] = re.compile(joiner)
+    conf["_list_gaps"] = frozenset(conf["spaces"])
+    conf["_lead_marks"] = frozenset(conf["spaces"]) | frozenset(conf["clause_start_marks"])
     return conf
 
 
@@ -116,7 +126,7 @@ class Actors:
             home_div = ctx.home if self.county_home else gaz.prefecture_of(ctx.home) or ctx.home
             self.home = self._place(home_div)
             city_div = home_div
-            if self.county_home and ctx.home.kind != "县级市":
+            if self.county_home and ctx.home.kind != _conf()["county_city_kind"]:
                 city_div = gaz.prefecture_of(ctx.home) or home_div
             self.city = self._place(city_div)
         self.index: SpanIndex[Mention] = SpanIndex(
@@ -236,7 +246,7 @@ class Actors:
             # that follows it in the sentence
             purposes: list[int] = []
             pos = s.start
-            for m in [*_CLAUSE_SPLIT.finditer(text, s.start, s.end), None]:
+            for m in [*_conf()["_clause_split"].finditer(text, s.start, s.end), None]:
                 end = m.start() if m is not None else s.end
                 in_headline = doc.paras[s.para].kind == "headline"
                 # headlines (and teasers above them) were read for the article's actor already
@@ -303,15 +313,14 @@ class Actors:
     def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
         """此次行动由市防震减灾中心和市文物局联合组织开展: the bodies after 由 act."""
         text = self.text
-        k = text.find("由", start, end)
+        conf = _conf()
+        k = text.find(conf["by_marker"], start, end)
         if k < 0:
             return None
-        ms = self._chain(k + 1, end)
+        ms = self._chain(k + len(conf["by_marker"]), end)
         if not ms or any(m.type != "Organization" for m in ms):
             return None
-        if not self.text.startswith(
-            ("联合组织", "组织", "开展", "联合开展", "实施", "负责", "牵头"), ms[-1].end
-        ):
+        if not self.text.startswith(conf["_agent_verbs"], ms[-1].end):
             return None  # 由A主办: hosts organize (kg.relate.others.hosts), they do not act on
         ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in ms) if e))
         return (ids, "org") if ids else None
@@ -324,7 +333,7 @@ class Actors:
         e = self.rc.by_key.get(("Place", main[0].split(":", 1)[1]))
         code = e.attr("adcode") if e is not None else None
         div = self.rc.ctx.res.gaz.by_code.get(code) if code else None
-        return main[0] if div is not None and div.kind == "县级市" else None
+        return main[0] if div is not None and div.kind == _conf()["county_city_kind"] else None
 
     def _joint(self, start: int, end: int) -> tuple[str, ...]:
         """A clause that opens with a joint-work verb (联合, 会同 …) names partners: every
@@ -340,6 +349,7 @@ class Actors:
         """Organizations of the list that starts at ``q``: each opens the list or follows
         a separator (、和及与); a list item that is not a body (各镇（街道）) is passed over."""
         text = self.text
+        conf = _conf()
         out: list[Mention] = []
         longest: dict[int, Mention] = {}
         for s, e, m in self.index.overlapping(q, end):
@@ -350,9 +360,9 @@ class Actors:
             if out and s < out[-1].end:
                 continue
             k = s
-            while k > q and text[k - 1] in " \u3000":
+            while k > q and text[k - 1] in conf["_list_gaps"]:
                 k -= 1
-            if k == q or text[k - 1] in "、和及与":
+            if k == q or text.endswith(conf["_joiners"], q, k):
                 out.append(m)
             elif out or self.doc.token_at(k - 1)[2] in _VERBISH:
                 break
@@ -364,7 +374,7 @@ class Actors:
         for a in actors:
             e = self.rc.by_key.get(("Organization", a.split(":", 1)[1]))
             name = e.name if e is not None else a
-            if not (name.startswith(("中共", "共青团")) or _has_division_prefix(self.rc, name)):
+            if not (name.startswith(_conf()["_party_bodies"]) or _has_division_prefix(self.rc, name)):
                 return False
         return True
 
@@ -413,13 +423,13 @@ class Actors:
             return None
         after = found[-1].end
         # 达拉特旗、准格尔旗等产煤旗区同步开展…: "等 + a collective noun" closes the list
-        etc = _ETC_RE.match(text, after, end)
+        etc = conf["_etc_re"].match(text, after, end)
         if etc and len(found) >= 1:
             after = etc.end()
             dm = conf["_duration_re"].match(text, after, end)
             if dm:
                 after = dm.end()  # …等部门24小时联合值守
-        elif text.startswith(("的", "等", "之", "里", "内", "境内", "方面"), after):
+        elif text.startswith(conf["_not_subject_followers"], after):
             return None
         if text.startswith(conf["_participation"], after):
             return None  # they take part in someone else's event
@@ -449,6 +459,7 @@ class Actors:
             return None  # no one named in the clause
         text = self.text
         conf = _conf()
+        comma = conf["enumeration_comma"]
         q = p
         while q < end:
             ms = [m for m in self.index.starting_at(q) if m.type in _ACTOR_TYPES and m.end <= end]
@@ -457,8 +468,8 @@ class Actors:
                 q = max(m.end for m in ms)
             elif w is not None:
                 q = w.end()
-            elif text[q] == "、" and q > p:
-                q += 1
+            elif text.startswith(comma, q) and q > p:
+                q += len(comma)
             else:
                 break
         person = next((m for m in self.index.starting_at(q) if m.type == "Person"), None)
@@ -467,8 +478,8 @@ class Actors:
         pid = self._eid(person)
         bodies = self.rc.post_bodies().get(pid, ()) if pid else ()
         after = person.end
-        while text.startswith("、", after):  # 副县长张鹏华、任秀红
-            nxt = next((m for m in self.index.starting_at(after + 1) if m.type == "Person"), None)
+        while text.startswith(comma, after):  # 副县长张鹏华、任秀红
+            nxt = next((m for m in self.index.starting_at(after + len(comma)) if m.type == "Person"), None)
             if nxt is None:
                 break
             after = nxt.end
@@ -513,8 +524,9 @@ class Actors:
             if self.index.starting_at(q):
                 continue
             # a list (、和及与) or joint work (会同, 联合, 携手): every body named acts
-            if text.startswith(("、", "和", "及", "与"), q):
-                q += 1
+            sep = _conf()["_joiner_re"].match(text, q)
+            if sep is not None:
+                q = sep.end()
                 continue
             jm = _conf()["_joint_re"].match(text, q)
             if jm is None:
@@ -539,7 +551,7 @@ class Actors:
         text = self.text
         conf = _conf()
         while p < end:
-            if text[p] in " \u3000“”\"'—-—\n（(":
+            if text[p] in conf["_lead_marks"]:
                 p += 1
                 continue
             m = conf["_opener_re"].match(text, p, end)

@@ -251,6 +251,14 @@ class Relations(_Rules, frozen=True):
     organize_cues: list[str]
     implement_cues: list[str]
     description_breaks: list[str]
+    clause_breaks: list[str]
+    etc_marker: str
+    collective_heads: list[str]
+    not_subject_followers: list[str]
+    county_city_kind: str
+    agent_verbs: list[str]
+    enumeration_comma: str
+    clause_start_marks: list[str]
 
 
 #: rule file name (without .toml) → its struct
