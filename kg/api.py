@@ -35,18 +35,27 @@ def build(
     home: str | None = None,
     *,
     cache: bool = True,
+    rules: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Extract the pages under ``paths`` (files, folders or globs) into a knowledge graph.
 
     Unchanged pages come from the same per-page cache ``kg build`` uses (``cache=False``
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
+    ``rules``: a folder of your own rule files and vocabularies, layered over the bundled
+    ones (as ``kg build --rules``).
     """
     from kg.corpus import Corpus
     from kg.pipeline import extract_paths
     from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    ext = extract_paths(inputs, home=home, cache=ResultCache() if cache else None, unique_names=True)
+    ext = extract_paths(
+        inputs,
+        home=home,
+        cache=ResultCache() if cache else None,
+        unique_names=True,
+        rules_dir=str(rules) if rules else None,
+    )
     if not ext.files:
         detail = "; ".join(m for _p, m in ext.errors[:3])
         raise UsageError(f"no readable input pages in {', '.join(inputs)}{': ' + detail if detail else ''}")

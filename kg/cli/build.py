@@ -10,7 +10,7 @@ import sys
 import click
 
 from kg.cli.options import echo_err as _echo_err
-from kg.cli.options import home_option, max_file_size_option
+from kg.cli.options import home_option, max_file_size_option, rules_option
 
 
 @click.command()
@@ -46,6 +46,7 @@ from kg.cli.options import home_option, max_file_size_option
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @max_file_size_option
+@rules_option
 def build(
     paths: tuple[str, ...],
     out: str | None,
@@ -57,6 +58,7 @@ def build(
     max_overview_nodes: int | None,
     quiet: bool,
     max_file_size: int | None,
+    rules_dir: str | None,
 ) -> None:
     """Build the knowledge graph of PATHS (files, directories or globs) into -o OUT/ and/or --store DIR.
 
@@ -101,6 +103,7 @@ def build(
             views=not no_views,
             max_overview_nodes=max_overview_nodes,
             max_bytes=max_file_size,
+            rules_dir=rules_dir,
         )
     finally:
         if bar is not None:

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from kg.cli.options import home_option, max_file_size_option, report_skipped
+from kg.cli.options import home_option, max_file_size_option, report_skipped, rules_option
 
 
 @click.command()
@@ -30,8 +30,14 @@ from kg.cli.options import home_option, max_file_size_option, report_skipped
     help="Write to this file (atomically) instead of stdout.",
 )
 @max_file_size_option
+@rules_option
 def extract(
-    paths: tuple[str, ...], home: str | None, fmt: str, output: str | None, max_file_size: int | None
+    paths: tuple[str, ...],
+    home: str | None,
+    fmt: str,
+    output: str | None,
+    max_file_size: int | None,
+    rules_dir: str | None,
 ) -> None:
     """Extract entities (and relations) from PATHS: files, directories or globs.
 
@@ -41,7 +47,7 @@ def extract(
     from kg.export.jsonl import write_jsonl
     from kg.pipeline import extract_paths
 
-    result = extract_paths(list(paths), home=home, max_bytes=max_file_size)
+    result = extract_paths(list(paths), home=home, max_bytes=max_file_size, rules_dir=rules_dir)
     if output:
         write_jsonl(result.files, output)
     else:
@@ -63,8 +69,14 @@ def extract(
 @home_option("Home place for all inputs (default: each gold line's `home`, else inferred per page).")
 @click.option("--misses", is_flag=True, help="List what was missed and what was extra, per file.")
 @max_file_size_option
+@rules_option
 def evaluate(
-    gold_path: str, paths: tuple[str, ...], home: str | None, misses: bool, max_file_size: int | None
+    gold_path: str,
+    paths: tuple[str, ...],
+    home: str | None,
+    misses: bool,
+    max_file_size: int | None,
+    rules_dir: str | None,
 ) -> None:
     """Score extraction from PATHS against a gold file: P/R/F1 per type and predicate.
 
@@ -81,7 +93,9 @@ def evaluate(
     else:
         # each file with its gold line's home, as a user would run it (kg extract --home)
         homes = {} if home else {g["file"]: g["home"] for g in gold if g.get("home")}
-        result = extract_paths(list(paths), home=home, homes=homes, max_bytes=max_file_size)
+        result = extract_paths(
+            list(paths), home=home, homes=homes, max_bytes=max_file_size, rules_dir=rules_dir
+        )
         pred = [file_record(r) for r in result.files]
         errors = result.errors
     click.echo(format_report(score(gold, pred), misses=misses))

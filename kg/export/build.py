@@ -230,12 +230,13 @@ def build(
     views: bool = True,
     max_overview_nodes: int | None = None,
     max_bytes: int | None = None,
+    rules_dir: str | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
     With ``views`` (the default) ``out`` also gets the HTML views (index.html, overview.html,
     entity/*.html), derived from the same corpus as the RDF. Pages over ``max_bytes`` are
-    not read (see :func:`kg.pipeline.extract_paths`).
+    not read, and ``rules_dir`` layers an analyst's rules (see :func:`kg.pipeline.extract_paths`).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
@@ -247,7 +248,13 @@ def build(
     # after an hour), and all are complete before any is swapped in
     with staged(out, store) as stages:
         ext = extract_paths(
-            inputs, home=home, cache=cache, progress=progress, unique_names=True, max_bytes=max_bytes
+            inputs,
+            home=home,
+            cache=cache,
+            progress=progress,
+            unique_names=True,
+            max_bytes=max_bytes,
+            rules_dir=rules_dir,
         )
         if not ext.files:
             detail = "; ".join(m for _p, m in ext.errors[:3])

@@ -10,7 +10,7 @@ boundary set by an adjacent place, punctuation or a function word.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from kg import rules
@@ -55,28 +55,33 @@ _BAD_FOLLOWERS = {
 }
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("places"))
-    conf["_generic"] = frozenset(conf["generic_place_prefixes"])
-    conf["_common_pairs"] = tuple(conf["common_suffix_words"])
-    conf["_not_in_names"] = tuple(conf["not_in_names"])
-    conf["_inner_village_re"] = re.compile(r"[\u4e00-\u9fff]{1,2}(?:镇|街道)")
-    conf["_zone_generic"] = tuple(conf["generic_zone_prefixes"])
-    suffixes = (
-        [(s, "town") for s in conf["town_suffixes"]]
-        + [(s, "village") for s in conf["village_suffixes"]]
-        + [(s, "zone") for s in conf["zone_suffixes"]]
-    )
-    suffixes.sort(key=lambda x: -len(x[0]))
-    conf["_suffix_kind"] = dict(suffixes)
-    conf["_suffix_re"] = re.compile("|".join(re.escape(s) for s, _ in suffixes))
-    heads = sorted(conf["counted_list_heads"], key=len, reverse=True)
-    counted = r"等[0-9一二三四五六七八九十]+个(" + "|".join(map(re.escape, heads)) + ")"
-    conf["_counted_re"] = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
-    # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
-    conf["_counted_tail_re"] = re.compile(counted)
-    return conf
+class _Conf:
+    """The places rules, compiled (once per rule set)."""
+
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.places
+        self.generic = frozenset(r.generic_place_prefixes)
+        self.common_pairs = tuple(r.common_suffix_words)
+        self.not_in_names = tuple(r.not_in_names)
+        self.inner_village_re = re.compile(r"[\u4e00-\u9fff]{1,2}(?:镇|街道)")
+        self.zone_generic = tuple(r.generic_zone_prefixes)
+        suffixes = (
+            [(s, "town") for s in r.town_suffixes]
+            + [(s, "village") for s in r.village_suffixes]
+            + [(s, "zone") for s in r.zone_suffixes]
+        )
+        suffixes.sort(key=lambda x: -len(x[0]))
+        self.suffix_kind = dict(suffixes)
+        self.suffix_re = re.compile("|".join(re.escape(s) for s, _ in suffixes))
+        heads = sorted(r.counted_list_heads, key=len, reverse=True)
+        counted = r"等[0-9一二三四五六七八九十]+个(" + "|".join(map(re.escape, heads)) + ")"
+        self.counted_re = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
+        # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
+        self.counted_tail_re = re.compile(counted)
+
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def _pick(
@@ -124,7 +129,7 @@ def extract_places(ctx: Context) -> list[Mention]:
         kept.append(h)
         last_end = h.end
     full_names_present = {h.key for h in kept if any(k == "place" for k, _ in h.payloads)}
-    full_stop = set(conf["full_name_stopwords"])
+    full_stop = set(conf.r.full_name_stopwords)
     home_pref = (gaz.prefecture_of(home) or home) if home is not None else None
     prev_div: Division | None = None
     prev_end = -1
@@ -174,16 +179,16 @@ def extract_places(ctx: Context) -> list[Mention]:
     starts: dict[int, Mention] = {}
     for m in out:
         starts.setdefault(m.start, m)
-    for m in conf["_suffix_re"].finditer(text):
-        s, e = m.span()
-        suffix = m.group()
-        kind = conf["_suffix_kind"][suffix]
+    for sm in conf.suffix_re.finditer(text):
+        s, e = sm.span()
+        suffix = sm.group()
+        kind = conf.suffix_kind[suffix]
         if divisions.any_overlap(s, s + 1):
             continue  # inside a known division name (…新区 of a gazetteer name)
         bad = _BAD_FOLLOWERS.get(suffix)
         if bad and e < len(text) and text[e] in bad:
             continue
-        if kind == "village" and conf["_inner_village_re"].match(text, e):
+        if kind == "village" and conf.inner_village_re.match(text, e):
             continue  # 樟村坪镇: a town whose name holds 村
         found = _sub_county(ctx, s, e, kind, ends, starts)
         if found is None:
@@ -221,7 +226,7 @@ def _town_matcher(
         county = gaz.by_code[code]
         for town in gaz.towns(county):
             full.setdefault(town, county)
-            suffix = next((x for x in _conf()["town_suffixes"] if town.endswith(x)), "")
+            suffix = next((x for x in _conf().r.town_suffixes if town.endswith(x)), "")
             stem = town[: len(town) - len(suffix)]
             if suffix and len(stem) >= 2:
                 stems[stem] = None if stem in stems else (town, county)  # ambiguous: neither
@@ -271,7 +276,7 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
         if found is None:
             continue
         town, county = found
-        if text.startswith(tuple(_conf()["town_suffixes"]), e):
+        if text.startswith(tuple(_conf().r.town_suffixes), e):
             continue  # the full name, matched above
         glued = [m for m in near if m.start == s and m.end > e and m.attr("level") == "village"]
         if glued and e - s >= 2 and glued[0].end - e >= 2:
@@ -319,9 +324,12 @@ def _verb_initial(ctx: Context, h: object, divs: list[Division], home_pref: Divi
     return text[s : s + 2] in _verbs()
 
 
-@cache
 def _verbs() -> frozenset[str]:
-    return frozenset(w for w in rules.load("orgs")["left_stop_words"] if len(w) == 2)
+    return rules.active().compiled(_build_verbs)
+
+
+def _build_verbs(rs: rules.RuleSet) -> frozenset[str]:
+    return frozenset(w for w in rs.orgs.left_stop_words if len(w) == 2)
 
 
 def _div_mention(ctx: Context, s: int, e: int, d: Division, via: str) -> Mention:
@@ -368,7 +376,7 @@ def _sub_county(
     """Where the name before suffix ``[s, e)`` starts, and the adjacent parent place."""
     text = ctx.doc.text
     conf = _conf()
-    generic = conf["_generic"]
+    generic = conf.generic
     max_len = {"town": 5, "village": 5, "zone": 10}[kind]
     if kind == "zone":
         # 运城经济技术开发区, 山西转型综改示范区: a zone name starts with a place
@@ -404,7 +412,7 @@ def _sub_county(
             continue
         if name[-1] in FUNCTION_CHARS and name[-1] != "和":
             continue
-        if any(w in name for w in conf["_not_in_names"]):
+        if any(w in name for w in conf.not_in_names):
             continue
         if name in generic or any(name.startswith(g) for g in ("该", "全", "各", "本", "每", "这", "那")):
             continue
@@ -424,12 +432,12 @@ def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) 
     follows a place, allow_numbers) does not end in an ordinary word with the suffix
     (农村, 返乡; but 芮城县阳城镇 is a town)."""
     text = ctx.doc.text
-    if text[k:e] in _conf()["_common_pairs"]:
+    if text[k:e] in _conf().common_pairs:
         return False
     has_word = ctx.res.segmenter.has_word
     # 筑牢农村, 农业农村: an ordinary word before the pair; but after a place a
     # one-character name is a name (芮城县阳城镇)
-    if text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"] and (
+    if text[s - 1 : s] + text[s:e] in _conf().common_pairs and (
         not allow_numbers or (s - 1 - k >= 2 and has_word(text[k : s - 1]))
     ):
         return False
@@ -456,9 +464,7 @@ def _zone_start(
         place = starts.get(k)
         if place is not None and place.end <= s:
             between = text[place.end : s]
-            if any(between.startswith(g) for g in _conf()["_zone_generic"]) or set(between) & set(
-                "等的和与及"
-            ):
+            if any(between.startswith(g) for g in _conf().zone_generic) or set(between) & set("等的和与及"):
                 return None
             return k, place
     return None
@@ -470,9 +476,9 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
     conf = _conf()
     out: list[Mention] = []
     suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
-    if conf["_counted_tail_re"].search(text) is None:
+    if conf.counted_tail_re.search(text) is None:
         return out  # no 等N个镇 on the page: the list pattern, tried at every character, is not run
-    for m in conf["_counted_re"].finditer(text):
+    for m in conf.counted_re.finditer(text):
         suffix = suffix_of.get(m.group(2))
         if suffix is None:
             continue
@@ -492,7 +498,7 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
                 continue
         pos = items_start
         for it in items:
-            if it not in _conf()["_generic"] and not is_delim(it[0]):
+            if it not in _conf().generic and not is_delim(it[0]):
                 out.append(
                     ctx.mention(
                         pos,

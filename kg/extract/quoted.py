@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
@@ -51,40 +50,42 @@ class Quote:
         return re.sub(f"[{_QUOTE_CHARS}]", "", self.content).strip()
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("names"))
-    org_heads = rules.load("orgs")["strong_heads"]
+class _Conf:
+    """The names rules, compiled (once per rule set)."""
 
-    def alt(words: list[str]) -> str:
-        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.names
+        org_heads = rs.orgs.strong_heads
 
-    conf["_camp_head"] = re.compile(rf"[^\W等的和与及]{{0,12}}?(?:{alt(conf['campaign_heads'])})")
-    conf["_mech_head"] = re.compile(
-        rf"[\u4e00-\u9fff和与及]{{0,12}}?(?:{alt(conf['mechanism_heads'])})(?![\u4e00-\u9fff]{{0,2}}(?:平台|系统|软件|中心))"
-    )
-    conf["_mech_de"] = re.compile(rf"的(?:{alt(conf['mechanism_de_heads'])})")
-    conf["_place_head"] = re.compile(rf"(?:{alt(conf['place_heads'])})")
-    conf["_camp_end"] = re.compile(
-        rf"(?:{alt(['行动', '活动', '计划', '工程', '攻坚战', '专项整治', '竞赛'])})$"
-    )
-    conf["_mech_end"] = re.compile(
-        rf"(?:{alt(['机制', '制度', '模式', '体系', '理念', '原则', '责任制', '工作法'])})$"
-    )
-    conf["_org_end"] = re.compile(rf"(?:{alt(org_heads)})$")
-    conf["_list_head"] = re.compile(rf"(?:{alt(conf['campaign_list_heads'])})")
-    conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})$")
-    conf["_numbered"] = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
-    conf["_numbered1"] = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}$")
-    conf["_never"] = frozenset(conf["never"])
-    conf["_not_mech_after"] = tuple(conf["not_mechanism_after"])
-    conf["_theme_after"] = tuple(conf["theme_after"])
-    conf["_theme_before"] = tuple(conf["theme_before"])
-    conf["_mech_tails"] = tuple(conf["mechanism_tail_words"])
-    conf["_slogan_cue"] = re.compile(rf"(?:{alt(conf['slogan_cues'])})$")
-    conf["_goal_cue"] = re.compile(rf"(?:{alt(conf['goal_cues'])})$")
-    conf["_safety"] = re.compile(alt(conf["safety_stems"]))
-    return conf
+        self.camp_head = re.compile(rf"[^\W等的和与及]{{0,12}}?(?:{rules.alternation(r.campaign_heads)})")
+        self.mech_head = re.compile(
+            rf"[\u4e00-\u9fff和与及]{{0,12}}?(?:{rules.alternation(r.mechanism_heads)})(?![\u4e00-\u9fff]{{0,2}}(?:平台|系统|软件|中心))"
+        )
+        self.mech_de = re.compile(rf"的(?:{rules.alternation(r.mechanism_de_heads)})")
+        self.place_head = re.compile(rf"(?:{rules.alternation(r.place_heads)})")
+        self.camp_end = re.compile(
+            rf"(?:{rules.alternation(['行动', '活动', '计划', '工程', '攻坚战', '专项整治', '竞赛'])})$"
+        )
+        self.mech_end = re.compile(
+            rf"(?:{rules.alternation(['机制', '制度', '模式', '体系', '理念', '原则', '责任制', '工作法'])})$"
+        )
+        self.org_end = re.compile(rf"(?:{rules.alternation(org_heads)})$")
+        self.list_head = re.compile(rf"(?:{rules.alternation(r.campaign_list_heads)})")
+        self.mech_cue = re.compile(rf"(?:{rules.alternation(r.mechanism_cues)})$")
+        self.numbered = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
+        self.numbered1 = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}$")
+        self.never = frozenset(r.never)
+        self.not_mech_after = tuple(r.not_mechanism_after)
+        self.theme_after = tuple(r.theme_after)
+        self.theme_before = tuple(r.theme_before)
+        self.mech_tails = tuple(r.mechanism_tail_words)
+        self.slogan_cue = re.compile(rf"(?:{rules.alternation(r.slogan_cues)})$")
+        self.goal_cue = re.compile(rf"(?:{rules.alternation(r.goal_cues)})$")
+        self.safety = re.compile(rules.alternation(r.safety_stems))
+
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -161,53 +162,49 @@ def classify(
     """(type, name-with-head) for a quote, or None when it names nothing."""
     conf = _conf()
     c = q.clean
-    if len(c) < 2 or c in conf["_never"] or _is_speech(q.content):
+    if len(c) < 2 or c in conf.never or _is_speech(q.content):
         return None
     after = text[q.qe : q.qe + 16]
-    if c in vocab_labels and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after)):
+    if c in vocab_labels and not (conf.camp_head.match(after) or conf.mech_head.match(after)):
         return None  # “九小场所” is a venue term, handled by the term matcher
     before = text[max(0, chain_start - 6) : chain_start]
-    if after.startswith(conf["_theme_after"]) or before.endswith(conf["_theme_before"]):
+    if after.startswith(conf.theme_after) or before.endswith(conf.theme_before):
         # a campaign's theme is a mechanism when it is a safety slogan (主题是“防风险、除隐患”)
-        return ("Mechanism", c) if conf["_safety"].search(c) else None
-    if after.startswith(conf["_not_mech_after"]):
+        return ("Mechanism", c) if conf.safety.search(c) else None
+    if after.startswith(conf.not_mech_after):
         return None
-    if (
-        c.endswith("式")
-        and len(c) <= 4
-        and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after))
-    ):
+    if c.endswith("式") and len(c) <= 4 and not (conf.camp_head.match(after) or conf.mech_head.match(after)):
         return None  # “拉网式”, “地毯式”: how a check is done
     # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
-    if conf["_list_head"].match(text, chain_end):
+    if conf.list_head.match(text, chain_end):
         return ("Campaign", c)
     # a head after a run of quotes names each of them: “减量控大”和“一盔一带”行动
     if chain_end > q.qe:
-        m = conf["_camp_head"].match(text, chain_end)
+        m = conf.camp_head.match(text, chain_end)
         if m:
             return ("Campaign", c + m.group())
-        m = conf["_mech_head"].match(text, chain_end)
+        m = conf.mech_head.match(text, chain_end)
         if m:
             return ("Mechanism", c + m.group())
     # what follows the closing quote
-    m = conf["_place_head"].match(after)
+    m = conf.place_head.match(after)
     if m:
         return ("Place", c + m.group())
-    m = conf["_mech_de"].match(after)
+    m = conf.mech_de.match(after)
     if m and len(c) >= 4:
         return ("Mechanism", c)
-    m_c = conf["_camp_head"].match(after)
-    m_m = conf["_mech_head"].match(after)
+    m_c = conf.camp_head.match(after)
+    m_m = conf.mech_head.match(after)
     if m_c and (not m_m or m_c.end() <= m_m.end()):
         return ("Campaign", c + m_c.group())
     if m_m:
         return ("Mechanism", c + m_m.group())
     # the quote's own ending
-    if conf["_camp_end"].search(c):
+    if conf.camp_end.search(c):
         return ("Campaign", c)
-    if conf["_mech_end"].search(c) and len(c) >= 4:
+    if conf.mech_end.search(c) and len(c) >= 4:
         return ("Mechanism", c)
-    if conf["_org_end"].search(c) and len(c) >= 4:
+    if conf.org_end.search(c) and len(c) >= 4:
         return ("Organization", c)
     # its form
     parts = re.split(r"[+＋]", c)
@@ -215,15 +212,15 @@ def classify(
         return ("Mechanism", c)  # 执法+专家, 2+3+N; not A2O+深度处理 or 创业+
     if len(parts) >= 3 and all(_FORMULA_PART.fullmatch(p) for p in parts):
         return ("Mechanism", c)  # 1+7+N
-    if conf["_numbered"].match(c) and len(c) >= 4:
+    if conf.numbered.match(c) and len(c) >= 4:
         return ("Mechanism", c)  # 一矿一策, 一听、二看、三查、四问
     if _COUNTED.fullmatch(c):
         return ("Mechanism", c)  # 三个责任人, 四个一律: a counted set of rules
-    if _FOUR.fullmatch(c) and c.endswith(conf["_mech_tails"]):
+    if _FOUR.fullmatch(c) and c.endswith(conf.mech_tails):
         return ("Mechanism", c)  # 应消联动, 林火联防: a four-character joint-work slogan
     # the verb before it (shared by a run of quotes: 落实“A”和“B”)
-    slogan = conf["_numbered1"].match(c) or (4 <= len(c) <= 24 and "、" in c)
-    if slogan and conf["_mech_cue"].search(before):
+    slogan = conf.numbered1.match(c) or (4 <= len(c) <= 24 and "、" in c)
+    if slogan and conf.mech_cue.search(before):
         return ("Mechanism", c)
     # 建立“检查—整改—复查—闭环”, 落实“首违不罚”, 树立“群众过节 干部过关”: a chain of
     # steps, a four-character phrase or a couplet that a body puts into force
@@ -233,11 +230,11 @@ def classify(
         or _FOUR.fullmatch(c)
         or _COUPLET.fullmatch(c)
     )
-    if strong and conf["_slogan_cue"].search(before):
+    if strong and conf.slogan_cue.search(before):
         return ("Mechanism", c)
     # 确保“打早、打小、打了”: a principle of three or more short parallel steps to achieve
     items = c.split("、")
-    if len(items) >= 3 and all(_STEP.fullmatch(i) for i in items) and conf["_goal_cue"].search(before):
+    if len(items) >= 3 and all(_STEP.fullmatch(i) for i in items) and conf.goal_cue.search(before):
         return ("Mechanism", c)
     return None
 

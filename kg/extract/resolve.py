@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from kg.extract import Context
 from kg.model import ENTITY_TYPES, Entity, Mention
 from kg.nlp.gazetteer import Division
+
+if TYPE_CHECKING:
+    from kg.rules import RuleSet
 
 _TERM_TYPES = {"Industry", "Venue", "Hazard", "Measure"}
 _NAMEISH = {"Campaign", "Mechanism", "Organization", "Document"}
@@ -297,11 +301,17 @@ def _own_name(text: str, pref: str = "") -> str:
     return text
 
 
-@cache
 def _guideline_terms(type_: str) -> frozenset[str]:
     from kg import rules
 
-    return frozenset(rules.load("guideline_terms").get(type_, ()))
+    return rules.active().compiled(_build_guideline_terms).get(type_, frozenset())
+
+
+def _build_guideline_terms(rs: RuleSet) -> dict[str, frozenset[str]]:
+    import msgspec
+
+    terms: dict[str, list[str]] = msgspec.structs.asdict(rs.guideline_terms)
+    return {k: frozenset(v) for k, v in terms.items()}
 
 
 def _attrs(type_: str, members: list[Mention]) -> tuple[tuple[str, str], ...]:

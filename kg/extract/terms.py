@@ -13,10 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kg.extract import Context, Hit, register
 from kg.model import Mention
 from kg.nlp.vocab import CONTEXT, Term
+
+if TYPE_CHECKING:
+    from kg.rules import RuleSet
 
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
 
@@ -37,26 +41,30 @@ class _Context:
     head_nouns: frozenset[str]
 
 
-@cache
 def _context() -> _Context:
     from kg import rules
 
-    r = rules.load("terms")
+    return rules.active().compiled(_build_context)
 
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
+def _build_context(rs: RuleSet) -> _Context:
+    import msgspec
+
+    from kg import rules
+
+    r = rs.terms
+    heads: dict[str, list[str]] = msgspec.structs.asdict(r.heads)
     return _Context(
-        heads={k: tuple(v) for k, v in r["heads"].items()},
-        term_heads={k: tuple(v) for k, v in r["term_heads"].items()},
-        not_with={k: tuple(v) for k, v in r["not_with"].items()},
-        not_followed_by={k: tuple(v) for k, v in r["not_followed_by"].items()},
-        time_heads=tuple(r["time_heads"]),
-        focus=re.compile(rf"(?:{alt(r['focus_verbs'])})[^，。；！？]{{0,{int(r['focus_window'])}}}$"),
-        guard_prefixes=tuple(r["guard_prefixes"]),
-        enum_gap=int(r["enum_gap"]),
-        safety=re.compile(alt(r["safety_cues"])),
-        head_nouns=frozenset(r["head_nouns"]),
+        heads={k: tuple(v) for k, v in heads.items()},
+        term_heads={k: tuple(v) for k, v in r.term_heads.items()},
+        not_with={k: tuple(v) for k, v in r.not_with.items()},
+        not_followed_by={k: tuple(v) for k, v in r.not_followed_by.items()},
+        time_heads=tuple(r.time_heads),
+        focus=re.compile(rf"(?:{rules.alternation(r.focus_verbs)})[^，。；！？]{{0,{r.focus_window}}}$"),
+        guard_prefixes=tuple(r.guard_prefixes),
+        enum_gap=r.enum_gap,
+        safety=re.compile(rules.alternation(r.safety_cues)),
+        head_nouns=frozenset(r.head_nouns),
     )
 
 

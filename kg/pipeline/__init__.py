@@ -1,6 +1,7 @@
 """The pipeline: files → Extraction. The CLI, the API and the notebooks all call this.
 
-The shared resources (:mod:`kg.nlp.resources`) are built once per process.
+The shared resources (:mod:`kg.nlp.resources`) are built once per configuration (bundled
+rules and vocabularies, or a user rules folder layered over them) and process.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from kg import rules
 from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context
 from kg.extract import get as get_extractor
@@ -25,13 +27,19 @@ def extract_source(
     home: str | None = None,
     order: Sequence[str] = DEFAULT_ORDER,
 ) -> FileResult:
-    """Run layout, segmentation, home inference, extractors and resolution on one file."""
+    """Run layout, segmentation, home inference, extractors and resolution on one file, with
+    the rules of ``res`` active."""
+    res = res or resources()
+    with rules.using(res.rules):
+        return _extract(source, res, home, order)
+
+
+def _extract(source: SourceText, res: Resources, home: str | None, order: Sequence[str]) -> FileResult:
     from kg.extract import home as home_mod
     from kg.extract import resolve
     from kg.nlp import layout
     from kg.nlp.segment import Doc
 
-    res = res or resources()
     page = layout.split_page(source, is_heading_term=lambda t: _is_known_name(res, t))
     doc = Doc(source, page, res.segmenter)
     ctx = Context(doc=doc, res=res)
@@ -55,12 +63,15 @@ def extract_source(
     )
 
 
-def extract_text(text: str, name: str = "text.txt", home: str | None = None) -> FileResult:
-    """Extract from a string (a page or a single sentence), as if it were a file."""
+def extract_text(
+    text: str, name: str = "text.txt", home: str | None = None, rules_dir: str | None = None
+) -> FileResult:
+    """Extract from a string (a page or a single sentence), as if it were a file;
+    ``rules_dir`` as in :func:`extract_paths`."""
     source = SourceText(path=name, name=name, text=text, encoding="utf-8", format="txt")
     if home is not None:
         check_home(home)
-    return extract_source(source, resources(), home=home)
+    return extract_source(source, resources(rules_dir, rules_dir), home=home)
 
 
 def _is_known_name(res: Resources, text: str) -> bool:
@@ -80,6 +91,7 @@ def extract_paths(
     progress: Progress | None = None,
     unique_names: bool = False,
     max_bytes: int | None = None,
+    rules_dir: str | None = None,
 ) -> Extraction:
     """Extract every readable file under ``inputs``; unreadable files become errors.
 
@@ -90,11 +102,16 @@ def extract_paths(
     (``.cached`` names it, ``.extracted`` the pages extracted now). ``unique_names`` refuses
     two input files of one name before extracting anything (page names identify articles
     in the graph). Files over ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not
-    read: they become errors too.
+    read: they become errors too. ``rules_dir``: an analyst's folder of rule files (``*.toml``,
+    layered over ``kg/rules``) and vocabularies (``*.ttl``, read with ``ontology/vocab``); a
+    bad file there is a DataError before any page is read.
     """
     from kg.ingest import read_sources
 
     homes = dict(homes or {})
+    if rules_dir is not None:
+        rules.RuleSet(rules_dir)  # a bad user file fails now, not after the cached pages
+    user = rules.fingerprint(rules_dir)
     for h in sorted({x for x in (home, *homes.values()) if x is not None}):
         check_home(h)
     sources, read_errors = read_sources(list(inputs), max_bytes=max_bytes)
@@ -104,11 +121,11 @@ def extract_paths(
     res = None
     for i, src in enumerate(sources):
         page_home = homes.get(src.name, home)
-        k = cache_key(src, page_home) if cache is not None else ""
+        k = cache_key(src, page_home, user) if cache is not None else ""
         r = cache.get(k, src) if cache is not None else None
         hit = r is not None
         if r is None:
-            res = res or resources()
+            res = res or resources(rules_dir, rules_dir)
             try:
                 r = extract_source(src, res, home=page_home)
             except KgError as exc:
