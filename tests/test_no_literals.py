@@ -36,13 +36,6 @@ PENDING: dict[str, int] = {
     "extract/quoted.py": 28,
     "extract/resolve.py": 9,
     "extract/terms.py": 6,
-    # kg/relate: moved by the litrel branch
-    "relate/actions.py": 25,
-    "relate/actors.py": 26,
-    "relate/hosts.py": 5,
-    "relate/issues.py": 3,
-    "relate/located.py": 9,
-    "relate/partners.py": 6,
 }
 
 
