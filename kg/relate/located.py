@@ -174,7 +174,7 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     canonical name starts with, 2 the place right before it, 3 the county the article
     is about, 4 the home city. National bodies have none."""
     doc = rc.doc
-    if m.attr("via") == "lexicon" or m.name.startswith(_conf()["_national_prefixes"]):
+    if m.attr("via") == "lexicon" or m.name.startswith(_conf().national_prefixes):
         return None
     gaz = rc.ctx.res.gaz
     # the town or zone its name opens with (X乡党委, X开发区管委会) is more specific than a
@@ -195,7 +195,7 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
         if pid:
             return 0, pid
     name = m.name
-    for prefix in _conf()["party_body_prefixes"]:
+    for prefix in _conf().party_body_prefixes:
         if name.startswith(prefix):
             name = name[len(prefix) :]
     for n in range(min(len(name), 9), 1, -1):
