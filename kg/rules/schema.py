@@ -23,6 +23,13 @@ class NamedItem(_Rules, frozen=True):
     national: bool = False
 
 
+class Common(_Rules, frozen=True):
+    coordinators: list[str]
+    list_closer: str
+    function_chars: str
+    numeral_char: str
+
+
 class Documents(_Rules, frozen=True):
     doc_types: list[str]
     trailing_paren: str
@@ -234,6 +241,7 @@ class Relations(_Rules, frozen=True):
 
 #: rule file name (without .toml) → its struct
 SCHEMAS: dict[str, type[_Rules]] = {
+    "common": Common,
     "documents": Documents,
     "guideline_terms": GuidelineTerms,
     "layout": Layout,
