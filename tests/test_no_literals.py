@@ -33,7 +33,6 @@ PENDING: dict[str, int] = {
     "extract/persons.py": 17,
     "extract/places.py": 65,
     "extract/quoted.py": 28,
-    "extract/resolve.py": 9,
     # kg/relate: moved by the litrel branch
     "relate/actions.py": 25,
     "relate/actors.py": 26,

@@ -66,6 +66,8 @@ class Terms(_Rules, frozen=True):
     enum_gap: int
     safety_cues: list[str]
     head_nouns: list[str]
+    name_generic_tails: list[str]
+    name_kind_tails: list[str]
 
 
 class Layout(_Rules, frozen=True):
