@@ -44,7 +44,7 @@ def infer_home(ctx: Context) -> Division | None:
             pref = gaz.prefecture_of(d)
             if pref is None:
                 continue
-            if d.level == "prefecture" or (d.level == "province" and d.kind == "直辖市"):
+            if d.level == "prefecture" or (d.level == "province" and d.is_municipality):
                 votes[pref.adcode] += 2 if kind == "place" else 1
             elif d.level == "county":
                 votes[pref.adcode] += 1

@@ -185,6 +185,14 @@ class Persons(_Rules, frozen=True):
     post_body_heads: dict[str, list[str]]
 
 
+class DivisionKinds(_Rules, frozen=True):
+    prefecture: list[str]
+    default_prefecture: str
+    default_county: str
+    district: str
+    municipality: str
+
+
 class Places(_Rules, frozen=True):
     province_suffixes: list[str]
     autonomous_short_suffixes: dict[str, str]
@@ -200,6 +208,8 @@ class Places(_Rules, frozen=True):
     generic_zone_prefixes: list[str]
     counted_list_heads: list[str]
     common_suffix_words: list[str]
+    ethnic_suffix: str
+    division_kinds: DivisionKinds
 
 
 class Relations(_Rules, frozen=True):
