@@ -209,6 +209,8 @@ class Places(_Rules, frozen=True):
     counted_list_heads: list[str]
     common_suffix_words: list[str]
     ethnic_suffix: str
+    paper_name_words: list[str]
+    county_paper_markers: list[str]
     division_kinds: DivisionKinds
 
 
