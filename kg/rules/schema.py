@@ -81,6 +81,10 @@ class Layout(_Rules, frozen=True):
     note_labels: list[str]
     headline_max_chars: int
     continuation_min_chars: int
+    report_verbs: list[str]
+    date_pattern: str
+    full_date_pattern: str
+    weekday_words: list[str]
 
 
 class Names(_Rules, frozen=True):
