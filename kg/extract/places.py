@@ -15,7 +15,7 @@ from typing import Any
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, find_words, is_delim
+from kg.extract.common import at_delim, find_words, is_delim, shared
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.nlp.gazetteer import Division, Gazetteer
@@ -145,7 +145,7 @@ def extract_places(ctx: Context) -> list[Mention]:
             if (
                 len(h.key) <= 2
                 and not _in_home(gaz, divs, home_pref)
-                and not at_delim(text, h.start, tuple(FUNCTION_CHARS))
+                and not at_delim(text, h.start, shared().function_stops)
             ):
                 continue  # 以玉兴县: 兴县 of Shanxi glued inside a slogan
             if h.key in full_stop and adjacent_prev is None and not _in_home(gaz, divs, home_pref):
@@ -361,7 +361,7 @@ def _short_ok(
         if 0 <= j < len(kept):
             o = kept[j]
             gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
-            if gap in COORD:
+            if gap in shared().coord:
                 codes = dict(o.payloads).get("place") or dict(o.payloads).get("short") or ()
                 for c in codes:
                     od = gaz.by_code[c]
@@ -393,8 +393,8 @@ def _sub_county(
             min_len = 1 if (kind == "village" and prev.attr("level") in ("town", "county")) else 2
             if (
                 len(name) >= min_len
-                and name[0] not in FUNCTION_CHARS
-                and not (set(name) & FUNCTION_CHARS - {"和"})
+                and name[0] not in shared().function_chars
+                and not (set(name) & shared().function_chars - {"和"})
                 and not name[:1].isdigit()
                 and name not in generic
                 and _name_ok(ctx, k, s, e, allow_numbers=True)
@@ -408,9 +408,13 @@ def _sub_county(
     for length in range(min(4, s), 1, -1):
         k = s - length
         name = text[k:s]
-        if not all(is_cjk(c) for c in name) or set(name[:-1]) & FUNCTION_CHARS or DIGITS.search(name):
+        if (
+            not all(is_cjk(c) for c in name)
+            or set(name[:-1]) & shared().function_chars
+            or shared().digits.search(name)
+        ):
             continue
-        if name[-1] in FUNCTION_CHARS and name[-1] != "和":
+        if name[-1] in shared().function_chars and name[-1] != "和":
             continue
         if any(w in name for w in conf.not_in_names):
             continue
@@ -448,7 +452,7 @@ def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) 
     # character jieba happens to tag as a verb inside an unknown name (健跳镇) is fine
     bad = _BAD_TAGS - {"m", "c"} if allow_numbers else _BAD_TAGS
     for ts, te, tag in ctx.doc.tokens(k, s):
-        if ts >= k and te <= s and tag in bad and (te - ts >= 2 or text[ts] in FUNCTION_CHARS):
+        if ts >= k and te <= s and tag in bad and (te - ts >= 2 or text[ts] in shared().function_chars):
             return False
     return True
 
@@ -489,12 +493,12 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
         for cut in range(0, len(first) - 1):
             cand = first[cut:]
             pos = items_start + cut
-            if at_delim(text, pos, tuple(FUNCTION_CHARS)) and len(cand) >= 2:
+            if at_delim(text, pos, shared().function_stops) and len(cand) >= 2:
                 items[0] = cand
                 items_start = pos
                 break
         else:
-            if not at_delim(text, items_start, tuple(FUNCTION_CHARS)):
+            if not at_delim(text, items_start, shared().function_stops):
                 continue
         pos = items_start
         for it in items:

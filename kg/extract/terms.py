@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from kg.extract import Context, Hit, register
+from kg.extract.common import shared
 from kg.model import Mention
 from kg.nlp.vocab import CONTEXT, Term
 
@@ -148,13 +149,12 @@ def extract_terms(ctx: Context) -> list[Mention]:
     return out
 
 
-_COORD = ("、", "和", "及", "与", "以及", "或", "，")
 _BREAKS = "，。；！？、,.;!?\n"
 
 
 def _coordinated(text: str, s: int, e: int, words: tuple[str, ...]) -> bool:
     """Is [s, e) coordinated (X、Y, X和Y …) with one of ``words``?"""
-    for sep in _COORD:
+    for sep in shared().coord:
         if text.startswith(sep, s - len(sep)) and any(
             text.startswith(w, s - len(sep) - len(w)) for w in words
         ):
@@ -168,7 +168,7 @@ def _head_after(text: str, e: int, heads: tuple[str, ...], gap: int) -> bool:
     """A head right after ``e``, or after 等 closing a list (顶板等重大风险)."""
     if any(text.startswith(h, e) for h in heads):
         return True
-    if not text.startswith("等", e):
+    if not text.startswith(shared().list_closer, e):
         return False
     for pos in range(e + 1, e + 2 + gap):
         if pos > e + 1 and text[pos - 1] in _BREAKS:
@@ -195,7 +195,7 @@ def _in_context(
         if _coordinated(text, s, e, cx.not_with.get(t.name, ())):
             return False
     # coordinated with an accepted term: X、Y / X和Y / X及Y
-    for sep in _COORD:
+    for sep in shared().coord:
         for other in (
             by_end.get(s - len(sep)) if text.startswith(sep, s - len(sep)) else None,
             by_start.get(e + len(sep)) if text.startswith(sep, e) else None,

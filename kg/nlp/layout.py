@@ -51,6 +51,7 @@ def _build_patterns(rs: rules.RuleSet) -> dict[str, re.Pattern[str]]:
     photo = rules.alternation(r.photo_credit)
     openers = rules.alternation(r.dateline_openers)
     notes = rules.alternation(r.note_labels)
+    report = rules.alternation(r.report_verbs)
     name = r"[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3}"
     names = rf"{name}(?:[、，, \u3000]+{name})*"
     # a photo credit names at most four people; unbounded, the pattern (searched, not
@@ -75,12 +76,12 @@ def _build_patterns(rs: rules.RuleSet) -> dict[str, re.Pattern[str]]:
         # dateline byline right after the opener: "本报讯(记者 孙 雄)", "本报讯 记者梁家秀报道:"
         "dateline_byline": re.compile(
             rf"^(?:{openers})[ \u3000]*(?:[（(]((?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+)[）)]"
-            rf"|((?:{titles})[ \u3000]*{name})报道[：:,，]?)?"
+            rf"|((?:{titles})[ \u3000]*{name})(?:{report})[：:,，]?)?"
         ),
         "note": re.compile(rf"^(?:{notes})[：:]?$"),
         "heading_md": re.compile(r"(#{1,6})\s+"),
-        "date": re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"),
-        "full_date": re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+        "date": re.compile(r.date_pattern),
+        "full_date": re.compile(r.full_date_pattern),
     }
 
 
@@ -298,7 +299,7 @@ def _page_year(blocks: list[_Block], pats: dict[str, re.Pattern[str]]) -> int | 
     for b in blocks:
         if b.kind in ("headline", "credit") or len(b.text) <= 30:
             m = pats["full_date"].search(b.text)
-            if m and ("星期" in b.text or len(b.text) <= 16):
+            if m and (any(w in b.text for w in rules.active().layout.weekday_words) or len(b.text) <= 16):
                 return int(m.group(1))
     return None
 

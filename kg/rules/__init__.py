@@ -73,6 +73,10 @@ class RuleSet:
 
     # one typed property per rule file (kg/rules/<name>.toml)
     @property
+    def common(self) -> schema.Common:
+        return self._structs["common"]
+
+    @property
     def documents(self) -> schema.Documents:
         return self._structs["documents"]
 

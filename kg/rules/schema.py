@@ -23,6 +23,13 @@ class NamedItem(_Rules, frozen=True):
     national: bool = False
 
 
+class Common(_Rules, frozen=True):
+    coordinators: list[str]
+    list_closer: str
+    function_chars: str
+    numeral_char: str
+
+
 class Documents(_Rules, frozen=True):
     doc_types: list[str]
     trailing_paren: str
@@ -59,6 +66,8 @@ class Terms(_Rules, frozen=True):
     enum_gap: int
     safety_cues: list[str]
     head_nouns: list[str]
+    name_generic_tails: list[str]
+    name_kind_tails: list[str]
 
 
 class Layout(_Rules, frozen=True):
@@ -72,6 +81,10 @@ class Layout(_Rules, frozen=True):
     note_labels: list[str]
     headline_max_chars: int
     continuation_min_chars: int
+    report_verbs: list[str]
+    date_pattern: str
+    full_date_pattern: str
+    weekday_words: list[str]
 
 
 class Names(_Rules, frozen=True):
@@ -176,6 +189,14 @@ class Persons(_Rules, frozen=True):
     post_body_heads: dict[str, list[str]]
 
 
+class DivisionKinds(_Rules, frozen=True):
+    prefecture: list[str]
+    default_prefecture: str
+    default_county: str
+    district: str
+    municipality: str
+
+
 class Places(_Rules, frozen=True):
     province_suffixes: list[str]
     autonomous_short_suffixes: dict[str, str]
@@ -191,6 +212,10 @@ class Places(_Rules, frozen=True):
     generic_zone_prefixes: list[str]
     counted_list_heads: list[str]
     common_suffix_words: list[str]
+    ethnic_suffix: str
+    paper_name_words: list[str]
+    county_paper_markers: list[str]
+    division_kinds: DivisionKinds
 
 
 class Relations(_Rules, frozen=True):
@@ -263,6 +288,7 @@ class Relations(_Rules, frozen=True):
 
 #: rule file name (without .toml) → its struct
 SCHEMAS: dict[str, type[_Rules]] = {
+    "common": Common,
     "documents": Documents,
     "guideline_terms": GuidelineTerms,
     "layout": Layout,
