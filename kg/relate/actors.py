@@ -46,9 +46,9 @@ class Clause(NamedTuple):
 
 
 class _Conf:
-    """Who-acts rules of relations.toml (and the posts and speech verbs of persons.toml),
-    compiled once per rule set: one regular expression per list, so a clause start is
-    tested once, not word by word."""
+    """Who-acts rules of relations.toml (with the posts and speech verbs of persons.toml and
+    the list closer of common.toml), compiled once per rule set: one regular expression per
+    list, so a clause start is tested once, not word by word."""
 
     def __init__(self, rs: rules.RuleSet) -> None:
         r = rs.relations
@@ -81,7 +81,7 @@ class _Conf:
         # "等 + a collective noun (+ a second one)" closes a list of subjects; the heads are
         # tried in the order written
         heads = "(?:" + "|".join(map(re.escape, r.collective_heads)) + ")"
-        etc = re.escape(r.etc_marker)
+        etc = re.escape(rs.common.list_closer)
         self.etc_re = re.compile(
             rf"{etc}[\u4e00-\u9fff]{{0,6}}?{heads}(?:(?:{joiner})[\u4e00-\u9fff]{{0,4}}?{heads})?"
         )

@@ -277,7 +277,6 @@ class Relations(_Rules, frozen=True):
     implement_cues: list[str]
     description_breaks: list[str]
     clause_breaks: list[str]
-    etc_marker: str
     collective_heads: list[str]
     not_subject_followers: list[str]
     county_city_kind: str
