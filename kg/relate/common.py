@@ -1,5 +1,5 @@
-"""What the issues, partners, hosts and posts extractors share: the relation rules compiled
-once, and a page's mentions by sentence."""
+"""What the issues, partners, hosts, located and posts extractors share: the relation rules
+of the active rule set, compiled once per rule set, and a page's mentions by sentence."""
 
 from __future__ import annotations
 
