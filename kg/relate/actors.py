@@ -78,9 +78,9 @@ class _Conf:
         self.joint_re = re.compile(f"(?:{alt(r.joint_adverbs)})?(?:{alt(r.joint_verbs)})")
         self.duration_re = re.compile(r.subject_adverbial_pattern)
         self.clause_split = re.compile(alt(r.clause_breaks))
-        # "等 + a collective noun (+ a second one)" closes a list of subjects; the heads are
-        # tried in the order written
-        heads = "(?:" + "|".join(map(re.escape, r.collective_heads)) + ")"
+        # "等 + a collective noun (+ a second one)" closes a list of subjects; the longest
+        # head wins (等地区, not 等地 and a stray 区)
+        heads = "(?:" + alt(r.collective_heads) + ")"
         etc = re.escape(rs.common.list_closer)
         self.etc_re = re.compile(
             rf"{etc}[\u4e00-\u9fff]{{0,6}}?{heads}(?:(?:{joiner})[\u4e00-\u9fff]{{0,4}}?{heads})?"
