@@ -123,6 +123,12 @@ class Names(_Rules, frozen=True):
     scope_prefix_pattern: str
     leading_words: list[str]
     safety_stems: list[str]
+    supervision_head: str
+    mechanism_head_followers: str
+    routine_rule_head: str
+    chief_object_openers: str
+    event_joiners: list[str]
+    joined_event_pattern: str
     mechanisms: list[NamedItem]
     campaigns: list[NamedItem]
 
