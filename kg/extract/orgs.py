@@ -134,6 +134,16 @@ class _Places:
 def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Division | None:
     """The division a relative prefix (市, 县, 我市, 省 …) stands for at ``pos``."""
     level = _conf().rel.get(prefix)
+    if level is None:
+        return None
+    return resolve_level(ctx, places, level, pos, anaphoric=prefix.startswith("该"))
+
+
+def resolve_level(
+    ctx: Context, places: _Places, level: str, pos: int, anaphoric: bool = False
+) -> Division | None:
+    """The division of ``level`` (prefecture, province, county) the text means at ``pos``;
+    ``anaphoric``: named as 该县 (the county just named, never the home by itself)."""
     gaz = ctx.res.gaz
     home = ctx.home
     if level == "prefecture":
@@ -150,7 +160,7 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
     if level == "province":
         return gaz.province_of(home) if home is not None else None
     if level == "county":
-        if home is not None and home.level == "county" and not prefix.startswith("该"):
+        if home is not None and home.level == "county" and not anaphoric:
             # in a county's own article 县/区 is that county, unless the sentence has
             # just named another one (阜南县应急局联合县公安局)
             sent = ctx.doc.sent_at(pos)

@@ -193,6 +193,9 @@ class Persons(_Rules, frozen=True):
     not_names: list[str]
     implied_bodies: dict[str, str]
     post_body_heads: dict[str, list[str]]
+    standalone_followers: str
+    body_fallbacks: dict[str, str]
+    implied_body_names: dict[str, list[str]]
 
 
 class DivisionKinds(_Rules, frozen=True):
