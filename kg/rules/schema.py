@@ -129,6 +129,18 @@ class Names(_Rules, frozen=True):
     chief_object_openers: str
     event_joiners: list[str]
     joined_event_pattern: str
+    quoted_campaign_stops: str
+    quoted_mechanism_joiners: str
+    quoted_mechanism_head_not_before: list[str]
+    quoted_de_particle: str
+    quoted_campaign_ends: list[str]
+    quoted_mechanism_ends: list[str]
+    numeral_chars: str
+    quoted_list_split: str
+    structure_head_pattern: str
+    counted_set_pattern: str
+    quote_chain_links: str
+    manner_suffix: str
     mechanisms: list[NamedItem]
     campaigns: list[NamedItem]
 
