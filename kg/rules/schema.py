@@ -234,6 +234,17 @@ class Places(_Rules, frozen=True):
     counted_list_heads: list[str]
     common_suffix_words: list[str]
     ethnic_suffix: str
+    name_openers: list[str]
+    reference_prefixes: list[str]
+    name_conjunction: str
+    genitive_particle: str
+    inner_village_pattern: str
+    short_form_not_before: str
+    own_body_words: list[str]
+    zone_gap_stops: str
+    counted_list_count_pattern: str
+    suffix_bad_followers: dict[str, str]
+    counted_list_suffixes: dict[str, str]
     paper_name_words: list[str]
     county_paper_markers: list[str]
     division_kinds: DivisionKinds
