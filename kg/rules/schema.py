@@ -168,6 +168,24 @@ class Departments(_Rules, frozen=True):
     list_joiners: list[str]
 
 
+class Party(_Rules, frozen=True):
+    prefix: str
+    committee: str
+    standing_committee: str
+    standing_member: str
+    generic: str
+    member: str
+    league_prefix: str
+    league: str
+
+
+class FormRule(_Rules, frozen=True):
+    """Names that fully match ``pattern`` are also written as ``forms`` ({0}: group 1)."""
+
+    pattern: str
+    forms: list[str]
+
+
 class Orgs(_Rules, frozen=True):
     strong_heads: list[str]
     weak_heads: list[str]
@@ -188,6 +206,25 @@ class Orgs(_Rules, frozen=True):
     names: OrgNames
     head_bad_next: dict[str, str]
     departments: Departments
+    numeral_word_pattern: str
+    head_end_chars: str
+    hard_stops: str
+    conjunctions: str
+    place_end_chars: str
+    anaphoric_prefixes: list[str]
+    level_adjective_suffix: str
+    head_not_before: dict[str, list[str]]
+    place_middle_heads: list[str]
+    named_weak_heads: list[str]
+    parent_body_heads: list[str]
+    ordinal_pattern: str
+    ordinal_core_pattern: str
+    count_end_chars: str
+    session_words: list[str]
+    round_words: list[str]
+    party_name_pattern: str
+    party: Party
+    other_forms: list[FormRule]
 
 
 class Persons(_Rules, frozen=True):
@@ -212,6 +249,7 @@ class Persons(_Rules, frozen=True):
 
 class DivisionKinds(_Rules, frozen=True):
     prefecture: list[str]
+    county_city: str
     default_prefecture: str
     default_county: str
     district: str
