@@ -100,9 +100,11 @@ print(sorted((k, uf.find(k)) for k in uf.parent))
 # generic cores that overlap (科技, 技术): removing them must not depend on set order
 import pathlib, tempfile
 from kg import rules
-d = pathlib.Path(tempfile.mkdtemp())
-(d / "orgs.toml").write_text('generic_cores = ["科技", "技术", "术"]\\n', encoding="utf-8")
-with rules.using(rules.RuleSet(d)):
+with tempfile.TemporaryDirectory() as tmp:
+    d = pathlib.Path(tmp)
+    (d / "orgs.toml").write_text('generic_cores = ["科技", "技术", "术"]', encoding="utf-8")
+    user = rules.RuleSet(d)
+with rules.using(user):
     print(orgs._all_generic("科技术"))
 """
 

@@ -234,3 +234,15 @@ def test_the_cache_key_includes_the_user_rules(tmp_path):
     extracted, names = run()
     assert extracted == ["p.txt"]  # an edited user rule re-extracts (no stale result)
     assert "长治市星河联勤坊" in names
+
+
+def test_a_bad_user_vocabulary_is_a_one_line_data_error_naming_it(tmp_path):
+    from kg.nlp.resources import Resources
+
+    d = tmp_path / "r"
+    d.mkdir()
+    (d / "local.ttl").write_text("haz:x a skos:Concept", encoding="utf-8")  # undeclared prefixes
+    with pytest.raises(DataError) as err:
+        Resources(rules_dir=d, vocab_dir=d)
+    assert str(err.value).startswith(f"{d / 'local.ttl'}: not valid Turtle")
+    assert "\n" not in str(err.value)

@@ -15,6 +15,7 @@ import re
 
 from kg import rules
 from kg.extract import Context, register
+from kg.extract.common import shared
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.text import is_cjk
@@ -45,7 +46,9 @@ class _Conf:
         self.other_field_re = re.compile(f"(?:{r.other_field_pattern})$")
         self.generic_mech_tails = tuple(r.generic_mechanism_tails)
         self.duration_re = re.compile(r.routine_duration_pattern)
-        self.supervision_re = re.compile(rf"(?:{rules.alternation(r.supervision_modes)})监管")
+        self.supervision_re = re.compile(
+            rf"(?:{rules.alternation(r.supervision_modes)}){re.escape(r.supervision_head)}"
+        )
         self.listed_re = re.compile(r"(?:[\u4e00-\u9fff]{2,12}、)+[\u4e00-\u9fff]{2,8}$")
         self.listed_heads = tuple(sorted(r.listed_mechanism_heads, key=len, reverse=True))
         self.mech_cue = re.compile(rf"(?:{rules.alternation(r.mechanism_cues)})")
@@ -57,6 +60,8 @@ class _Conf:
         self.chief_re = re.compile(r.chief_system_pattern)
         self.event_re = re.compile(rf"(?:{rules.alternation(r.event_heads)})")
         self.scope_re = re.compile(r.scope_prefix_pattern)
+        self.joined_re = re.compile(r.joined_event_pattern)
+        self.joiners = tuple(r.event_joiners)
 
 
 def _conf() -> _Conf:
@@ -85,6 +90,7 @@ def extract_named(ctx: Context) -> list[Mention]:
     static = SpanIndex((a, b, None) for a, b in taken + quoted)
     quotes = SpanIndex((a, b, None) for a, b in quoted)
     conf = _conf()
+    closer = shared().list_closer
     n_lex = len(taken)
     for type_, head_re, cue_re, min_chars in (
         ("Mechanism", conf.mech_re, conf.mech_cue, int(conf.r.unquoted_mechanism_min_chars)),
@@ -97,7 +103,7 @@ def extract_named(ctx: Context) -> list[Mention]:
                 he < len(text)
                 and is_cjk(text[he])
                 and type_ == "Mechanism"
-                and text[he] not in "和与及为的，"
+                and text[he] not in conf.r.mechanism_head_followers
             ):
                 continue  # part of a longer word (机制性, 体系化)
             found = _name_start(text, hs, cue_re, type_)
@@ -118,10 +124,10 @@ def extract_named(ctx: Context) -> list[Mention]:
                 continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
             if type_ == "Mechanism" and (
                 text.endswith(conf.generic_mech_tails, start, he)
-                or (text.endswith("制度", start, he) and _routine(ctx, start, hs))
+                or (text.endswith(conf.r.routine_rule_head, start, he) and _routine(ctx, start, hs))
             ):
                 continue  # 安全管理制度: routine rules; 24小时值班值守制度: the measure 值班值守
-            if type_ == "Campaign" and (core.endswith("等") or conf.generic_camp_re.fullmatch(core)):
+            if type_ == "Campaign" and (core.endswith(closer) or conf.generic_camp_re.fullmatch(core)):
                 continue  # 建筑施工领域等专项整治; 集中整治行动: no name
             if not conf.safety.search(core) and not (type_ == "Campaign" and cued):
                 continue
@@ -145,7 +151,7 @@ def extract_named(ctx: Context) -> list[Mention]:
     # 河长制, 楼长制, 港长制: responsibility systems named after what a chief is put over
     for m in conf.chief_re.finditer(text):
         s, e = m.span()
-        if e - s == 4 and text[s] in "推行施立实全面的是在和":
+        if e - s == 4 and text[s] in conf.r.chief_object_openers:
             s += 1  # 推行楼长制: the object is one character
         if not taken_all.any_overlap(s, e) and not quotes_all.any_containing(s, e):
             out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="chief"))
@@ -178,6 +184,7 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
     """Mechanisms named by their form: 行政首长负责制 (who bears a responsibility),
     包容审慎监管 (a mode of supervision), and each item of "约谈培训、联合检查等机制"."""
     conf = _conf()
+    closer = shared().list_closer
     text = ctx.doc.text
     out: list[Mention] = []
 
@@ -203,11 +210,11 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
             continue  # “视频反‘三违’”非现场监管模式: the head of a quoted name
         if (s == 0 or not is_cjk(text[s - 1]) or ctx.doc.boundary[s]) and free(s, e):
             out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
-    p = text.find("等")
+    p = text.find(closer)
     while p >= 0:
-        head_ = next((h for h in conf.listed_heads if text.startswith(h, p + 1)), None)
+        head_ = next((h for h in conf.listed_heads if text.startswith(h, p + len(closer))), None)
         m = conf.listed_re.search(text, max(0, p - 80), p) if head_ else None
-        p = text.find("等", p + 1)
+        p = text.find(closer, p + 1)
         if m is None or head_ is None:  # (m is None whenever head_ is)
             continue
         pos = m.start()
@@ -220,7 +227,11 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
                 if found is None or not found[1]:
                     break
                 s = found[0]
-            if e - s < 2 or not free(s, e) or (head_.endswith("制度") and _routine(ctx, s, e)):
+            if (
+                e - s < 2
+                or not free(s, e)
+                or (head_.endswith(conf.r.routine_rule_head) and _routine(ctx, s, e))
+            ):
                 continue
             out.append(ctx.mention(s, e, "Mechanism", text[s:e] + head_, "named", via="list"))
     return out
@@ -271,17 +282,21 @@ def _trim_leading(ctx: Context, start: int, end: int) -> int:
     return start
 
 
-_JOINED = re.compile(r"[\u4e00-\u9fff0-9]{4,30}(?:活动|行动)$")
+def _next_joiner(text: str, start: int, joiners: tuple[str, ...]) -> tuple[int, str]:
+    """The first of ``joiners`` in ``text`` from ``start``: (position, joiner), or (-1, "")."""
+    found = [(p, j) for j in joiners if (p := text.find(j, start)) >= 0]
+    return min(found) if found else (-1, "")
 
 
 def _joined_events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
     """全市志愿服务示范项目展示交流活动暨…启动活动: the event before 暨 is a campaign."""
     text = ctx.doc.text
+    conf = _conf()
     out = []
-    p = text.find("暨")
+    p, joiner = _next_joiner(text, 0, conf.joiners)
     while p >= 0:
-        m = _JOINED.search(text, max(0, p - 32), p)
-        p = text.find("暨", p + 1)
+        m = conf.joined_re.search(text, max(0, p - 32), p)
+        p, joiner = _next_joiner(text, p + len(joiner), conf.joiners)
         if m is None:
             continue
         s, e = m.span()

@@ -27,15 +27,8 @@ if TYPE_CHECKING:
 
 _FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "t", "x", "q"}
 _VERB_TAGS = {"v", "vd", "d", "ad"}
-_NUMERAL = re.compile(r"^(?:[0-9０-９.]+|[零一二三四五六七八九十百千万两几多数余]+[个家座名批次项条处辆]?)$")
-_SINGLE_HEAD_OK_NEXT = set(
-    "，。、；：！？,.;:!?“”‘’「」（）()《》 \n"
-    "和与及等的在是将对为于向从把被也都还就已正要参主召发组开推举承负牵指获荣"
-)
-# one-character words that never occur inside a name: a cut there needs no token check
-_HARD_STOPS = set("由被把从向的")
-_CONJUNCTIONS = set("和与及")
-_PLACE_ENDS = set("省市县区州盟旗镇乡村")
+# punctuation after a one-character head ends the name there (rule words too: head_end_chars)
+_HEAD_END_PUNCT = "，。、；：！？,.;:!?“”‘’「」（）()《》 \n"
 
 
 class _Conf:
@@ -72,6 +65,20 @@ class _Conf:
         self.rel_re = re.compile("|".join(map(re.escape, sorted(self.rel, key=len, reverse=True))))
         self.abbr = sorted(r.abbreviations.items(), key=lambda kv: -len(kv[0]))
         self.place_body_heads = frozenset(r.place_body_heads)
+        self.numeral = re.compile(r.numeral_word_pattern)
+        self.single_head_ok_next = frozenset(_HEAD_END_PUNCT + r.head_end_chars)
+        self.hard_stops = frozenset(r.hard_stops)
+        self.conjunctions = frozenset(r.conjunctions)
+        self.place_ends = frozenset(r.place_end_chars)
+        self.anaphoric = tuple(r.anaphoric_prefixes)
+        self.head_not_before = {k: tuple(v) for k, v in r.head_not_before.items()}
+        self.named_weak_heads = frozenset(r.named_weak_heads)
+        self.parent_heads = tuple(r.parent_body_heads)
+        self.ordinal_re = re.compile(r.ordinal_pattern)
+        self.ordinal_core_re = re.compile(r.ordinal_core_pattern)
+        self.party_name_re = re.compile(r.party_name_pattern)
+        self.other_forms = [(re.compile(f.pattern), tuple(f.forms)) for f in r.other_forms]
+        self.county_city = rs.places.division_kinds.county_city
         dept = r.departments
 
         w, j, h = (
@@ -134,6 +141,16 @@ class _Places:
 def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Division | None:
     """The division a relative prefix (市, 县, 我市, 省 …) stands for at ``pos``."""
     level = _conf().rel.get(prefix)
+    if level is None:
+        return None
+    return resolve_level(ctx, places, level, pos, anaphoric=prefix.startswith(_conf().anaphoric))
+
+
+def resolve_level(
+    ctx: Context, places: _Places, level: str, pos: int, anaphoric: bool = False
+) -> Division | None:
+    """The division of ``level`` (prefecture, province, county) the text means at ``pos``;
+    ``anaphoric``: named as 该县 (the county just named, never the home by itself)."""
     gaz = ctx.res.gaz
     home = ctx.home
     if level == "prefecture":
@@ -142,7 +159,7 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
         sent = ctx.doc.sent_at(pos)
         for _s, _e, m in places.index.overlapping(sent.start, pos):
             code = m.attr("adcode")
-            if code and gaz.by_code[code].kind == "县级市" and m.end <= pos:
+            if code and gaz.by_code[code].kind == _conf().county_city and m.end <= pos:
                 return gaz.by_code[code]
         if home is None:
             return None
@@ -150,7 +167,7 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
     if level == "province":
         return gaz.province_of(home) if home is not None else None
     if level == "county":
-        if home is not None and home.level == "county" and not prefix.startswith("该"):
+        if home is not None and home.level == "county" and not anaphoric:
             # in a county's own article 县/区 is that county, unless the sentence has
             # just named another one (阜南县应急局联合县公安局)
             sent = ctx.doc.sent_at(pos)
@@ -190,12 +207,13 @@ def canonical_org(name: str) -> tuple[str, list[str]]:
         if full.endswith(short) and not full.endswith(long):
             # only a whole body after its place (县安办, not 燃安办; 县交警大队, not
             # 县公安局交警大队, where the abbreviation names a section)
-            if k == 0 or full[k - 1] in _PLACE_ENDS:
+            if k == 0 or full[k - 1] in conf.place_ends:
                 full = full[:k] + long
             break
-    m = re.fullmatch(r"(.+?(?:省|市|县|区|州|盟|旗))(委|委常委会)", full)
-    if m and not full.startswith("中共"):
-        full = "中共" + full
+    m = conf.party_name_re.fullmatch(full)
+    prefix = conf.r.party.prefix
+    if m and not full.startswith(prefix):
+        full = prefix + full
     if full != name:
         aliases.append(name)
     aliases.extend(a for a in other_forms(full) if a != name)
@@ -205,13 +223,10 @@ def canonical_org(name: str) -> tuple[str, list[str]]:
 def other_forms(name: str) -> list[str]:
     """The other written forms of a party committee or government (guidelines): 中共X县委
     / X县委 / 中共X县委员会; X县人民政府 / X县政府; X县政协 / 政协X县委员会."""
-    m = re.fullmatch(r"(?:中共)?(.+?(?:省|市|县|区|州|盟|旗|镇|乡))委", name)
-    if m:
-        return [f for f in (f"中共{m[1]}委", f"{m[1]}委", f"中共{m[1]}委员会") if f != name]
-    if name.endswith("人民政府"):
-        return [name[:-4] + "政府"]
-    if name.endswith("政协") and len(name) > 2:
-        return [f"政协{name[:-2]}委员会"]
+    for pattern, forms in _conf().other_forms:
+        m = pattern.fullmatch(name)
+        if m:
+            return [f for f in (form.format(*m.groups()) for form in forms) if f != name]
     return []
 
 
@@ -250,15 +265,17 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         nxt = text[he] if he < len(text) else "\n"
         if nxt in conf.r.head_bad_next.get(head, ""):
             continue  # 大学生, 部门
-        if nxt not in _SINGLE_HEAD_OK_NEXT and not doc.boundary[he] and not text.startswith(conf.posts, he):
+        if (
+            nxt not in conf.single_head_ok_next
+            and not doc.boundary[he]
+            and not text.startswith(conf.posts, he)
+        ):
             continue  # the head runs on into a longer word (中学会, 所有)
         if len(head) == 1 and any(
             text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf.head_words_of[head]
         ):
             continue
-        if head == "中心" and text.startswith(
-            ("城区", "城市", "渔港", "广场", "大道", "路", "街", "公园", "景区", "城"), he
-        ):
+        if text.startswith(conf.head_not_before.get(head, ()), he):
             continue
         mm = _head_org(ctx, places, hs, he, head, by_end)
         if mm is None:
@@ -292,10 +309,11 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
     text = doc.text
     s, e = m.span()
     party, dept = m.group(1), m.group(2)
-    if party == "党委" or text.startswith("员", s + len(party)):
+    pr = _conf().r.party
+    if party == pr.generic or text.startswith(pr.member, s + len(party)):
         return []  # a generic 党委, or 委员会 (a head of its own)
-    if party.startswith("团"):
-        div = resolve_relative(ctx, places, party[1], s)
+    if party.startswith(pr.league_prefix):
+        div = resolve_relative(ctx, places, party[len(pr.league_prefix)], s)
         if div is None or not doc.boundary[s]:
             return []
         claimed.append((s, s + len(party)))
@@ -304,10 +322,10 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
                 s,
                 s + len(party),
                 "Organization",
-                f"共青团{div.name}委",
+                f"{pr.league}{div.name}{pr.committee}",
                 "orgs",
                 via="party",
-                alias=f"团{div.name}委",
+                alias=f"{pr.league_prefix}{div.name}{pr.committee}",
             )
         ]
     level_char = party[0]
@@ -321,20 +339,20 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
         if div is None or not div.name.endswith(level_char):
             return []
         place_name, start = div.name, s
-    if text.startswith("中共", start - 2):
-        start -= 2
-    base = place_name + "委"
+    if text.startswith(pr.prefix, start - len(pr.prefix)):
+        start -= len(pr.prefix)
+    base = place_name + pr.committee
     end = e if dept else s + len(party)
-    if dept == "常委会":
-        name, aliases = f"中共{base}常委会", [f"{base}常委会"]
+    if dept == pr.standing_committee:
+        name, aliases = f"{pr.prefix}{base}{pr.standing_committee}", [f"{base}{pr.standing_committee}"]
     elif dept:
         full_dept = _conf().r.abbreviations.get(dept, dept)
         name = base + full_dept
-        aliases = [a for a in (base + dept, f"中共{base}{full_dept}") if a != name]
+        aliases = [a for a in (base + dept, f"{pr.prefix}{base}{full_dept}") if a != name]
     else:
-        if text.startswith("常委", end):
+        if text.startswith(pr.standing_member, end):
             return []  # 市委常委: a post, not the committee
-        name, aliases = f"中共{base}", other_forms(f"中共{base}")
+        name, aliases = f"{pr.prefix}{base}", other_forms(f"{pr.prefix}{base}")
     claimed.append((start, end))
     return [
         ctx.mention(
@@ -389,10 +407,10 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
             # 城区 inside 潞城区; 会同 opening 会同县, when the places stage kept 会同县 a
             # place (it reads 局会同县… as the verb 会同 when the county is far away)
             return True
-        if w in _CONJUNCTIONS and _ends_in_head(text, a):
+        if w in conf.conjunctions and _ends_in_head(text, a):
             return False  # 交通运输局与区公安分局: a complete body before 与, however jieba cut it
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
-        return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
+        return len(w) == 1 and w not in conf.hard_stops and doc.token_at(a)[:2] != (a, a + 1)
 
     for at, w in conf.stops_at.finditer(masked):
         if lo + at + len(w) > start and not ignored(at, w):
@@ -417,7 +435,7 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         if ts != start or te > hs or conf.dept_re.fullmatch(text, start, he):
             break  # 住建局 is not the verb 住 before 建局
         word = text[ts:te]
-        if tag in _FUNCTION_TAGS or _NUMERAL.match(word) or (tag in _VERB_TAGS and has_word(word)):
+        if tag in _FUNCTION_TAGS or _conf().numeral.match(word) or (tag in _VERB_TAGS and has_word(word)):
             start = te
             continue
         break
@@ -443,7 +461,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
     text = doc.text
     conf = _conf()
     c = start - 1  # the conjunction
-    if text[c] not in "和与及":
+    if text[c] not in conf.conjunctions:
         return start
     has_word = ctx.res.segmenter.has_word
     for k in range(c - 1, max(lo, c - 12) - 1, -1):
@@ -467,8 +485,6 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
     return start
 
 
-# weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
-_NAMED_WEAK_HEADS = {"所", "院", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
 _PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
 
 
@@ -496,7 +512,7 @@ def _bare_body_place(
         if start < 0:
             return None
         if start > left and (
-            text[start - 1] in _PLACE_ENDS
+            text[start - 1] in conf.place_ends
             or conf.head_re.search(text, left, start)
             or _name_before(ctx, start)
         ):
@@ -573,14 +589,14 @@ def _head_org(
         return None
     name = text[start:he]
     if (len(name) < 3 and name not in conf.place_body_heads) or (
-        re.search(r"[0-9０-９]", name) and not re.search(r"第[0-9０-９]", name)
+        re.search(r"[0-9０-９]", name) and not conf.ordinal_re.search(name)
     ):
         return None
-    if "届" in name or "次" in name[-3:]:
+    if any(w in name for w in conf.r.session_words) or any(w in name[-3:] for w in conf.r.round_words):
         return None
     # a relative prefix (市, 县, 我市 …) or a place at the start
     rel = relative_at(ctx, start)
-    if rel is not None and text.startswith("级", rel.end()):
+    if rel is not None and text.startswith(conf.r.level_adjective_suffix, rel.end()):
         return None  # 省级, 市级: an adjective, not a prefix
     place_at = places.starting_at(start, divisions_only=True) or places.starting_at(start)
     resolved_prefix = None
@@ -590,7 +606,7 @@ def _head_org(
         resolved_prefix = place_at.name
         while (nxt := places.starting_at(core_start)) is not None and nxt.end <= hs:
             core_start = nxt.end  # 惠安县崇武镇…: the prefix runs over every place
-        if head == "中心" and core_start == hs:
+        if head in conf.r.place_middle_heads and core_start == hs:
             return None  # 崇武镇中心: the middle of a town
     elif rel is not None and rel.end() <= hs:
         div = resolve_relative(ctx, places, rel.group(), start)
@@ -611,7 +627,7 @@ def _head_org(
     nested = _nested_head(text, core_start, hs)
     if head in conf.weak and head not in conf.strong:
         named = (
-            head in _NAMED_WEAK_HEADS
+            head in conf.named_weak_heads
             and len(core) >= 4
             and _proper(ctx, core_start, hs, strict=True)
             and not _all_generic(core)
@@ -624,11 +640,7 @@ def _head_org(
             return None
     elif resolved_prefix is None and (len(core) < 2 or not _proper(ctx, core_start, hs)):
         return None
-    if (
-        core
-        and core[-1] in "一二三四五六七八九十百千万余多几两"
-        and not re.fullmatch(r"第[一二三四五六七八九十]+", core)
-    ):
+    if core and core[-1] in conf.r.count_end_chars and not conf.ordinal_core_re.fullmatch(core):
         return None  # 千余处, 十余个: a count, not a name
     if resolved_prefix is None and (core in conf.generic or _all_generic(core)):
         return None
@@ -717,7 +729,7 @@ def _proper(ctx: Context, s: int, e: int, strict: bool = False) -> bool:
 def _nested_head(text: str, s: int, e: int) -> bool:
     """Whether ``text[s:e]`` contains a complete parent body: a name and its head."""
     seg = text[s:e]
-    for h in ("局", "集团", "公司", "中心", "委员会", "医院", "学校", "大学", "支队", "总队"):
+    for h in _conf().parent_heads:
         p = seg.find(h)
         if p >= 2:
             return True

@@ -83,9 +83,6 @@ _POST_LEVELS = {"province": 0, "prefecture": 1, "county": 1, "town": 2}
 # tags of a first character that is a function word, not a surname (都会, 和企业)
 _FUNCTION_TAGS = {"c", "p", "d", "u", "uj", "ul", "uz", "r"}
 
-# characters that after a two-character name are words of their own (张锐等参加)
-_STANDALONE_FOLLOWERS = set("等在的是和与及说也就都还已正将对为向到来一带率同家第们")
-
 
 def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> str | None:
     """The name starting at ``pos`` (two or three characters), or None.
@@ -103,7 +100,7 @@ def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> 
     # 吴志强告诉记者: 强 could end a name (强调) but 告诉 after three characters decides
     if (
         len(three) == 3
-        and three[2] not in _STANDALONE_FOLLOWERS
+        and three[2] not in conf.r.standalone_followers
         and not text.startswith(verbs, pos + 2)
         and (text.startswith(verbs, pos + 3) or (pos + 3 < len(text) and is_delim(text[pos + 3])))
         and _valid(three)
@@ -288,7 +285,7 @@ def implied_body_name(
     level means at ``pos`` (the home's prefecture, the county the article is about). A
     standing-committee member is in the 常委会 where the page names it, else in the
     committee."""
-    from kg.extract.orgs import _Places, resolve_relative
+    from kg.extract.orgs import _Places, resolve_level
 
     level, body = spec.split(":")
     if place is not None:
@@ -301,17 +298,19 @@ def implied_body_name(
         elif level == "province" and home is not None:
             div = ctx.res.gaz.province_of(home)
         elif level == "county":
-            div = resolve_relative(ctx, _Places(ctx), "县", pos)
+            div = resolve_level(ctx, _Places(ctx), "county", pos)
         if div is None:
             return None, None
         place_name = div.name
-    if body == "委常委会" and f"中共{place_name}委常委会" not in org_names:
-        body = "委"
-    if body == "人民政府":
-        return place_name + "人民政府", place_name + "政府"
-    if body == "委":
-        return f"中共{place_name}委", f"{place_name}委|中共{place_name}委员会"
-    return f"中共{place_name}委常委会", f"{place_name}委常委会"
+    r = _conf().r
+    forms = r.implied_body_names.get(body)
+    fallback = r.body_fallbacks.get(body)
+    if forms and fallback and forms[0].format(place=place_name) not in org_names:
+        forms = r.implied_body_names.get(fallback)
+    if not forms:
+        return None, None
+    names = [f.format(place=place_name) for f in forms]
+    return names[0], "|".join(names[1:])
 
 
 def _dedupe(ms: list[Mention]) -> list[Mention]:

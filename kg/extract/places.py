@@ -21,38 +21,7 @@ from kg.model import Mention
 from kg.nlp.gazetteer import Division, Gazetteer
 from kg.text import is_cjk
 
-# words after which a town or village name starts (对浔中镇, 在弶港镇, 周边娄家庄村)
-_LEFT_OF_NAME = (
-    "和",
-    "与",
-    "及",
-    "、",
-    "在",
-    "对",
-    "于",
-    "到",
-    "从",
-    "向",
-    "赴",
-    "至",
-    "周边",
-    "服务",
-    "深入",
-    "来到",
-    "走进",
-    "前往",
-    "位于",
-)
 _BAD_TAGS = {"v", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m", "q", "f", "t", "x"}
-
-# Characters that, right after a suffix, show it was part of a longer word (村庄, 乡亲).
-_BAD_FOLLOWERS = {
-    "村": set("庄民级落寨组干务集规情貌头镇容内里道史"),
-    "镇": set("级域静定守压住痛长政"),
-    "乡": set("村镇亲土愁贤里间下音情风野邻"),
-    "社区": set("化工"),
-    "街道": set("两口上旁边"),
-}
 
 
 class _Conf:
@@ -63,7 +32,13 @@ class _Conf:
         self.generic = frozenset(r.generic_place_prefixes)
         self.common_pairs = tuple(r.common_suffix_words)
         self.not_in_names = tuple(r.not_in_names)
-        self.inner_village_re = re.compile(r"[\u4e00-\u9fff]{1,2}(?:镇|街道)")
+        self.inner_village_re = re.compile(r.inner_village_pattern)
+        self.name_openers = tuple(r.name_openers)
+        self.reference_prefixes = tuple(r.reference_prefixes)
+        self.own_body_words = tuple(r.own_body_words)
+        self.zone_gap_stops = frozenset(r.zone_gap_stops)
+        self.bad_followers = {k: frozenset(v) for k, v in r.suffix_bad_followers.items()}
+        self.town_suffixes = frozenset(r.town_suffixes)
         self.zone_generic = tuple(r.generic_zone_prefixes)
         suffixes = (
             [(s, "town") for s in r.town_suffixes]
@@ -74,7 +49,7 @@ class _Conf:
         self.suffix_kind = dict(suffixes)
         self.suffix_re = re.compile("|".join(re.escape(s) for s, _ in suffixes))
         heads = sorted(r.counted_list_heads, key=len, reverse=True)
-        counted = r"等[0-9一二三四五六七八九十]+个(" + "|".join(map(re.escape, heads)) + ")"
+        counted = r.counted_list_count_pattern + "(" + "|".join(map(re.escape, heads)) + ")"
         self.counted_re = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
         # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
         self.counted_tail_re = re.compile(counted)
@@ -163,7 +138,7 @@ def extract_places(ctx: Context) -> list[Mention]:
         # short forms
         if not doc.aligned(h.start, h.end):
             continue
-        if h.end < len(text) and text[h.end] in "县市区省镇乡村":
+        if h.end < len(text) and text[h.end] in conf.r.short_form_not_before:
             continue  # part of an unknown longer name
         d = _pick(divs, gaz, home, adjacent_prev)
         if d is None:
@@ -185,7 +160,7 @@ def extract_places(ctx: Context) -> list[Mention]:
         kind = conf.suffix_kind[suffix]
         if divisions.any_overlap(s, s + 1):
             continue  # inside a known division name (…新区 of a gazetteer name)
-        bad = _BAD_FOLLOWERS.get(suffix)
+        bad = conf.bad_followers.get(suffix)
         if bad and e < len(text) and text[e] in bad:
             continue
         if kind == "village" and conf.inner_village_re.match(text, e):
@@ -302,7 +277,7 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
 
 def _body_follows(text: str, pos: int) -> bool:
     """阳曲县委, 长治市政府: a division glued to its own bodies."""
-    return text.startswith(("委", "政府", "人民政府", "人大", "政协", "党委"), pos)
+    return text.startswith(_conf().own_body_words, pos)
 
 
 def _in_home(gaz: Gazetteer, divs: list[Division], home_pref: Division | None) -> bool:
@@ -394,7 +369,7 @@ def _sub_county(
             if (
                 len(name) >= min_len
                 and name[0] not in shared().function_chars
-                and not (set(name) & shared().function_chars - {"和"})
+                and not (set(name) & shared().function_chars - set(conf.r.name_conjunction))
                 and not name[:1].isdigit()
                 and name not in generic
                 and _name_ok(ctx, k, s, e, allow_numbers=True)
@@ -414,13 +389,13 @@ def _sub_county(
             or shared().digits.search(name)
         ):
             continue
-        if name[-1] in shared().function_chars and name[-1] != "和":
+        if name[-1] in shared().function_chars and name[-1] not in conf.r.name_conjunction:
             continue
         if any(w in name for w in conf.not_in_names):
             continue
-        if name in generic or any(name.startswith(g) for g in ("该", "全", "各", "本", "每", "这", "那")):
+        if name in generic or name.startswith(conf.reference_prefixes):
             continue
-        if not at_delim(text, k, _LEFT_OF_NAME):
+        if not at_delim(text, k, conf.name_openers):
             continue
         if not _name_ok(ctx, k, s, e):
             continue
@@ -446,7 +421,8 @@ def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) 
     ):
         return False
     name = text[k:s]
-    if "之" in name or ("和" in name[:-1] and has_word(name[: name.index("和")])):
+    conj = _conf().r.name_conjunction
+    if _conf().r.genitive_particle in name or (conj in name[:-1] and has_word(name[: name.index(conj)])):
         return False  # 杂技之乡, 住房和城乡: not names
     # a verb or function word of its own inside the name (推动乡村, 实现建制镇); one
     # character jieba happens to tag as a verb inside an unknown name (健跳镇) is fine
@@ -468,7 +444,10 @@ def _zone_start(
         place = starts.get(k)
         if place is not None and place.end <= s:
             between = text[place.end : s]
-            if any(between.startswith(g) for g in _conf().zone_generic) or set(between) & set("等的和与及"):
+            if (
+                any(between.startswith(g) for g in _conf().zone_generic)
+                or set(between) & _conf().zone_gap_stops
+            ):
                 return None
             return k, place
     return None
@@ -479,7 +458,7 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
     text = ctx.doc.text
     conf = _conf()
     out: list[Mention] = []
-    suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
+    suffix_of = conf.r.counted_list_suffixes
     if conf.counted_tail_re.search(text) is None:
         return out  # no 等N个镇 on the page: the list pattern, tried at every character, is not run
     for m in conf.counted_re.finditer(text):
@@ -511,7 +490,7 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
                         it + suffix,
                         "places",
                         via="counted",
-                        level="town" if suffix in ("镇", "乡", "街道") else "village",
+                        level="town" if suffix in conf.town_suffixes else "village",
                     )
                 )
             pos += len(it) + 1

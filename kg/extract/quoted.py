@@ -25,14 +25,11 @@ from kg.model import Mention
 
 _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"'), ("'", "'"))
 _QUOTE_CHARS = "“”「」『』‘’\"'"
-_NUMERAL = "一二三四五六七八九十两双多百千万0123456789"
 _SPEECH = re.compile(r"[。！？!?；;…]")
-_LIST_SPLIT = re.compile(r"、|和|及|与")
 _FORMULA_PART = re.compile(r"[0-9]{1,2}|[A-Za-z]")
 _STEP_SPLIT = re.compile(r"[—－→]+|-")
 _STEP = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_STRUCTURE_HEAD = re.compile(r"(?:工作)?(?:机制|制度|模式|体系|责任制|工作法)")
-_COUNTED = re.compile(r"[一二三四五六七八九十两]个[\u4e00-\u9fff]{2,5}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _FOUR = re.compile(r"[\u4e00-\u9fff]{4}")
 _COUPLET = re.compile(r"[\u4e00-\u9fff]{3,8}(?:[ \u3000][\u4e00-\u9fff]{3,8})+")
 
@@ -57,23 +54,28 @@ class _Conf:
         r = self.r = rs.names
         org_heads = rs.orgs.strong_heads
 
-        self.camp_head = re.compile(rf"[^\W等的和与及]{{0,12}}?(?:{rules.alternation(r.campaign_heads)})")
+        stops, joiners = re.escape(r.quoted_campaign_stops), re.escape(r.quoted_mechanism_joiners)
+        self.camp_head = re.compile(rf"[^\W{stops}]{{0,12}}?(?:{rules.alternation(r.campaign_heads)})")
+        not_before = rules.alternation(r.quoted_mechanism_head_not_before)
         self.mech_head = re.compile(
-            rf"[\u4e00-\u9fff和与及]{{0,12}}?(?:{rules.alternation(r.mechanism_heads)})(?![\u4e00-\u9fff]{{0,2}}(?:平台|系统|软件|中心))"
+            rf"[\u4e00-\u9fff{joiners}]{{0,12}}?(?:{rules.alternation(r.mechanism_heads)})"
+            rf"(?![\u4e00-\u9fff]{{0,2}}(?:{not_before}))"
         )
-        self.mech_de = re.compile(rf"的(?:{rules.alternation(r.mechanism_de_heads)})")
+        de = re.escape(r.quoted_de_particle)
+        self.mech_de = re.compile(rf"{de}(?:{rules.alternation(r.mechanism_de_heads)})")
         self.place_head = re.compile(rf"(?:{rules.alternation(r.place_heads)})")
-        self.camp_end = re.compile(
-            rf"(?:{rules.alternation(['行动', '活动', '计划', '工程', '攻坚战', '专项整治', '竞赛'])})$"
-        )
-        self.mech_end = re.compile(
-            rf"(?:{rules.alternation(['机制', '制度', '模式', '体系', '理念', '原则', '责任制', '工作法'])})$"
-        )
+        self.camp_end = re.compile(rf"(?:{rules.alternation(r.quoted_campaign_ends)})$")
+        self.mech_end = re.compile(rf"(?:{rules.alternation(r.quoted_mechanism_ends)})$")
         self.org_end = re.compile(rf"(?:{rules.alternation(org_heads)})$")
         self.list_head = re.compile(rf"(?:{rules.alternation(r.campaign_list_heads)})")
         self.mech_cue = re.compile(rf"(?:{rules.alternation(r.mechanism_cues)})$")
-        self.numbered = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
-        self.numbered1 = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}$")
+        numeral = re.escape(r.numeral_chars)
+        self.numbered = re.compile(rf"^(?:[{numeral}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
+        self.numbered1 = re.compile(rf"^[{numeral}]+[\u4e00-\u9fff]{{1,3}}$")
+        self.list_split = re.compile(r.quoted_list_split)
+        self.structure_head = re.compile(r.structure_head_pattern)
+        self.counted = re.compile(r.counted_set_pattern)
+        self.chain_links = frozenset(r.quote_chain_links)
         self.never = frozenset(r.never)
         self.not_mech_after = tuple(r.not_mechanism_after)
         self.theme_after = tuple(r.theme_after)
@@ -115,6 +117,7 @@ def _chain_end(
 
     ``memo`` (position → end of the run from there) makes a page's calls linear, not
     quadratic in the length of a run."""
+    links = _conf().chain_links
     end = q.qe
     seen = []
     while True:
@@ -124,7 +127,7 @@ def _chain_end(
         seen.append(end)
         for gap in range(0, 3):
             nxt = quotes_by_start.get(end + gap)
-            if nxt is not None and all(c in "、和及与，融入" for c in text[end : end + gap]):
+            if nxt is not None and all(c in links for c in text[end : end + gap]):
                 end = nxt.qe
                 break
         else:
@@ -137,6 +140,7 @@ def _chain_end(
 def _chain_start(
     text: str, quotes_by_end: dict[int, Quote], q: Quote, memo: dict[int, int] | None = None
 ) -> int:
+    links = _conf().chain_links
     start = q.qs
     seen = []
     while True:
@@ -146,7 +150,7 @@ def _chain_start(
         seen.append(start)
         for gap in range(0, 3):
             prv = quotes_by_end.get(start - gap)
-            if prv is not None and all(c in "、和及与，融入" for c in text[start - gap : start]):
+            if prv is not None and all(c in links for c in text[start - gap : start]):
                 start = prv.qs
                 break
         else:
@@ -173,7 +177,11 @@ def classify(
         return ("Mechanism", c) if conf.safety.search(c) else None
     if after.startswith(conf.not_mech_after):
         return None
-    if c.endswith("式") and len(c) <= 4 and not (conf.camp_head.match(after) or conf.mech_head.match(after)):
+    if (
+        c.endswith(conf.r.manner_suffix)
+        and len(c) <= 4
+        and not (conf.camp_head.match(after) or conf.mech_head.match(after))
+    ):
         return None  # “拉网式”, “地毯式”: how a check is done
     # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
     if conf.list_head.match(text, chain_end):
@@ -214,7 +222,7 @@ def classify(
         return ("Mechanism", c)  # 1+7+N
     if conf.numbered.match(c) and len(c) >= 4:
         return ("Mechanism", c)  # 一矿一策, 一听、二看、三查、四问
-    if _COUNTED.fullmatch(c):
+    if _conf().counted.fullmatch(c):
         return ("Mechanism", c)  # 三个责任人, 四个一律: a counted set of rules
     if _FOUR.fullmatch(c) and c.endswith(conf.mech_tails):
         return ("Mechanism", c)  # 应消联动, 林火联防: a four-character joint-work slogan
@@ -246,14 +254,14 @@ def _modifier_only(text: str, q: Quote, vocab_labels: Container[str]) -> bool:
     c = q.clean
     if c.endswith(("+", "＋")):
         return True
-    parts = _LIST_SPLIT.split(c)
+    parts = _conf().list_split.split(c)
     if len(parts) >= 2 and all(p in vocab_labels for p in parts):
         return True
     return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))
 
 
 def _has_cjk(s: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
+    return _HAN.search(s) is not None
 
 
 @register("quoted")
@@ -299,7 +307,7 @@ def extract_quoted(ctx: Context) -> list[Mention]:
             # “三合一”场所消防安全专项整治, “杂技+”文旅融合工程: the quote does not stand alone;
             # nor does a field term (“地质灾害”应急演练: the drill, not the hazard)
             name, full = full, name
-        if type_ == "Mechanism" and len(name) <= 3 and _STRUCTURE_HEAD.fullmatch(full[len(name) :]):
+        if type_ == "Mechanism" and len(name) <= 3 and _conf().structure_head.fullmatch(full[len(name) :]):
             # “黑名单”制度, “叫应”机制: a word this short is named with its head
             name, full = full, name
         if type_ == "Place":

@@ -113,7 +113,8 @@ def _parse(files: list[Path]) -> list[Term]:
         try:
             g.parse(p, format="turtle")
         except Exception as exc:  # rdflib raises many kinds
-            raise DataError(f"{p}: not valid Turtle ({exc}); fix the vocabulary file") from exc
+            detail = " ".join(str(exc).split())  # rdflib's messages span lines
+            raise DataError(f"{p}: not valid Turtle ({detail}); fix the vocabulary file") from exc
     ctx = rdflib.URIRef(KG + "contextLabel")
     pat = rdflib.URIRef(KG + "matchPattern")
     terms: list[Term] = []

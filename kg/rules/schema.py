@@ -123,6 +123,24 @@ class Names(_Rules, frozen=True):
     scope_prefix_pattern: str
     leading_words: list[str]
     safety_stems: list[str]
+    supervision_head: str
+    mechanism_head_followers: str
+    routine_rule_head: str
+    chief_object_openers: str
+    event_joiners: list[str]
+    joined_event_pattern: str
+    quoted_campaign_stops: str
+    quoted_mechanism_joiners: str
+    quoted_mechanism_head_not_before: list[str]
+    quoted_de_particle: str
+    quoted_campaign_ends: list[str]
+    quoted_mechanism_ends: list[str]
+    numeral_chars: str
+    quoted_list_split: str
+    structure_head_pattern: str
+    counted_set_pattern: str
+    quote_chain_links: str
+    manner_suffix: str
     mechanisms: list[NamedItem]
     campaigns: list[NamedItem]
 
@@ -150,6 +168,24 @@ class Departments(_Rules, frozen=True):
     list_joiners: list[str]
 
 
+class Party(_Rules, frozen=True):
+    prefix: str
+    committee: str
+    standing_committee: str
+    standing_member: str
+    generic: str
+    member: str
+    league_prefix: str
+    league: str
+
+
+class FormRule(_Rules, frozen=True):
+    """Names that fully match ``pattern`` are also written as ``forms`` ({0}: group 1)."""
+
+    pattern: str
+    forms: list[str]
+
+
 class Orgs(_Rules, frozen=True):
     strong_heads: list[str]
     weak_heads: list[str]
@@ -170,6 +206,25 @@ class Orgs(_Rules, frozen=True):
     names: OrgNames
     head_bad_next: dict[str, str]
     departments: Departments
+    numeral_word_pattern: str
+    head_end_chars: str
+    hard_stops: str
+    conjunctions: str
+    place_end_chars: str
+    anaphoric_prefixes: list[str]
+    level_adjective_suffix: str
+    head_not_before: dict[str, list[str]]
+    place_middle_heads: list[str]
+    named_weak_heads: list[str]
+    parent_body_heads: list[str]
+    ordinal_pattern: str
+    ordinal_core_pattern: str
+    count_end_chars: str
+    session_words: list[str]
+    round_words: list[str]
+    party_name_pattern: str
+    party: Party
+    other_forms: list[FormRule]
 
 
 class Persons(_Rules, frozen=True):
@@ -187,10 +242,14 @@ class Persons(_Rules, frozen=True):
     not_names: list[str]
     implied_bodies: dict[str, str]
     post_body_heads: dict[str, list[str]]
+    standalone_followers: str
+    body_fallbacks: dict[str, str]
+    implied_body_names: dict[str, list[str]]
 
 
 class DivisionKinds(_Rules, frozen=True):
     prefecture: list[str]
+    county_city: str
     default_prefecture: str
     default_county: str
     district: str
@@ -213,6 +272,17 @@ class Places(_Rules, frozen=True):
     counted_list_heads: list[str]
     common_suffix_words: list[str]
     ethnic_suffix: str
+    name_openers: list[str]
+    reference_prefixes: list[str]
+    name_conjunction: str
+    genitive_particle: str
+    inner_village_pattern: str
+    short_form_not_before: str
+    own_body_words: list[str]
+    zone_gap_stops: str
+    counted_list_count_pattern: str
+    suffix_bad_followers: dict[str, str]
+    counted_list_suffixes: dict[str, str]
     paper_name_words: list[str]
     county_paper_markers: list[str]
     division_kinds: DivisionKinds
