@@ -46,9 +46,10 @@ class Clause(NamedTuple):
 
 
 class _Conf:
-    """Who-acts rules of relations.toml (with the posts and speech verbs of persons.toml and
-    the list closer of common.toml), compiled once per rule set: one regular expression per
-    list, so a clause start is tested once, not word by word."""
+    """Who-acts rules of relations.toml (with the posts and speech verbs of persons.toml, the
+    list closer of common.toml and the county-level city kind of places.toml), compiled once
+    per rule set: one regular expression per list, so a clause start is tested once, not
+    word by word."""
 
     def __init__(self, rs: rules.RuleSet) -> None:
         r = rs.relations
@@ -86,7 +87,7 @@ class _Conf:
             rf"{etc}[\u4e00-\u9fff]{{0,6}}?{heads}(?:(?:{joiner})[\u4e00-\u9fff]{{0,4}}?{heads})?"
         )
         self.not_subject_followers = tuple(r.not_subject_followers)
-        self.county_city_kind = r.county_city_kind
+        self.county_city_kind = rs.places.division_kinds.county_city
         self.by_marker = r.by_marker
         self.agent_verbs = tuple(r.agent_verbs)
         self.party_bodies = tuple(r.party_body_prefixes)

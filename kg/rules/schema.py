@@ -349,7 +349,6 @@ class Relations(_Rules, frozen=True):
     clause_breaks: list[str]
     collective_heads: list[str]
     not_subject_followers: list[str]
-    county_city_kind: str
     agent_verbs: list[str]
     enumeration_comma: str
     clause_start_marks: list[str]
