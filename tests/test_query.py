@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -468,3 +469,142 @@ def test_query_children_cannot_open_a_network_socket(engines: dict[str, Target],
     while listener.count == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert listener.count == 1
+
+
+# -- for Chinese users (issue 13): bare words, pasted IRIs, prefixes, pipes, SELECT *, names -----------
+
+BARE = [
+    ("SELECT ?p WHERE { ?p rdfs:label 长子县 }", "长子县", "line 1, column 33"),
+    ("SELECT ?p WHERE {\n  ?p kg:locatedIn 长治市 .\n}", "长治市", "line 2, column 19"),
+    (
+        "SELECT ?l WHERE { ?c rdfs:label ?l FILTER (?l = 春夏九防·敲门行动) }",
+        "春夏九防·敲门行动",
+        "column 49",
+    ),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("text", "word", "where"), BARE)
+def test_a_bare_chinese_word_is_named_with_the_fix(
+    out: Path, engine: str, text: str, word: str, where: str
+) -> None:
+    p = kg("query", str(out), text, "--engine", engine)
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    (line,) = p.stderr.strip().splitlines()
+    assert f"{where}: {word} is a bare word" in line and f'"{word}"@zh' in line and "kgi:" in line
+    assert "internal error" not in line and "AssertionError" not in line
+
+
+def _table(stdout: str) -> list[list[str]]:
+    """The rows of a printed table, cells split on runs of two spaces (names hold none)."""
+    lines = stdout.splitlines()
+    assert lines[1].startswith("--") and lines[-1].endswith("rows)"), stdout
+    return [re.split(r"\s{2,}", line.strip()) for line in lines[2:-1]]
+
+
+ENTITIES = "SELECT ?e ?n WHERE { ?e rdfs:label ?n FILTER (STRSTARTS(STR(?e), STR(kgi:))) } ORDER BY ?e ?n"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_printed_iris_paste_back_and_match(out: Path, engine: str) -> None:
+    """Print every entity's IRI, paste each printed form into a query: the same rows."""
+    p = kg("query", str(out), ENTITIES, "--engine", engine)
+    assert p.returncode == 0, p.stderr
+    rows = _table(p.stdout)
+    printed = sorted({e for e, _n in rows})
+    assert "kgi:place/长子县" in printed and len(printed) > 50
+    assert all(e.startswith("kgi:") for e in printed), [e for e in printed if not e.startswith("kgi:")]
+    pasted = ENTITIES.replace("WHERE { ", "WHERE { VALUES ?e { " + " ".join(printed) + " } ")
+    again = kg("query", str(out), pasted, "--engine", engine)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == p.stdout
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "kgi:place/长子县",
+        "<https://w3id.org/safety-kg/id/place/长子县>",
+        "<https://w3id.org/safety-kg/id/place/%E9%95%BF%E5%AD%90%E5%8E%BF>",
+    ],
+)
+def test_an_iri_as_a_reader_writes_it_matches(out: Path, term: str) -> None:
+    p = kg("query", str(out), f"SELECT ?n WHERE {{ {term} rdfs:label ?n }}", "-f", "csv")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["n", "长子县"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_undeclared_prefix_is_one_readable_line(out: Path, engine: str) -> None:
+    p = kg("query", str(out), "SELECT * WHERE {\n ?x foo:bar ?y }", "--engine", engine)
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert "line 2, column 5: the prefix foo: is not declared" in line and "PREFIX foo: <" in line
+    assert "\\u{" not in line and len(line) < 300
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(out: Path, fmt: str) -> None:
+    """``kg query … | head -n 1``: the answer (far over a pipe's 64 KiB) meets a closed pipe."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "query", str(out), "SELECT * WHERE { ?s ?p ?o }", "-f", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(120) == 0 and err == ""
+
+
+STAR = "SELECT * WHERE { ?zone a kg:Place ; rdfs:label ?alias . ?zone kg:level ?m } ORDER BY ?alias LIMIT 3"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
+def test_select_star_keeps_the_query_order(out: Path, engine: str, fmt: str) -> None:
+    p = kg("query", str(out), STAR, "-f", fmt, "--engine", engine)
+    assert p.returncode == 0, p.stderr
+    assert _header(fmt, p.stdout) == ["zone", "alias", "m"]
+
+
+def _header(fmt: str, text: str) -> list[str]:
+    """The variables of a SELECT result, in the order the format gives them."""
+    if fmt == "json":
+        return list(json.loads(text)["head"]["vars"])
+    if fmt == "xml":
+        return re.findall(r'<variable name="([^"]+)"', text)
+    first = text.splitlines()[0]
+    if fmt == "csv":
+        return first.split(",")
+    if fmt == "tsv":
+        return [v.lstrip("?") for v in first.split("\t")]
+    return first.split()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "campaign=敲门行动"], "named '敲门行动' (parameter campaign); close names: 春夏九防·敲门"),
+        (["-p", "campaign=春夏九防·敲门"], "close names: 春夏九防·敲门行动"),
+        (["-p", "campaign=无此活动"], "no entity is named '无此活动' (parameter campaign); no name is close"),
+    ],
+)  # fmt: skip
+def test_an_unknown_name_given_to_a_named_query_says_so(out: Path, args: list[str], message: str) -> None:
+    p = kg("query", str(out), "places-implementing-campaign", *args)
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert message in line
+
+
+def test_known_names_and_aliases_are_not_refused(out: Path) -> None:
+    """Names as the queries match them: canonical names and a term's alias (skos:altLabel)."""
+    alias = run(out, "SELECT ?a WHERE { ?t skos:altLabel ?a } ORDER BY ?a LIMIT 1").rows[0][0]
+    assert alias is not None
+    p = kg("query", str(out), "targets-under-term", "-p", f"term={alias[1]}", "-f", "csv")
+    assert p.returncode == 0, p.stderr
+    p = kg("query", str(out), "places-implementing-campaign", "-p", f"campaign={KNOCK}", "-f", "csv")
+    assert p.returncode == 0 and set(p.stdout.split()[1:]) >= {f"{c},county" for c in COUNTIES}, p.stdout
