@@ -4,7 +4,8 @@
 ``application/sparql-query`` body. Results by content negotiation (``Accept``) or
 ``format=json|xml|csv|tsv``: SPARQL JSON (default), XML, CSV, TSV; graph results as Turtle
 (N-Triples, which is Turtle). ``default-graph-uri`` and ``named-graph-uri`` are honoured;
-without them and without ``FROM`` a query sees the union of all graphs. ``GET /queries``
+without them and without ``FROM`` a query sees the union of all graphs. SELECT results are
+written by Oxigraph (``QuerySolutions.serialize``). ``GET /queries``
 lists the named queries and ``GET /queries/NAME?PARAM=VALUE`` runs one (as ``kg query TARGET
 NAME -p PARAM=VALUE``; a name that names no entity is a 400 with the closest names).
 
