@@ -508,6 +508,13 @@ def test_a_bare_chinese_word_is_named_with_the_fix(
     assert "internal error" not in line and "AssertionError" not in line
 
 
+def test_full_width_punctuation_is_named_with_its_ascii(out: Path) -> None:
+    p = kg("query", str(out), "SELECT ？p WHERE { ?p rdfs:label ?n }")
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert "line 1, column 8: ？ is full-width punctuation; SPARQL takes the ASCII ?" in line
+
+
 def _table(stdout: str) -> list[list[str]]:
     """The rows of a printed table, cells split on runs of two spaces (names hold none)."""
     lines = stdout.splitlines()

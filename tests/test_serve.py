@@ -543,6 +543,11 @@ def test_a_bare_chinese_word_is_a_400_on_a_kept_connection(endpoint: str, text: 
     assert good == (200, good[1]) and '"boolean":true' in good[1].replace(" ", "")
 
 
+def test_full_width_punctuation_is_a_400_naming_it(endpoint: str) -> None:
+    r = requests.post(endpoint, data={"query": "ASK ｛ ?p ?q ?o }"}, timeout=30)
+    assert r.status_code == 400 and "｛ is full-width punctuation; SPARQL takes the ASCII {" in r.text
+
+
 def test_printed_iris_paste_back_at_the_endpoint(endpoint: str) -> None:
     """The IRIs of an answer, as ``kg query`` tables print them, pasted into a query: the same rows."""
     from kg.export.sparql.results import display

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from kg.export.rdf.iri import article_iri, evidence_iri, minted_iri, page_graph
 from kg.export.sparql.lex import (
     bare_word,
+    bare_word_message,
     compact,
     decode_local,
     encode_local,
+    half_width,
     in_text_order,
     lex,
     normalise,
@@ -201,3 +203,27 @@ def test_in_text_order() -> None:
     assert in_text_order(text, ["l", "label", "o", "p", "s", "t", "zz"], after=8) == [
         "s", "t", "label", "l", "p", "o", "zz"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT ？p WHERE { ?p ?q ?o }", "column 8: ？ is full-width punctuation; SPARQL takes the ASCII ?"),
+        ("ASK ｛ ?p ?q ?o }", "at line 1, column 5: ｛ is full-width punctuation; SPARQL takes the ASCII {"),
+        ("ASK { ?p ?q “长子县”@zh }", "column 13: “ is full-width punctuation; SPARQL takes the ASCII \""),
+        ("ASK { ?p ?q ?o 。}", "column 16: 。 is full-width punctuation; SPARQL takes the ASCII ."),
+        ("ASK { ?p ?q 《安全生产法》 }", "column 13: 《安全生产法》 is a bare word; write a name in quotes"),
+        ("ASK { ?p ?q ·x }", "column 13: ·x is a bare word"),
+    ],
+)  # fmt: skip
+def test_bare_word_message(text: str, message: str) -> None:
+    t = bare_word(text)
+    assert t is not None and message in bare_word_message(text, t)
+
+
+@pytest.mark.parametrize(
+    ("c", "ascii_"),
+    [("？", "?"), ("（", "("), ("：", ":"), ("，", ","), ("长", None), ("《", None), ("·", None)],
+)
+def test_half_width(c: str, ascii_: str | None) -> None:
+    assert half_width(c) == ascii_

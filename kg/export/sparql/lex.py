@@ -318,9 +318,28 @@ def bare_word(text: str) -> Token | None:
     return None
 
 
+#: punctuation an input method writes full-width, as SPARQL writes it
+_HALF_WIDTH = {"。": ".", "，": ",", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'"}
+
+
+def half_width(c: str) -> str | None:
+    """The ASCII punctuation a full-width character stands for (``？`` → ``?``), else None."""
+    if unicodedata.category(c)[0] not in "PS":
+        return None
+    ascii_ = _HALF_WIDTH.get(c) or unicodedata.normalize("NFKC", c)
+    return ascii_ if len(ascii_) == 1 and ascii_.isascii() else None
+
+
 def bare_word_message(text: str, t: Token) -> str:
-    """One line for a bare word: where it is and the two ways to write it."""
+    """One line for a bare word: where it is and the two ways to write it (or, for full-width
+    punctuation such as ``？x`` or ``｛``, the ASCII character SPARQL takes)."""
     w = t.value
+    ascii_ = half_width(w[0])
+    if ascii_ is not None:
+        return (
+            f"SPARQL syntax error at {line_col(text, t.start)}: {w[0]} is full-width punctuation; "
+            f"SPARQL takes the ASCII {ascii_} (switch the input method to half-width)"
+        )
     return (
         f"SPARQL syntax error at {line_col(text, t.start)}: {w} is a bare word; write a name in "
         f'quotes ("{w}"@zh, as rdfs:label holds it) or an entity IRI with its prefix and type '
