@@ -20,7 +20,7 @@ from kg.export.build import render_outputs, summarize, write_outputs
 from kg.export.rdf.quads import corpus_quads
 from kg.export.sparql.check import ForbiddenQuery, canonical, is_update, where_brace
 from kg.export.sparql.child import QueryTimeout, call_with_timeout, deny_network
-from kg.export.sparql.engine import ENGINES, AnswerTooLarge, Target, run
+from kg.export.sparql.engine import ENGINES, AnswerTooLarge, Target, check_names, label_properties, run
 from kg.export.sparql.named import bind, named_queries, param_term, parse_query_file
 from kg.export.sparql.results import (
     WRITERS,
@@ -617,6 +617,32 @@ def test_an_unknown_name_given_to_a_named_query_says_so(out: Path, args: list[st
     assert p.returncode == 2, p.stdout
     (line,) = p.stderr.strip().splitlines()
     assert message in line
+
+
+def test_an_alias_given_where_the_query_takes_the_name_says_which_name(out: Path) -> None:
+    p = kg("query", str(out), "work-within-place", "-p", "place=长治")
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert "'长治' is another name of 长治市, and this query takes that name (parameter place)" in line
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "props"),
+    [
+        ("work-within-place", "place", ("rdfs:label",)),
+        ("evidence-for-relation", "subject", ("rdfs:label",)),
+        ("targets-under-term", "term", ("skos:prefLabel", "skos:altLabel")),
+    ],
+)
+def test_label_properties(query: str, param: str, props: tuple[str, ...]) -> None:
+    assert label_properties(named_queries()[query], param) == props
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_the_defaults_of_every_named_query_are_known_names(engines: dict[str, Target], name: str) -> None:
+    nq = named_queries()[name]
+    given = {p.name: m.group(1) for p in nq.params if (m := re.fullmatch(r'"(.*)"@zh', p.default))}
+    check_names(engines["oxigraph"], nq, given)  # raises on a name the seeds do not bear
 
 
 def test_known_names_and_aliases_are_not_refused(out: Path) -> None:

@@ -595,6 +595,8 @@ def test_named_queries_at_the_endpoint(endpoint: str) -> None:
     assert line.startswith(
         "no entity is named '敲门行动' (parameter campaign); close names: 春夏九防·敲门行动"
     )
+    alias = requests.get(f"{base}/work-within-place", params={"place": "长治"}, timeout=30)
+    assert alias.status_code == 400 and "'长治' is another name of 长治市" in alias.text
     assert requests.get(f"{base}/no-such-query", timeout=30).status_code == 404
     assert (
         requests.get(f"{base}/places-implementing-campaign", params={"county": "x"}, timeout=30).status_code

@@ -417,14 +417,25 @@ def run_answer(
 
 # -- names given to named queries -------------------------------------------------------------------------
 
-_LABELS = "rdfs:label|skos:prefLabel|skos:altLabel"
+_LABELS = ("rdfs:label", "skos:prefLabel", "skos:altLabel")
 _ZH_NAME = re.compile(r'"((?:[^"\\]|\\.)*)"@zh')
 
 
+def label_properties(nq: NamedQuery, var: str) -> tuple[str, ...]:
+    """The label properties through which ``nq`` matches ``?var`` (``?e rdfs:label ?var``,
+    ``?t skos:prefLabel|skos:altLabel ?var``); all of them when the text shows none."""
+    alt = "|".join(_LABELS)
+    used: set[str] = set()
+    for m in re.finditer(rf"((?:(?:{alt})\|?)+)\s+[?$]{var}\b", nq.text):
+        used.update(m.group(1).split("|"))
+    return tuple(p for p in _LABELS if p in used) or _LABELS
+
+
 def check_names(g: Target, nq: NamedQuery, given: Mapping[str, str]) -> None:
-    """Refuse a name given to a parameter that takes one (a ``"…"@zh`` default) when no
-    entity or term of the target is called so (canonical name, preferred or alternative
-    label): a one-line :class:`UsageError` with the closest names, instead of no rows."""
+    """Refuse a name given to a parameter that takes one (a ``"…"@zh`` default) when nothing
+    of the target bears it through the label properties the query matches it with: a one-line
+    :class:`UsageError` naming it, with the name the query takes when it is an alias (长治 for
+    长治市) or else the closest names, instead of no rows."""
     for p in nq.params:
         if p.name not in given:
             continue
@@ -432,21 +443,33 @@ def check_names(g: Target, nq: NamedQuery, given: Mapping[str, str]) -> None:
         m = _ZH_NAME.fullmatch(term)
         if not m or not _ZH_NAME.fullmatch(p.default):
             continue
-        ask = g.execute(f"ASK {{ ?x {_LABELS} {term} }}")
-        if ask.boolean:
+        props = label_properties(nq, p.name)
+        if g.execute(f"ASK {{ ?x {'|'.join(props)} {term} }}").boolean:
             continue
         name = re.sub(r"\\(.)", r"\1", m.group(1))
-        close = close_names(g, name)
+        others = [x for x in _LABELS if x not in props]
+        if others:
+            r = g.execute(
+                f"SELECT DISTINCT ?n WHERE {{ ?x {'|'.join(others)} {term} ; {'|'.join(props)} ?n "
+                'FILTER (LANG(?n) = "zh") } ORDER BY ?n'
+            )
+            canon = [row[0][1] for row in r.rows if row[0]]
+            if canon:
+                raise UsageError(
+                    f"{name!r} is another name of {', '.join(canon)}, and this query takes "
+                    f"{'that name' if len(canon) == 1 else 'one of those'} (parameter {p.name})"
+                )
+        close = close_names(g, name, props)
         hint = f"; close names: {', '.join(close)}" if close else "; no name is close to it"
         raise UsageError(f"no entity is named {name!r} (parameter {p.name}){hint}")
 
 
-def close_names(g: Target, name: str, n: int = 5) -> list[str]:
-    """The names of the target closest to ``name``: those that contain it or that it contains
-    first, then by similarity (difflib), at most ``n``."""
+def close_names(g: Target, name: str, props: Sequence[str] = _LABELS, n: int = 5) -> list[str]:
+    """The names (through ``props``) of the target closest to ``name``: those that contain it
+    or that it contains first, then by similarity (difflib ratio 0.6 or more), at most ``n``."""
     from difflib import SequenceMatcher
 
-    r = g.execute(f'SELECT DISTINCT ?l WHERE {{ ?x {_LABELS} ?l FILTER (LANG(?l) = "zh") }}')
+    r = g.execute(f'SELECT DISTINCT ?l WHERE {{ ?x {"|".join(props)} ?l FILTER (LANG(?l) = "zh") }}')
     chars = set(name)
     scored = []
     for row in r.rows:
@@ -455,6 +478,6 @@ def close_names(g: Target, name: str, n: int = 5) -> list[str]:
             continue
         inside = name in label or label in name
         ratio = SequenceMatcher(None, name, label).ratio()
-        if inside or ratio >= 0.5:
+        if inside or ratio >= 0.6:
             scored.append((not inside, -ratio, len(label), label))
     return [label for *_key, label in sorted(scored)[:n]]
