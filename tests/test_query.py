@@ -673,7 +673,7 @@ def test_oxigraphs_writers_give_the_answer_ours_give(engines: dict[str, Target],
         "json": JSONResultParser,
         "xml": XMLResultParser,
     }[fmt]
-    query = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    query = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 1500"  # rdflib reads TSV slowly
     ox = engines["oxigraph"].answer(query, fmt)
     ours = WRITERS[fmt](engines["oxigraph"].execute(query))
     a, b = (parser().parse(io.StringIO(text)) for text in (ox.body.decode("utf-8"), ours))
