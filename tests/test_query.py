@@ -569,7 +569,8 @@ def test_an_undeclared_prefix_is_one_readable_line(out: Path, engine: str) -> No
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_a_reader_that_stops_early_ends_the_command_quietly(out: Path, fmt: str) -> None:
-    """``kg query … | head -n 1``: the answer (far over a pipe's 64 KiB) meets a closed pipe."""
+    """``kg query … | head``: the reader is gone before the answer is written (closed at once,
+    as ``head -c 0`` does, so the write meets a closed pipe however the kernel buffers)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg", "query", str(out), "SELECT * WHERE { ?s ?p ?o }", "-f", fmt],
         stdout=subprocess.PIPE,
@@ -577,7 +578,6 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(out: Path, fmt: str)
         cwd=ROOT,
     )
     assert proc.stdout is not None and proc.stderr is not None
-    assert proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(120) == 0 and err == ""
