@@ -37,6 +37,7 @@ def build(
     cache: bool = True,
     jobs: int | None = None,
     client: Any = None,
+    rules: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Extract the pages under ``paths`` (files, folders or globs) into a knowledge graph.
 
@@ -44,7 +45,8 @@ def build(
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
     ``jobs`` extracts in that many processes (default: the CPU count); ``client``, a
     ``dask.distributed.Client``, sends one task per page to its cluster instead. The result
-    is the same either way.
+    is the same either way. ``rules``: a folder of your own rule files and vocabularies,
+    layered over the bundled ones (as ``kg build --rules``).
     """
     from kg.corpus import Corpus
     from kg.pipeline import extract_paths
@@ -58,6 +60,7 @@ def build(
         unique_names=True,
         jobs=jobs,
         client=client,
+        rules_dir=str(rules) if rules else None,
     )
     if not ext.files:
         detail = "; ".join(m for _p, m in ext.errors[:3])
@@ -178,13 +181,16 @@ class KnowledgeGraph:
 
     # -- SPARQL --------------------------------------------------------------------------------------
     def sparql(self, query: str, **params: str) -> Result:
-        """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result."""
-        from kg.export.sparql.engine import Target
+        """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result.
+        A name given to a named query that nothing bears is a :class:`UsageError` (as in
+        ``kg query``), not an empty result."""
+        from kg.export.sparql.engine import Target, check_names
         from kg.export.sparql.named import bind, resolve
 
         nq = resolve(query)
         text = bind(nq, params)
         engine = self._engine if self._engine is not None else Target.of_store(self.store)
+        check_names(engine, nq, params)
         return engine.execute(text)
 
     def query(self, query: str, **params: str) -> Any:

@@ -98,8 +98,14 @@ for m in group:
 _merge_short_orgs(uf, group)
 print(sorted((k, uf.find(k)) for k in uf.parent))
 # generic cores that overlap (科技, 技术): removing them must not depend on set order
-orgs._conf()["_generic"] = frozenset({"科技", "技术", "术"})
-print(orgs._all_generic("科技术"))
+import pathlib, tempfile
+from kg import rules
+with tempfile.TemporaryDirectory() as tmp:
+    d = pathlib.Path(tmp)
+    (d / "orgs.toml").write_text('generic_cores = ["科技", "技术", "术"]', encoding="utf-8")
+    user = rules.RuleSet(d)
+with rules.using(user):
+    print(orgs._all_generic("科技术"))
 """
 
 

@@ -47,3 +47,15 @@ def test_an_unnamed_clause_carries_the_actor_of_the_sentence_before() -> None:
     text = "黎城县召开专题会议。会议要求，全面开展隐患排查。"
     clause = rel_context(text, "长治市").actors.clause_at(text.index("隐患排查"))
     assert clause is not None and clause.actors == ("Place:黎城县",)
+
+
+@pytest.mark.parametrize(
+    "closer",
+    ["等地", "等地区", "等县区", "等县市区", "等产煤旗区", "等部门和单位"],
+)
+def test_a_list_closed_by_a_collective_noun_acts(closer: str) -> None:
+    """等 + a collective noun ends a list of subjects, whichever head it ends with, the
+    longest one that fits (等地区 is not 等地 and a stray 区)."""
+    text = f"太原市、长治市{closer}开展燃气安全检查。"
+    clause = rel_context(text, "长治市").actors.clause_at(text.index("燃气"))
+    assert clause is not None and clause.actors == ("Place:太原市", "Place:长治市")

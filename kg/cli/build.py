@@ -10,7 +10,7 @@ import sys
 import click
 
 from kg.cli.options import echo_err as _echo_err
-from kg.cli.options import home_option, jobs_option, max_file_size_option
+from kg.cli.options import home_option, jobs_option, max_file_size_option, rules_option
 
 
 @click.command()
@@ -55,6 +55,7 @@ from kg.cli.options import home_option, jobs_option, max_file_size_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @max_file_size_option
 @jobs_option
+@rules_option
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
@@ -76,6 +77,7 @@ def build(
     jobs: int | None,
     scheduler: str | None,
     formats: str | None,
+    rules_dir: str | None,
 ) -> None:
     """Build the knowledge graph of PATHS (files, directories or globs) into -o OUT/ and/or --store DIR.
 
@@ -132,6 +134,7 @@ def build(
             client=client,
             formats=formats,
             skip_unchanged=True,
+            rules_dir=rules_dir,
         )
     finally:
         if bar is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.options import home_option, jobs_option, max_file_size_option, report_skipped
+from kg.cli.options import home_option, jobs_option, max_file_size_option, report_skipped, rules_option
 
 if TYPE_CHECKING:
     from kg.model import FileResult
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 )
 @max_file_size_option
 @jobs_option
+@rules_option
 def extract(
     paths: tuple[str, ...],
     home: str | None,
@@ -43,6 +44,7 @@ def extract(
     output: str | None,
     max_file_size: int | None,
     jobs: int | None,
+    rules_dir: str | None,
 ) -> None:
     """Extract entities (and relations) from PATHS: files, directories or globs.
 
@@ -56,7 +58,9 @@ def extract(
 
     def results() -> Iterator[FileResult]:
         # each line written as its page comes back (in input order), not the corpus at once
-        for page in iter_pages(list(paths), home=home, max_bytes=max_file_size, jobs=jobs):
+        for page in iter_pages(
+            list(paths), home=home, max_bytes=max_file_size, jobs=jobs, rules_dir=rules_dir
+        ):
             if page.result is None:
                 errors.append((page.path, page.error or "not extracted"))
             else:
@@ -80,8 +84,14 @@ def extract(
 @home_option("Home place for all inputs (default: each gold line's `home`, else inferred per page).")
 @click.option("--misses", is_flag=True, help="List what was missed and what was extra, per file.")
 @max_file_size_option
+@rules_option
 def evaluate(
-    gold_path: str, paths: tuple[str, ...], home: str | None, misses: bool, max_file_size: int | None
+    gold_path: str,
+    paths: tuple[str, ...],
+    home: str | None,
+    misses: bool,
+    max_file_size: int | None,
+    rules_dir: str | None,
 ) -> None:
     """Score extraction from PATHS against a gold file: P/R/F1 per type and predicate.
 
@@ -98,7 +108,9 @@ def evaluate(
     else:
         # each file with its gold line's home, as a user would run it (kg extract --home)
         homes = {} if home else {g["file"]: g["home"] for g in gold if g.get("home")}
-        result = extract_paths(list(paths), home=home, homes=homes, max_bytes=max_file_size)
+        result = extract_paths(
+            list(paths), home=home, homes=homes, max_bytes=max_file_size, rules_dir=rules_dir
+        )
         pred = [file_record(r) for r in result.files]
         errors = result.errors
     click.echo(format_report(score(gold, pred), misses=misses))

@@ -51,6 +51,20 @@ def jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def rules_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--rules DIR`` (or ``KG_RULES``): an analyst's rule files and vocabularies, layered over
+    the bundled ones (the library checks the folder and its files)."""
+    return click.option(
+        "--rules",
+        "rules_dir",
+        metavar="DIR",
+        envvar="KG_RULES",
+        default=None,
+        help="Folder of your own rule files (*.toml, layered over kg/rules: lists extend, values "
+        "replace) and vocabularies (*.ttl, read with ontology/vocab). Default: $KG_RULES.",
+    )(f)
+
+
 def home_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--home PLACE``: the city or county whose paper printed the pages (``help_text`` says
     what the command does without it)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import home_option, max_file_size_option, report_skipped
+from kg.cli.options import home_option, max_file_size_option, report_skipped, rules_option
 
 
 @click.command(name="views")
@@ -25,12 +25,14 @@ from kg.cli.options import home_option, max_file_size_option, report_skipped
     help="Above this many entities the overview draws only the most connected ones (default 1500).",
 )
 @max_file_size_option
+@rules_option
 def views(
     out: str,
     paths: tuple[str, ...],
     home: str | None,
     max_overview_nodes: int | None,
     max_file_size: int | None,
+    rules_dir: str | None,
 ) -> None:
     """Write the HTML views for PATHS (pages) into OUT/.
 
@@ -43,7 +45,7 @@ def views(
     from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
     from kg.pipeline import extract_paths
 
-    result = extract_paths(list(paths), home=home, max_bytes=max_file_size)
+    result = extract_paths(list(paths), home=home, max_bytes=max_file_size, rules_dir=rules_dir)
     corpus = Corpus.from_results(result.files)
     written = write_views(corpus, out, max_overview_nodes=max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES)
     pages = sum(1 for p in written if p.suffix == ".html")

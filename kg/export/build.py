@@ -407,6 +407,7 @@ def build(
     client: Any = None,
     formats: str | Sequence[str] | None = None,
     skip_unchanged: bool = False,
+    rules_dir: str | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
@@ -420,7 +421,8 @@ def build(
     ``max_bytes`` are not read (see :func:`kg.pipeline.iter_pages`). With ``skip_unchanged``
     (``kg build`` sets it) and a ``cache``, a build whose inputs, options and code are those
     of the last build into the same folders, still as it left them, writes nothing
-    (:mod:`kg.export.uptodate`; ``report.unchanged``).
+    (:mod:`kg.export.uptodate`; ``report.unchanged``). ``rules_dir`` layers an analyst's rules
+    (see :func:`kg.pipeline.iter_pages`).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
@@ -434,9 +436,11 @@ def build(
     record = key = None
     if cache is not None and skip_unchanged:  # a no-change re-run writes nothing
         from kg.export.uptodate import BuildRecord, build_key
+        from kg.rules import fingerprint as user_rules
 
         options: dict[str, Any] = {"out": out is not None, "store": store is not None, "home": home}
         options |= {"views": views, "max_overview_nodes": max_overview_nodes, "formats": fmts}
+        options["rules"] = user_rules(rules_dir)  # the user rules folder's files
         key = build_key(inputs, options, max_bytes)
         record = BuildRecord(cache.folder, *(Path(p) if p is not None else None for p in (out, store)))
         previous = record.unchanged(key)
@@ -458,6 +462,7 @@ def build(
                 max_bytes=max_bytes,
                 jobs=jobs,
                 client=client,
+                rules_dir=rules_dir,
                 page_work=partial(page_output, formats=ds.render_formats),
             ):
                 if page.result is None:

@@ -6,18 +6,33 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from kg import rules
 from kg.text import is_cjk
 
 # Characters that can never be inside a name.
 PUNCT = set("，。、；：！？,.;:!?“”‘’「」『』（）()《》〈〉【】[]—…·-－ \u3000\n\t\"'/／|%％")
 
-# Conjunctions that coordinate list items.
-COORD = ("、", "和", "及", "与", "以及", "或", "，")
 
-# Function characters that end a name on its left (a name never contains them).
-FUNCTION_CHARS = set("的了着过是在和与及或等把被将从向对为于由也就都还又")
+class Shared:
+    """The words every extractor shares (kg/rules/common.toml), compiled once per rule set."""
 
-DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十百千万两]")
+    def __init__(self, rs: rules.RuleSet) -> None:
+        c = rs.common
+        #: separators between list items, in the order tried
+        self.coord = tuple(c.coordinators)
+        #: the word closing a list (等)
+        self.list_closer = c.list_closer
+        #: function characters that end a name on its left
+        self.function_chars = frozenset(c.function_chars)
+        self.function_stops = tuple(sorted(self.function_chars))
+        #: a character that writes a number
+        self.digits = re.compile(c.numeral_char)
+
+
+def shared() -> Shared:
+    """The shared words of the active rule set."""
+    return rules.active().compiled(Shared)
+
 
 #: Lone surrogates (only the Python API can pass them): an automaton reads UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -51,13 +66,14 @@ def coordinated_neighbors(text: str, start: int, end: int) -> tuple[int, int]:
     Returns (position where a preceding item would end, position where a following
     item would start).
     """
+    coord = shared().coord
     before = -1
-    for sep in COORD:
+    for sep in coord:
         if text.endswith(sep, 0, start):
             before = start - len(sep)
             break
     after = -1
-    for sep in (*COORD, "等"):
+    for sep in (*coord, shared().list_closer):
         if text.startswith(sep, end):
             after = end + len(sep)
             break

@@ -10,39 +10,38 @@ campaign it sets up (按照《青石县燃气安全专项整治实施方案》 �
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
 from kg.model import Mention
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+class _Conf:
+    """The document rules, compiled (once per rule set)."""
+
+    def __init__(self, rs: rules.RuleSet) -> None:
+        conf = rs.documents
+        self.type_re = re.compile(f"(?:{rules.alternation(conf.doc_types)})$")
+        self.paren_re = re.compile(conf.trailing_paren)
+        self.abbr_re = re.compile(conf.abbreviation)
+        self.title_re = re.compile(rf"《([^《》\n]{{1,{conf.max_title_chars}}})》")
+        plan_heads = rules.alternation(rs.relations.plan_title_heads)
+        campaign_heads = rules.alternation(rs.names.unquoted_campaign_heads)
+        self.plan_re = re.compile(f"(?:{campaign_heads})(?=(?:{plan_heads})$)")
+        verbs = rules.alternation([*conf.follow_verbs, *rs.relations.issue_verbs])
+        self.plan_verb_re = re.compile(f"(?:{verbs}){conf.verb_title_gap}$")
+        self.year_re = re.compile(rs.names.name_time_prefix_pattern)
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("documents"))
-    conf["_type_re"] = re.compile(f"(?:{_alt(conf['doc_types'])})$")
-    conf["_paren_re"] = re.compile(conf["trailing_paren"])
-    conf["_abbr_re"] = re.compile(conf["abbreviation"])
-    n = int(conf["max_title_chars"])
-    conf["_title_re"] = re.compile(rf"《([^《》\n]{{1,{n}}})》")
-    relations, names = rules.load("relations"), rules.load("names")
-    plan_heads = _alt(relations["plan_title_heads"])
-    conf["_plan_re"] = re.compile(f"(?:{_alt(names['unquoted_campaign_heads'])})(?=(?:{plan_heads})$)")
-    verbs = _alt([*conf["follow_verbs"], *relations["issue_verbs"]])
-    conf["_plan_verb_re"] = re.compile(f"(?:{verbs}){conf['verb_title_gap']}$")
-    conf["_year_re"] = re.compile(names["name_time_prefix_pattern"])
-    return conf
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def is_document_title(title: str) -> bool:
     """Whether a title in 《》 names a document (law, rule, plan, notice …)."""
     conf = _conf()
-    core = conf["_paren_re"].sub("", title).strip()
-    return bool(core) and conf["_type_re"].search(core) is not None
+    core = conf.paren_re.sub("", title).strip()
+    return bool(core) and conf.type_re.search(core) is not None
 
 
 @register("documents")
@@ -53,21 +52,21 @@ def extract_documents(ctx: Context) -> list[Mention]:
     out: list[Mention] = []
     abbrev: dict[str, str] = {}
     last_full: str | None = None
-    for m in conf["_title_re"].finditer(text):
+    for m in conf.title_re.finditer(text):
         title = m.group(1).strip()
         s, e = m.span(1)
         if title in abbrev:
             out.append(ctx.mention(s, e, "Document", abbrev[title], "documents", alias=title))
             continue
-        am = conf["_abbr_re"].match(text, m.end())
+        am = conf.abbr_re.match(text, m.end())
         if am and is_document_title(title):
             abbrev[am.group(1)] = title
         if not is_document_title(title):
             continue
         # a bare type word (《通知》) with no full title before it is not a name
-        if conf["_type_re"].fullmatch(title) and last_full is None:
+        if conf.type_re.fullmatch(title) and last_full is None:
             continue
-        if conf["_type_re"].fullmatch(title) and last_full is not None:
+        if conf.type_re.fullmatch(title) and last_full is not None:
             out.append(ctx.mention(s, e, "Document", last_full, "documents", alias=title))
             continue
         out.append(ctx.mention(s, e, "Document", title, "documents"))
@@ -84,17 +83,17 @@ def _plan_campaign(ctx: Context, s: int, e: int, title: str) -> Mention | None:
     are the quoted extractor's."""
     conf = _conf()
     text = ctx.doc.text
-    core = conf["_paren_re"].sub("", title).strip()
-    m = conf["_plan_re"].search(core)
+    core = conf.paren_re.sub("", title).strip()
+    m = conf.plan_re.search(core)
     if m is None or any(q in core for q in '“”"‘’「」'):
         return None
-    if not conf["_plan_verb_re"].search(text, max(0, s - 12), s - 1):
+    if not conf.plan_verb_re.search(text, max(0, s - 12), s - 1):
         return None  # named without being carried out
     start = s
     for p in sorted((p for p in ctx.found.get("places", []) if s <= p.start < e), key=lambda p: p.start):
         if p.start == start and p.end <= s + m.start():
             start = p.end
-    y = conf["_year_re"].match(text, start, s + m.start())
+    y = conf.year_re.match(text, start, s + m.start())
     if y is not None:
         start = y.end()
     end = s + m.end()

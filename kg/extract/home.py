@@ -11,11 +11,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from kg import rules
 from kg.extract import Context
 from kg.nlp.gazetteer import Division
 
-_PAPER_WORDS = ("日报", "晚报", "晨报", "新闻", "融媒")
-_PAPER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:" + "|".join(_PAPER_WORDS) + ")")
+
+class _Conf:
+    """The home rules (kg/rules/places.toml), compiled once per rule set."""
+
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = rs.places
+        self.paper_words = tuple(r.paper_name_words)
+        self.paper = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{rules.alternation(r.paper_name_words)})")
+        self.county_markers = tuple(r.county_paper_markers)
 
 
 def resolve_home(ctx: Context, override: str | None) -> Division | None:
@@ -44,13 +52,14 @@ def infer_home(ctx: Context) -> Division | None:
             pref = gaz.prefecture_of(d)
             if pref is None:
                 continue
-            if d.level == "prefecture" or (d.level == "province" and d.kind == "直辖市"):
+            if d.level == "prefecture" or (d.level == "province" and d.is_municipality):
                 votes[pref.adcode] += 2 if kind == "place" else 1
             elif d.level == "county":
                 votes[pref.adcode] += 1
                 county_votes[d.adcode] += 1
     # the paper's own name; most pages have none of its words, and the pattern is slow
-    papers = _PAPER.finditer(doc.text) if any(w in doc.text for w in _PAPER_WORDS) else ()
+    conf = rules.active().compiled(_Conf)
+    papers = conf.paper.finditer(doc.text) if any(w in doc.text for w in conf.paper_words) else ()
     for m in papers:
         for d in gaz.lookup_short(m.group(1)) + gaz.lookup(m.group(1)):
             pref = gaz.prefecture_of(d)
@@ -63,7 +72,7 @@ def infer_home(ctx: Context) -> Division | None:
         return None
     home = gaz.by_code[best]
     # a county paper: 我县 and one county named far more than any other
-    if "我县" in doc.text and county_votes:
+    if any(w in doc.text for w in conf.county_markers) and county_votes:
         (c1, k1), *rest = county_votes.most_common(2)
         if k1 >= 3 and (not rest or k1 >= 3 * rest[0][1]):
             county = gaz.by_code[c1]

@@ -12,10 +12,10 @@ generic actions (集中整治行动) are no names. Some mechanisms are named by 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
+from kg.extract.common import shared
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.text import is_cjk
@@ -26,40 +26,46 @@ _FIELD_TYPES = ("Industry", "Venue", "Hazard")
 _QUOTE_MARKS = re.compile(r"[“”‘’\"]")
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("names"))
+class _Conf:
+    """The names rules, compiled (once per rule set)."""
 
-    def alt(words: list[str]) -> str:
-        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.names
 
-    conf["_mech_re"] = re.compile(rf"(?:{alt(conf['unquoted_mechanism_heads'])})")
-    conf["_camp_re"] = re.compile(
-        rf"(?:{alt(conf['unquoted_campaign_heads'])})"
-        rf"(?![\u4e00-\u9fff]{{0,1}}(?:{alt(conf['campaign_head_not_before'])}))"
-    )
-    conf["_generic_camp_re"] = re.compile(rf"(?:{alt(conf['generic_campaign_words'])})+")
-    conf["_list_item_re"] = re.compile(conf["campaign_list_item"])
-    conf["_list_item_end_re"] = re.compile(f"(?:{conf['campaign_list_item']})$")
-    conf["_breaks"] = tuple(conf["name_breaks"])
-    conf["_scopes"] = tuple(sorted(conf["name_scope_prefixes"], key=len, reverse=True))
-    conf["_time_re"] = re.compile(conf["name_time_prefix_pattern"])
-    conf["_other_field_re"] = re.compile(f"(?:{conf['other_field_pattern']})$")
-    conf["_generic_mech_tails"] = tuple(conf["generic_mechanism_tails"])
-    conf["_duration_re"] = re.compile(conf["routine_duration_pattern"])
-    conf["_supervision_re"] = re.compile(rf"(?:{alt(conf['supervision_modes'])})监管")
-    conf["_listed_re"] = re.compile(r"(?:[\u4e00-\u9fff]{2,12}、)+[\u4e00-\u9fff]{2,8}$")
-    conf["_listed_heads"] = tuple(sorted(conf["listed_mechanism_heads"], key=len, reverse=True))
-    conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})")
-    conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
-    conf["_safety"] = re.compile(alt(conf["safety_stems"]))
-    conf["_leading"] = tuple(sorted(conf["leading_words"], key=len, reverse=True))
-    # the first of them (the longest) that opens a position, in one match
-    conf["_leading_re"] = re.compile("|".join(map(re.escape, conf["_leading"])) or "(?!)")
-    conf["_chief_re"] = re.compile(conf["chief_system_pattern"])
-    conf["_event_re"] = re.compile(rf"(?:{alt(conf['event_heads'])})")
-    conf["_scope_re"] = re.compile(conf["scope_prefix_pattern"])
-    return conf
+        self.mech_re = re.compile(rf"(?:{rules.alternation(r.unquoted_mechanism_heads)})")
+        self.camp_re = re.compile(
+            rf"(?:{rules.alternation(r.unquoted_campaign_heads)})"
+            rf"(?![\u4e00-\u9fff]{{0,1}}(?:{rules.alternation(r.campaign_head_not_before)}))"
+        )
+        self.generic_camp_re = re.compile(rf"(?:{rules.alternation(r.generic_campaign_words)})+")
+        self.list_item_re = re.compile(r.campaign_list_item)
+        self.list_item_end_re = re.compile(f"(?:{r.campaign_list_item})$")
+        self.breaks = tuple(r.name_breaks)
+        self.scopes = tuple(sorted(r.name_scope_prefixes, key=len, reverse=True))
+        self.time_re = re.compile(r.name_time_prefix_pattern)
+        self.other_field_re = re.compile(f"(?:{r.other_field_pattern})$")
+        self.generic_mech_tails = tuple(r.generic_mechanism_tails)
+        self.duration_re = re.compile(r.routine_duration_pattern)
+        self.supervision_re = re.compile(
+            rf"(?:{rules.alternation(r.supervision_modes)}){re.escape(r.supervision_head)}"
+        )
+        self.listed_re = re.compile(r"(?:[\u4e00-\u9fff]{2,12}、)+[\u4e00-\u9fff]{2,8}$")
+        self.listed_heads = tuple(sorted(r.listed_mechanism_heads, key=len, reverse=True))
+        self.mech_cue = re.compile(rf"(?:{rules.alternation(r.mechanism_cues)})")
+        self.camp_cue = re.compile(rf"(?:{rules.alternation(r.campaign_cues)})")
+        self.safety = re.compile(rules.alternation(r.safety_stems))
+        self.leading = tuple(sorted(r.leading_words, key=len, reverse=True))
+        # the first of them (the longest) that opens a position, in one match
+        self.leading_re = re.compile("|".join(map(re.escape, self.leading)) or "(?!)")
+        self.chief_re = re.compile(r.chief_system_pattern)
+        self.event_re = re.compile(rf"(?:{rules.alternation(r.event_heads)})")
+        self.scope_re = re.compile(r.scope_prefix_pattern)
+        self.joined_re = re.compile(r.joined_event_pattern)
+        self.joiners = tuple(r.event_joiners)
+
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 @register("named")
@@ -84,10 +90,11 @@ def extract_named(ctx: Context) -> list[Mention]:
     static = SpanIndex((a, b, None) for a, b in taken + quoted)
     quotes = SpanIndex((a, b, None) for a, b in quoted)
     conf = _conf()
+    closer = shared().list_closer
     n_lex = len(taken)
     for type_, head_re, cue_re, min_chars in (
-        ("Mechanism", conf["_mech_re"], conf["_mech_cue"], int(conf["unquoted_mechanism_min_chars"])),
-        ("Campaign", conf["_camp_re"], conf["_camp_cue"], int(conf["unquoted_campaign_min_chars"])),
+        ("Mechanism", conf.mech_re, conf.mech_cue, int(conf.r.unquoted_mechanism_min_chars)),
+        ("Campaign", conf.camp_re, conf.camp_cue, int(conf.r.unquoted_campaign_min_chars)),
     ):
         frames: list[tuple[int, int]] = []
         for m in head_re.finditer(text):
@@ -96,7 +103,7 @@ def extract_named(ctx: Context) -> list[Mention]:
                 he < len(text)
                 and is_cjk(text[he])
                 and type_ == "Mechanism"
-                and text[he] not in "和与及为的，"
+                and text[he] not in conf.r.mechanism_head_followers
             ):
                 continue  # part of a longer word (机制性, 体系化)
             found = _name_start(text, hs, cue_re, type_)
@@ -105,7 +112,7 @@ def extract_named(ctx: Context) -> list[Mention]:
             start, cued = found
             start = _trim_leading(ctx, start, hs)
             start = _left_edge(ctx, start, hs)
-            scope = conf["_scope_re"].match(text, start, hs)
+            scope = conf.scope_re.match(text, start, hs)
             if scope:
                 start = scope.end()  # 市、县两级…机制: the scope is not the name
             if type_ == "Campaign" and he < len(text) and not ctx.doc.boundary[he] and is_cjk(text[he]):
@@ -116,13 +123,13 @@ def extract_named(ctx: Context) -> list[Mention]:
             if type_ == "Mechanism" and "、" in core:
                 continue  # 监测预警、会商研判、应急联动机制: a list of generic mechanisms
             if type_ == "Mechanism" and (
-                text.endswith(conf["_generic_mech_tails"], start, he)
-                or (text.endswith("制度", start, he) and _routine(ctx, start, hs))
+                text.endswith(conf.generic_mech_tails, start, he)
+                or (text.endswith(conf.r.routine_rule_head, start, he) and _routine(ctx, start, hs))
             ):
                 continue  # 安全管理制度: routine rules; 24小时值班值守制度: the measure 值班值守
-            if type_ == "Campaign" and (core.endswith("等") or conf["_generic_camp_re"].fullmatch(core)):
+            if type_ == "Campaign" and (core.endswith(closer) or conf.generic_camp_re.fullmatch(core)):
                 continue  # 建筑施工领域等专项整治; 集中整治行动: no name
-            if not conf["_safety"].search(core) and not (type_ == "Campaign" and cued):
+            if not conf.safety.search(core) and not (type_ == "Campaign" and cued):
                 continue
             if static.any_containing(start, he) or any(a <= start and he <= b for a, b in taken[n_lex:]):
                 continue
@@ -142,9 +149,9 @@ def extract_named(ctx: Context) -> list[Mention]:
     taken_all = SpanIndex((m.start, m.end, None) for m in out)
     quotes_all = SpanIndex((a, b, None) for a, b in quoted)
     # 河长制, 楼长制, 港长制: responsibility systems named after what a chief is put over
-    for m in conf["_chief_re"].finditer(text):
+    for m in conf.chief_re.finditer(text):
         s, e = m.span()
-        if e - s == 4 and text[s] in "推行施立实全面的是在和":
+        if e - s == 4 and text[s] in conf.r.chief_object_openers:
             s += 1  # 推行楼长制: the object is one character
         if not taken_all.any_overlap(s, e) and not quotes_all.any_containing(s, e):
             out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="chief"))
@@ -164,7 +171,7 @@ def _found(ctx: Context, key: str) -> SpanIndex[Mention]:
 def _routine(ctx: Context, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` (a 制度's name without its head) is only a measure of
     the vocabulary, possibly after a duration (24小时值班值守)."""
-    d = _conf()["_duration_re"].match(ctx.doc.text, start, end)
+    d = _conf().duration_re.match(ctx.doc.text, start, end)
     s = d.end() if d else start
     spans = ctx.__dict__.get("_named_measures")
     if spans is None:
@@ -177,16 +184,17 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
     """Mechanisms named by their form: 行政首长负责制 (who bears a responsibility),
     包容审慎监管 (a mode of supervision), and each item of "约谈培训、联合检查等机制"."""
     conf = _conf()
+    closer = shared().list_closer
     text = ctx.doc.text
     out: list[Mention] = []
 
     def free(s: int, e: int) -> bool:
         return not taken.any_overlap(s, e) and not quotes.any_overlap(s, e)
 
-    head = conf["responsibility_head"]
+    head = conf.r.responsibility_head
     k = text.find(head)
     while k >= 0:
-        found = _name_start(text, k, conf["_mech_cue"], "Mechanism")
+        found = _name_start(text, k, conf.mech_cue, "Mechanism")
         if found is not None:
             s = _left_edge(ctx, _trim_leading(ctx, found[0], k), k)
             # 森林和草原防火行政首长负责制: the field covered is not the name
@@ -196,17 +204,17 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
             if k - s >= 2 and _NAME_CHARS.match(text[s:k]) and free(s, e):
                 out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
         k = text.find(head, k + 1)
-    for m in conf["_supervision_re"].finditer(text):
-        s, e = m.span()
+    for sm in conf.supervision_re.finditer(text):
+        s, e = sm.span()
         if s > 0 and text[s - 1] in "”’\"'":
             continue  # “视频反‘三违’”非现场监管模式: the head of a quoted name
         if (s == 0 or not is_cjk(text[s - 1]) or ctx.doc.boundary[s]) and free(s, e):
             out.append(ctx.mention(s, e, "Mechanism", text[s:e], "named", via="frame"))
-    p = text.find("等")
+    p = text.find(closer)
     while p >= 0:
-        head_ = next((h for h in conf["_listed_heads"] if text.startswith(h, p + 1)), None)
-        m = conf["_listed_re"].search(text, max(0, p - 80), p) if head_ else None
-        p = text.find("等", p + 1)
+        head_ = next((h for h in conf.listed_heads if text.startswith(h, p + len(closer))), None)
+        m = conf.listed_re.search(text, max(0, p - 80), p) if head_ else None
+        p = text.find(closer, p + 1)
         if m is None or head_ is None:  # (m is None whenever head_ is)
             continue
         pos = m.start()
@@ -215,11 +223,15 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
             pos = e + 1
             if s == m.start():
                 # the first item opens after the cue verb: 建立健全约谈培训
-                found = _name_start(text, e, conf["_mech_cue"], "Mechanism")
+                found = _name_start(text, e, conf.mech_cue, "Mechanism")
                 if found is None or not found[1]:
                     break
                 s = found[0]
-            if e - s < 2 or not free(s, e) or (head_.endswith("制度") and _routine(ctx, s, e)):
+            if (
+                e - s < 2
+                or not free(s, e)
+                or (head_.endswith(conf.r.routine_rule_head) and _routine(ctx, s, e))
+            ):
                 continue
             out.append(ctx.mention(s, e, "Mechanism", text[s:e] + head_, "named", via="list"))
     return out
@@ -230,7 +242,7 @@ def _other_field(text: str, start: int, key: str, name: str) -> bool:
     is preceded by another field's name (消防安全…): that is a campaign of its own."""
     if key == name or not name.endswith(key):
         return False
-    return _conf()["_other_field_re"].search(text, max(0, start - 8), start) is not None
+    return _conf().other_field_re.search(text, max(0, start - 8), start) is not None
 
 
 def _events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
@@ -238,7 +250,7 @@ def _events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
     text = ctx.doc.text
     out = []
     places = SpanIndex((m.start, m.end, m) for m in ctx.found.get("places", []) if m.attr("adcode"))
-    for m in _conf()["_event_re"].finditer(text):
+    for m in _conf().event_re.finditer(text):
         hs, he = m.span()
         k = hs
         while k > 0 and hs - k < 10 and is_cjk(text[k - 1]):
@@ -257,7 +269,7 @@ _TRIM_TAGS = {"p", "c", "u", "uj", "r", "q"}
 def _trim_leading(ctx: Context, start: int, end: int) -> int:
     """Drop the adverbs and verbs that open a frame's name (全面修订安全管理制度)."""
     doc = ctx.doc
-    leading = _conf()["_leading_re"]
+    leading = _conf().leading_re
     while start < end:
         m = leading.match(doc.text, start)
         if m is not None and m.end() < end:
@@ -270,26 +282,30 @@ def _trim_leading(ctx: Context, start: int, end: int) -> int:
     return start
 
 
-_JOINED = re.compile(r"[\u4e00-\u9fff0-9]{4,30}(?:活动|行动)$")
+def _next_joiner(text: str, start: int, joiners: tuple[str, ...]) -> tuple[int, str]:
+    """The first of ``joiners`` in ``text`` from ``start``: (position, joiner), or (-1, "")."""
+    found = [(p, j) for j in joiners if (p := text.find(j, start)) >= 0]
+    return min(found) if found else (-1, "")
 
 
 def _joined_events(ctx: Context, taken: SpanIndex[None]) -> list[Mention]:
     """全市志愿服务示范项目展示交流活动暨…启动活动: the event before 暨 is a campaign."""
     text = ctx.doc.text
+    conf = _conf()
     out = []
-    p = text.find("暨")
+    p, joiner = _next_joiner(text, 0, conf.joiners)
     while p >= 0:
-        m = _JOINED.search(text, max(0, p - 32), p)
-        p = text.find("暨", p + 1)
+        m = conf.joined_re.search(text, max(0, p - 32), p)
+        p, joiner = _next_joiner(text, p + len(joiner), conf.joiners)
         if m is None:
             continue
         s, e = m.span()
         # the name starts after the last clause break, date or cue verb before it
         k = s
-        found = _name_start(text, e - 2, _conf()["_camp_cue"], "Campaign")
+        found = _name_start(text, e - 2, _conf().camp_cue, "Campaign")
         if found is not None:
             k = max(k, found[0])
-        for prefix in _conf()["_scopes"]:
+        for prefix in _conf().scopes:
             if text.startswith(prefix, k):
                 k += len(prefix)
                 break
@@ -318,8 +334,8 @@ def _name_start(text: str, head_start: int, cue_re: re.Pattern[str], type_: str)
             type_ == "Campaign"
             and k - 1 > lo
             and text[k - 1] == "、"
-            and conf["_list_item_re"].match(text, k)
-            and conf["_list_item_end_re"].search(text, lo, k - 1)
+            and conf.list_item_re.match(text, k)
+            and conf.list_item_end_re.search(text, lo, k - 1)
         ):
             k -= 1
             continue
@@ -331,7 +347,7 @@ def _name_start(text: str, head_start: int, cue_re: re.Pattern[str], type_: str)
     for m in cue_re.finditer(window):
         best = k + m.end()
         cued = True
-    for sep in conf["_breaks"]:
+    for sep in conf.breaks:
         p = window.rfind(sep)
         if p >= 0 and (best is None or k + p + len(sep) > best):
             best = k + p + len(sep)
@@ -358,11 +374,11 @@ def _left_edge(ctx: Context, start: int, end: int) -> int:
         if start < e < end:
             start = max(start, e)
     while start < end:
-        w = next((w for w in conf["_scopes"] if text.startswith(w, start)), None)
+        w = next((w for w in conf.scopes if text.startswith(w, start)), None)
         if w is not None and start + len(w) < end and ctx.doc.boundary[start + len(w)]:
             start += len(w)
             continue
-        t = conf["_time_re"].match(text, start, end)
+        t = conf.time_re.match(text, start, end)
         if t is not None and t.end() > start:
             start = t.end()
             continue

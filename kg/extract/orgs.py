@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cache
+from typing import TYPE_CHECKING
 
 from kg import rules
 from kg.extract import Context, register
@@ -22,63 +22,77 @@ from kg.model import Mention
 from kg.nlp.gazetteer import Division
 from kg.text import is_cjk
 
+if TYPE_CHECKING:
+    from kg.rules.schema import FireService
+
 _FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "t", "x", "q"}
 _VERB_TAGS = {"v", "vd", "d", "ad"}
-_NUMERAL = re.compile(r"^(?:[0-9０-９.]+|[零一二三四五六七八九十百千万两几多数余]+[个家座名批次项条处辆]?)$")
-_SINGLE_HEAD_OK_NEXT = set(
-    "，。、；：！？,.;:!?“”‘’「」（）()《》 \n"
-    "和与及等的在是将对为于向从把被也都还就已正要参主召发组开推举承负牵指获荣"
-)
-# one-character words that never occur inside a name: a cut there needs no token check
-_HARD_STOPS = set("由被把从向的")
-_CONJUNCTIONS = set("和与及")
-_PLACE_ENDS = set("省市县区州盟旗镇乡村")
+# punctuation after a one-character head ends the name there (rule words too: head_end_chars)
+_HEAD_END_PUNCT = "，。、；：！？,.;:!?“”‘’「」（）()《》 \n"
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("orgs"))
-    heads = sorted(set(conf["strong_heads"]) | set(conf["weak_heads"]), key=len, reverse=True)
-    conf["_strong"] = frozenset(conf["strong_heads"])
-    conf["_weak"] = frozenset(conf["weak_heads"])
-    conf["_heads"] = tuple(heads)
-    conf["_head_re"] = re.compile("|".join(map(re.escape, heads)))
-    conf["_heads_scan"] = Words(heads)  # the page-wide scan for heads
-    conf["_stops"] = tuple(
-        sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
-    )
-    # every stop word at every position (overlapping), longest first at a position
-    conf["_stops_at"] = WordStarts(conf["_stops"])
-    conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
-    conf["_and_scan"] = Words(conf["_and_phrases"])  # is any of them in a window at all
-    conf["_generic"] = frozenset(conf["generic_cores"])
-    # longest first, then by name, not in hash order: cores overlap (科技, 技术 in 科技术)
-    conf["_generic_desc"] = sorted(conf["_generic"], key=lambda g: (-len(g), g))
-    conf["_head_words"] = tuple(conf["head_words"])
-    # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
-    conf["_head_words_of"] = {
-        h: tuple(w for w in conf["_head_words"] if h in (w[0], w[-1])) for h in heads if len(h) == 1
-    }
-    labels = "|".join(map(re.escape, conf["source_labels"])) or "(?!)"  # a source line: 来源：…
-    conf["_source_re"] = re.compile(rf"(?:{labels})\s*[：:]")
-    conf["_posts"] = tuple(sorted(rules.load("persons")["posts"], key=len, reverse=True))
-    party = "|".join(map(re.escape, sorted(conf["party_prefixes"], key=len, reverse=True)))
-    depts = "|".join(map(re.escape, sorted(conf["party_dept_heads"], key=len, reverse=True)))
-    conf["_party_re"] = re.compile(rf"({party})({depts})?")
-    conf["_rel"] = dict(conf["relative_prefixes"])
-    conf["_rel_re"] = re.compile("|".join(map(re.escape, sorted(conf["_rel"], key=len, reverse=True))))
-    conf["_abbr"] = sorted(conf["abbreviations"].items(), key=lambda kv: -len(kv[0]))
-    conf["_place_body_heads"] = frozenset(conf["place_body_heads"])
-    dept = conf["departments"]
+class _Conf:
+    """The orgs rules, compiled (once per rule set)."""
 
-    def alt(words: list[str]) -> str:
-        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.orgs
+        heads = sorted(set(r.strong_heads) | set(r.weak_heads), key=len, reverse=True)
+        self.strong = frozenset(r.strong_heads)
+        self.weak = frozenset(r.weak_heads)
+        self.heads = tuple(heads)
+        self.head_re = re.compile("|".join(map(re.escape, heads)))
+        self.heads_scan = Words(heads)  # the page-wide scan for heads
+        self.stops = tuple(sorted(set(r.left_stop_words) | set(r.names.region_words), key=len, reverse=True))
+        # every stop word at every position (overlapping), longest first at a position
+        self.stops_at = WordStarts(self.stops)
+        self.and_phrases = tuple(r.names.official_and_phrases) + tuple(r.names.name_phrases)
+        self.and_scan = Words(self.and_phrases)  # is any of them in a window at all
+        self.generic = frozenset(r.generic_cores)
+        # longest first, then by name, not in hash order: cores overlap (科技, 技术 in 科技术)
+        self.generic_desc = sorted(self.generic, key=lambda g: (-len(g), g))
+        self.head_words = tuple(r.head_words)
+        # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
+        self.head_words_of = {
+            h: tuple(w for w in self.head_words if h in (w[0], w[-1])) for h in heads if len(h) == 1
+        }
+        labels = "|".join(map(re.escape, r.source_labels)) or "(?!)"  # a source line: 来源：…
+        self.source_re = re.compile(rf"(?:{labels})\s*[：:]")
+        self.posts = tuple(sorted(rs.persons.posts, key=len, reverse=True))
+        party = "|".join(map(re.escape, sorted(r.party_prefixes, key=len, reverse=True)))
+        depts = "|".join(map(re.escape, sorted(r.party_dept_heads, key=len, reverse=True)))
+        self.party_re = re.compile(rf"({party})({depts})?")
+        self.rel = dict(r.relative_prefixes)
+        self.rel_re = re.compile("|".join(map(re.escape, sorted(self.rel, key=len, reverse=True))))
+        self.abbr = sorted(r.abbreviations.items(), key=lambda kv: -len(kv[0]))
+        self.place_body_heads = frozenset(r.place_body_heads)
+        self.numeral = re.compile(r.numeral_word_pattern)
+        self.single_head_ok_next = frozenset(_HEAD_END_PUNCT + r.head_end_chars)
+        self.hard_stops = frozenset(r.hard_stops)
+        self.conjunctions = frozenset(r.conjunctions)
+        self.place_ends = frozenset(r.place_end_chars)
+        self.anaphoric = tuple(r.anaphoric_prefixes)
+        self.head_not_before = {k: tuple(v) for k, v in r.head_not_before.items()}
+        self.named_weak_heads = frozenset(r.named_weak_heads)
+        self.parent_heads = tuple(r.parent_body_heads)
+        self.ordinal_re = re.compile(r.ordinal_pattern)
+        self.ordinal_core_re = re.compile(r.ordinal_core_pattern)
+        self.party_name_re = re.compile(r.party_name_pattern)
+        self.other_forms = [(re.compile(f.pattern), tuple(f.forms)) for f in r.other_forms]
+        self.county_city = rs.places.division_kinds.county_city
+        dept = r.departments
 
-    w, j, h = alt(dept["words"]), alt(dept["words"] + dept["joiners"]), alt(dept["heads"])
-    conf["_dept_re"] = re.compile(rf"(?:{w})(?:{j})*(?:{h})(?:(?:{j})*(?:{h}))*")
-    conf["_counted_re"] = re.compile(dept["counted_before"])
-    conf["_list_joiners"] = tuple(sorted(dept["list_joiners"], key=len, reverse=True))
-    return conf
+        w, j, h = (
+            rules.alternation(dept.words),
+            rules.alternation(dept.words + dept.joiners),
+            rules.alternation(dept.heads),
+        )
+        self.dept_re = re.compile(rf"(?:{w})(?:{j})*(?:{h})(?:(?:{j})*(?:{h}))*")
+        self.counted_re = re.compile(dept.counted_before)
+        self.list_joiners = tuple(sorted(dept.list_joiners, key=len, reverse=True))
+
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 class _Places:
@@ -126,7 +140,17 @@ class _Places:
 
 def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Division | None:
     """The division a relative prefix (市, 县, 我市, 省 …) stands for at ``pos``."""
-    level = _conf()["_rel"].get(prefix)
+    level = _conf().rel.get(prefix)
+    if level is None:
+        return None
+    return resolve_level(ctx, places, level, pos, anaphoric=prefix.startswith(_conf().anaphoric))
+
+
+def resolve_level(
+    ctx: Context, places: _Places, level: str, pos: int, anaphoric: bool = False
+) -> Division | None:
+    """The division of ``level`` (prefecture, province, county) the text means at ``pos``;
+    ``anaphoric``: named as 该县 (the county just named, never the home by itself)."""
     gaz = ctx.res.gaz
     home = ctx.home
     if level == "prefecture":
@@ -135,7 +159,7 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
         sent = ctx.doc.sent_at(pos)
         for _s, _e, m in places.index.overlapping(sent.start, pos):
             code = m.attr("adcode")
-            if code and gaz.by_code[code].kind == "县级市" and m.end <= pos:
+            if code and gaz.by_code[code].kind == _conf().county_city and m.end <= pos:
                 return gaz.by_code[code]
         if home is None:
             return None
@@ -143,7 +167,7 @@ def resolve_relative(ctx: Context, places: _Places, prefix: str, pos: int) -> Di
     if level == "province":
         return gaz.province_of(home) if home is not None else None
     if level == "county":
-        if home is not None and home.level == "county" and not prefix.startswith("该"):
+        if home is not None and home.level == "county" and not anaphoric:
             # in a county's own article 县/区 is that county, unless the sentence has
             # just named another one (阜南县应急局联合县公安局)
             sent = ctx.doc.sent_at(pos)
@@ -164,7 +188,7 @@ def relative_at(ctx: Context, pos: int) -> re.Match[str] | None:
     word that the next character does not start: 市场监管局 is not 市 + 场监管局, 县域
     and 区域 are words, while 市政府 (市 + 政府) and 县城市管理局 (县 + 城市) are prefixes."""
     text = ctx.doc.text
-    m = _conf()["_rel_re"].match(text, pos)
+    m = _conf().rel_re.match(text, pos)
     if m is None or len(m.group()) > 1:
         return m
     has_word = ctx.res.segmenter.has_word
@@ -178,17 +202,18 @@ def canonical_org(name: str) -> tuple[str, list[str]]:
     conf = _conf()
     aliases: list[str] = []
     full = name
-    for short, long in conf["_abbr"]:
+    for short, long in conf.abbr:
         k = len(full) - len(short)
         if full.endswith(short) and not full.endswith(long):
             # only a whole body after its place (县安办, not 燃安办; 县交警大队, not
             # 县公安局交警大队, where the abbreviation names a section)
-            if k == 0 or full[k - 1] in _PLACE_ENDS:
+            if k == 0 or full[k - 1] in conf.place_ends:
                 full = full[:k] + long
             break
-    m = re.fullmatch(r"(.+?(?:省|市|县|区|州|盟|旗))(委|委常委会)", full)
-    if m and not full.startswith("中共"):
-        full = "中共" + full
+    m = conf.party_name_re.fullmatch(full)
+    prefix = conf.r.party.prefix
+    if m and not full.startswith(prefix):
+        full = prefix + full
     if full != name:
         aliases.append(name)
     aliases.extend(a for a in other_forms(full) if a != name)
@@ -198,13 +223,10 @@ def canonical_org(name: str) -> tuple[str, list[str]]:
 def other_forms(name: str) -> list[str]:
     """The other written forms of a party committee or government (guidelines): 中共X县委
     / X县委 / 中共X县委员会; X县人民政府 / X县政府; X县政协 / 政协X县委员会."""
-    m = re.fullmatch(r"(?:中共)?(.+?(?:省|市|县|区|州|盟|旗|镇|乡))委", name)
-    if m:
-        return [f for f in (f"中共{m[1]}委", f"{m[1]}委", f"中共{m[1]}委员会") if f != name]
-    if name.endswith("人民政府"):
-        return [name[:-4] + "政府"]
-    if name.endswith("政协") and len(name) > 2:
-        return [f"政协{name[:-2]}委员会"]
+    for pattern, forms in _conf().other_forms:
+        m = pattern.fullmatch(name)
+        if m:
+            return [f for f in (form.format(*m.groups()) for form in forms) if f != name]
     return []
 
 
@@ -223,7 +245,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         for kind, data in h.payloads:
             if kind == "body":
                 nxt = text[h.end] if h.end < len(text) else ""
-                if not doc.aligned(h.start, h.end) or nxt in conf["head_bad_next"].get(h.key[-1], ""):
+                if not doc.aligned(h.start, h.end) or nxt in conf.r.head_bad_next.get(h.key[-1], ""):
                     continue  # 水利部 inside 水利部门
                 out.append(
                     ctx.mention(h.start, h.end, "Organization", data, "orgs", via="lexicon", alias=h.key)
@@ -231,31 +253,29 @@ def extract_orgs(ctx: Context) -> list[Mention]:
                 claimed.append((h.start, h.end))
 
     # party committees and their departments: 市委, 县委宣传部, 团市委, 尖草坪区委社工部
-    for m in conf["_party_re"].finditer(text):
+    for m in conf.party_re.finditer(text):
         out.extend(_party(ctx, places, m, claimed))
 
     # names ending in a head
     by_end = {m.end: m for m in out}
     claimed_index = SpanIndex((a, b, None) for a, b in claimed)
-    for hs, he, head in conf["_heads_scan"].finditer(text):
+    for hs, he, head in conf.heads_scan.finditer(text):
         if claimed_index.any_containing(hs, he):
             continue
         nxt = text[he] if he < len(text) else "\n"
-        if nxt in conf["head_bad_next"].get(head, ""):
+        if nxt in conf.r.head_bad_next.get(head, ""):
             continue  # 大学生, 部门
         if (
-            nxt not in _SINGLE_HEAD_OK_NEXT
+            nxt not in conf.single_head_ok_next
             and not doc.boundary[he]
-            and not text.startswith(conf["_posts"], he)
+            and not text.startswith(conf.posts, he)
         ):
             continue  # the head runs on into a longer word (中学会, 所有)
         if len(head) == 1 and any(
-            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words_of"][head]
+            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf.head_words_of[head]
         ):
             continue
-        if head == "中心" and text.startswith(
-            ("城区", "城市", "渔港", "广场", "大道", "路", "街", "公园", "景区", "城"), he
-        ):
+        if text.startswith(conf.head_not_before.get(head, ()), he):
             continue
         mm = _head_org(ctx, places, hs, he, head, by_end)
         if mm is None:
@@ -275,7 +295,7 @@ def _in_credit(ctx: Context, m: Mention) -> bool:
     text = doc.text
     para = doc.para_at(m.start)
     head = text[para.start : m.start].lstrip()
-    if _conf()["_source_re"].match(head):
+    if _conf().source_re.match(head):
         return True
     if m.start == 0 or text[m.start - 1] not in "(（" or not text.startswith(("）", ")"), m.end):
         return False
@@ -289,10 +309,11 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
     text = doc.text
     s, e = m.span()
     party, dept = m.group(1), m.group(2)
-    if party == "党委" or text.startswith("员", s + len(party)):
+    pr = _conf().r.party
+    if party == pr.generic or text.startswith(pr.member, s + len(party)):
         return []  # a generic 党委, or 委员会 (a head of its own)
-    if party.startswith("团"):
-        div = resolve_relative(ctx, places, party[1], s)
+    if party.startswith(pr.league_prefix):
+        div = resolve_relative(ctx, places, party[len(pr.league_prefix)], s)
         if div is None or not doc.boundary[s]:
             return []
         claimed.append((s, s + len(party)))
@@ -301,10 +322,10 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
                 s,
                 s + len(party),
                 "Organization",
-                f"共青团{div.name}委",
+                f"{pr.league}{div.name}{pr.committee}",
                 "orgs",
                 via="party",
-                alias=f"团{div.name}委",
+                alias=f"{pr.league_prefix}{div.name}{pr.committee}",
             )
         ]
     level_char = party[0]
@@ -318,20 +339,20 @@ def _party(ctx: Context, places: _Places, m: re.Match[str], claimed: list[tuple[
         if div is None or not div.name.endswith(level_char):
             return []
         place_name, start = div.name, s
-    if text.startswith("中共", start - 2):
-        start -= 2
-    base = place_name + "委"
+    if text.startswith(pr.prefix, start - len(pr.prefix)):
+        start -= len(pr.prefix)
+    base = place_name + pr.committee
     end = e if dept else s + len(party)
-    if dept == "常委会":
-        name, aliases = f"中共{base}常委会", [f"{base}常委会"]
+    if dept == pr.standing_committee:
+        name, aliases = f"{pr.prefix}{base}{pr.standing_committee}", [f"{base}{pr.standing_committee}"]
     elif dept:
-        full_dept = _conf()["abbreviations"].get(dept, dept)
+        full_dept = _conf().r.abbreviations.get(dept, dept)
         name = base + full_dept
-        aliases = [a for a in (base + dept, f"中共{base}{full_dept}") if a != name]
+        aliases = [a for a in (base + dept, f"{pr.prefix}{base}{full_dept}") if a != name]
     else:
-        if text.startswith("常委", end):
+        if text.startswith(pr.standing_member, end):
             return []  # 市委常委: a post, not the committee
-        name, aliases = f"中共{base}", other_forms(f"中共{base}")
+        name, aliases = f"{pr.prefix}{base}", other_forms(f"{pr.prefix}{base}")
     claimed.append((start, end))
     return [
         ctx.mention(
@@ -367,7 +388,7 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         lo -= 1
     window = text[lo:hs]
     masked = window
-    for ph in conf["_and_phrases"] if conf["_and_scan"].finditer(window) else ():
+    for ph in conf.and_phrases if conf.and_scan.finditer(window) else ():
         masked = masked.replace(ph, "#" * len(ph))
     start = lo
     single_cut = False
@@ -377,23 +398,23 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         a, b = lo + p, lo + p + len(w)
         if (
             len(w) == 2
-            and conf["_rel_re"].fullmatch(w[0])
+            and conf.rel_re.fullmatch(w[0])
             and has_word(text[a + 1 : a + 3])
-            and (doc.token_at(a)[:2] != (a, b) or conf["_dept_re"].match(text, a + 1))
+            and (doc.token_at(a)[:2] != (a, b) or conf.dept_re.match(text, a + 1))
         ):
             return True  # 县城市管理局: 县 + 城市管理局, not 县城 + 市管理局 (but 省内|化工)
         if any(ps < a or (ps == a and pe > b) for ps, pe, _m in places.index.overlapping(a, b)):
             # 城区 inside 潞城区; 会同 opening 会同县, when the places stage kept 会同县 a
             # place (it reads 局会同县… as the verb 会同 when the county is far away)
             return True
-        if w in _CONJUNCTIONS and _ends_in_head(text, a):
+        if w in conf.conjunctions and _ends_in_head(text, a):
             return False  # 交通运输局与区公安分局: a complete body before 与, however jieba cut it
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
-        return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
+        return len(w) == 1 and w not in conf.hard_stops and doc.token_at(a)[:2] != (a, a + 1)
 
-    for p, w in conf["_stops_at"].finditer(masked):
-        if lo + p + len(w) > start and not ignored(p, w):
-            start = lo + p + len(w)
+    for at, w in conf.stops_at.finditer(masked):
+        if lo + at + len(w) > start and not ignored(at, w):
+            start = lo + at + len(w)
             single_cut = len(w) == 1
     if single_cut:
         start = _extend_to_place(ctx, places, lo, start)
@@ -411,10 +432,10 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         if places.starting_at(start) is not None or relative_at(ctx, start):
             break
         ts, te, tag = doc.token_at(start)
-        if ts != start or te > hs or conf["_dept_re"].fullmatch(text, start, he):
+        if ts != start or te > hs or conf.dept_re.fullmatch(text, start, he):
             break  # 住建局 is not the verb 住 before 建局
         word = text[ts:te]
-        if tag in _FUNCTION_TAGS or _NUMERAL.match(word) or (tag in _VERB_TAGS and has_word(word)):
+        if tag in _FUNCTION_TAGS or _conf().numeral.match(word) or (tag in _VERB_TAGS and has_word(word)):
             start = te
             continue
         break
@@ -425,9 +446,9 @@ def _ends_in_head(text: str, pos: int) -> bool:
     """Whether ``text[:pos]`` ends in an organization head that is not part of a common
     word (局 but not 格局)."""
     conf = _conf()
-    for h in conf["_heads"]:
+    for h in conf.heads:
         if text.endswith(h, 0, pos):
-            return not any(text.endswith(w, 0, pos) for w in conf["_head_words"] if w.endswith(h))
+            return not any(text.endswith(w, 0, pos) for w in conf.head_words if w.endswith(h))
     return False
 
 
@@ -440,7 +461,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
     text = doc.text
     conf = _conf()
     c = start - 1  # the conjunction
-    if text[c] not in "和与及":
+    if text[c] not in conf.conjunctions:
         return start
     has_word = ctx.res.segmenter.has_word
     for k in range(c - 1, max(lo, c - 12) - 1, -1):
@@ -449,12 +470,12 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
         place = places.starting_at(k, divisions_only=True)
         rel = relative_at(ctx, k)
         opens = place is not None or (
-            rel is not None and (k == lo or not is_cjk(text[k - 1]) or text.endswith(conf["_stops"], 0, k))
+            rel is not None and (k == lo or not is_cjk(text[k - 1]) or text.endswith(conf.stops, 0, k))
         )
         if not (opens and doc.boundary[k] and k < c - 1):
             continue
         inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]  # rel is a match whenever place is None
-        if conf["_head_re"].search(inner):
+        if conf.head_re.search(inner):
             return start  # the part before the conjunction is a body of its own
         if any(
             tag in ("v", "vn") and has_word(text[ts:te]) and tag == "v" for ts, te, tag in doc.tokens(k, c)
@@ -464,8 +485,6 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
     return start
 
 
-# weak heads that a proper name alone makes an institution (解州关帝庙文物保护所)
-_NAMED_WEAK_HEADS = {"所", "院", "研究所", "研究院", "管理处", "办事处", "管理所", "保护所"}
 _PLACE_LEVELS_IN_NAME = {"province", "prefecture", "county"}
 
 
@@ -477,8 +496,8 @@ def _bare_body_place(
     政府), else, in an article of a county, that county (气象局, 人武部, 应急管理局执法大队)."""
     conf = _conf()
     text = ctx.doc.text
-    place_body = text[start:he] in conf["_place_body_heads"]
-    department = conf["_dept_re"].fullmatch(text, start, he) is not None
+    place_body = text[start:he] in conf.place_body_heads
+    department = conf.dept_re.fullmatch(text, start, he) is not None
     if not place_body:
         # the department may be the tail of what the left edge kept (…对象有应急管理局)
         left = start
@@ -486,34 +505,34 @@ def _bare_body_place(
             (
                 p
                 for p in range(left, max(hs, left + 1))
-                if (p == left or ctx.doc.boundary[p]) and conf["_dept_re"].fullmatch(text, p, he)
+                if (p == left or ctx.doc.boundary[p]) and conf.dept_re.fullmatch(text, p, he)
             ),
             -1,
         )
         if start < 0:
             return None
         if start > left and (
-            text[start - 1] in _PLACE_ENDS
-            or conf["_head_re"].search(text, left, start)
+            text[start - 1] in conf.place_ends
+            or conf.head_re.search(text, left, start)
             or _name_before(ctx, start)
         ):
             return None  # an unknown place (某某镇应急办, 临泉应急局) or a body (某公司应急办)
         department = True
-    if conf["_counted_re"].search(text[max(0, start - 4) : start]):
+    if conf.counted_re.search(text[max(0, start - 4) : start]):
         return None  # 四个水利站, 各交警中队: a kind of body
     prefix = None
-    for j in conf["_list_joiners"]:
+    for j in conf.list_joiners:
         if text.endswith(j, 0, start):
             prev = by_end.get(start - len(j))
             if prev is None and j == "、":
                 # a chain of posts: 开发区党工委书记、管委会主任 (the 管委会 is the zone's)
-                post = next((w for w in conf["_posts"] if text.endswith(w, 0, start - 1)), None)
+                post = next((w for w in conf.posts if text.endswith(w, 0, start - 1)), None)
                 prev = by_end.get(start - 1 - len(post)) if post else None
             prefix = prev.attr("place") if prev is not None else None
             break
     home = ctx.home
     county = str(home.name) if home is not None and home.level == "county" else None
-    if prefix and text[start:he] in conf["division_body_heads"] and prefix.endswith(_zone_suffixes()):
+    if prefix and text[start:he] in conf.r.division_body_heads and prefix.endswith(_zone_suffixes()):
         prefix = county  # a zone has no government of its own: the county's
     if prefix:
         return start, prefix
@@ -530,9 +549,12 @@ def _name_before(ctx: Context, pos: int) -> bool:
     return tag in ("ns", "nr", "nrt", "nz", "nt", "j") or not ctx.res.segmenter.has_word(word)
 
 
-@cache
 def _zone_suffixes() -> tuple[str, ...]:
-    return tuple(rules.load("places")["zone_suffixes"])
+    return rules.active().compiled(_build_zone_suffixes)
+
+
+def _build_zone_suffixes(rs: rules.RuleSet) -> tuple[str, ...]:
+    return tuple(rs.places.zone_suffixes)
 
 
 def _head_org(
@@ -544,7 +566,7 @@ def _head_org(
     # before an enterprise or school, a zone, town or village says where it is, not what it
     # is called (潇河新兴产业园区文源学校); a zone's or town's own bodies keep it
     # (鄂托克经济开发区管理委员会, 石塘镇应急管理中心)
-    while head in conf["_strong"]:
+    while head in conf.strong:
         m = next(
             (
                 x
@@ -556,25 +578,25 @@ def _head_org(
         if m is None:
             break
         start = m.end
-    if head in conf["_strong"] and places.starting_at(start) is not None:
+    if head in conf.strong and places.starting_at(start) is not None:
         # 五通桥区金粟镇四川盐磷新材料有限公司: after the places that say where it is, an
         # enterprise's own name starts at a province or city
         for _s, _e, p in places.index.overlapping(start + 1, hs):
             if p.start > start and p.end <= hs and p.attr("level") in ("province", "prefecture"):
                 start = p.start
                 break
-    if start >= hs and head in conf["_weak"] and head not in conf["_place_body_heads"]:
+    if start >= hs and head in conf.weak and head not in conf.place_body_heads:
         return None
     name = text[start:he]
-    if (len(name) < 3 and name not in conf["_place_body_heads"]) or (
-        re.search(r"[0-9０-９]", name) and not re.search(r"第[0-9０-９]", name)
+    if (len(name) < 3 and name not in conf.place_body_heads) or (
+        re.search(r"[0-9０-９]", name) and not conf.ordinal_re.search(name)
     ):
         return None
-    if "届" in name or "次" in name[-3:]:
+    if any(w in name for w in conf.r.session_words) or any(w in name[-3:] for w in conf.r.round_words):
         return None
     # a relative prefix (市, 县, 我市 …) or a place at the start
     rel = relative_at(ctx, start)
-    if rel is not None and text.startswith("级", rel.end()):
+    if rel is not None and text.startswith(conf.r.level_adjective_suffix, rel.end()):
         return None  # 省级, 市级: an adjective, not a prefix
     place_at = places.starting_at(start, divisions_only=True) or places.starting_at(start)
     resolved_prefix = None
@@ -584,7 +606,7 @@ def _head_org(
         resolved_prefix = place_at.name
         while (nxt := places.starting_at(core_start)) is not None and nxt.end <= hs:
             core_start = nxt.end  # 惠安县崇武镇…: the prefix runs over every place
-        if head == "中心" and core_start == hs:
+        if head in conf.r.place_middle_heads and core_start == hs:
             return None  # 崇武镇中心: the middle of a town
     elif rel is not None and rel.end() <= hs:
         div = resolve_relative(ctx, places, rel.group(), start)
@@ -601,30 +623,26 @@ def _head_org(
             name = text[start:he]
             bare = True
     core = text[core_start:hs]
-    national = any(name.startswith(p) for p in conf["national_prefixes"])
+    national = any(name.startswith(p) for p in conf.r.national_prefixes)
     nested = _nested_head(text, core_start, hs)
-    if head in conf["_weak"] and head not in conf["_strong"]:
+    if head in conf.weak and head not in conf.strong:
         named = (
-            head in _NAMED_WEAK_HEADS
+            head in conf.named_weak_heads
             and len(core) >= 4
             and _proper(ctx, core_start, hs, strict=True)
             and not _all_generic(core)
         )
         if resolved_prefix is None and not national and not nested and not named:
             return None
-        if not core and head not in conf["_place_body_heads"]:
+        if not core and head not in conf.place_body_heads:
             return None
-        if len(head) == 1 and len(core) < 2 and head not in conf["_place_body_heads"]:
+        if len(head) == 1 and len(core) < 2 and head not in conf.place_body_heads:
             return None
     elif resolved_prefix is None and (len(core) < 2 or not _proper(ctx, core_start, hs)):
         return None
-    if (
-        core
-        and core[-1] in "一二三四五六七八九十百千万余多几两"
-        and not re.fullmatch(r"第[一二三四五六七八九十]+", core)
-    ):
+    if core and core[-1] in conf.r.count_end_chars and not conf.ordinal_core_re.fullmatch(core):
         return None  # 千余处, 十余个: a count, not a name
-    if resolved_prefix is None and (core in conf["_generic"] or _all_generic(core)):
+    if resolved_prefix is None and (core in conf.generic or _all_generic(core)):
         return None
     # the canonical name replaces a relative prefix with the place it stands for
     if (bare or rel is not None) and place_at is None and resolved_prefix is not None:
@@ -634,7 +652,7 @@ def _head_org(
         and place_at.attr("adcode")
         and place_at.text != place_at.name
         and place_at.end == core_start
-        and conf["_dept_re"].fullmatch(text, core_start, he)
+        and conf.dept_re.fullmatch(text, core_start, he)
     ):
         canon_text = place_at.name + text[core_start:he]  # 临泉应急局: the county's full name
     else:
@@ -643,7 +661,7 @@ def _head_org(
     if canon_text != canon and canon_text not in aliases:
         aliases.append(canon_text)
     aliases.extend(_fire_unit_alias(ctx, canon, resolved_prefix))
-    parent = _section_parent(text, start, hs, canon_text, he) if head in conf["section_heads"] else None
+    parent = _section_parent(text, start, hs, canon_text, he) if head in conf.r.section_heads else None
     out = [
         ctx.mention(
             start,
@@ -682,7 +700,7 @@ def _section_parent(text: str, start: int, hs: int, canon_text: str, he: int) ->
     """The canonical name of the body a section (宣教科, 工矿处) belongs to: the name up to
     the last head before the section's own (青石县应急局宣教科 → 青石县应急管理局)."""
     last = None
-    for m in _conf()["_head_re"].finditer(text, start, hs):
+    for m in _conf().head_re.finditer(text, start, hs):
         if m.start() > start + 1 and m.end() < hs:
             last = m
     if last is None:
@@ -711,7 +729,7 @@ def _proper(ctx: Context, s: int, e: int, strict: bool = False) -> bool:
 def _nested_head(text: str, s: int, e: int) -> bool:
     """Whether ``text[s:e]`` contains a complete parent body: a name and its head."""
     seg = text[s:e]
-    for h in ("局", "集团", "公司", "中心", "委员会", "医院", "学校", "大学", "支队", "总队"):
+    for h in _conf().parent_heads:
         p = seg.find(h)
         if p >= 2:
             return True
@@ -720,7 +738,7 @@ def _nested_head(text: str, s: int, e: int) -> bool:
 
 def _all_generic(core: str) -> bool:
     rest = core
-    for g in _conf()["_generic_desc"]:
+    for g in _conf().generic_desc:
         rest = rest.replace(g, "")
     return rest == ""
 
@@ -736,7 +754,7 @@ def _distribute(
     out = []
     k = start - 1
     # a relative prefix before 、: 市、县残联
-    m = conf["_rel_re"].match(text, k - 1) if k >= 1 else None
+    m = conf.rel_re.match(text, k - 1) if k >= 1 else None
     if m is not None and m.end() == k and ctx.doc.token_at(k - 1)[:2] == (k - 1, k):
         div = resolve_relative(ctx, places, m.group(), k - 1)
         if div is not None:
@@ -760,35 +778,40 @@ def _distribute(
     return out
 
 
+def _fire_unit(conf: FireService, level: str) -> str | None:
+    """The rank name of a division's fire and rescue unit (支队 of a prefecture …)."""
+    return {"province": conf.province, "prefecture": conf.prefecture, "county": conf.county}.get(level)
+
+
 def _fire_unit_alias(ctx: Context, name: str, place: str | None) -> list[str]:
     """萧县消防救援局 is also 萧县消防救援大队 (a county's fire and rescue unit by its
     rank name), so that both forms on one page are one body."""
-    conf = _conf()["fire_service"]
-    if not place or name != place + conf["bureau"]:
+    conf = _conf().r.fire_service
+    if not place or name != place + conf.bureau:
         return []
     divs = ctx.res.gaz.lookup(place)
-    unit = conf.get(divs[0].level) if len(divs) == 1 else None
+    unit = _fire_unit(conf, divs[0].level) if len(divs) == 1 else None
     return [place + unit] if unit else []
 
 
 def _fire_service(ctx: Context) -> list[Mention]:
     """长治消防开展… → 长治市消防救援支队 (a city's fire and rescue brigade)."""
     text = ctx.doc.text
-    conf = _conf()["fire_service"]
-    form = conf["form"]
+    conf = _conf().r.fire_service
+    form = conf.form
     gaz = ctx.res.gaz
     out = []
     for m in ctx.found.get("places", []):
         if not text.startswith(form, m.end):
             continue
         after = text[m.end + len(form) : m.end + len(form) + 3]
-        if any(after.startswith(w) for w in conf["not_followed_by"]):
+        if any(after.startswith(w) for w in conf.not_followed_by):
             continue
         code = m.attr("adcode")
         if not code:
             continue
         d = gaz.by_code[code]
-        unit = conf.get(d.level)
+        unit = _fire_unit(conf, d.level)
         if not unit:
             continue
         end = m.end + len(form)

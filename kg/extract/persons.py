@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
@@ -24,39 +23,44 @@ from kg.model import Mention
 from kg.text import is_cjk
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("persons"))
-    conf["_surnames"] = frozenset(c for c in conf["surnames"] if is_cjk(c))
-    conf["_compound"] = tuple(conf["compound_surnames"])
-    conf["_followers"] = frozenset(conf["name_followers"])
-    conf["_not_names"] = frozenset(conf["not_names"])
-    conf["_post_words"] = Words([*conf["posts"], *conf["roles"]])
-    suffixes = sorted(conf["name_suffixes"], key=len, reverse=True)
-    conf["_suffix_re"] = re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
-    conf["_speech"] = tuple(sorted(conf["speech_verbs"], key=len, reverse=True))
-    conf["_action"] = tuple(sorted(conf["action_verbs"], key=len, reverse=True))
-    conf["_anon"] = tuple(conf["anonymous_suffixes"])
-    conf["_roles"] = frozenset(conf["roles"])
-    conf["_posts_set"] = frozenset(conf["posts"])
-    conf["_posts_desc"] = tuple(sorted(set(conf["posts"]) - conf["_roles"], key=len, reverse=True))
-    # the posts by their last character, longest first: those that can end where a name starts
-    conf["_posts_by_last"] = {}
-    for w in conf["_posts_desc"]:
-        conf["_posts_by_last"].setdefault(w[-1], []).append(w)
-    conf["_titles"] = frozenset(conf["titles"])
-    conf["_not_name_prefixes"] = tuple(conf["not_name_prefixes"])
-    # a clause start (a paragraph start or after punctuation) followed by a surname
-    surnames = "".join(sorted(conf["_surnames"] | {c[0] for c in conf["_compound"]}))
-    conf["_clause_start_re"] = re.compile(rf"(?<![\u4e00-\u9fff\w])([{surnames}])")
-    return conf
+class _Conf:
+    """The persons rules, compiled (once per rule set)."""
+
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.persons
+        self.surnames = frozenset(c for c in r.surnames if is_cjk(c))
+        self.compound = tuple(r.compound_surnames)
+        self.followers = frozenset(r.name_followers)
+        self.not_names = frozenset(r.not_names)
+        self.post_words = Words([*r.posts, *r.roles])
+        suffixes = sorted(r.name_suffixes, key=len, reverse=True)
+        self.suffix_re = re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
+        self.speech = tuple(sorted(r.speech_verbs, key=len, reverse=True))
+        self.action = tuple(sorted(r.action_verbs, key=len, reverse=True))
+        self.anon = tuple(r.anonymous_suffixes)
+        self.roles = frozenset(r.roles)
+        self.posts_set = frozenset(r.posts)
+        self.posts_desc = tuple(sorted(set(r.posts) - self.roles, key=len, reverse=True))
+        # the posts by their last character, longest first: those that can end where a name starts
+        self.posts_by_last: dict[str, list[str]] = {}
+        for w in self.posts_desc:
+            self.posts_by_last.setdefault(w[-1], []).append(w)
+        self.titles = frozenset(r.titles)
+        self.not_name_prefixes = tuple(r.not_name_prefixes)
+        # a clause start (a paragraph start or after punctuation) followed by a surname
+        surnames = "".join(sorted(self.surnames | {c[0] for c in self.compound}))
+        self.clause_start_re = re.compile(rf"(?<![\u4e00-\u9fff\w])([{surnames}])")
+
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def _surname_len(name: str) -> int:
     conf = _conf()
-    if name.startswith(conf["_compound"]):
+    if name.startswith(conf.compound):
         return 2
-    return 1 if name[:1] in conf["_surnames"] else 0
+    return 1 if name[:1] in conf.surnames else 0
 
 
 def _valid(name: str) -> bool:
@@ -66,11 +70,11 @@ def _valid(name: str) -> bool:
     sl = _surname_len(name)
     if sl == 0 or len(name) - sl < 1 or len(name) - sl > 2:
         return False
-    if name in conf["_not_names"] or name.startswith(conf["_not_name_prefixes"]):
+    if name in conf.not_names or name.startswith(conf.not_name_prefixes):
         return False
-    if name[sl:] in conf["_roles"] or name[sl:] in conf["_posts_set"]:
+    if name[sl:] in conf.roles or name[sl:] in conf.posts_set:
         return False  # 向居民: a preposition and a role, not a name
-    return not name[sl:].startswith(conf["_anon"])
+    return not name[sl:].startswith(conf.anon)
 
 
 # levels of the places whose posts a post names (市长 of a county-level city is its mayor)
@@ -79,9 +83,6 @@ _POST_LEVELS = {"province": 0, "prefecture": 1, "county": 1, "town": 2}
 # tags of a first character that is a function word, not a surname (都会, 和企业)
 _FUNCTION_TAGS = {"c", "p", "d", "u", "uj", "ul", "uz", "r"}
 
-# characters that after a two-character name are words of their own (张锐等参加)
-_STANDALONE_FOLLOWERS = set("等在的是和与及说也就都还已正将对为向到来一带率同家第们")
-
 
 def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> str | None:
     """The name starting at ``pos`` (two or three characters), or None.
@@ -89,17 +90,17 @@ def _name_at(text: str, pos: int, boundary: bytearray, strict: bool = False) -> 
     The name must end where a name ends (punctuation or a character that follows
     names: 说, 等, 在 …); unless ``strict``, a token boundary will do."""
     conf = _conf()
-    fol = conf["_followers"]
+    fol = conf.followers
 
     def ends_ok(k: int) -> bool:
         return k >= len(text) or is_delim(text[k]) or text[k] in fol
 
     two, three = text[pos : pos + 2], text[pos : pos + 3]
-    verbs = conf["_speech"] + conf["_action"]
+    verbs = conf.speech + conf.action
     # 吴志强告诉记者: 强 could end a name (强调) but 告诉 after three characters decides
     if (
         len(three) == 3
-        and three[2] not in _STANDALONE_FOLLOWERS
+        and three[2] not in conf.r.standalone_followers
         and not text.startswith(verbs, pos + 2)
         and (text.startswith(verbs, pos + 3) or (pos + 3 < len(text) and is_delim(text[pos + 3])))
         and _valid(three)
@@ -129,7 +130,7 @@ def extract_persons(ctx: Context) -> list[Mention]:
     out: list[Mention] = []
 
     has_word = ctx.res.segmenter.has_word
-    verbs = conf["_speech"] + conf["_action"]
+    verbs = conf.speech + conf.action
 
     def add(s: int, name: str, via: str, post: str | None = None, anchor: int | None = None) -> bool:
         e = s + len(name)
@@ -156,8 +157,8 @@ def extract_persons(ctx: Context) -> list[Mention]:
         return True
 
     # 1. post or role + name, and the names listed after the first (副县长张三、李四)
-    for _ps, pe, post in conf["_post_words"].finditer(text):
-        role = post in conf["_roles"]
+    for _ps, pe, post in conf.post_words.finditer(text):
+        role = post in conf.roles
         if not doc.boundary[pe] and role:
             continue  # 保安 in 保安全, 业主 in 行业主管 (会长 in 商会会长 is fine)
         # a post glued to the name by the tokenizer (人武部长王颐然) needs a clean end
@@ -173,7 +174,7 @@ def extract_persons(ctx: Context) -> list[Mention]:
                 break
             k += 1 + len(nxt)
     # 2. name + honorific
-    for m in conf["_suffix_re"].finditer(text):
+    for m in conf.suffix_re.finditer(text):
         e = m.start()
         for n in (3, 2):
             s = e - n
@@ -186,16 +187,16 @@ def extract_persons(ctx: Context) -> list[Mention]:
     # 3. speaker at a clause start; 4. recurring subject of actions
     counts: Counter[tuple[int, str]] = Counter()
     firsts: dict[tuple[int, str], int] = {}
-    for cm in conf["_clause_start_re"].finditer(text):
+    for cm in conf.clause_start_re.finditer(text):
         i = cm.start(1)
         for n in (3, 2):
             cand = text[i : i + n]
             if not _valid(cand):
                 continue
-            if text.startswith(conf["_speech"], i + n) and not has_word(cand):
+            if text.startswith(conf.speech, i + n) and not has_word(cand):
                 add(i, cand, "speaker")
                 break
-            if text.startswith(conf["_action"], i + n) and not has_word(cand):
+            if text.startswith(conf.action, i + n) and not has_word(cand):
                 key = (doc.para_at(i).article, cand)
                 counts[key] += 1
                 firsts.setdefault(key, i)
@@ -218,7 +219,7 @@ def post_chain(ctx: Context, pos: int, org_ends: dict[int, Mention]) -> list[tup
     with the body's head (人武部长 = 人武部 + 部长); of the posts ending at one place, the
     one after a named body wins (镇平县委书记 = 镇平县委 + 书记)."""
     text = ctx.doc.text
-    posts = _conf()["_posts_by_last"]
+    posts = _conf().posts_by_last
     out: list[tuple[str, int, Mention | None]] = []
     while True:
         cands = [w for w in posts.get(text[pos - 1], ()) if text.endswith(w, 0, pos)] if pos > 0 else []
@@ -247,7 +248,7 @@ def _implied_bodies(ctx: Context, persons: list[Mention]) -> list[Mention]:
     """副市长张锐 → 运城市人民政府; 县委常委、副县长X → the county's party committee and
     government; 连南瑶族自治县县长X → that county's government: the body a post names by
     itself, for every post of a chain that has no body written before it."""
-    table = _conf()["implied_bodies"]
+    table = _conf().r.implied_bodies
     orgs = ctx.mentions("Organization")
     org_ends = {m.end: m for m in orgs}
     org_names = {m.name for m in orgs}
@@ -284,7 +285,7 @@ def implied_body_name(
     level means at ``pos`` (the home's prefecture, the county the article is about). A
     standing-committee member is in the 常委会 where the page names it, else in the
     committee."""
-    from kg.extract.orgs import _Places, resolve_relative
+    from kg.extract.orgs import _Places, resolve_level
 
     level, body = spec.split(":")
     if place is not None:
@@ -297,17 +298,19 @@ def implied_body_name(
         elif level == "province" and home is not None:
             div = ctx.res.gaz.province_of(home)
         elif level == "county":
-            div = resolve_relative(ctx, _Places(ctx), "县", pos)
+            div = resolve_level(ctx, _Places(ctx), "county", pos)
         if div is None:
             return None, None
         place_name = div.name
-    if body == "委常委会" and f"中共{place_name}委常委会" not in org_names:
-        body = "委"
-    if body == "人民政府":
-        return place_name + "人民政府", place_name + "政府"
-    if body == "委":
-        return f"中共{place_name}委", f"{place_name}委|中共{place_name}委员会"
-    return f"中共{place_name}委常委会", f"{place_name}委常委会"
+    r = _conf().r
+    forms = r.implied_body_names.get(body)
+    fallback = r.body_fallbacks.get(body)
+    if forms and fallback and forms[0].format(place=place_name) not in org_names:
+        forms = r.implied_body_names.get(fallback)
+    if not forms:
+        return None, None
+    names = [f.format(place=place_name) for f in forms]
+    return names[0], "|".join(names[1:])
 
 
 def _dedupe(ms: list[Mention]) -> list[Mention]:

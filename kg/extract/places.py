@@ -10,73 +10,53 @@ boundary set by an adjacent place, punctuation or a function word.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, find_words, is_delim
+from kg.extract.common import at_delim, find_words, is_delim, shared
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.nlp.gazetteer import Division, Gazetteer
 from kg.text import is_cjk
 
-# words after which a town or village name starts (对浔中镇, 在弶港镇, 周边娄家庄村)
-_LEFT_OF_NAME = (
-    "和",
-    "与",
-    "及",
-    "、",
-    "在",
-    "对",
-    "于",
-    "到",
-    "从",
-    "向",
-    "赴",
-    "至",
-    "周边",
-    "服务",
-    "深入",
-    "来到",
-    "走进",
-    "前往",
-    "位于",
-)
 _BAD_TAGS = {"v", "vd", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m", "q", "f", "t", "x"}
 
-# Characters that, right after a suffix, show it was part of a longer word (村庄, 乡亲).
-_BAD_FOLLOWERS = {
-    "村": set("庄民级落寨组干务集规情貌头镇容内里道史"),
-    "镇": set("级域静定守压住痛长政"),
-    "乡": set("村镇亲土愁贤里间下音情风野邻"),
-    "社区": set("化工"),
-    "街道": set("两口上旁边"),
-}
+
+class _Conf:
+    """The places rules, compiled (once per rule set)."""
+
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.places
+        self.generic = frozenset(r.generic_place_prefixes)
+        self.common_pairs = tuple(r.common_suffix_words)
+        self.not_in_names = tuple(r.not_in_names)
+        self.inner_village_re = re.compile(r.inner_village_pattern)
+        self.name_openers = tuple(r.name_openers)
+        self.reference_prefixes = tuple(r.reference_prefixes)
+        self.own_body_words = tuple(r.own_body_words)
+        self.zone_gap_stops = frozenset(r.zone_gap_stops)
+        self.bad_followers = {k: frozenset(v) for k, v in r.suffix_bad_followers.items()}
+        self.town_suffixes = frozenset(r.town_suffixes)
+        self.zone_generic = tuple(r.generic_zone_prefixes)
+        suffixes = (
+            [(s, "town") for s in r.town_suffixes]
+            + [(s, "village") for s in r.village_suffixes]
+            + [(s, "zone") for s in r.zone_suffixes]
+        )
+        suffixes.sort(key=lambda x: -len(x[0]))
+        self.suffix_kind = dict(suffixes)
+        self.suffix_re = re.compile("|".join(re.escape(s) for s, _ in suffixes))
+        heads = sorted(r.counted_list_heads, key=len, reverse=True)
+        counted = r.counted_list_count_pattern + "(" + "|".join(map(re.escape, heads)) + ")"
+        self.counted_re = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
+        # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
+        self.counted_tail_re = re.compile(counted)
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("places"))
-    conf["_generic"] = frozenset(conf["generic_place_prefixes"])
-    conf["_common_pairs"] = tuple(conf["common_suffix_words"])
-    conf["_not_in_names"] = tuple(conf["not_in_names"])
-    conf["_inner_village_re"] = re.compile(r"[\u4e00-\u9fff]{1,2}(?:镇|街道)")
-    conf["_zone_generic"] = tuple(conf["generic_zone_prefixes"])
-    suffixes = (
-        [(s, "town") for s in conf["town_suffixes"]]
-        + [(s, "village") for s in conf["village_suffixes"]]
-        + [(s, "zone") for s in conf["zone_suffixes"]]
-    )
-    suffixes.sort(key=lambda x: -len(x[0]))
-    conf["_suffix_kind"] = dict(suffixes)
-    conf["_suffix_re"] = re.compile("|".join(re.escape(s) for s, _ in suffixes))
-    heads = sorted(conf["counted_list_heads"], key=len, reverse=True)
-    counted = r"等[0-9一二三四五六七八九十]+个(" + "|".join(map(re.escape, heads)) + ")"
-    conf["_counted_re"] = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
-    # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
-    conf["_counted_tail_re"] = re.compile(counted)
-    return conf
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def _pick(
@@ -124,7 +104,7 @@ def extract_places(ctx: Context) -> list[Mention]:
         kept.append(h)
         last_end = h.end
     full_names_present = {h.key for h in kept if any(k == "place" for k, _ in h.payloads)}
-    full_stop = set(conf["full_name_stopwords"])
+    full_stop = set(conf.r.full_name_stopwords)
     home_pref = (gaz.prefecture_of(home) or home) if home is not None else None
     prev_div: Division | None = None
     prev_end = -1
@@ -140,7 +120,7 @@ def extract_places(ctx: Context) -> list[Mention]:
             if (
                 len(h.key) <= 2
                 and not _in_home(gaz, divs, home_pref)
-                and not at_delim(text, h.start, tuple(FUNCTION_CHARS))
+                and not at_delim(text, h.start, shared().function_stops)
             ):
                 continue  # 以玉兴县: 兴县 of Shanxi glued inside a slogan
             if h.key in full_stop and adjacent_prev is None and not _in_home(gaz, divs, home_pref):
@@ -158,7 +138,7 @@ def extract_places(ctx: Context) -> list[Mention]:
         # short forms
         if not doc.aligned(h.start, h.end):
             continue
-        if h.end < len(text) and text[h.end] in "县市区省镇乡村":
+        if h.end < len(text) and text[h.end] in conf.r.short_form_not_before:
             continue  # part of an unknown longer name
         d = _pick(divs, gaz, home, adjacent_prev)
         if d is None:
@@ -174,16 +154,16 @@ def extract_places(ctx: Context) -> list[Mention]:
     starts: dict[int, Mention] = {}
     for m in out:
         starts.setdefault(m.start, m)
-    for m in conf["_suffix_re"].finditer(text):
-        s, e = m.span()
-        suffix = m.group()
-        kind = conf["_suffix_kind"][suffix]
+    for sm in conf.suffix_re.finditer(text):
+        s, e = sm.span()
+        suffix = sm.group()
+        kind = conf.suffix_kind[suffix]
         if divisions.any_overlap(s, s + 1):
             continue  # inside a known division name (…新区 of a gazetteer name)
-        bad = _BAD_FOLLOWERS.get(suffix)
+        bad = conf.bad_followers.get(suffix)
         if bad and e < len(text) and text[e] in bad:
             continue
-        if kind == "village" and conf["_inner_village_re"].match(text, e):
+        if kind == "village" and conf.inner_village_re.match(text, e):
             continue  # 樟村坪镇: a town whose name holds 村
         found = _sub_county(ctx, s, e, kind, ends, starts)
         if found is None:
@@ -221,7 +201,7 @@ def _town_matcher(
         county = gaz.by_code[code]
         for town in gaz.towns(county):
             full.setdefault(town, county)
-            suffix = next((x for x in _conf()["town_suffixes"] if town.endswith(x)), "")
+            suffix = next((x for x in _conf().r.town_suffixes if town.endswith(x)), "")
             stem = town[: len(town) - len(suffix)]
             if suffix and len(stem) >= 2:
                 stems[stem] = None if stem in stems else (town, county)  # ambiguous: neither
@@ -271,7 +251,7 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
         if found is None:
             continue
         town, county = found
-        if text.startswith(tuple(_conf()["town_suffixes"]), e):
+        if text.startswith(tuple(_conf().r.town_suffixes), e):
             continue  # the full name, matched above
         glued = [m for m in near if m.start == s and m.end > e and m.attr("level") == "village"]
         if glued and e - s >= 2 and glued[0].end - e >= 2:
@@ -297,7 +277,7 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
 
 def _body_follows(text: str, pos: int) -> bool:
     """阳曲县委, 长治市政府: a division glued to its own bodies."""
-    return text.startswith(("委", "政府", "人民政府", "人大", "政协", "党委"), pos)
+    return text.startswith(_conf().own_body_words, pos)
 
 
 def _in_home(gaz: Gazetteer, divs: list[Division], home_pref: Division | None) -> bool:
@@ -319,9 +299,12 @@ def _verb_initial(ctx: Context, h: object, divs: list[Division], home_pref: Divi
     return text[s : s + 2] in _verbs()
 
 
-@cache
 def _verbs() -> frozenset[str]:
-    return frozenset(w for w in rules.load("orgs")["left_stop_words"] if len(w) == 2)
+    return rules.active().compiled(_build_verbs)
+
+
+def _build_verbs(rs: rules.RuleSet) -> frozenset[str]:
+    return frozenset(w for w in rs.orgs.left_stop_words if len(w) == 2)
 
 
 def _div_mention(ctx: Context, s: int, e: int, d: Division, via: str) -> Mention:
@@ -353,7 +336,7 @@ def _short_ok(
         if 0 <= j < len(kept):
             o = kept[j]
             gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
-            if gap in COORD:
+            if gap in shared().coord:
                 codes = dict(o.payloads).get("place") or dict(o.payloads).get("short") or ()
                 for c in codes:
                     od = gaz.by_code[c]
@@ -368,7 +351,7 @@ def _sub_county(
     """Where the name before suffix ``[s, e)`` starts, and the adjacent parent place."""
     text = ctx.doc.text
     conf = _conf()
-    generic = conf["_generic"]
+    generic = conf.generic
     max_len = {"town": 5, "village": 5, "zone": 10}[kind]
     if kind == "zone":
         # 运城经济技术开发区, 山西转型综改示范区: a zone name starts with a place
@@ -385,8 +368,8 @@ def _sub_county(
             min_len = 1 if (kind == "village" and prev.attr("level") in ("town", "county")) else 2
             if (
                 len(name) >= min_len
-                and name[0] not in FUNCTION_CHARS
-                and not (set(name) & FUNCTION_CHARS - {"和"})
+                and name[0] not in shared().function_chars
+                and not (set(name) & shared().function_chars - set(conf.r.name_conjunction))
                 and not name[:1].isdigit()
                 and name not in generic
                 and _name_ok(ctx, k, s, e, allow_numbers=True)
@@ -400,15 +383,19 @@ def _sub_county(
     for length in range(min(4, s), 1, -1):
         k = s - length
         name = text[k:s]
-        if not all(is_cjk(c) for c in name) or set(name[:-1]) & FUNCTION_CHARS or DIGITS.search(name):
+        if (
+            not all(is_cjk(c) for c in name)
+            or set(name[:-1]) & shared().function_chars
+            or shared().digits.search(name)
+        ):
             continue
-        if name[-1] in FUNCTION_CHARS and name[-1] != "和":
+        if name[-1] in shared().function_chars and name[-1] not in conf.r.name_conjunction:
             continue
-        if any(w in name for w in conf["_not_in_names"]):
+        if any(w in name for w in conf.not_in_names):
             continue
-        if name in generic or any(name.startswith(g) for g in ("该", "全", "各", "本", "每", "这", "那")):
+        if name in generic or name.startswith(conf.reference_prefixes):
             continue
-        if not at_delim(text, k, _LEFT_OF_NAME):
+        if not at_delim(text, k, conf.name_openers):
             continue
         if not _name_ok(ctx, k, s, e):
             continue
@@ -424,23 +411,24 @@ def _name_ok(ctx: Context, k: int, s: int, e: int, allow_numbers: bool = False) 
     follows a place, allow_numbers) does not end in an ordinary word with the suffix
     (农村, 返乡; but 芮城县阳城镇 is a town)."""
     text = ctx.doc.text
-    if text[k:e] in _conf()["_common_pairs"]:
+    if text[k:e] in _conf().common_pairs:
         return False
     has_word = ctx.res.segmenter.has_word
     # 筑牢农村, 农业农村: an ordinary word before the pair; but after a place a
     # one-character name is a name (芮城县阳城镇)
-    if text[s - 1 : s] + text[s:e] in _conf()["_common_pairs"] and (
+    if text[s - 1 : s] + text[s:e] in _conf().common_pairs and (
         not allow_numbers or (s - 1 - k >= 2 and has_word(text[k : s - 1]))
     ):
         return False
     name = text[k:s]
-    if "之" in name or ("和" in name[:-1] and has_word(name[: name.index("和")])):
+    conj = _conf().r.name_conjunction
+    if _conf().r.genitive_particle in name or (conj in name[:-1] and has_word(name[: name.index(conj)])):
         return False  # 杂技之乡, 住房和城乡: not names
     # a verb or function word of its own inside the name (推动乡村, 实现建制镇); one
     # character jieba happens to tag as a verb inside an unknown name (健跳镇) is fine
     bad = _BAD_TAGS - {"m", "c"} if allow_numbers else _BAD_TAGS
     for ts, te, tag in ctx.doc.tokens(k, s):
-        if ts >= k and te <= s and tag in bad and (te - ts >= 2 or text[ts] in FUNCTION_CHARS):
+        if ts >= k and te <= s and tag in bad and (te - ts >= 2 or text[ts] in shared().function_chars):
             return False
     return True
 
@@ -456,8 +444,9 @@ def _zone_start(
         place = starts.get(k)
         if place is not None and place.end <= s:
             between = text[place.end : s]
-            if any(between.startswith(g) for g in _conf()["_zone_generic"]) or set(between) & set(
-                "等的和与及"
+            if (
+                any(between.startswith(g) for g in _conf().zone_generic)
+                or set(between) & _conf().zone_gap_stops
             ):
                 return None
             return k, place
@@ -469,10 +458,10 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
     text = ctx.doc.text
     conf = _conf()
     out: list[Mention] = []
-    suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
-    if conf["_counted_tail_re"].search(text) is None:
+    suffix_of = conf.r.counted_list_suffixes
+    if conf.counted_tail_re.search(text) is None:
         return out  # no 等N个镇 on the page: the list pattern, tried at every character, is not run
-    for m in conf["_counted_re"].finditer(text):
+    for m in conf.counted_re.finditer(text):
         suffix = suffix_of.get(m.group(2))
         if suffix is None:
             continue
@@ -483,16 +472,16 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
         for cut in range(0, len(first) - 1):
             cand = first[cut:]
             pos = items_start + cut
-            if at_delim(text, pos, tuple(FUNCTION_CHARS)) and len(cand) >= 2:
+            if at_delim(text, pos, shared().function_stops) and len(cand) >= 2:
                 items[0] = cand
                 items_start = pos
                 break
         else:
-            if not at_delim(text, items_start, tuple(FUNCTION_CHARS)):
+            if not at_delim(text, items_start, shared().function_stops):
                 continue
         pos = items_start
         for it in items:
-            if it not in _conf()["_generic"] and not is_delim(it[0]):
+            if it not in _conf().generic and not is_delim(it[0]):
                 out.append(
                     ctx.mention(
                         pos,
@@ -501,7 +490,7 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
                         it + suffix,
                         "places",
                         via="counted",
-                        level="town" if suffix in ("镇", "乡", "街道") else "village",
+                        level="town" if suffix in conf.town_suffixes else "village",
                     )
                 )
             pos += len(it) + 1

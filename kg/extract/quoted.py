@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
@@ -26,14 +25,11 @@ from kg.model import Mention
 
 _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"), ('"', '"'), ("'", "'"))
 _QUOTE_CHARS = "“”「」『』‘’\"'"
-_NUMERAL = "一二三四五六七八九十两双多百千万0123456789"
 _SPEECH = re.compile(r"[。！？!?；;…]")
-_LIST_SPLIT = re.compile(r"、|和|及|与")
 _FORMULA_PART = re.compile(r"[0-9]{1,2}|[A-Za-z]")
 _STEP_SPLIT = re.compile(r"[—－→]+|-")
 _STEP = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_STRUCTURE_HEAD = re.compile(r"(?:工作)?(?:机制|制度|模式|体系|责任制|工作法)")
-_COUNTED = re.compile(r"[一二三四五六七八九十两]个[\u4e00-\u9fff]{2,5}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _FOUR = re.compile(r"[\u4e00-\u9fff]{4}")
 _COUPLET = re.compile(r"[\u4e00-\u9fff]{3,8}(?:[ \u3000][\u4e00-\u9fff]{3,8})+")
 
@@ -51,40 +47,47 @@ class Quote:
         return re.sub(f"[{_QUOTE_CHARS}]", "", self.content).strip()
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("names"))
-    org_heads = rules.load("orgs")["strong_heads"]
+class _Conf:
+    """The names rules, compiled (once per rule set)."""
 
-    def alt(words: list[str]) -> str:
-        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = self.r = rs.names
+        org_heads = rs.orgs.strong_heads
 
-    conf["_camp_head"] = re.compile(rf"[^\W等的和与及]{{0,12}}?(?:{alt(conf['campaign_heads'])})")
-    conf["_mech_head"] = re.compile(
-        rf"[\u4e00-\u9fff和与及]{{0,12}}?(?:{alt(conf['mechanism_heads'])})(?![\u4e00-\u9fff]{{0,2}}(?:平台|系统|软件|中心))"
-    )
-    conf["_mech_de"] = re.compile(rf"的(?:{alt(conf['mechanism_de_heads'])})")
-    conf["_place_head"] = re.compile(rf"(?:{alt(conf['place_heads'])})")
-    conf["_camp_end"] = re.compile(
-        rf"(?:{alt(['行动', '活动', '计划', '工程', '攻坚战', '专项整治', '竞赛'])})$"
-    )
-    conf["_mech_end"] = re.compile(
-        rf"(?:{alt(['机制', '制度', '模式', '体系', '理念', '原则', '责任制', '工作法'])})$"
-    )
-    conf["_org_end"] = re.compile(rf"(?:{alt(org_heads)})$")
-    conf["_list_head"] = re.compile(rf"(?:{alt(conf['campaign_list_heads'])})")
-    conf["_mech_cue"] = re.compile(rf"(?:{alt(conf['mechanism_cues'])})$")
-    conf["_numbered"] = re.compile(rf"^(?:[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
-    conf["_numbered1"] = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]{{1,3}}$")
-    conf["_never"] = frozenset(conf["never"])
-    conf["_not_mech_after"] = tuple(conf["not_mechanism_after"])
-    conf["_theme_after"] = tuple(conf["theme_after"])
-    conf["_theme_before"] = tuple(conf["theme_before"])
-    conf["_mech_tails"] = tuple(conf["mechanism_tail_words"])
-    conf["_slogan_cue"] = re.compile(rf"(?:{alt(conf['slogan_cues'])})$")
-    conf["_goal_cue"] = re.compile(rf"(?:{alt(conf['goal_cues'])})$")
-    conf["_safety"] = re.compile(alt(conf["safety_stems"]))
-    return conf
+        stops, joiners = re.escape(r.quoted_campaign_stops), re.escape(r.quoted_mechanism_joiners)
+        self.camp_head = re.compile(rf"[^\W{stops}]{{0,12}}?(?:{rules.alternation(r.campaign_heads)})")
+        not_before = rules.alternation(r.quoted_mechanism_head_not_before)
+        self.mech_head = re.compile(
+            rf"[\u4e00-\u9fff{joiners}]{{0,12}}?(?:{rules.alternation(r.mechanism_heads)})"
+            rf"(?![\u4e00-\u9fff]{{0,2}}(?:{not_before}))"
+        )
+        de = re.escape(r.quoted_de_particle)
+        self.mech_de = re.compile(rf"{de}(?:{rules.alternation(r.mechanism_de_heads)})")
+        self.place_head = re.compile(rf"(?:{rules.alternation(r.place_heads)})")
+        self.camp_end = re.compile(rf"(?:{rules.alternation(r.quoted_campaign_ends)})$")
+        self.mech_end = re.compile(rf"(?:{rules.alternation(r.quoted_mechanism_ends)})$")
+        self.org_end = re.compile(rf"(?:{rules.alternation(org_heads)})$")
+        self.list_head = re.compile(rf"(?:{rules.alternation(r.campaign_list_heads)})")
+        self.mech_cue = re.compile(rf"(?:{rules.alternation(r.mechanism_cues)})$")
+        numeral = re.escape(r.numeral_chars)
+        self.numbered = re.compile(rf"^(?:[{numeral}]+[\u4e00-\u9fff]{{1,3}}?、?){{2,}}(?<!、)$")
+        self.numbered1 = re.compile(rf"^[{numeral}]+[\u4e00-\u9fff]{{1,3}}$")
+        self.list_split = re.compile(r.quoted_list_split)
+        self.structure_head = re.compile(r.structure_head_pattern)
+        self.counted = re.compile(r.counted_set_pattern)
+        self.chain_links = frozenset(r.quote_chain_links)
+        self.never = frozenset(r.never)
+        self.not_mech_after = tuple(r.not_mechanism_after)
+        self.theme_after = tuple(r.theme_after)
+        self.theme_before = tuple(r.theme_before)
+        self.mech_tails = tuple(r.mechanism_tail_words)
+        self.slogan_cue = re.compile(rf"(?:{rules.alternation(r.slogan_cues)})$")
+        self.goal_cue = re.compile(rf"(?:{rules.alternation(r.goal_cues)})$")
+        self.safety = re.compile(rules.alternation(r.safety_stems))
+
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -114,6 +117,7 @@ def _chain_end(
 
     ``memo`` (position → end of the run from there) makes a page's calls linear, not
     quadratic in the length of a run."""
+    links = _conf().chain_links
     end = q.qe
     seen = []
     while True:
@@ -123,7 +127,7 @@ def _chain_end(
         seen.append(end)
         for gap in range(0, 3):
             nxt = quotes_by_start.get(end + gap)
-            if nxt is not None and all(c in "、和及与，融入" for c in text[end : end + gap]):
+            if nxt is not None and all(c in links for c in text[end : end + gap]):
                 end = nxt.qe
                 break
         else:
@@ -136,6 +140,7 @@ def _chain_end(
 def _chain_start(
     text: str, quotes_by_end: dict[int, Quote], q: Quote, memo: dict[int, int] | None = None
 ) -> int:
+    links = _conf().chain_links
     start = q.qs
     seen = []
     while True:
@@ -145,7 +150,7 @@ def _chain_start(
         seen.append(start)
         for gap in range(0, 3):
             prv = quotes_by_end.get(start - gap)
-            if prv is not None and all(c in "、和及与，融入" for c in text[start - gap : start]):
+            if prv is not None and all(c in links for c in text[start - gap : start]):
                 start = prv.qs
                 break
         else:
@@ -161,53 +166,53 @@ def classify(
     """(type, name-with-head) for a quote, or None when it names nothing."""
     conf = _conf()
     c = q.clean
-    if len(c) < 2 or c in conf["_never"] or _is_speech(q.content):
+    if len(c) < 2 or c in conf.never or _is_speech(q.content):
         return None
     after = text[q.qe : q.qe + 16]
-    if c in vocab_labels and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after)):
+    if c in vocab_labels and not (conf.camp_head.match(after) or conf.mech_head.match(after)):
         return None  # “九小场所” is a venue term, handled by the term matcher
     before = text[max(0, chain_start - 6) : chain_start]
-    if after.startswith(conf["_theme_after"]) or before.endswith(conf["_theme_before"]):
+    if after.startswith(conf.theme_after) or before.endswith(conf.theme_before):
         # a campaign's theme is a mechanism when it is a safety slogan (主题是“防风险、除隐患”)
-        return ("Mechanism", c) if conf["_safety"].search(c) else None
-    if after.startswith(conf["_not_mech_after"]):
+        return ("Mechanism", c) if conf.safety.search(c) else None
+    if after.startswith(conf.not_mech_after):
         return None
     if (
-        c.endswith("式")
+        c.endswith(conf.r.manner_suffix)
         and len(c) <= 4
-        and not (conf["_camp_head"].match(after) or conf["_mech_head"].match(after))
+        and not (conf.camp_head.match(after) or conf.mech_head.match(after))
     ):
         return None  # “拉网式”, “地毯式”: how a check is done
     # a list of quoted names ending with 等活动 / 等品牌项目 → campaigns
-    if conf["_list_head"].match(text, chain_end):
+    if conf.list_head.match(text, chain_end):
         return ("Campaign", c)
     # a head after a run of quotes names each of them: “减量控大”和“一盔一带”行动
     if chain_end > q.qe:
-        m = conf["_camp_head"].match(text, chain_end)
+        m = conf.camp_head.match(text, chain_end)
         if m:
             return ("Campaign", c + m.group())
-        m = conf["_mech_head"].match(text, chain_end)
+        m = conf.mech_head.match(text, chain_end)
         if m:
             return ("Mechanism", c + m.group())
     # what follows the closing quote
-    m = conf["_place_head"].match(after)
+    m = conf.place_head.match(after)
     if m:
         return ("Place", c + m.group())
-    m = conf["_mech_de"].match(after)
+    m = conf.mech_de.match(after)
     if m and len(c) >= 4:
         return ("Mechanism", c)
-    m_c = conf["_camp_head"].match(after)
-    m_m = conf["_mech_head"].match(after)
+    m_c = conf.camp_head.match(after)
+    m_m = conf.mech_head.match(after)
     if m_c and (not m_m or m_c.end() <= m_m.end()):
         return ("Campaign", c + m_c.group())
     if m_m:
         return ("Mechanism", c + m_m.group())
     # the quote's own ending
-    if conf["_camp_end"].search(c):
+    if conf.camp_end.search(c):
         return ("Campaign", c)
-    if conf["_mech_end"].search(c) and len(c) >= 4:
+    if conf.mech_end.search(c) and len(c) >= 4:
         return ("Mechanism", c)
-    if conf["_org_end"].search(c) and len(c) >= 4:
+    if conf.org_end.search(c) and len(c) >= 4:
         return ("Organization", c)
     # its form
     parts = re.split(r"[+＋]", c)
@@ -215,15 +220,15 @@ def classify(
         return ("Mechanism", c)  # 执法+专家, 2+3+N; not A2O+深度处理 or 创业+
     if len(parts) >= 3 and all(_FORMULA_PART.fullmatch(p) for p in parts):
         return ("Mechanism", c)  # 1+7+N
-    if conf["_numbered"].match(c) and len(c) >= 4:
+    if conf.numbered.match(c) and len(c) >= 4:
         return ("Mechanism", c)  # 一矿一策, 一听、二看、三查、四问
-    if _COUNTED.fullmatch(c):
+    if _conf().counted.fullmatch(c):
         return ("Mechanism", c)  # 三个责任人, 四个一律: a counted set of rules
-    if _FOUR.fullmatch(c) and c.endswith(conf["_mech_tails"]):
+    if _FOUR.fullmatch(c) and c.endswith(conf.mech_tails):
         return ("Mechanism", c)  # 应消联动, 林火联防: a four-character joint-work slogan
     # the verb before it (shared by a run of quotes: 落实“A”和“B”)
-    slogan = conf["_numbered1"].match(c) or (4 <= len(c) <= 24 and "、" in c)
-    if slogan and conf["_mech_cue"].search(before):
+    slogan = conf.numbered1.match(c) or (4 <= len(c) <= 24 and "、" in c)
+    if slogan and conf.mech_cue.search(before):
         return ("Mechanism", c)
     # 建立“检查—整改—复查—闭环”, 落实“首违不罚”, 树立“群众过节 干部过关”: a chain of
     # steps, a four-character phrase or a couplet that a body puts into force
@@ -233,11 +238,11 @@ def classify(
         or _FOUR.fullmatch(c)
         or _COUPLET.fullmatch(c)
     )
-    if strong and conf["_slogan_cue"].search(before):
+    if strong and conf.slogan_cue.search(before):
         return ("Mechanism", c)
     # 确保“打早、打小、打了”: a principle of three or more short parallel steps to achieve
     items = c.split("、")
-    if len(items) >= 3 and all(_STEP.fullmatch(i) for i in items) and conf["_goal_cue"].search(before):
+    if len(items) >= 3 and all(_STEP.fullmatch(i) for i in items) and conf.goal_cue.search(before):
         return ("Mechanism", c)
     return None
 
@@ -249,14 +254,14 @@ def _modifier_only(text: str, q: Quote, vocab_labels: Container[str]) -> bool:
     c = q.clean
     if c.endswith(("+", "＋")):
         return True
-    parts = _LIST_SPLIT.split(c)
+    parts = _conf().list_split.split(c)
     if len(parts) >= 2 and all(p in vocab_labels for p in parts):
         return True
     return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))
 
 
 def _has_cjk(s: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
+    return _HAN.search(s) is not None
 
 
 @register("quoted")
@@ -302,7 +307,7 @@ def extract_quoted(ctx: Context) -> list[Mention]:
             # “三合一”场所消防安全专项整治, “杂技+”文旅融合工程: the quote does not stand alone;
             # nor does a field term (“地质灾害”应急演练: the drill, not the hazard)
             name, full = full, name
-        if type_ == "Mechanism" and len(name) <= 3 and _STRUCTURE_HEAD.fullmatch(full[len(name) :]):
+        if type_ == "Mechanism" and len(name) <= 3 and _conf().structure_head.fullmatch(full[len(name) :]):
             # “黑名单”制度, “叫应”机制: a word this short is named with its head
             name, full = full, name
         if type_ == "Place":

@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
+from kg import rules
 from kg.extract import Context
 from kg.model import ENTITY_TYPES, Entity, Mention
 from kg.nlp.gazetteer import Division
+
+if TYPE_CHECKING:
+    from kg.rules import RuleSet
 
 _TERM_TYPES = {"Industry", "Venue", "Hazard", "Measure"}
 _NAMEISH = {"Campaign", "Mechanism", "Organization", "Document"}
@@ -280,28 +285,35 @@ def _choose_name(type_: str, members: list[Mention]) -> str:
     return sorted((n for n, c in counts.items() if c == best), key=lambda n: (len(n), n))[0]
 
 
-_GENERIC_TAILS = ("行业", "企业", "领域", "安全", "方面")
-_KIND_TAILS = ("事故", "灾害", "风险", "隐患")
-
-
 def _own_name(text: str, pref: str = "") -> str:
     """A term's own name without a generic tail (水上交通安全 → 水上交通, 化工企业 → 化工); a
     kind of accident named with 事故 is the kind (坍塌事故 → 坍塌, not 水上交通事故 → 水上交通); quotes
     are not part of a name (“三合一”场所 → 三合一场所)."""
     text = _QUOTES.sub("", text)
-    for tail in _GENERIC_TAILS:
+    generic_tails, kind_tails = rules.active().compiled(_name_tails)
+    for tail in generic_tails:
         if text.endswith(tail) and len(text) - len(tail) >= 2:
             return text[: -len(tail)]
-    if text.endswith(_KIND_TAILS) and text[:-2] == pref:
+    kind = next((t for t in kind_tails if text.endswith(t)), None)
+    if kind is not None and text[: -len(kind)] == pref:
         return pref
     return text
 
 
-@cache
-def _guideline_terms(type_: str) -> frozenset[str]:
-    from kg import rules
+def _name_tails(rs: RuleSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The generic and the kind tails a term's own name drops (kg/rules/terms.toml)."""
+    return tuple(rs.terms.name_generic_tails), tuple(rs.terms.name_kind_tails)
 
-    return frozenset(rules.load("guideline_terms").get(type_, ()))
+
+def _guideline_terms(type_: str) -> frozenset[str]:
+    return rules.active().compiled(_build_guideline_terms).get(type_, frozenset())
+
+
+def _build_guideline_terms(rs: RuleSet) -> dict[str, frozenset[str]]:
+    import msgspec
+
+    terms: dict[str, list[str]] = msgspec.structs.asdict(rs.guideline_terms)
+    return {k: frozenset(v) for k, v in terms.items()}
 
 
 def _attrs(type_: str, members: list[Mention]) -> tuple[tuple[str, str], ...]:

@@ -13,10 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kg.extract import Context, Hit, register
+from kg.extract.common import shared
 from kg.model import Mention
 from kg.nlp.vocab import CONTEXT, Term
+
+if TYPE_CHECKING:
+    from kg.rules import RuleSet
 
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
 
@@ -37,26 +42,30 @@ class _Context:
     head_nouns: frozenset[str]
 
 
-@cache
 def _context() -> _Context:
     from kg import rules
 
-    r = rules.load("terms")
+    return rules.active().compiled(_build_context)
 
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
+def _build_context(rs: RuleSet) -> _Context:
+    import msgspec
+
+    from kg import rules
+
+    r = rs.terms
+    heads: dict[str, list[str]] = msgspec.structs.asdict(r.heads)
     return _Context(
-        heads={k: tuple(v) for k, v in r["heads"].items()},
-        term_heads={k: tuple(v) for k, v in r["term_heads"].items()},
-        not_with={k: tuple(v) for k, v in r["not_with"].items()},
-        not_followed_by={k: tuple(v) for k, v in r["not_followed_by"].items()},
-        time_heads=tuple(r["time_heads"]),
-        focus=re.compile(rf"(?:{alt(r['focus_verbs'])})[^，。；！？]{{0,{int(r['focus_window'])}}}$"),
-        guard_prefixes=tuple(r["guard_prefixes"]),
-        enum_gap=int(r["enum_gap"]),
-        safety=re.compile(alt(r["safety_cues"])),
-        head_nouns=frozenset(r["head_nouns"]),
+        heads={k: tuple(v) for k, v in heads.items()},
+        term_heads={k: tuple(v) for k, v in r.term_heads.items()},
+        not_with={k: tuple(v) for k, v in r.not_with.items()},
+        not_followed_by={k: tuple(v) for k, v in r.not_followed_by.items()},
+        time_heads=tuple(r.time_heads),
+        focus=re.compile(rf"(?:{rules.alternation(r.focus_verbs)})[^，。；！？]{{0,{r.focus_window}}}$"),
+        guard_prefixes=tuple(r.guard_prefixes),
+        enum_gap=r.enum_gap,
+        safety=re.compile(rules.alternation(r.safety_cues)),
+        head_nouns=frozenset(r.head_nouns),
     )
 
 
@@ -140,13 +149,12 @@ def extract_terms(ctx: Context) -> list[Mention]:
     return out
 
 
-_COORD = ("、", "和", "及", "与", "以及", "或", "，")
 _BREAKS = "，。；！？、,.;!?\n"
 
 
 def _coordinated(text: str, s: int, e: int, words: tuple[str, ...]) -> bool:
     """Is [s, e) coordinated (X、Y, X和Y …) with one of ``words``?"""
-    for sep in _COORD:
+    for sep in shared().coord:
         if text.startswith(sep, s - len(sep)) and any(
             text.startswith(w, s - len(sep) - len(w)) for w in words
         ):
@@ -160,7 +168,7 @@ def _head_after(text: str, e: int, heads: tuple[str, ...], gap: int) -> bool:
     """A head right after ``e``, or after 等 closing a list (顶板等重大风险)."""
     if any(text.startswith(h, e) for h in heads):
         return True
-    if not text.startswith("等", e):
+    if not text.startswith(shared().list_closer, e):
         return False
     for pos in range(e + 1, e + 2 + gap):
         if pos > e + 1 and text[pos - 1] in _BREAKS:
@@ -187,7 +195,7 @@ def _in_context(
         if _coordinated(text, s, e, cx.not_with.get(t.name, ())):
             return False
     # coordinated with an accepted term: X、Y / X和Y / X及Y
-    for sep in _COORD:
+    for sep in shared().coord:
         for other in (
             by_end.get(s - len(sep)) if text.startswith(sep, s - len(sep)) else None,
             by_start.get(e + len(sep)) if text.startswith(sep, e) else None,

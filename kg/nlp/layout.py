@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 from kg import rules
 from kg.model import Article, Paragraph, SourceText
@@ -41,14 +40,18 @@ class Page:
     year: int | None
 
 
-@cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    r = rules.load("layout")
-    titles = "|".join(map(re.escape, rules.words("layout", "reporter_titles")))
-    credits = "|".join(map(re.escape, rules.words("layout", "credit_labels")))
-    photo = "|".join(map(re.escape, rules.words("layout", "photo_credit")))
-    openers = "|".join(map(re.escape, rules.words("layout", "dateline_openers")))
-    notes = "|".join(map(re.escape, rules.words("layout", "note_labels")))
+    return rules.active().compiled(_build_patterns)
+
+
+def _build_patterns(rs: rules.RuleSet) -> dict[str, re.Pattern[str]]:
+    r = rs.layout
+    titles = rules.alternation(r.reporter_titles)
+    credits = rules.alternation(r.credit_labels)
+    photo = rules.alternation(r.photo_credit)
+    openers = rules.alternation(r.dateline_openers)
+    notes = rules.alternation(r.note_labels)
+    report = rules.alternation(r.report_verbs)
     name = r"[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3}"
     names = rf"{name}(?:[、，, \u3000]+{name})*"
     # a photo credit names at most four people; unbounded, the pattern (searched, not
@@ -66,19 +69,19 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "photo_tail": re.compile(rf"[ \u3000]*((?:(?:{titles})[ \u3000]*)?{names4})[ \u3000]+(?:{photo})$"),
         "credit_line": re.compile(rf"^(?:(?:{credits})[：:][^：:]{{0,30}}?\s*)+$"),
         "credit_label": re.compile(rf"(?:^|\s)(?:{credits})[：:]"),
-        "marker": re.compile(r["continuation"]),
+        "marker": re.compile(r.continuation),
         "dateline": re.compile(rf"^(?:{openers})"),
-        "wire": re.compile(r["wire_dateline"]),
-        "media_dateline": re.compile(r["media_dateline"]),
+        "wire": re.compile(r.wire_dateline),
+        "media_dateline": re.compile(r.media_dateline),
         # dateline byline right after the opener: "本报讯(记者 孙 雄)", "本报讯 记者梁家秀报道:"
         "dateline_byline": re.compile(
             rf"^(?:{openers})[ \u3000]*(?:[（(]((?:(?:{titles})[ \u3000]*{names}[ \u3000]*)+)[）)]"
-            rf"|((?:{titles})[ \u3000]*{name})报道[：:,，]?)?"
+            rf"|((?:{titles})[ \u3000]*{name})(?:{report})[：:,，]?)?"
         ),
         "note": re.compile(rf"^(?:{notes})[：:]?$"),
         "heading_md": re.compile(r"(#{1,6})\s+"),
-        "date": re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"),
-        "full_date": re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+        "date": re.compile(r.date_pattern),
+        "full_date": re.compile(r.full_date_pattern),
     }
 
 
@@ -160,9 +163,12 @@ def _classify(b: _Block, pats: dict[str, re.Pattern[str]], max_headline: int) ->
     b.kind = "body"
 
 
-@cache
 def _photo_words() -> tuple[str, ...]:
-    return tuple(rules.words("layout", "photo_credit"))
+    return rules.active().compiled(_build_photo_words)
+
+
+def _build_photo_words(rs: rules.RuleSet) -> tuple[str, ...]:
+    return rules.longest_first(rs.layout.photo_credit)
 
 
 def _slice_pieces(pieces: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
@@ -233,9 +239,9 @@ def split_page(source: SourceText, is_heading_term: Callable[[str], bool] | None
     vocabulary term) rather than a person's byline.
     """
     pats = _patterns()
-    conf = rules.load("layout")
-    max_headline = int(conf["headline_max_chars"])
-    min_cont = int(conf["continuation_min_chars"])
+    conf = rules.active().layout
+    max_headline = conf.headline_max_chars
+    min_cont = conf.continuation_min_chars
     text = source.text
     blocks = _raw_blocks(text)
     for b in blocks:
@@ -293,7 +299,7 @@ def _page_year(blocks: list[_Block], pats: dict[str, re.Pattern[str]]) -> int | 
     for b in blocks:
         if b.kind in ("headline", "credit") or len(b.text) <= 30:
             m = pats["full_date"].search(b.text)
-            if m and ("星期" in b.text or len(b.text) <= 16):
+            if m and (any(w in b.text for w in rules.active().layout.weekday_words) or len(b.text) <= 16):
                 return int(m.group(1))
     return None
 

@@ -113,7 +113,8 @@ def _parse(files: list[Path]) -> list[Term]:
         try:
             g.parse(p, format="turtle")
         except Exception as exc:  # rdflib raises many kinds
-            raise DataError(f"{p}: not valid Turtle ({exc}); fix the vocabulary file") from exc
+            detail = " ".join(str(exc).split())  # rdflib's messages span lines
+            raise DataError(f"{p}: not valid Turtle ({detail}); fix the vocabulary file") from exc
     ctx = rdflib.URIRef(KG + "contextLabel")
     pat = rdflib.URIRef(KG + "matchPattern")
     terms: list[Term] = []
@@ -176,11 +177,22 @@ def _write_atomic(path: Path, data: str) -> None:
 
 @cache
 def load(folder: str | None = None) -> Vocabulary:
-    """Load the vocabularies (from the JSON cache when the Turtle is unchanged)."""
+    """The vocabularies of ``folder`` (default ``ontology/vocab``), read once per process."""
+    return read(folder)
+
+
+def read(folder: str | None = None, extra: str | None = None) -> Vocabulary:
+    """Read the vocabularies of ``folder`` (default ``ontology/vocab``) and of an analyst's
+    folder ``extra`` with them (new concepts, or labels added to bundled ones), from the
+    JSON cache when the Turtle is unchanged."""
     vdir = Path(folder) if folder else ontology_dir() / "vocab"
     files = _files(vdir)
     if not files:
         raise DataError(f"{vdir}: no vocabulary files (*.ttl); reinstall safety-kg")
+    if extra is not None:
+        if not Path(extra).is_dir():
+            raise DataError(f"{extra}: vocabulary folder not found; give a folder of *.ttl files")
+        files += _files(Path(extra))
     digest = _digest(files)
     cpath = cache_dir() / f"vocab-{digest}.json"
     terms: list[Term] | None = None

@@ -1,6 +1,7 @@
 """The pipeline: files → Extraction. The CLI, the API and the notebooks all call this.
 
-The shared resources (:mod:`kg.nlp.resources`) are built once per process.
+The shared resources (:mod:`kg.nlp.resources`) are built once per configuration (bundled
+rules and vocabularies, or a user rules folder layered over them) and process.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kg import rules
 from kg.errors import KgError, UsageError
 from kg.extract import DEFAULT_ORDER, Context
 from kg.extract import get as get_extractor
@@ -27,13 +29,19 @@ def extract_source(
     home: str | None = None,
     order: Sequence[str] = DEFAULT_ORDER,
 ) -> FileResult:
-    """Run layout, segmentation, home inference, extractors and resolution on one file."""
+    """Run layout, segmentation, home inference, extractors and resolution on one file, with
+    the rules of ``res`` active."""
+    res = res or resources()
+    with rules.using(res.rules):
+        return _extract(source, res, home, order)
+
+
+def _extract(source: SourceText, res: Resources, home: str | None, order: Sequence[str]) -> FileResult:
     from kg.extract import home as home_mod
     from kg.extract import resolve
     from kg.nlp import layout
     from kg.nlp.segment import Doc
 
-    res = res or resources()
     page = layout.split_page(source, is_heading_term=lambda t: _is_known_name(res, t))
     doc = Doc(source, page, res.segmenter)
     ctx = Context(doc=doc, res=res)
@@ -57,12 +65,15 @@ def extract_source(
     )
 
 
-def extract_text(text: str, name: str = "text.txt", home: str | None = None) -> FileResult:
-    """Extract from a string (a page or a single sentence), as if it were a file."""
+def extract_text(
+    text: str, name: str = "text.txt", home: str | None = None, rules_dir: str | None = None
+) -> FileResult:
+    """Extract from a string (a page or a single sentence), as if it were a file;
+    ``rules_dir`` as in :func:`extract_paths`."""
     source = SourceText(path=name, name=name, text=text, encoding="utf-8", format="txt")
     if home is not None:
         check_home(home)
-    return extract_source(source, resources(), home=home)
+    return extract_source(source, resources(rules_dir, rules_dir), home=home)
 
 
 def _is_known_name(res: Resources, text: str) -> bool:
@@ -86,15 +97,16 @@ class Page:
 
 
 def _task(
-    job: tuple[SourceText, str | None, FileResult | None, Callable[[FileResult], Any] | None],
+    job: tuple[SourceText, str | None, FileResult | None, Callable[[FileResult], Any] | None, str | None],
 ) -> tuple[FileResult | None, str | None, Any]:
-    """One page where a worker runs it: its extraction (unless ``cached`` is given) and the
-    caller's per-page work on it; (result without its text, error, what the work gave)."""
-    source, home, cached, work = job
+    """One page where a worker runs it: its extraction (unless ``cached`` is given) with the
+    user rules folder (if any) layered, and the caller's per-page work on it; (result without
+    its text, error, what the work gave)."""
+    source, home, cached, work, rules_dir = job
     r = cached
     if r is None:
         try:
-            r = extract_source(source, resources(), home=home)
+            r = extract_source(source, resources(rules_dir, rules_dir), home=home)
         except KgError as exc:
             return None, str(exc), None
     extra = work(r) if work is not None else None
@@ -113,6 +125,7 @@ def iter_pages(
     jobs: int | None = 1,
     client: Any = None,
     page_work: Callable[[FileResult], Any] | None = None,
+    rules_dir: str | None = None,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
     first, then the files sorted by path, or by name with ``unique_names``), whatever runs
@@ -131,13 +144,18 @@ def iter_pages(
     is made in parallel too. ``unique_names`` refuses two input files of one
     name before extracting anything (page names identify articles in the graph). Files over
     ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not read: they become
-    errors too.
+    errors too. ``rules_dir``: an analyst's folder of rule files (``*.toml``, layered over
+    ``kg/rules``) and vocabularies (``*.ttl``, read with ``ontology/vocab``); a bad file there
+    is a DataError before any page is read (Dask workers read it at the same path).
     """
     from kg.ingest import read_source
     from kg.ingest.files import display_path, find_files
     from kg.pipeline.parallel import Done, default_jobs, ordered_map
 
     homes = dict(homes or {})
+    if rules_dir is not None:
+        rules.RuleSet(rules_dir)  # a bad user file fails now, not after the cached pages
+    user = rules.fingerprint(rules_dir)
     for h in sorted({x for x in (home, *homes.values()) if x is not None}):
         check_home(h)
     paths, find_errors = find_files(list(inputs))
@@ -149,7 +167,7 @@ def iter_pages(
         yield Page(e.path, e.path, error=str(e))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if client is None and jobs > 1 and len(paths) > 1:
-        resources()  # loaded once here, shared by the forked workers
+        resources(rules_dir, rules_dir)  # loaded once here, shared by the forked workers
     sources: dict[int, SourceText] = {}
     keys: dict[int, str] = {}
     hits: set[int] = set()
@@ -165,16 +183,16 @@ def iter_pages(
             sources[i] = src
             page_home = homes.get(src.name, home)
             if cache is not None:
-                keys[i] = cache_key(src, page_home)
+                keys[i] = cache_key(src, page_home, user)
                 hit = cache.get(keys[i], src)
                 if hit is not None:
                     hits.add(i)
                     if page_work is None or run <= 1:
                         yield Done((hit, None, page_work(hit) if page_work else None))
                     else:
-                        yield (src, page_home, hit, page_work)
+                        yield (src, page_home, hit, page_work, rules_dir)
                     continue
-            yield (src, page_home, None, page_work)
+            yield (src, page_home, None, page_work, rules_dir)
 
     outs = ordered_map(_task, items(), jobs=run, client=client)
     for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
@@ -207,6 +225,7 @@ def extract_paths(
     max_bytes: int | None = None,
     jobs: int | None = 1,
     client: Any = None,
+    rules_dir: str | None = None,
 ) -> Extraction:
     """Extract every readable file under ``inputs`` (:func:`iter_pages`) into one
     :class:`Extraction`: results in input order, unreadable files as errors, and which pages
@@ -222,6 +241,7 @@ def extract_paths(
         max_bytes=max_bytes,
         jobs=jobs,
         client=client,
+        rules_dir=rules_dir,
     ):
         if page.result is None:
             result.errors.append((page.path, page.error or "not extracted"))

@@ -103,10 +103,12 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def key(source: SourceText, home: str | None) -> str:
-    """The cache key of one page's extraction."""
+def key(source: SourceText, home: str | None, user_rules: str = "") -> str:
+    """The cache key of one page's extraction; ``user_rules`` is the fingerprint of the user
+    rules folder (:func:`kg.rules.fingerprint`), so an edited user rule re-extracts."""
     h = hashlib.sha256()
-    for part in (FORMAT, code_fingerprint(), source.name, source.encoding, source.format, home or ""):
+    parts = (FORMAT, code_fingerprint(), source.name, source.encoding, source.format, home or "", user_rules)
+    for part in parts:
         h.update(part.encode())
         h.update(b"\0")
     h.update(source.text.encode("utf-8"))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cache
 
 from kg import rules
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
+from kg.text import CLOSE_QUOTES, OPEN_QUOTES
 
 _PRED = {
     "Industry": "targets",
@@ -26,36 +26,47 @@ _PRED = {
     "Mechanism": "adopts",
 }
 _TARGET_TYPES = ("Industry", "Venue", "Hazard")
-_EVENT_TIME = re.compile(r"(?:将于|将|于|已)?[0-9０-９一二三四五六七八九十年月日号至上下午晚]*")
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("relations"))
+class _Conf:
+    """The campaign and action rules of relations.toml, compiled (once per rule set)."""
 
-    def alt(words: list[str]) -> str:
-        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = rs.relations
+        alt = rules.alternation
+        self.neg_re = re.compile(alt(r.negations))
+        self.org_verbs = re.compile(f"(?:{alt(r.organize_verbs)})$")
+        self.imp_verbs = re.compile(f"(?:{alt(r.implement_verbs)})$")
+        self.focus_re = re.compile(alt(r.campaign_focus_openers))
+        self.field_words_re = re.compile(f"(?:{alt(r.campaign_field_words)})")
+        self.back_ref_re = re.compile(
+            f"(?:{alt(r.campaign_back_references)}|{r.campaign_back_reference_pattern})"
+        )
+        self.event_verbs = re.compile(alt(r.event_verbs))
+        self.duration_re = re.compile(r.campaign_duration_pattern)
+        self.filler_re = re.compile(f"(?:{alt(r.campaign_list_fillers)})")
+        self.event_time_re = re.compile(r.event_time_pattern)
+        self.event_venue_marker = r.event_venue_marker
+        self.day_heads = tuple(r.day_campaign_heads)
+        self.run_joiners = frozenset(OPEN_QUOTES + CLOSE_QUOTES) | frozenset(r.list_joiners)
+        self.spaces = frozenset(r.spaces)
+        self.possessive_marker = r.possessive_marker
+        self.own_campaign_words = tuple(r.own_campaign_words)
+        self.organize_cues = tuple(r.organize_cues)
+        self.implement_cues = tuple(r.implement_cues)
+        self.description_breaks = tuple(r.description_breaks)
+        # canonical names of the lexicon's national campaigns (全国安全生产月 …)
+        self.national = frozenset(n for c in rs.names.campaigns if c.national for n in (c.name, *c.aliases))
 
-    conf["_neg_re"] = re.compile(alt(conf["negations"]))
-    conf["_org_verbs"] = re.compile(f"(?:{alt(conf['organize_verbs'])})$")
-    conf["_imp_verbs"] = re.compile(f"(?:{alt(conf['implement_verbs'])})$")
-    conf["_focus_re"] = re.compile(alt(conf["campaign_focus_openers"]))
-    conf["_field_words_re"] = re.compile(f"(?:{alt(conf['campaign_field_words'])})")
-    conf["_back_ref_re"] = re.compile(
-        f"(?:{alt(conf['campaign_back_references'])}|{conf['campaign_back_reference_pattern']})"
-    )
-    conf["_event_verbs"] = re.compile(alt(conf["event_verbs"]))
-    conf["_duration_re"] = re.compile(conf["campaign_duration_pattern"])
-    conf["_filler_re"] = re.compile(f"(?:{alt(conf['campaign_list_fillers'])})")
-    return conf
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
-@cache
 def national_campaigns() -> frozenset[str]:
     """Canonical names of the lexicon's national campaigns (全国安全生产月 …): a local
     body carries them out (implements), it does not run them (organizes)."""
-    names = rules.load("names")["campaigns"]
-    return frozenset(n for c in names if c.get("national") for n in (c["name"], *c["aliases"]))
+    return _conf().national
 
 
 def is_national(rc: RelContext, cid: str) -> bool:
@@ -88,7 +99,7 @@ def actions(rc: RelContext) -> list[Raw]:
         ev = (clause.start, clause.end)
         if m.type in _PRED:
             pred = _PRED[m.type]
-            if pred == "takesMeasure" and conf["_neg_re"].search(text, clause.start, m.start):
+            if pred == "takesMeasure" and conf.neg_re.search(text, clause.start, m.start):
                 continue  # 未发生洪涝 / 不得动员: not a measure taken
             if pred == "takesMeasure" and names.any_containing(m.start, m.end, strict=True):
                 continue  # part of a mechanism's name (“…职能部门巡查”三级监管网络机制)
@@ -109,7 +120,7 @@ def actions(rc: RelContext) -> list[Raw]:
             if venue is not None:
                 out.append((venue, "implements", oid, *ev))  # 第三届…艺术周在X县开幕
                 continue
-            if verb is None and not m.name.endswith("日"):
+            if verb is None and not m.name.endswith(conf.day_heads):
                 continue  # named without being carried out (…等品牌项目均有呈现)
             for a in actors.through_places(clause.actors):
                 pred = "implements"
@@ -127,13 +138,15 @@ def _event_place(rc: RelContext, m: Mention, clause) -> str | None:
     """第十一届…旅游节将于7月12日在X市开幕: an event opening (举行, 举办 …) in a place is
     that place's; the first place named after 在 (the county of 在X县Y镇)."""
     text = rc.doc.text
-    k = text.find("在", m.end, min(m.end + 16, clause.end))
-    if k < 0 or not _EVENT_TIME.fullmatch(text, m.end, k):
+    conf = _conf()
+    marker = conf.event_venue_marker
+    k = text.find(marker, m.end, min(m.end + 16, clause.end))
+    if k < 0 or not conf.event_time_re.fullmatch(text, m.end, k):
         return None  # only a date between (将于7月12日): …启动仪式在X区举行 is the ceremony's
-    place = next((p for p in rc.actors.index.starting_at(k + 1) if p.type == "Place"), None)
+    place = next((p for p in rc.actors.index.starting_at(k + len(marker)) if p.type == "Place"), None)
     if place is None:
         return None
-    if not _conf()["_event_verbs"].search(text, place.end, min(place.end + 16, clause.end)):
+    if not conf.event_verbs.search(text, place.end, min(place.end + 16, clause.end)):
         return None
     return rc.eid(place)
 
@@ -156,10 +169,10 @@ def _back_referenced(rc: RelContext) -> list[Raw]:
             continue
         s = doc.sentences[c.sent]
         q = c.start
-        while q < c.end and text[q] in " \u3000":
+        while q < c.end and text[q] in conf.spaces:
             q += 1
         p = rc.actors.skip_openers(c.start, c.end)
-        if not (conf["_back_ref_re"].match(text, q) or conf["_back_ref_re"].match(text, p)):
+        if not (conf.back_ref_re.match(text, q) or conf.back_ref_re.match(text, p)):
             continue
         k = bisect_left(starts, s.start) - 1
         if k < 0 or doc.sentences[doc.sent_index(camps[k].start)].article != s.article:
@@ -179,12 +192,13 @@ def _back_referenced(rc: RelContext) -> list[Raw]:
 def _owner(rc: RelContext, m) -> str | None:
     """太原市的“春风行动”: a place or body right before 的 and the name owns it."""
     text = rc.doc.text
+    marker = _conf().possessive_marker
     k = m.start
-    while k > 0 and text[k - 1] in '“「『‘"':
+    while k > 0 and text[k - 1] in OPEN_QUOTES:
         k -= 1
-    if not text.endswith("的", 0, k):
+    if not text.endswith(marker, 0, k):
         return None
-    for o in rc.actors.index.ending_at(k - 1):
+    for o in rc.actors.index.ending_at(k - len(marker)):
         if o.type in ("Place", "Organization"):
             return rc.eid(o)
     return None
@@ -229,10 +243,10 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
             break
         seen.append(k)
         j = k
-        while j > clause_start and text[j - 1] in '“”「」『』‘’"、和及与':
+        while j > clause_start and text[j - 1] in conf.run_joiners:
             j -= 1
         # 开展A专项整治工作、B专项整治工作: a generic noun after the previous name of the run
-        filler = conf["_filler_re"].search(text, max(clause_start, j - 4), j) if j < k else None
+        filler = conf.filler_re.search(text, max(clause_start, j - 4), j) if j < k else None
         if filler is not None and filler.end() == j and campaigns.get(filler.start()) is not None:
             j = filler.start()
         prev = campaigns.get(j)
@@ -247,15 +261,15 @@ def _campaign_verb(rc: RelContext, m, clause_start: int) -> str | None:
     k, _fields = _field_before(rc, k, clause_start)
     k = _scope_start(rc, k, clause_start)
     before = text[max(clause_start, k - 10) : k]
-    if conf["_imp_verbs"].search(before):
+    if conf.imp_verbs.search(before):
         return "implement"
-    if conf["_org_verbs"].search(before):
+    if conf.org_verbs.search(before):
         return "organize"  # 在全市范围内开展“…”: the verb, not the scope, decides
-    if any(w in before for w in ("全市", "我市", "全县", "我县", "全区", "我区", "全省", "我省")):
+    if any(w in before for w in conf.own_campaign_words):
         return "implement"  # 全市安全生产“除险清患”专项行动: the place's own campaign
-    if any(v in before for v in ("开展", "组织", "举办", "启动")):
+    if any(v in before for v in conf.organize_cues):
         return "organize"
-    if any(v in before for v in ("推进", "实施", "落实", "结合", "深化", "通过", "推动", "引入")):
+    if any(v in before for v in conf.implement_cues):
         return "implement"
     return None
 
@@ -265,7 +279,7 @@ def _scope_start(rc: RelContext, k: int, clause_start: int) -> int:
     scope word (开展全县…) and a duration (启动为期三个月的…)."""
     text = rc.doc.text
     conf = _conf()
-    m = conf["_duration_re"].search(text, max(clause_start, k - 12), k)
+    m = conf.duration_re.search(text, max(clause_start, k - 12), k)
     if m is not None and m.end() == k:
         k = m.start()
     from kg.relate.actors import scope_words
@@ -285,7 +299,7 @@ def _field_before(rc: RelContext, k: int, clause_start: int) -> tuple[int, list[
     targets = _targets_by_end(rc)
     terms: list[Mention] = []
     while k > clause_start:
-        if text[k - 1] in '“「『‘"':
+        if text[k - 1] in OPEN_QUOTES:
             k -= 1
             continue
         t = targets.get(k)
@@ -293,7 +307,7 @@ def _field_before(rc: RelContext, k: int, clause_start: int) -> tuple[int, list[
             terms.append(t)
             k = t.start
             continue
-        w = conf["_field_words_re"].search(text, max(clause_start, k - 4), k)
+        w = conf.field_words_re.search(text, max(clause_start, k - 4), k)
         if w is not None and w.end() == k and w.start() < k:
             k = w.start()
             continue
@@ -351,10 +365,9 @@ def _campaign_targets(rc: RelContext, campaigns_by_sent: dict[int, list]) -> lis
             if nxt < len(doc.sentences) and doc.sentences[nxt].article == doc.sentences[si].article:
                 s = doc.sentences[nxt]
                 conf = _conf()
-                if conf["_focus_re"].match(text, s.start) or conf["_back_ref_re"].match(text, s.start):
-                    stop = min(
-                        (p for p in (text.find(c, s.start, s.end) for c in "，；") if p >= 0), default=s.end
-                    )
+                if conf.focus_re.match(text, s.start) or conf.back_ref_re.match(text, s.start):
+                    breaks = (text.find(c, s.start, s.end) for c in conf.description_breaks)
+                    stop = min((p for p in breaks if p >= 0), default=s.end)
                     for t in (t for t in by_sent.get(nxt, []) if t.end <= stop):
                         oid = rc.eid(t)
                         if oid:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_left, bisect_right
-from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from kg import rules
@@ -31,11 +30,6 @@ if TYPE_CHECKING:
     from kg.relate import RelContext  # (kg.relate imports this module when first asked)
 
 _ACTOR_TYPES = ("Place", "Organization")
-_CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
-_ETC_HEADS = r"(?:地|县区|旗区|县市区|区县|乡镇|镇街|单位|部门|地区)"
-_ETC_RE = re.compile(
-    rf"等[\u4e00-\u9fff]{{0,6}}?{_ETC_HEADS}(?:[和及与、][\u4e00-\u9fff]{{0,4}}?{_ETC_HEADS})?"
-)
 _VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a", "i", "l")
 
 
@@ -51,48 +45,66 @@ class Clause(NamedTuple):
     lead: tuple[str, ...] = ()  # in joint work with a lead (X联合Y…), the lead; the rest are partners
 
 
-@cache
-def _conf() -> dict:
-    conf = dict(rules.load("relations"))
-    conf["_openers"] = tuple(sorted(conf["clause_openers"], key=len, reverse=True))
-    conf["_opener_re"] = re.compile(conf["clause_opener_pattern"])
-    conf["_home"] = tuple(sorted(conf["home_subjects"], key=len, reverse=True))
-    conf["_pronouns"] = sorted(conf["pronouns"].items(), key=lambda kv: -len(kv[0]))
-    conf["_followers"] = tuple(sorted(conf["subject_followers"], key=len, reverse=True))
-    conf["_generic"] = tuple(sorted(conf["generic_subjects"], key=len, reverse=True))
-    conf["_participation"] = tuple(sorted(conf["participation_verbs"], key=len, reverse=True))
-    conf["_speech"] = tuple(sorted(rules.load("persons")["speech_verbs"], key=len, reverse=True))
-    conf["_post_re"] = re.compile(
-        "|".join(map(re.escape, sorted(set(rules.load("persons")["posts"]), key=len, reverse=True)))
-    )
+class _Conf:
+    """Who-acts rules of relations.toml (with the posts and speech verbs of persons.toml, the
+    list closer of common.toml and the county-level city kind of places.toml), compiled once
+    per rule set: one regular expression per list, so a clause start is tested once, not
+    word by word."""
 
-    def alt(words: list[str] | tuple[str, ...]) -> str:
-        return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    def __init__(self, rs: rules.RuleSet) -> None:
+        r = rs.relations
+        alt = rules.alternation
+        pronouns = sorted(r.pronouns.items(), key=lambda kv: -len(kv[0]))
+        joiner = alt(r.list_joiners)
+        self.opener_re = re.compile(r.clause_opener_pattern)
+        self.opener_words_re = re.compile(alt(r.clause_openers))
+        self.followers = rules.longest_first(r.subject_followers)
+        self.generic = rules.longest_first(r.generic_subjects)
+        self.participation = rules.longest_first(r.participation_verbs)
+        self.speech = rules.longest_first(rs.persons.speech_verbs)
+        self.speech_re = re.compile(alt(rs.persons.speech_verbs))
+        self.post_re = re.compile(alt(rs.persons.posts))
+        self.purpose_re = re.compile(r.purpose_pattern)
+        self.home_re = re.compile(alt(r.home_subjects))
+        self.pronoun_re = re.compile(alt(w for w, _ in pronouns))
+        self.pronoun_level = dict(pronouns)
+        self.home_triggers = tuple(r.home_triggers)
+        self.county_home_triggers = tuple(r.county_home_triggers)
+        self.first = tuple(r.first_person_prefixes)
+        self.collectives = frozenset(r.home_collectives)
+        self.scope_words = rules.longest_first(r.campaign_scope_words)
+        self.gov_heads = rules.longest_first(r.government_heads)
+        self.party_prefixes = tuple(r.party_prefixes)
+        self.city_words = frozenset(r.county_city_subjects)
+        self.joint_re = re.compile(f"(?:{alt(r.joint_adverbs)})?(?:{alt(r.joint_verbs)})")
+        self.duration_re = re.compile(r.subject_adverbial_pattern)
+        self.clause_split = re.compile(alt(r.clause_breaks))
+        # "等 + a collective noun (+ a second one)" closes a list of subjects; the longest
+        # head wins (等地区, not 等地 and a stray 区)
+        heads = "(?:" + alt(r.collective_heads) + ")"
+        etc = re.escape(rs.common.list_closer)
+        self.etc_re = re.compile(
+            rf"{etc}[\u4e00-\u9fff]{{0,6}}?{heads}(?:(?:{joiner})[\u4e00-\u9fff]{{0,4}}?{heads})?"
+        )
+        self.not_subject_followers = tuple(r.not_subject_followers)
+        self.county_city_kind = rs.places.division_kinds.county_city
+        self.by_marker = r.by_marker
+        self.agent_verbs = tuple(r.agent_verbs)
+        self.party_bodies = tuple(r.party_body_prefixes)
+        self.enumeration_comma = r.enumeration_comma
+        self.joiners = tuple(r.list_joiners)
+        self.joiner_re = re.compile(joiner)
+        self.list_gaps = frozenset(r.spaces)
+        self.lead_marks = frozenset(r.spaces) | frozenset(r.clause_start_marks)
 
-    # one regular expression per list: a clause start is tested once, not word by word
-    conf["_opener_words_re"] = re.compile(alt(conf["_openers"]))
-    conf["_speech_re"] = re.compile(alt(conf["_speech"]))
-    conf["_purpose_re"] = re.compile(conf["purpose_pattern"])
-    conf["_home_re"] = re.compile(alt(conf["_home"]))
-    conf["_pronoun_re"] = re.compile(alt([w for w, _ in conf["_pronouns"]]))
-    conf["_pronoun_level"] = dict(conf["_pronouns"])
-    conf["_home_triggers"] = tuple(conf["home_triggers"])
-    conf["_county_home_triggers"] = tuple(conf["county_home_triggers"])
-    conf["_first"] = tuple(conf["first_person_prefixes"])
-    conf["_collectives"] = frozenset(conf["home_collectives"])
-    conf["_scope_words"] = tuple(sorted(set(conf["campaign_scope_words"]), key=len, reverse=True))
-    conf["_gov_heads"] = tuple(sorted(conf["government_heads"], key=len, reverse=True))
-    conf["_party_prefixes"] = tuple(conf["party_prefixes"])
-    conf["_city_words"] = frozenset(conf["county_city_subjects"])
-    joint = alt(conf["joint_verbs"])
-    conf["_joint_re"] = re.compile(f"(?:{alt(conf['joint_adverbs'])})?(?:{joint})")
-    conf["_duration_re"] = re.compile(conf["subject_adverbial_pattern"])
-    return conf
+
+def _conf() -> _Conf:
+    return rules.active().compiled(_Conf)
 
 
 def scope_words() -> tuple[str, ...]:
     """Words that scope a campaign to a place (全市, 全县, 我县 …), longest first."""
-    return _conf()["_scope_words"]
+    return _conf().scope_words
 
 
 class Actors:
@@ -116,7 +128,7 @@ class Actors:
             home_div = ctx.home if self.county_home else gaz.prefecture_of(ctx.home) or ctx.home
             self.home = self._place(home_div)
             city_div = home_div
-            if self.county_home and ctx.home.kind != "县级市":
+            if self.county_home and ctx.home.kind != _conf().county_city_kind:
                 city_div = gaz.prefecture_of(ctx.home) or home_div
             self.city = self._place(city_div)
         self.index: SpanIndex[Mention] = SpanIndex(
@@ -163,11 +175,11 @@ class Actors:
         全市/我市 the city, 全县/我县 the county (as when they are subjects)."""
         conf = _conf()
         text = self.text
-        for word in conf["_scope_words"]:
+        for word in conf.scope_words:
             if text.endswith(word, 0, end):
-                if word in conf["_pronoun_level"]:
-                    level = conf["_pronoun_level"][word]
-                    ids = self._pronoun(level, end - len(word), word.startswith(conf["_first"]))
+                if word in conf.pronoun_level:
+                    level = conf.pronoun_level[word]
+                    ids = self._pronoun(level, end - len(word), word.startswith(conf.first))
                     return ids[0] if ids else None
                 return self.city.id if self.city is not None else None
         return None
@@ -185,9 +197,9 @@ class Actors:
             conf = _conf()
             e = self.rc.by_key.get(("Organization", eid.split(":", 1)[1]))
             for name in (e.name, *e.aliases) if e is not None else ():
-                for prefix in conf["_party_prefixes"]:
+                for prefix in conf.party_prefixes:
                     name = name.removeprefix(prefix)
-                head = next((h for h in conf["_gov_heads"] if name.endswith(h)), None)
+                head = next((h for h in conf.gov_heads if name.endswith(h)), None)
                 place = self.rc.by_key.get(("Place", name[: -len(head)])) if head else None
                 if place is not None:
                     found = place.id
@@ -219,7 +231,8 @@ class Actors:
                 main = found[0]
         if not main and self.home is not None:
             art_text = "".join(text[doc.sentences[i].start : doc.sentences[i].end] for i in sent_ids)
-            triggers = _conf()["_county_home_triggers" if self.county_home else "_home_triggers"]
+            conf = _conf()
+            triggers = conf.county_home_triggers if self.county_home else conf.home_triggers
             if any(w in art_text for w in triggers):
                 main = (self.home.id,)
         current = main
@@ -236,7 +249,7 @@ class Actors:
             # that follows it in the sentence
             purposes: list[int] = []
             pos = s.start
-            for m in [*_CLAUSE_SPLIT.finditer(text, s.start, s.end), None]:
+            for m in [*_conf().clause_split.finditer(text, s.start, s.end), None]:
                 end = m.start() if m is not None else s.end
                 in_headline = doc.paras[s.para].kind == "headline"
                 # headlines (and teasers above them) were read for the article's actor already
@@ -295,7 +308,7 @@ class Actors:
 
     def _purpose(self, start: int, end: int) -> bool:
         """Whether the clause states a purpose (为切实做好…, 为进一步加强…)."""
-        purpose = _conf()["_purpose_re"]
+        purpose = _conf().purpose_re
         if purpose.search(self.text, start, end) is None:
             return False  # the common case, decided in one C-level scan
         return purpose.match(self.text, self.skip_openers(start, end)) is not None
@@ -303,15 +316,14 @@ class Actors:
     def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
         """此次行动由市防震减灾中心和市文物局联合组织开展: the bodies after 由 act."""
         text = self.text
-        k = text.find("由", start, end)
+        conf = _conf()
+        k = text.find(conf.by_marker, start, end)
         if k < 0:
             return None
-        ms = self._chain(k + 1, end)
+        ms = self._chain(k + len(conf.by_marker), end)
         if not ms or any(m.type != "Organization" for m in ms):
             return None
-        if not self.text.startswith(
-            ("联合组织", "组织", "开展", "联合开展", "实施", "负责", "牵头"), ms[-1].end
-        ):
+        if not self.text.startswith(conf.agent_verbs, ms[-1].end):
             return None  # 由A主办: hosts organize (kg.relate.others.hosts), they do not act on
         ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in ms) if e))
         return (ids, "org") if ids else None
@@ -324,14 +336,14 @@ class Actors:
         e = self.rc.by_key.get(("Place", main[0].split(":", 1)[1]))
         code = e.attr("adcode") if e is not None else None
         div = self.rc.ctx.res.gaz.by_code.get(code) if code else None
-        return main[0] if div is not None and div.kind == "县级市" else None
+        return main[0] if div is not None and div.kind == _conf().county_city_kind else None
 
     def _joint(self, start: int, end: int) -> tuple[str, ...]:
         """A clause that opens with a joint-work verb (联合, 会同 …) names partners: every
         organization listed after it (联合各镇（街道）和市市场监管局: the bodies of the list)."""
         conf = _conf()
         p = self.skip_openers(start, end)
-        jm = conf["_joint_re"].match(self.text, p)
+        jm = conf.joint_re.match(self.text, p)
         if jm is None or self._name_starts_at(p):
             return ()
         return tuple(dict.fromkeys(e for e in (self._eid(m) for m in self.listed_orgs(jm.end(), end)) if e))
@@ -340,6 +352,7 @@ class Actors:
         """Organizations of the list that starts at ``q``: each opens the list or follows
         a separator (、和及与); a list item that is not a body (各镇（街道）) is passed over."""
         text = self.text
+        conf = _conf()
         out: list[Mention] = []
         longest: dict[int, Mention] = {}
         for s, e, m in self.index.overlapping(q, end):
@@ -350,9 +363,9 @@ class Actors:
             if out and s < out[-1].end:
                 continue
             k = s
-            while k > q and text[k - 1] in " \u3000":
+            while k > q and text[k - 1] in conf.list_gaps:
                 k -= 1
-            if k == q or text[k - 1] in "、和及与":
+            if k == q or text.endswith(conf.joiners, q, k):
                 out.append(m)
             elif out or self.doc.token_at(k - 1)[2] in _VERBISH:
                 break
@@ -364,7 +377,7 @@ class Actors:
         for a in actors:
             e = self.rc.by_key.get(("Organization", a.split(":", 1)[1]))
             name = e.name if e is not None else a
-            if not (name.startswith(("中共", "共青团")) or _has_division_prefix(self.rc, name)):
+            if not (name.startswith(_conf().party_bodies) or _has_division_prefix(self.rc, name)):
                 return False
         return True
 
@@ -376,26 +389,20 @@ class Actors:
         p = self.skip_openers(start, end)
         if p >= end:
             return None
-        hm = conf["_home_re"].match(text, p)
-        if (
-            hm
-            and hm.group() in conf["_city_words"]
-            and self._city
-            and not headline
-            and self._verbish(hm.end())
-        ):
+        hm = conf.home_re.match(text, p)
+        if hm and hm.group() in conf.city_words and self._city and not headline and self._verbish(hm.end()):
             return (self._city,), "place"  # 全市 in an article about a county-level city
         if hm and (headline or self._verbish(hm.end())):
-            who = self.home if hm.group() in conf["_collectives"] else self.city
+            who = self.home if hm.group() in conf.collectives else self.city
             return ((who.id,), "home") if who is not None else None
-        pm = conf["_pronoun_re"].match(text, p)
+        pm = conf.pronoun_re.match(text, p)
         if pm and any(m.type == "Organization" and m.end > pm.end() for m in self.index.starting_at(p)):
             pm = None  # 该区住房和城乡建设局: the body, named with the pronoun as its prefix
         if pm:
-            ids = self._pronoun(conf["_pronoun_level"][pm.group()], p, pm.group().startswith(conf["_first"]))
+            ids = self._pronoun(conf.pronoun_level[pm.group()], p, pm.group().startswith(conf.first))
             # 该县联合射阳海事处开展…: the partners after a joint-work verb act too
             q = pm.end()
-            jm = conf["_joint_re"].match(text, q)
+            jm = conf.joint_re.match(text, q)
             if jm and ids:
                 more = self._chain(jm.end(), end)
                 partners = tuple(e for e in (self._eid(m) for m in more) if e)
@@ -403,7 +410,7 @@ class Actors:
                     self._joint_lead = ids
                 ids = tuple(dict.fromkeys(ids + partners))
             return (ids, "pronoun")
-        if text.startswith(conf["_generic"], p):
+        if text.startswith(conf.generic, p):
             return None
         led = self._leader(p, end)
         if led is not None:
@@ -413,20 +420,20 @@ class Actors:
             return None
         after = found[-1].end
         # 达拉特旗、准格尔旗等产煤旗区同步开展…: "等 + a collective noun" closes the list
-        etc = _ETC_RE.match(text, after, end)
+        etc = conf.etc_re.match(text, after, end)
         if etc and len(found) >= 1:
             after = etc.end()
-            dm = conf["_duration_re"].match(text, after, end)
+            dm = conf.duration_re.match(text, after, end)
             if dm:
                 after = dm.end()  # …等部门24小时联合值守
-        elif text.startswith(("的", "等", "之", "里", "内", "境内", "方面"), after):
+        elif text.startswith(conf.not_subject_followers, after):
             return None
-        if text.startswith(conf["_participation"], after):
+        if text.startswith(conf.participation, after):
             return None  # they take part in someone else's event
         if not headline and after < end and not self._verbish(after):
             return None
         if any(m.type == "Person" for m in found):
-            if text.startswith(conf["_speech"], after):
+            if text.startswith(conf.speech, after):
                 return None  # 周立群要求…: what the speaker asks of is the city's own work
             return ((), "person")
         ids = tuple(dict.fromkeys(e for e in (self._eid(m) for m in found) if e))
@@ -449,16 +456,17 @@ class Actors:
             return None  # no one named in the clause
         text = self.text
         conf = _conf()
+        comma = conf.enumeration_comma
         q = p
         while q < end:
             ms = [m for m in self.index.starting_at(q) if m.type in _ACTOR_TYPES and m.end <= end]
-            w = conf["_post_re"].match(text, q)
+            w = conf.post_re.match(text, q)
             if ms:
                 q = max(m.end for m in ms)
             elif w is not None:
                 q = w.end()
-            elif text[q] == "、" and q > p:
-                q += 1
+            elif text.startswith(comma, q) and q > p:
+                q += len(comma)
             else:
                 break
         person = next((m for m in self.index.starting_at(q) if m.type == "Person"), None)
@@ -467,19 +475,19 @@ class Actors:
         pid = self._eid(person)
         bodies = self.rc.post_bodies().get(pid, ()) if pid else ()
         after = person.end
-        while text.startswith("、", after):  # 副县长张鹏华、任秀红
-            nxt = next((m for m in self.index.starting_at(after + 1) if m.type == "Person"), None)
+        while text.startswith(comma, after):  # 副县长张鹏华、任秀红
+            nxt = next((m for m in self.index.starting_at(after + len(comma)) if m.type == "Person"), None)
             if nxt is None:
                 break
             after = nxt.end
         if after < end and not self._verbish(after):
             return None
         if not bodies:
-            if text.startswith(conf["_speech"], after):
+            if text.startswith(conf.speech, after):
                 return None  # 周立群要求…: what the speaker asks of is the city's own work
             return ((), "person")
         acting = self.through_places(bodies[:1])
-        sv = conf["_speech_re"].search(text, after, end)
+        sv = conf.speech_re.search(text, after, end)
         if sv is not None:
             # 要求县气象局加强监测: the body addressed acts
             addressed = self._chain(self.skip_openers(sv.end(), end), end)
@@ -513,10 +521,11 @@ class Actors:
             if self.index.starting_at(q):
                 continue
             # a list (、和及与) or joint work (会同, 联合, 携手): every body named acts
-            if text.startswith(("、", "和", "及", "与"), q):
-                q += 1
+            sep = _conf().joiner_re.match(text, q)
+            if sep is not None:
+                q = sep.end()
                 continue
-            jm = _conf()["_joint_re"].match(text, q)
+            jm = _conf().joint_re.match(text, q)
             if jm is None:
                 break
             if lead is None:
@@ -526,7 +535,7 @@ class Actors:
         return found
 
     def _verbish(self, pos: int) -> bool:
-        if self.text.startswith(_conf()["_followers"], pos):
+        if self.text.startswith(_conf().followers, pos):
             return True
         ts, _te, tag = self.doc.token_at(pos)
         return ts == pos and tag in _VERBISH
@@ -539,14 +548,14 @@ class Actors:
         text = self.text
         conf = _conf()
         while p < end:
-            if text[p] in " \u3000“”\"'—-—\n（(":
+            if text[p] in conf.lead_marks:
                 p += 1
                 continue
-            m = conf["_opener_re"].match(text, p, end)
+            m = conf.opener_re.match(text, p, end)
             if m and m.end() > p:
                 p = m.end()
                 continue
-            w = conf["_opener_words_re"].match(text, p)
+            w = conf.opener_words_re.match(text, p)
             if w is not None:
                 p = w.end()
                 continue

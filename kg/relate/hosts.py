@@ -28,18 +28,18 @@ def hosts(rc: RelContext) -> list[Raw]:
     for si, ms in by_sent.items():
         s = doc.sentences[si]
         orgs = [m for m in ms if m.type == "Organization"]
-        hosts_ = [m for m in orgs if conf["_host_re"].match(text, m.end)]
+        hosts_ = [m for m in orgs if conf.host_re.match(text, m.end)]
         for m in orgs:
-            if conf["_by_re"].match(text, m.end):
+            if conf.by_re.match(text, m.end):
                 # the list after 由 ends here
                 k = ms.index(m)
                 while (
                     k > 0
                     and ms[k - 1].type == "Organization"
-                    and text[ms[k - 1].end : ms[k].start] in ("、", "和", "与")
+                    and text[ms[k - 1].end : ms[k].start] in conf.host_list_joiners
                 ):
                     k -= 1
-                if text[ms[k].start - 1 : ms[k].start] == "由":
+                if text.endswith(conf.by_marker, 0, ms[k].start):
                     hosts_.extend(ms[k : ms.index(m) + 1])
         # 市委社会工作部、团市委主办: every organization of the list before the verb
         for h in list(hosts_):
@@ -47,7 +47,7 @@ def hosts(rc: RelContext) -> list[Raw]:
             while (
                 k > 0
                 and ms[k - 1].type == "Organization"
-                and text[ms[k - 1].end : ms[k].start] in ("、", "和", "与")
+                and text[ms[k - 1].end : ms[k].start] in conf.host_list_joiners
             ):
                 k -= 1
                 hosts_.append(ms[k])
@@ -57,8 +57,11 @@ def hosts(rc: RelContext) -> list[Raw]:
         for h in list(hosts_):
             c = rc.actors.clause_at(h.start)
             nxt = rc.actors.clause_at(c.end + 1) if c is not None else None
-            if nxt is not None and nxt.sent == c.sent and conf["_joint_re"].match(text, nxt.start):
-                for o in rc.actors.listed_orgs(conf["_joint_re"].match(text, nxt.start).end(), nxt.end):
+            if nxt is None or nxt.sent != c.sent:
+                continue
+            jm = conf.joint_re.match(text, nxt.start)
+            if jm is not None:
+                for o in rc.actors.listed_orgs(jm.end(), nxt.end):
                     hosts_.append(o)
         camps = [m for m in ms if m.type == "Campaign"]
         if not camps:

@@ -6,7 +6,6 @@ document in the same sentence, else the organizations acting in the clause of "v
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from kg import rules
 from kg.relate import Raw, RelContext, register
@@ -29,14 +28,14 @@ def issues(rc: RelContext) -> list[Raw]:
         s = rc.doc.sentences[si]
         for d in (m for m in ms if m.type == "Document"):
             did = rc.eid(d)
-            law = dconf["_law_re"].search(d.name)
-            verb_re = conf["_issue_re"] if law else dconf["_issue_or_handout_re"]
+            law = dconf.law_re.search(d.name)
+            verb_re = conf.issue_re if law else dconf.issue_or_handout_re
             orgs = [m for m in ms if m.type == "Organization" and m.end <= d.start]
             issuers = [o for o in orgs if verb_re.search(text, o.end, d.start) and d.start - o.end <= 40]
             if (
                 not issuers
                 and not law
-                and dconf["_verb_before_title_re"].search(text, max(s.start, d.start - 12), d.start)
+                and dconf.verb_before_title_re.search(text, max(s.start, d.start - 12), d.start)
             ):
                 # 当场下达《责令限期整改指令书》: whoever acts in the clause hands it out
                 c = rc.actors.clause_at(d.start)
@@ -47,20 +46,21 @@ def issues(rc: RelContext) -> list[Raw]:
             for o in issuers:
                 out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 印发《…“除险清患”…实施方案》: the issuer runs the campaign the plan names
-            if d.name.endswith(conf["_plan_heads"]):
+            if d.name.endswith(conf.plan_heads):
                 for o in orgs:
                     between = text[o.end : d.start]
-                    if not (conf["_issue_re"].search(between) and len(between) <= 40):
+                    if not (conf.issue_re.search(between) and len(between) <= 40):
                         continue
                     for cid in _campaigns_named_in(rc, d.name):
                         pred = "implements" if is_national(rc, cid) else "organizes"
                         out.append((rc.eid(o), pred, cid, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 《X》经市政府同意开始实施
             for o in (m for m in ms if m.type == "Organization" and m.start >= d.end):
-                if text[d.end : o.start].strip("》") in ("经", "") and text.startswith("同意", o.end):
+                between = text[d.end : o.start].strip(conf.title_close)
+                if between in (conf.approval_marker, "") and text.startswith(conf.approval_verb, o.end):
                     out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 按照《…专项整治实施方案》: whoever follows the plan carries out its campaign
-            if dconf["_follow_re"].search(text, max(s.start, d.start - 12), d.start):
+            if dconf.follow_re.search(text, max(s.start, d.start - 12), d.start):
                 c = rc.actors.clause_at(d.start)
                 for cm in (m for m in rc.mentions if m.type == "Campaign" and m.attr("via") == "plan"):
                     if c is not None and d.start <= cm.start and cm.end <= d.end:
@@ -72,22 +72,27 @@ def issues(rc: RelContext) -> list[Raw]:
     return [r for r in out if r[0] and r[2]]
 
 
-@cache
-def _doc_conf() -> dict:
-    conf = dict(rules.load("documents"))
-    verbs = [*rules.load("relations")["issue_verbs"], *conf["handout_verbs"]]
-    alt = "|".join(map(re.escape, sorted(set(verbs), key=len, reverse=True)))
-    conf["_issue_or_handout_re"] = re.compile(alt)
-    conf["_verb_before_title_re"] = re.compile(f"(?:{alt}){conf['verb_title_gap']}《$")
-    conf["_law_re"] = re.compile(conf["law_title"])
-    follow = "|".join(map(re.escape, sorted(set(conf["follow_verbs"]), key=len, reverse=True)))
-    conf["_follow_re"] = re.compile(f"(?:{follow}){conf['verb_title_gap']}《$")
-    return conf
+class _DocRules:
+    """The verbs before a document's title (issue, hand out, follow), compiled once per rule set."""
+
+    def __init__(self, rs: rules.RuleSet) -> None:
+        d = rs.documents
+        title_open = re.escape(rs.relations.title_open)
+        verbs = rules.alternation([*rs.relations.issue_verbs, *d.handout_verbs])
+        self.issue_or_handout_re = re.compile(verbs)
+        self.verb_before_title_re = re.compile(f"(?:{verbs}){d.verb_title_gap}{title_open}$")
+        self.law_re = re.compile(d.law_title)
+        follow = rules.alternation(d.follow_verbs)
+        self.follow_re = re.compile(f"(?:{follow}){d.verb_title_gap}{title_open}$")
+
+
+def _doc_conf() -> _DocRules:
+    return rules.active().compiled(_DocRules)
 
 
 def _issuer_in_title(rc: RelContext, title: str) -> list[str]:
     """The organization of the page whose name (or an alias) opens ``title`` before 关于."""
-    k = title.find("关于")
+    k = title.find(_conf().issuer_title_marker)
     if k < 3:
         return []
     names = getattr(rc, "_org_names", None)

@@ -18,8 +18,7 @@ from bisect import bisect_left
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
-
-_NATIONAL = ("全国", "中华", "中国", "国家", "中央", "国务院", "党中央")
+from kg.relate.common import relation_conf as _conf
 
 
 class _Places:
@@ -175,7 +174,7 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     canonical name starts with, 2 the place right before it, 3 the county the article
     is about, 4 the home city. National bodies have none."""
     doc = rc.doc
-    if m.attr("via") == "lexicon" or m.name.startswith(_NATIONAL):
+    if m.attr("via") == "lexicon" or m.name.startswith(_conf().national_prefixes):
         return None
     gaz = rc.ctx.res.gaz
     # the town or zone its name opens with (X乡党委, X开发区管委会) is more specific than a
@@ -196,7 +195,7 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
         if pid:
             return 0, pid
     name = m.name
-    for prefix in ("中共", "共青团"):
+    for prefix in _conf().party_body_prefixes:
         if name.startswith(prefix):
             name = name[len(prefix) :]
     for n in range(min(len(name), 9), 1, -1):

@@ -9,6 +9,7 @@ from itertools import combinations
 
 from kg.model import Mention
 from kg.relate import Raw, RelContext, register
+from kg.relate.common import RelationRules
 from kg.relate.common import by_sentence as _by_sentence
 from kg.relate.common import relation_conf as _conf
 
@@ -35,7 +36,7 @@ def partners(rc: RelContext) -> list[Raw]:
         # runs of organizations joined by 和/与/、 and followed by a partnering verb
         run: list[Mention] = []
         for m in ms:
-            if run and text[run[-1].end : m.start] in ("和", "与", "、", "及", "同"):
+            if run and text[run[-1].end : m.start] in conf.partner_list_joiners:
                 run.append(m)
             else:
                 _close(rc, run, text, conf, s, out)
@@ -62,14 +63,14 @@ def _led_lists(rc: RelContext, ms: list[Mention], start: int, end: int) -> list[
     conf = _conf()
     out: list[tuple[list[str], list[str]]] = []
     ends = {m.end: m for m in ms}
-    lead_at = conf["_lead_re"]
-    for vm in conf["_lead_or_joint_re"].finditer(text, start, end):
+    lead_at = conf.lead_re
+    for vm in conf.lead_or_joint_re.finditer(text, start, end):
         q = vm.end()
         if lead_at.fullmatch(vm.group()):
             # X牵头，会同A、B / X牵头，A、B配合
-            while q < end and text[q] in "，, ":
+            while q < end and text[q] in conf.lead_verb_gaps:
                 q += 1
-            jm = conf["_joint_re"].match(text, q)
+            jm = conf.joint_re.match(text, q)
             if jm is not None:
                 continue  # the joint verb itself opens the list (X牵头联合A、B)
         listed = rc.actors.listed_orgs(q, end)
@@ -79,13 +80,14 @@ def _led_lists(rc: RelContext, ms: list[Mention], start: int, end: int) -> list[
         # the lead: the body (and the list it closes) right before the verb, else the
         # bodies the clause is about
         k = vm.start()
-        while k > start and text[k - 1] in "由":
-            k -= 1
+        while k > start and text.endswith(conf.by_marker, start, k):
+            k -= len(conf.by_marker)
         lead = ends.get(k) or ends.get(_strip_adverb(text, conf, start, k))
         leads: list[str] = []
         if lead is not None:
             run = [lead]
-            while (prev := ends.get(run[-1].start - 1)) is not None and text[prev.end] in "、和及与":
+            joiners = conf.list_joiners
+            while (prev := ends.get(run[-1].start - 1)) is not None and text[prev.end] in joiners:
                 run.append(prev)
             leads = [e for e in (rc.eid(m) for m in run) if e]
         else:
@@ -97,36 +99,38 @@ def _led_lists(rc: RelContext, ms: list[Mention], start: int, end: int) -> list[
     return out
 
 
-def _strip_adverb(text: str, conf: dict, start: int, k: int) -> int:
+def _strip_adverb(text: str, conf: RelationRules, start: int, k: int) -> int:
     """Where the body before a verb ends when a joint adverb (还, 并 …) stands between."""
-    for adv in conf["_joint_adverbs"]:
+    for adv in conf.joint_adverbs:
         if text.endswith(adv, start, k):
             return k - len(adv)
     return k
 
 
-def _states_joint_work(text: str, start: int, end: int, conf: dict) -> bool:
+def _states_joint_work(text: str, start: int, end: int, conf: RelationRules) -> bool:
     """Whether ``text[start:end]`` states joint work; publishing a document together
     (联合印发) does not make partners."""
-    for m in conf["_joint_marker_re"].finditer(text, start, end):
-        if not conf["_issue_re"].match(text, m.end()) and not conf["_issue_re"].match(text, m.end() + 1):
+    for m in conf.joint_marker_re.finditer(text, start, end):
+        if not conf.issue_re.match(text, m.end()) and not conf.issue_re.match(text, m.end() + 1):
             return True
     return False
 
 
-def _close(rc: RelContext, run: list[Mention], text: str, conf: dict, s: object, out: list[Raw]) -> None:
+def _close(
+    rc: RelContext, run: list[Mention], text: str, conf: RelationRules, s: object, out: list[Raw]
+) -> None:
     if len(run) < 2:
         return
     e = run[-1].end
     ts, te, tag = rc.doc.token_at(e)
     if ts == e and te - e <= 4:
         # 紧密配合, 密切配合: an adverb before the verb, or one word with it
-        v = conf["_partner_re"].search(text, e, te)
+        v = conf.partner_re.search(text, e, te)
         if tag in ("d", "ad", "a") and te - e <= 2:
             e = te
         elif v is not None and v.end() == te:
             e = v.start()
     after = text[e : e + 6]
-    if conf["_partner_re"].match(after) and not conf["_issue_re"].match(after, 2):
+    if conf.partner_re.match(after) and not conf.issue_re.match(after, 2):
         for a, b in combinations(run, 2):
             out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type,attr-defined]  # eid() None ends are dropped by relate(); a and b are Mentions of by_sentence

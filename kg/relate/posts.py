@@ -19,17 +19,17 @@ def posts(rc: RelContext) -> list[Raw]:
     from kg.extract.persons import post_chain
 
     conf = _conf()
-    p_conf = rules.load("persons")
-    implied = p_conf["implied_bodies"]
-    titles = frozenset(p_conf["titles"])
-    kinds: dict[str, list[str]] = p_conf["post_body_heads"]
+    p_conf = rules.active().persons
+    implied = p_conf.implied_bodies
+    titles = frozenset(p_conf.titles)
+    kinds = p_conf.post_body_heads
     out: list[Raw] = []
     orgs = sorted((m for m in rc.mentions if m.type == "Organization"), key=lambda m: m.start)
     org_ends = {m.end: m for m in orgs if m.attr("via") != "post"}
     implied_at = {m.start: m for m in orgs if m.attr("via") == "post"}
     for p in (m for m in rc.mentions if m.type == "Person"):
         post = p.attr("post")
-        if not post or post in conf["_roles"]:
+        if not post or post in conf.roles:
             continue
         pid = rc.eid(p)
         s = rc.doc.sent_at(p.start)

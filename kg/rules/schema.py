@@ -23,6 +23,13 @@ class NamedItem(_Rules, frozen=True):
     national: bool = False
 
 
+class Common(_Rules, frozen=True):
+    coordinators: list[str]
+    list_closer: str
+    function_chars: str
+    numeral_char: str
+
+
 class Documents(_Rules, frozen=True):
     doc_types: list[str]
     trailing_paren: str
@@ -59,6 +66,8 @@ class Terms(_Rules, frozen=True):
     enum_gap: int
     safety_cues: list[str]
     head_nouns: list[str]
+    name_generic_tails: list[str]
+    name_kind_tails: list[str]
 
 
 class Layout(_Rules, frozen=True):
@@ -72,6 +81,10 @@ class Layout(_Rules, frozen=True):
     note_labels: list[str]
     headline_max_chars: int
     continuation_min_chars: int
+    report_verbs: list[str]
+    date_pattern: str
+    full_date_pattern: str
+    weekday_words: list[str]
 
 
 class Names(_Rules, frozen=True):
@@ -110,6 +123,24 @@ class Names(_Rules, frozen=True):
     scope_prefix_pattern: str
     leading_words: list[str]
     safety_stems: list[str]
+    supervision_head: str
+    mechanism_head_followers: str
+    routine_rule_head: str
+    chief_object_openers: str
+    event_joiners: list[str]
+    joined_event_pattern: str
+    quoted_campaign_stops: str
+    quoted_mechanism_joiners: str
+    quoted_mechanism_head_not_before: list[str]
+    quoted_de_particle: str
+    quoted_campaign_ends: list[str]
+    quoted_mechanism_ends: list[str]
+    numeral_chars: str
+    quoted_list_split: str
+    structure_head_pattern: str
+    counted_set_pattern: str
+    quote_chain_links: str
+    manner_suffix: str
     mechanisms: list[NamedItem]
     campaigns: list[NamedItem]
 
@@ -137,6 +168,24 @@ class Departments(_Rules, frozen=True):
     list_joiners: list[str]
 
 
+class Party(_Rules, frozen=True):
+    prefix: str
+    committee: str
+    standing_committee: str
+    standing_member: str
+    generic: str
+    member: str
+    league_prefix: str
+    league: str
+
+
+class FormRule(_Rules, frozen=True):
+    """Names that fully match ``pattern`` are also written as ``forms`` ({0}: group 1)."""
+
+    pattern: str
+    forms: list[str]
+
+
 class Orgs(_Rules, frozen=True):
     strong_heads: list[str]
     weak_heads: list[str]
@@ -157,6 +206,25 @@ class Orgs(_Rules, frozen=True):
     names: OrgNames
     head_bad_next: dict[str, str]
     departments: Departments
+    numeral_word_pattern: str
+    head_end_chars: str
+    hard_stops: str
+    conjunctions: str
+    place_end_chars: str
+    anaphoric_prefixes: list[str]
+    level_adjective_suffix: str
+    head_not_before: dict[str, list[str]]
+    place_middle_heads: list[str]
+    named_weak_heads: list[str]
+    parent_body_heads: list[str]
+    ordinal_pattern: str
+    ordinal_core_pattern: str
+    count_end_chars: str
+    session_words: list[str]
+    round_words: list[str]
+    party_name_pattern: str
+    party: Party
+    other_forms: list[FormRule]
 
 
 class Persons(_Rules, frozen=True):
@@ -174,6 +242,18 @@ class Persons(_Rules, frozen=True):
     not_names: list[str]
     implied_bodies: dict[str, str]
     post_body_heads: dict[str, list[str]]
+    standalone_followers: str
+    body_fallbacks: dict[str, str]
+    implied_body_names: dict[str, list[str]]
+
+
+class DivisionKinds(_Rules, frozen=True):
+    prefecture: list[str]
+    county_city: str
+    default_prefecture: str
+    default_county: str
+    district: str
+    municipality: str
 
 
 class Places(_Rules, frozen=True):
@@ -191,6 +271,21 @@ class Places(_Rules, frozen=True):
     generic_zone_prefixes: list[str]
     counted_list_heads: list[str]
     common_suffix_words: list[str]
+    ethnic_suffix: str
+    name_openers: list[str]
+    reference_prefixes: list[str]
+    name_conjunction: str
+    genitive_particle: str
+    inner_village_pattern: str
+    short_form_not_before: str
+    own_body_words: list[str]
+    zone_gap_stops: str
+    counted_list_count_pattern: str
+    suffix_bad_followers: dict[str, str]
+    counted_list_suffixes: dict[str, str]
+    paper_name_words: list[str]
+    county_paper_markers: list[str]
+    division_kinds: DivisionKinds
 
 
 class Relations(_Rules, frozen=True):
@@ -230,10 +325,38 @@ class Relations(_Rules, frozen=True):
     campaign_focus_openers: list[str]
     campaign_back_references: list[str]
     generic_subjects: list[str]
+    title_open: str
+    title_close: str
+    approval_marker: str
+    approval_verb: str
+    issuer_title_marker: str
+    by_marker: str
+    host_list_joiners: list[str]
+    list_joiners: list[str]
+    partner_list_joiners: list[str]
+    lead_verb_gaps: list[str]
+    national_prefixes: list[str]
+    party_body_prefixes: list[str]
+    event_venue_marker: str
+    event_time_pattern: str
+    day_campaign_heads: list[str]
+    spaces: list[str]
+    possessive_marker: str
+    own_campaign_words: list[str]
+    organize_cues: list[str]
+    implement_cues: list[str]
+    description_breaks: list[str]
+    clause_breaks: list[str]
+    collective_heads: list[str]
+    not_subject_followers: list[str]
+    agent_verbs: list[str]
+    enumeration_comma: str
+    clause_start_marks: list[str]
 
 
 #: rule file name (without .toml) → its struct
 SCHEMAS: dict[str, type[_Rules]] = {
+    "common": Common,
     "documents": Documents,
     "guideline_terms": GuidelineTerms,
     "layout": Layout,
