@@ -214,6 +214,19 @@ def test_the_cli_layers_rules_from_the_option_and_the_environment(tmp_path):
         assert ("荧晶粉尘爆燃" in names) == bool(args or env)
 
 
+def test_the_user_rules_reach_the_worker_processes(tmp_path):
+    """With --jobs 2 each page is extracted in a forked worker: with the user's rules too."""
+    from kg.pipeline import extract_paths
+
+    d = _user_dir(tmp_path)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(_SENTENCE + "\n", encoding="utf-8")
+    pages = [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")]
+    for rules_dir, expected in ((str(d), True), (None, False)):
+        ext = extract_paths(pages, home="长治市", jobs=2, rules_dir=rules_dir)
+        assert [("荧晶粉尘爆燃" in {e.name for e in r.entities}) for r in ext.files] == [expected] * 3
+
+
 def test_the_cache_key_includes_the_user_rules(tmp_path):
     from kg.pipeline import extract_paths
     from kg.pipeline.cache import ResultCache
