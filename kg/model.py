@@ -4,7 +4,8 @@ files ──ingest──▶ SourceText ──layout──▶ Article[] ──seg
       ──extract──▶ Mention[] ──resolve──▶ Entity[] ──relate──▶ Relation[] ──▶ FileResult
 
 Offsets are always character offsets into ``SourceText.text`` (the decoded file,
-or the extracted text for HTML), so an evidence span can be cut verbatim from it.
+or the extracted text for HTML), so an evidence span can be cut verbatim from it; its
+``text`` is that slice with the page layout's line breaks removed (kg.text.without_breaks).
 Entity ids are a pure function of type + canonical name.
 """
 
@@ -112,13 +113,13 @@ class Entity:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a relation is stated: a verbatim span of a source file."""
+    """Where a relation is stated: a span of a source file."""
 
     source: str  # file base name
     article: str  # article id
     start: int
     end: int
-    text: str  # == source text[start:end]
+    text: str  # == without_breaks(source text[start:end]): the words whole, offsets verbatim
 
 
 @dataclass(frozen=True)
