@@ -35,18 +35,29 @@ def build(
     home: str | None = None,
     *,
     cache: bool = True,
+    date: str | None = None,
+    manifest: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Extract the pages under ``paths`` (files, folders or globs) into a knowledge graph.
 
     Unchanged pages come from the same per-page cache ``kg build`` uses (``cache=False``
     extracts everything again). Unreadable pages are skipped and listed in ``.errors``.
+    ``date`` and ``manifest`` (a CSV file) are ``kg build``'s ``--date`` and ``--manifest``.
     """
     from kg.corpus import Corpus
+    from kg.ingest.manifest import check_date, read_manifest
     from kg.pipeline import extract_paths
     from kg.pipeline.cache import ResultCache
 
     inputs = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    ext = extract_paths(inputs, home=home, cache=ResultCache() if cache else None, unique_names=True)
+    ext = extract_paths(
+        inputs,
+        home=home,
+        cache=ResultCache() if cache else None,
+        unique_names=True,
+        date=check_date(date, "date") if date else None,
+        manifest=read_manifest(manifest) if manifest is not None else None,
+    )
     if not ext.files:
         detail = "; ".join(m for _p, m in ext.errors[:3])
         raise UsageError(f"no readable input pages in {', '.join(inputs)}{': ' + detail if detail else ''}")

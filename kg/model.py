@@ -32,6 +32,10 @@ class SourceText:
     text: str
     encoding: str
     format: str  # "txt" | "md" | "html"
+    #: what is known of the page besides its text: its date (ISO, maybe partial: "2025") and
+    #: publisher, from the HTML metadata, a manifest or ``--date`` (kg.pipeline.page_info)
+    date: str | None = None
+    publisher: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Article:
     date: str | None = None  # ISO 8601 "2026-03-30", or "--03-30" when the year is unknown
     kind: str = "article"  # article | caption | commentary | brief
     bylines: tuple[str, ...] = ()  # people credited (reporters, photographers): never entities
+    publisher: str | None = None  # the paper, media centre or site (来源, dateline, metadata)
 
 
 @dataclass(frozen=True)

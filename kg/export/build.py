@@ -29,7 +29,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from kg.model import ENTITY_TYPES, PREDICATES
 
 if TYPE_CHECKING:
     from kg.export.staging import Replacement
+    from kg.ingest.manifest import PageInfo
     from kg.pipeline import Progress
     from kg.pipeline.cache import ResultCache
 
@@ -230,12 +231,15 @@ def build(
     views: bool = True,
     max_overview_nodes: int | None = None,
     max_bytes: int | None = None,
+    date: str | None = None,
+    manifest: Mapping[str, PageInfo] | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
     With ``views`` (the default) ``out`` also gets the HTML views (index.html, overview.html,
     entity/*.html), derived from the same corpus as the RDF. Pages over ``max_bytes`` are
-    not read (see :func:`kg.pipeline.extract_paths`).
+    not read; ``date`` and ``manifest`` say what is known of the pages (see
+    :func:`kg.pipeline.extract_paths`).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
@@ -247,7 +251,14 @@ def build(
     # after an hour), and all are complete before any is swapped in
     with staged(out, store) as stages:
         ext = extract_paths(
-            inputs, home=home, cache=cache, progress=progress, unique_names=True, max_bytes=max_bytes
+            inputs,
+            home=home,
+            cache=cache,
+            progress=progress,
+            unique_names=True,
+            max_bytes=max_bytes,
+            date=date,
+            manifest=manifest,
         )
         if not ext.files:
             detail = "; ".join(m for _p, m in ext.errors[:3])

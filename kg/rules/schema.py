@@ -74,6 +74,16 @@ class Layout(_Rules):
     continuation_min_chars: int
 
 
+class Meta(_Rules):
+    html_date: list[str]
+    html_source: list[str]
+    html_site: list[str]
+    source_labels: list[str]
+    date_labels: list[str]
+    other_labels: list[str]
+    medium_suffixes: list[str]
+
+
 class Names(_Rules):
     campaign_heads: list[str]
     mechanism_heads: list[str]
@@ -237,6 +247,7 @@ SCHEMAS: dict[str, type[_Rules]] = {
     "documents": Documents,
     "guideline_terms": GuidelineTerms,
     "layout": Layout,
+    "meta": Meta,
     "names": Names,
     "orgs": Orgs,
     "persons": Persons,
