@@ -133,7 +133,7 @@ def campaign_projection(corpus: Corpus) -> Any:
     for r in corpus.relations.values():
         if r.p == "implements" and r.s.startswith("Place:"):
             by_campaign[_name(corpus, r.o)].add(_name(corpus, r.s))
-    proj = nx.Graph()
+    proj: nx.Graph[str] = nx.Graph()
     for campaign, names in sorted(by_campaign.items()):
         proj.add_nodes_from(sorted(names))
         for a, b in combinations(sorted(names), 2):
@@ -170,7 +170,7 @@ def _graph_layout(g: Any, node_size: float, edge_size: float, seed: int) -> dict
     x0 = 0.0
     for comp in comps:
         nodes = sorted(comp, key=str)
-        sub = nx.Graph()  # in sorted order: the layout must not depend on insertion order
+        sub: nx.Graph[str] = nx.Graph()  # in sorted order: the layout must not depend on insertion order
         sub.add_nodes_from(nodes)
         ends = sorted(tuple(sorted((u, v), key=str)) for u, v in g.subgraph(nodes).edges())
         sub.add_edges_from((u, v, g.edges[u, v]) for u, v in ends)
@@ -260,7 +260,7 @@ def centrality(corpus: Corpus, types: tuple[str, ...] = ("Place", "Organization"
 
     from kg.export.networkx import to_networkx
 
-    g = nx.Graph(to_networkx(corpus))
+    g: nx.Graph[str] = nx.Graph(to_networkx(corpus))
     betweenness = nx.betweenness_centrality(g, normalized=True)
     rows = [
         {

@@ -95,6 +95,11 @@ class Mention:
                 return v
         return default
 
+    def at(self, start: int, end: int) -> Mention:
+        """The same mention at other offsets (its source span); what ``dataclasses.replace``
+        does, without its field-by-field introspection (a page has hundreds of mentions)."""
+        return Mention(self.article, start, end, self.text, self.type, self.name, self.extractor, self.attrs)
+
 
 @dataclass(frozen=True)
 class Entity:

@@ -92,3 +92,59 @@ class Listener:
         self._stop = True
         self._thread.join(2)
         self.sock.close()
+
+
+def case_ids(cases: list) -> list[str]:
+    """Test ids for a table of (text, ...) cases, plain tuples or ``pytest.param``: the text's start
+    (a param's own id wins)."""
+    return [c.id or c.values[0][:12] if hasattr(c, "values") else c[0][:12] for c in cases]
+
+
+def context(text: str, home: str | None = None, before: str | None = None):  # -> kg.extract.Context
+    """The extraction context of a made-up page, as the pipeline builds it: layout, tokens and
+    home resolved, and the extractors that run before ``before`` (in ``DEFAULT_ORDER``) done, so
+    an extractor can be called alone and sees what it sees in the pipeline."""
+    from kg.extract import DEFAULT_ORDER, Context, get
+    from kg.extract.home import resolve_home
+    from kg.model import SourceText
+    from kg.nlp import layout
+    from kg.nlp.resources import resources
+    from kg.nlp.segment import Doc
+    from kg.pipeline import _is_known_name
+
+    res = resources()
+    source = SourceText(path="t.txt", name="t.txt", text=text, encoding="utf-8", format="txt")
+    page = layout.split_page(source, is_heading_term=lambda t: _is_known_name(res, t))
+    doc = Doc(source, page, res.segmenter)
+    ctx = Context(doc=doc, res=res)
+    ctx.home = resolve_home(ctx, home)
+    for name in DEFAULT_ORDER:
+        if name == before:
+            break
+        ctx.found[name] = get(name)(ctx)
+    return ctx
+
+
+def rel_context(text: str, home: str | None = None):  # -> kg.relate.RelContext
+    """The relation context of a made-up page: every extractor run and mentions resolved."""
+    from kg.extract.resolve import resolve
+    from kg.relate import RelContext
+
+    ctx = context(text, home)
+    entities, mentions = resolve(ctx)
+    return RelContext(ctx, entities, mentions)
+
+
+def raw_triples(raws: list[tuple[str, str, str, int, int]]) -> set[tuple[str, str, str]]:
+    """What a relation extractor returned, as (subject name, predicate, object name)."""
+    return {(s.split(":", 1)[1], p, o.split(":", 1)[1]) for s, p, o, _start, _end in raws}
+
+
+def relate_alone(module: str, text: str, home: str | None = None) -> set[tuple[str, str, str]]:
+    """What the relation extractor registered by ``kg.relate.<module>`` alone finds on a page."""
+    import importlib
+
+    from kg.relate import get
+
+    importlib.import_module(f"kg.relate.{module}")
+    return raw_triples(get(module)(rel_context(text, home)))

@@ -145,8 +145,8 @@ def test_build_needs_an_output(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
-def test_cache_round_trips_a_file_result(seed_results_rel: list[FileResult], prefix: str) -> None:
-    r = next(x for x in seed_results_rel if x.source.name.startswith(prefix))
+def test_cache_round_trips_a_file_result(seed_results: list[FileResult], prefix: str) -> None:
+    r = next(x for x in seed_results if x.source.name.startswith(prefix))
     data = json.loads(json.dumps(kg_cache.dump(r), ensure_ascii=False))
     assert kg_cache.load(data, r.source) == r
 
@@ -253,10 +253,10 @@ def test_build_into_a_folder_that_is_not_a_store_is_refused(tmp_path: Path, page
         build([str(pages)], store=tmp_path, cache=ResultCache(tmp_path / "c"))
 
 
-def test_summary_counts_are_the_corpus_counts(seed_results_rel: list[FileResult]) -> None:
+def test_summary_counts_are_the_corpus_counts(seed_results: list[FileResult]) -> None:
     from kg.export.build import summarize
 
-    corpus = Corpus.from_results(seed_results_rel)
+    corpus = Corpus.from_results(seed_results)
     summary = summarize(corpus, corpus_quads(corpus))
     counts = corpus.counts()
     assert {k: v for k, v in summary["entities"].items() if v} == counts["entities"]

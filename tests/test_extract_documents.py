@@ -114,3 +114,14 @@ PLANS = [
 def test_a_plan_names_its_campaign(text, campaigns, rels):
     assert names(extract(text, "临泉县"), "Campaign") == campaigns
     assert relations(text) == rels
+
+
+def test_the_documents_extractor_alone() -> None:
+    """kg.extract.documents on its own: a notice in 《》 is a document, a song is not."""
+    from kg.extract import documents
+
+    from ._util import context
+
+    text = "县应急管理局印发《关于加强汛期安全防范工作的通知》，并学唱《义勇军进行曲》。"
+    ms = documents.extract_documents(context(text, "长治市", before="documents"))
+    assert {(m.type, m.name) for m in ms} == {("Document", "关于加强汛期安全防范工作的通知")}

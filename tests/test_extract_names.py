@@ -158,3 +158,33 @@ def test_an_abbreviation_of_a_known_mechanism_keeps_its_full_name_as_alias():
         if e.type == "Mechanism"
     ]
     assert [(e.name, e.aliases) for e in mechs] == [("双预控", ("双重预防机制",))]
+
+
+@pytest.mark.parametrize(
+    ("module", "text", "want"),
+    [
+        # kg.extract.quoted: a quoted method is a mechanism, a quoted action with a head a campaign
+        (
+            "quoted",
+            "该县推行“一户一档”工作法，开展“清风护林”专项行动。",
+            {("Mechanism", "一户一档"), ("Campaign", "清风护林")},
+        ),
+        # …and a quoted manner of checking is neither
+        ("quoted", "开展“地毯式”排查。", set()),
+        # kg.extract.named: unquoted names by their heads
+        (
+            "named",
+            "黎城县实行林长制，开展燃气安全专项整治。",
+            {("Mechanism", "林长制"), ("Campaign", "燃气安全专项整治")},
+        ),
+    ],
+    ids=["quoted", "manner", "named"],
+)
+def test_the_quoted_and_named_extractors_alone(module: str, text: str, want: set[tuple[str, str]]) -> None:
+    from kg.extract import named, quoted
+
+    from ._util import context
+
+    fn = {"quoted": quoted.extract_quoted, "named": named.extract_named}[module]
+    ms = fn(context(text, "长治市", before=module))
+    assert {(m.type, m.name) for m in ms} == want

@@ -83,3 +83,18 @@ DOCS = [
 def test_documents(text, want, n):
     docs = [e for e in extract(text, "长治市").entities if e.type == "Document"]
     assert {e.name for e in docs} == want and len(docs) == n
+
+
+def test_the_persons_extractor_alone() -> None:
+    """kg.extract.persons on its own: names after posts, the body a 副市长 implies, no byline."""
+    from kg.extract import persons
+
+    from ._util import context
+
+    text = "副市长李明、县应急管理局局长王强出席会议。\n\n本报记者 张三\n"
+    ms = persons.extract_persons(context(text, "长治市", before="persons"))
+    assert {(m.type, m.name) for m in ms} == {
+        ("Person", "李明"),
+        ("Person", "王强"),
+        ("Organization", "长治市人民政府"),
+    }

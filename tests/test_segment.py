@@ -1,14 +1,18 @@
-"""kg.nlp.segment: sentences of bounded length, and tokens for any Python string."""
+"""kg.nlp.segment: sentences of bounded length, tokens for any Python string, and the two tokenizers."""
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
+from kg.errors import UsageError
 from kg.export.jsonl import jsonl_lines
-from kg.nlp.segment import MAX_SENTENCE, Doc
+from kg.nlp import segment
+from kg.nlp.segment import MAX_SENTENCE, Doc, Segmenter
 from kg.pipeline import extract_text
 
-from ._util import unbroken
+from ._util import SEEDS, unbroken
 
 #: A made-up clause with places, bodies, terms and a campaign, and no full stop.
 CLAUSE = "长子县应急管理局联合县消防救援大队对危险化学品企业和加油站开展隐患排查扎实推进“春夏九防·敲门行动”"
@@ -105,3 +109,48 @@ def test_without_breaks(raw: str, want: str) -> None:
     from kg.text import without_breaks
 
     assert without_breaks(raw) == want
+
+
+# -- the tokenizers: rjieba and its fallback jieba give the same tokens; KG_SEGMENTER chooses
+
+USER_WORDS = [("春夏九防·敲门行动", 2000, "nz"), ("屯留区应急管理局", 2000, "nt")]
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[Segmenter, Segmenter]:
+    return Segmenter(USER_WORDS, "rjieba"), Segmenter(USER_WORDS, "jieba")
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name[:3] for p in SEEDS])
+def test_jieba_gives_rjiebas_tokens_on_every_seed_page(both, path) -> None:
+    rj, jb = both
+    text = path.read_text(encoding="utf-8")
+    a, b = rj.tag(text), jb.tag(text)
+    assert [w for w, _ in a] == [w for w, _ in b]
+    assert "".join(w for w, _ in b) == text
+    agree = sum(x == y for (_, x), (_, y) in zip(a, b, strict=True)) / len(a)
+    assert agree > 0.98  # tags of a few unknown words differ (each library's own HMM scheme)
+
+
+def test_user_words_stay_whole_with_either(both) -> None:
+    for seg in both:
+        words = [w for w, _ in seg.tag("屯留区应急管理局扎实推进春夏九防·敲门行动")]
+        assert "屯留区应急管理局" in words
+        assert seg.has_word("屯留区应急管理局") and not seg.has_word("屯留区应急管")
+
+
+def test_kg_segmenter_chooses_and_a_wrong_name_is_a_usage_error(monkeypatch) -> None:
+    monkeypatch.setenv("KG_SEGMENTER", "jieba")
+    assert segment.backend() == "jieba" and Segmenter().name == "jieba"
+    monkeypatch.setenv("KG_SEGMENTER", "hanlp")
+    with pytest.raises(UsageError, match="KG_SEGMENTER"):
+        segment.backend()
+
+
+def test_jieba_is_the_fallback_where_rjieba_is_missing(monkeypatch) -> None:
+    monkeypatch.delenv("KG_SEGMENTER", raising=False)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "rjieba" else real(name, *a)
+    )
+    assert segment.backend() == "jieba"

@@ -18,7 +18,7 @@ def to_networkx(corpus: Corpus) -> Any:
     """Build the graph (networkx is imported here, on use)."""
     import networkx as nx
 
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for e in corpus.sorted_entities():
         g.add_node(
             e.id,
@@ -57,7 +57,7 @@ def graphml_view(corpus: Corpus) -> Any:
 
     g = to_networkx(corpus)
     iris = entity_iris(corpus)
-    h = nx.MultiDiGraph()
+    h: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, data in g.nodes(data=True):
         attrs = {"label": data["name"], "iri": iris.get(node, "")}
         for k, v in data.items():

@@ -74,6 +74,7 @@ class Context:
     home: Any = None  # kg.nlp.gazetteer.Division | None
     found: dict[str, list[Mention]] = field(default_factory=dict)
     _hits: list[Hit] | None = None
+    _by_kind: dict[str, list[int]] | None = None
 
     @property
     def hits(self) -> list[Hit]:
@@ -81,6 +82,21 @@ class Context:
         if self._hits is None:
             self._hits = self.res.scan(self.doc.text)
         return self._hits
+
+    def hits_with(self, *kinds: str) -> list[Hit]:
+        """The lexicon matches with a payload of one of ``kinds`` (term, place, short, body,
+        named), in page order: grouped once for the extractors that each read their own."""
+        hits = self.hits
+        if self._by_kind is None:
+            self._by_kind = {}
+            for i, h in enumerate(hits):
+                for kind, _data in h.payloads:
+                    found = self._by_kind.setdefault(kind, [])
+                    if not found or found[-1] != i:
+                        found.append(i)
+        if len(kinds) == 1:
+            return [hits[i] for i in self._by_kind.get(kinds[0], ())]
+        return [hits[i] for i in sorted({i for k in kinds for i in self._by_kind.get(k, ())})]
 
     def mentions(self, *types: str) -> list[Mention]:
         out: list[Mention] = []
@@ -95,7 +111,7 @@ class Context:
         type_: str,
         name: str,
         extractor: str,
-        **attrs: str,
+        **attrs: str | None,
     ) -> Mention:
         """Build a mention at normalised ``[start, end)``."""
         doc = self.doc

@@ -14,7 +14,8 @@ from collections import Counter
 from kg.extract import Context
 from kg.nlp.gazetteer import Division
 
-_PAPER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:日报|晚报|晨报|新闻|融媒)")
+_PAPER_WORDS = ("日报", "晚报", "晨报", "新闻", "融媒")
+_PAPER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:" + "|".join(_PAPER_WORDS) + ")")
 
 
 def resolve_home(ctx: Context, override: str | None) -> Division | None:
@@ -30,7 +31,7 @@ def infer_home(ctx: Context) -> Division | None:
     doc = ctx.doc
     votes: Counter[str] = Counter()
     county_votes: Counter[str] = Counter()
-    for h in ctx.hits:
+    for h in ctx.hits_with("place", "short"):
         for kind, data in h.payloads:
             if kind not in ("place", "short"):
                 continue
@@ -48,7 +49,9 @@ def infer_home(ctx: Context) -> Division | None:
             elif d.level == "county":
                 votes[pref.adcode] += 1
                 county_votes[d.adcode] += 1
-    for m in _PAPER.finditer(doc.text):
+    # the paper's own name; most pages have none of its words, and the pattern is slow
+    papers = _PAPER.finditer(doc.text) if any(w in doc.text for w in _PAPER_WORDS) else ()
+    for m in papers:
         for d in gaz.lookup_short(m.group(1)) + gaz.lookup(m.group(1)):
             pref = gaz.prefecture_of(d)
             if pref is not None:

@@ -54,6 +54,8 @@ def _conf() -> dict:
     conf["_camp_cue"] = re.compile(rf"(?:{alt(conf['campaign_cues'])})")
     conf["_safety"] = re.compile(alt(conf["safety_stems"]))
     conf["_leading"] = tuple(sorted(conf["leading_words"], key=len, reverse=True))
+    # the first of them (the longest) that opens a position, in one match
+    conf["_leading_re"] = re.compile("|".join(map(re.escape, conf["_leading"])) or "(?!)")
     conf["_chief_re"] = re.compile(conf["chief_system_pattern"])
     conf["_event_re"] = re.compile(rf"(?:{alt(conf['event_heads'])})")
     conf["_scope_re"] = re.compile(conf["scope_prefix_pattern"])
@@ -66,7 +68,7 @@ def extract_named(ctx: Context) -> list[Mention]:
     text = ctx.doc.text
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    lex = [(h, data) for h in ctx.hits for kind, data in h.payloads if kind == "named"]
+    lex = [(h, data) for h in ctx.hits_with("named") for kind, data in h.payloads if kind == "named"]
     lex_spans = SpanIndex((h.start, h.end, None) for h, _ in lex)  # not every pair: quadratic
     for h, data in lex:
         # the longest name wins (全员安全生产责任制 over 安全生产责任制 inside it)
@@ -205,7 +207,7 @@ def _unquoted_mechanisms(ctx: Context, taken: SpanIndex[None], quotes: SpanIndex
         head_ = next((h for h in conf["_listed_heads"] if text.startswith(h, p + 1)), None)
         m = conf["_listed_re"].search(text, max(0, p - 80), p) if head_ else None
         p = text.find("等", p + 1)
-        if m is None:
+        if m is None or head_ is None:  # (m is None whenever head_ is)
             continue
         pos = m.start()
         for item in m.group().split("、"):
@@ -255,11 +257,11 @@ _TRIM_TAGS = {"p", "c", "u", "uj", "r", "q"}
 def _trim_leading(ctx: Context, start: int, end: int) -> int:
     """Drop the adverbs and verbs that open a frame's name (全面修订安全管理制度)."""
     doc = ctx.doc
-    words = _conf()["_leading"]
+    leading = _conf()["_leading_re"]
     while start < end:
-        w = next((w for w in words if doc.text.startswith(w, start)), None)
-        if w is not None and start + len(w) < end:
-            start += len(w)
+        m = leading.match(doc.text, start)
+        if m is not None and m.end() < end:
+            start = m.end()
             continue
         ts, te, tag = doc.token_at(start)
         if ts != start or te >= end or tag not in _TRIM_TAGS:

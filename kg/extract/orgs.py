@@ -16,7 +16,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import is_delim
+from kg.extract.common import Words, WordStarts, is_delim
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.nlp.gazetteer import Division
@@ -43,14 +43,24 @@ def _conf() -> dict:
     conf["_weak"] = frozenset(conf["weak_heads"])
     conf["_heads"] = tuple(heads)
     conf["_head_re"] = re.compile("|".join(map(re.escape, heads)))
+    conf["_heads_scan"] = Words(heads)  # the page-wide scan for heads
     conf["_stops"] = tuple(
         sorted(set(conf["left_stop_words"]) | set(conf["names"]["region_words"]), key=len, reverse=True)
     )
     # every stop word at every position (overlapping), longest first at a position
-    conf["_stops_re"] = re.compile("(?=(" + "|".join(map(re.escape, conf["_stops"])) + "))")
+    conf["_stops_at"] = WordStarts(conf["_stops"])
     conf["_and_phrases"] = tuple(conf["names"]["official_and_phrases"]) + tuple(conf["names"]["name_phrases"])
+    conf["_and_scan"] = Words(conf["_and_phrases"])  # is any of them in a window at all
     conf["_generic"] = frozenset(conf["generic_cores"])
+    # longest first, then by name, not in hash order: cores overlap (科技, 技术 in 科技术)
+    conf["_generic_desc"] = sorted(conf["_generic"], key=lambda g: (-len(g), g))
     conf["_head_words"] = tuple(conf["head_words"])
+    # per one-character head, the head words it can open or close (局 → 布局, 局面 …)
+    conf["_head_words_of"] = {
+        h: tuple(w for w in conf["_head_words"] if h in (w[0], w[-1])) for h in heads if len(h) == 1
+    }
+    labels = "|".join(map(re.escape, conf["source_labels"])) or "(?!)"  # a source line: 来源：…
+    conf["_source_re"] = re.compile(rf"(?:{labels})\s*[：:]")
     conf["_posts"] = tuple(sorted(rules.load("persons")["posts"], key=len, reverse=True))
     party = "|".join(map(re.escape, sorted(conf["party_prefixes"], key=len, reverse=True)))
     depts = "|".join(map(re.escape, sorted(conf["party_dept_heads"], key=len, reverse=True)))
@@ -209,7 +219,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
     claimed: list[tuple[int, int]] = []
 
     # national bodies from the lexicon
-    for h in ctx.hits:
+    for h in ctx.hits_with("body"):
         for kind, data in h.payloads:
             if kind == "body":
                 nxt = text[h.end] if h.end < len(text) else ""
@@ -227,9 +237,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
     # names ending in a head
     by_end = {m.end: m for m in out}
     claimed_index = SpanIndex((a, b, None) for a, b in claimed)
-    for m in conf["_head_re"].finditer(text):
-        hs, he = m.span()
-        head = m.group()
+    for hs, he, head in conf["_heads_scan"].finditer(text):
         if claimed_index.any_containing(hs, he):
             continue
         nxt = text[he] if he < len(text) else "\n"
@@ -242,7 +250,7 @@ def extract_orgs(ctx: Context) -> list[Mention]:
         ):
             continue  # the head runs on into a longer word (中学会, 所有)
         if len(head) == 1 and any(
-            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words"]
+            text.startswith(w, he - len(w)) or text.startswith(w, hs) for w in conf["_head_words_of"][head]
         ):
             continue
         if head == "中心" and text.startswith(
@@ -267,7 +275,7 @@ def _in_credit(ctx: Context, m: Mention) -> bool:
     text = doc.text
     para = doc.para_at(m.start)
     head = text[para.start : m.start].lstrip()
-    if any(re.match(rf"{re.escape(lab)}\s*[：:]", head) for lab in _conf()["source_labels"]):
+    if _conf()["_source_re"].match(head):
         return True
     if m.start == 0 or text[m.start - 1] not in "(（" or not text.startswith(("）", ")"), m.end):
         return False
@@ -359,7 +367,7 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         lo -= 1
     window = text[lo:hs]
     masked = window
-    for ph in conf["_and_phrases"]:
+    for ph in conf["_and_phrases"] if conf["_and_scan"].finditer(window) else ():
         masked = masked.replace(ph, "#" * len(ph))
     start = lo
     single_cut = False
@@ -383,8 +391,7 @@ def _left_edge(ctx: Context, places: _Places, hs: int, he: int) -> int:
         # a one-character stop word counts only as a word of its own (中 in 中医 does not)
         return len(w) == 1 and w not in _HARD_STOPS and doc.token_at(a)[:2] != (a, a + 1)
 
-    for sm in conf["_stops_re"].finditer(masked):
-        p, w = sm.start(), sm.group(1)
+    for p, w in conf["_stops_at"].finditer(masked):
         if lo + p + len(w) > start and not ignored(p, w):
             start = lo + p + len(w)
             single_cut = len(w) == 1
@@ -446,7 +453,7 @@ def _extend_to_place(ctx: Context, places: _Places, lo: int, start: int) -> int:
         )
         if not (opens and doc.boundary[k] and k < c - 1):
             continue
-        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]
+        inner = text[(place.end if place is not None else rel.end()) : c]  # type: ignore[union-attr]  # rel is a match whenever place is None
         if conf["_head_re"].search(inner):
             return start  # the part before the conjunction is a body of its own
         if any(
@@ -712,9 +719,8 @@ def _nested_head(text: str, s: int, e: int) -> bool:
 
 
 def _all_generic(core: str) -> bool:
-    generic = _conf()["_generic"]
     rest = core
-    for g in sorted(generic, key=lambda g: (-len(g), g)):  # not hash order: overlaps (科技, 技术)
+    for g in _conf()["_generic_desc"]:
         rest = rest.replace(g, "")
     return rest == ""
 

@@ -18,7 +18,7 @@ from functools import cache
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import is_delim
+from kg.extract.common import Words, is_delim
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.text import is_cjk
@@ -31,8 +31,7 @@ def _conf() -> dict:
     conf["_compound"] = tuple(conf["compound_surnames"])
     conf["_followers"] = frozenset(conf["name_followers"])
     conf["_not_names"] = frozenset(conf["not_names"])
-    posts = sorted(set(conf["posts"]) | set(conf["roles"]), key=len, reverse=True)
-    conf["_post_re"] = re.compile("|".join(map(re.escape, posts)))
+    conf["_post_words"] = Words([*conf["posts"], *conf["roles"]])
     suffixes = sorted(conf["name_suffixes"], key=len, reverse=True)
     conf["_suffix_re"] = re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
     conf["_speech"] = tuple(sorted(conf["speech_verbs"], key=len, reverse=True))
@@ -41,11 +40,15 @@ def _conf() -> dict:
     conf["_roles"] = frozenset(conf["roles"])
     conf["_posts_set"] = frozenset(conf["posts"])
     conf["_posts_desc"] = tuple(sorted(set(conf["posts"]) - conf["_roles"], key=len, reverse=True))
+    # the posts by their last character, longest first: those that can end where a name starts
+    conf["_posts_by_last"] = {}
+    for w in conf["_posts_desc"]:
+        conf["_posts_by_last"].setdefault(w[-1], []).append(w)
     conf["_titles"] = frozenset(conf["titles"])
     conf["_not_name_prefixes"] = tuple(conf["not_name_prefixes"])
     # a clause start (a paragraph start or after punctuation) followed by a surname
     surnames = "".join(sorted(conf["_surnames"] | {c[0] for c in conf["_compound"]}))
-    conf["_clause_start_re"] = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff\w]))([{surnames}])", re.M)
+    conf["_clause_start_re"] = re.compile(rf"(?<![\u4e00-\u9fff\w])([{surnames}])")
     return conf
 
 
@@ -153,20 +156,20 @@ def extract_persons(ctx: Context) -> list[Mention]:
         return True
 
     # 1. post or role + name, and the names listed after the first (副县长张三、李四)
-    for m in conf["_post_re"].finditer(text):
-        role = m.group() in conf["_roles"]
-        if not doc.boundary[m.end()] and role:
+    for _ps, pe, post in conf["_post_words"].finditer(text):
+        role = post in conf["_roles"]
+        if not doc.boundary[pe] and role:
             continue  # 保安 in 保安全, 业主 in 行业主管 (会长 in 商会会长 is fine)
         # a post glued to the name by the tokenizer (人武部长王颐然) needs a clean end
-        strict = role or not doc.boundary[m.end()]
+        strict = role or not doc.boundary[pe]
         via = "role" if role else "post"
-        name = _name_at(text, m.end(), doc.boundary, strict=strict)
-        if not name or not add(m.end(), name, via, m.group()):
+        name = _name_at(text, pe, doc.boundary, strict=strict)
+        if not name or not add(pe, name, via, post):
             continue
-        k = m.end() + len(name)
+        k = pe + len(name)
         while k < len(text) and text[k] == "、":
             nxt = _name_at(text, k + 1, doc.boundary, strict=True)
-            if not nxt or not add(k + 1, nxt, via, m.group(), anchor=m.end()):
+            if not nxt or not add(k + 1, nxt, via, post, anchor=pe):
                 break
             k += 1 + len(nxt)
     # 2. name + honorific
@@ -215,10 +218,10 @@ def post_chain(ctx: Context, pos: int, org_ends: dict[int, Mention]) -> list[tup
     with the body's head (人武部长 = 人武部 + 部长); of the posts ending at one place, the
     one after a named body wins (镇平县委书记 = 镇平县委 + 书记)."""
     text = ctx.doc.text
-    posts = _conf()["_posts_desc"]
+    posts = _conf()["_posts_by_last"]
     out: list[tuple[str, int, Mention | None]] = []
     while True:
-        cands = [w for w in posts if text.endswith(w, 0, pos)]
+        cands = [w for w in posts.get(text[pos - 1], ()) if text.endswith(w, 0, pos)] if pos > 0 else []
         if not cands:
             break
         choice: tuple[str, int, Mention | None] = (cands[0], pos - len(cands[0]), None)

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg import rules
 from kg.extract import Context, register
-from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, is_delim
+from kg.extract.common import COORD, DIGITS, FUNCTION_CHARS, at_delim, find_words, is_delim
 from kg.extract.spans import SpanIndex
 from kg.model import Mention
 from kg.nlp.gazetteer import Division, Gazetteer
@@ -72,11 +72,10 @@ def _conf() -> dict:
     conf["_suffix_kind"] = dict(suffixes)
     conf["_suffix_re"] = re.compile("|".join(re.escape(s) for s, _ in suffixes))
     heads = sorted(conf["counted_list_heads"], key=len, reverse=True)
-    conf["_counted_re"] = re.compile(
-        r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})等[0-9一二三四五六七八九十]+个("
-        + "|".join(map(re.escape, heads))
-        + ")"
-    )
+    counted = r"等[0-9一二三四五六七八九十]+个(" + "|".join(map(re.escape, heads)) + ")"
+    conf["_counted_re"] = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3})" + counted)
+    # what every counted list holds (等6个建制镇): rare, and found by a fast literal scan
+    conf["_counted_tail_re"] = re.compile(counted)
     return conf
 
 
@@ -115,7 +114,7 @@ def extract_places(ctx: Context) -> list[Mention]:
     out: list[Mention] = []
 
     # -- divisions --------------------------------------------------------------------
-    cands = [h for h in ctx.hits if any(k in ("place", "short") for k, _ in h.payloads)]
+    cands = ctx.hits_with("place", "short")
     # drop a match inside a longer one (长治 inside 长治市)
     kept = []
     last_end = -1
@@ -132,7 +131,7 @@ def extract_places(ctx: Context) -> list[Mention]:
     for i, h in enumerate(kept):
         payload = dict(h.payloads)
         is_full = "place" in payload
-        codes = payload.get("place") or payload.get("short")
+        codes: tuple[str, ...] = payload.get("place") or payload["short"]  # a place hit has one of the two
         divs = [gaz.by_code[c] for c in codes]
         adjacent_prev = prev_div if prev_end == h.start else None
         if is_full:
@@ -214,7 +213,7 @@ def _town_matcher(
 ) -> tuple[dict[str, Division], dict[str, tuple[str, Division] | None], Any]:
     """The towns of these counties: full names, unambiguous stems (X镇 → X) and an
     automaton over both (a county site's pages share one)."""
-    import ahocorasick
+    import ahocorasick_rs
 
     full: dict[str, Division] = {}
     stems: dict[str, tuple[str, Division] | None] = {}
@@ -226,12 +225,8 @@ def _town_matcher(
             stem = town[: len(town) - len(suffix)]
             if suffix and len(stem) >= 2:
                 stems[stem] = None if stem in stems else (town, county)  # ambiguous: neither
-    auto = ahocorasick.Automaton()
-    for key in sorted({*full, *stems}):
-        auto.add_word(key, key)
-    if full:
-        auto.make_automaton()
-    return full, stems, auto
+    keys = sorted({*full, *stems})
+    return full, stems, (ahocorasick_rs.AhoCorasick(keys), keys) if full else None
 
 
 def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
@@ -248,10 +243,13 @@ def _gazetteer_towns(ctx: Context, out: list[Mention]) -> list[Mention]:
         code = m.attr("adcode")
         if code and m.attr("level") == "county":
             counties.setdefault(code, gaz.by_code[code])
-    full, stems, auto = _town_matcher(gaz, tuple(sorted(counties)))
-    if not full:
+    full, stems, matcher = _town_matcher(gaz, tuple(sorted(counties)))
+    if matcher is None:
         return out
-    hits = sorted(((e + 1 - len(k), e + 1, k) for e, k in auto.iter(text)), key=lambda h: (h[0], -h[1]))
+    auto, keys = matcher
+    hits = sorted(
+        ((s, e, keys[i]) for i, s, e in find_words(auto, text, overlapping=True)), key=lambda h: (h[0], -h[1])
+    )
     named = {k for _s, _e, k in hits if k in full}
     by_span = SpanIndex((m.start, m.end, m) for m in out)
     drop: set[int] = set()
@@ -311,7 +309,7 @@ def _verb_initial(ctx: Context, h: object, divs: list[Division], home_pref: Divi
     """局会同县自然资源局: a distant county whose name opens with a verb (会同), glued to
     the word before it, is that verb, not the county."""
     text = ctx.doc.text
-    s = h.start  # type: ignore[attr-defined]
+    s = h.start  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
     if s == 0 or not is_cjk(text[s - 1]) or _in_home(ctx.res.gaz, divs, home_pref):
         return False
     if home_pref is not None and any(
@@ -354,7 +352,7 @@ def _short_ok(
     for j in (i - 1, i + 1):
         if 0 <= j < len(kept):
             o = kept[j]
-            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]
+            gap = text[min(o.end, h.end) : max(o.start, h.start)]  # type: ignore[attr-defined]  # h is a Hit, typed object in this helper
             if gap in COORD:
                 codes = dict(o.payloads).get("place") or dict(o.payloads).get("short") or ()
                 for c in codes:
@@ -470,8 +468,10 @@ def _counted_lists(ctx: Context, ends: dict[int, Mention]) -> list[Mention]:
     """郭道、王和等6个建制镇 → 郭道镇, 王和镇."""
     text = ctx.doc.text
     conf = _conf()
-    out = []
+    out: list[Mention] = []
     suffix_of = {"建制镇": "镇", "镇": "镇", "乡": "乡", "村": "村", "社区": "社区", "街道": "街道"}
+    if conf["_counted_tail_re"].search(text) is None:
+        return out  # no 等N个镇 on the page: the list pattern, tried at every character, is not run
     for m in conf["_counted_re"].finditer(text):
         suffix = suffix_of.get(m.group(2))
         if suffix is None:

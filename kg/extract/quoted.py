@@ -15,6 +15,7 @@ ironically (“瞎子”), adverbs of manner (“拉网式”) and general polit
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 
@@ -155,7 +156,7 @@ def _chain_start(
 
 
 def classify(
-    text: str, q: Quote, chain_start: int, chain_end: int, vocab_labels: object
+    text: str, q: Quote, chain_start: int, chain_end: int, vocab_labels: Container[str]
 ) -> tuple[str, str] | None:
     """(type, name-with-head) for a quote, or None when it names nothing."""
     conf = _conf()
@@ -241,7 +242,7 @@ def classify(
     return None
 
 
-def _modifier_only(text: str, q: Quote, vocab_labels: object) -> bool:
+def _modifier_only(text: str, q: Quote, vocab_labels: Container[str]) -> bool:
     """Whether a quoted name is only part of the name it opens: it ends with + (杂技+), it
     runs on into a vocabulary term (“三合一”场所 → 三合一场所, a venue), or it lists
     vocabulary terms (“地震、防汛和地质灾害”应急演练: what the drill is about)."""
@@ -249,9 +250,9 @@ def _modifier_only(text: str, q: Quote, vocab_labels: object) -> bool:
     if c.endswith(("+", "＋")):
         return True
     parts = _LIST_SPLIT.split(c)
-    if len(parts) >= 2 and all(p in vocab_labels for p in parts):  # type: ignore[operator]
+    if len(parts) >= 2 and all(p in vocab_labels for p in parts):
         return True
-    return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))  # type: ignore[operator]
+    return any(f"{c}{text[q.qe : q.qe + k]}" in vocab_labels for k in range(1, 5))
 
 
 def _has_cjk(s: str) -> bool:

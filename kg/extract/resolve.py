@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from kg.extract import Context
 from kg.model import ENTITY_TYPES, Entity, Mention
+from kg.nlp.gazetteer import Division
 
 _TERM_TYPES = {"Industry", "Venue", "Hazard", "Measure"}
 _NAMEISH = {"Campaign", "Mechanism", "Organization", "Document"}
 _QUOTES = re.compile(r"[“”‘’「」『』\"' \u3000]")
 
 
+@lru_cache(maxsize=8192)
 def norm_key(name: str) -> str:
-    """Comparison key: quotes and spaces removed, full-width comma unified."""
+    """Comparison key: quotes and spaces removed, full-width comma unified (a name is
+    compared many times a page)."""
     return _QUOTES.sub("", name).replace("，", ",").replace("（", "(").replace("）", ")")
 
 
@@ -81,8 +85,6 @@ def _filter(ms: list[Mention]) -> list[Mention]:
 def _as_parent(m: Mention, standalone_orgs: set[str]) -> Mention:
     """A section (青石县应急局宣教科) whose parent does not act on its own as a mention
     of its parent body, the section's names kept as aliases."""
-    from dataclasses import replace
-
     parent = m.attr("parent") if m.type == "Organization" else None
     if not parent or parent in standalone_orgs:
         return m
@@ -151,10 +153,10 @@ def resolve(ctx: Context) -> tuple[list[Entity], list[Mention]]:
     return entities, sorted(final_mentions, key=lambda m: (m.start, m.end, m.type))
 
 
-def _div_attrs(d: object, implied: bool = False) -> tuple[tuple[str, str], ...]:
-    attrs = [("adcode", d.adcode), ("level", d.level)]  # type: ignore[attr-defined]
-    if d.parent:  # type: ignore[attr-defined]
-        attrs.append(("parent", d.parent))  # type: ignore[attr-defined]
+def _div_attrs(d: Division, implied: bool = False) -> tuple[tuple[str, str], ...]:
+    attrs = [("adcode", d.adcode), ("level", d.level)]
+    if d.parent:
+        attrs.append(("parent", d.parent))
     if implied:
         attrs.append(("implied", "1"))
     return tuple(sorted(attrs))
@@ -163,10 +165,11 @@ def _div_attrs(d: object, implied: bool = False) -> tuple[tuple[str, str], ...]:
 def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Mention]]:
     uf = _UnionFind()
     names_of: dict[str, set[str]] = defaultdict(set)
+    aliases_of = {id(m): _aliases_of(m) for m in group}  # read twice below
     for m in group:
         key = norm_key(m.name)
         uf.find(key)
-        for a in _aliases_of(m):
+        for a in aliases_of[id(m)]:
             ak = norm_key(a)
             names_of[key].add(a)
             if type_ in _NAMEISH and ak and len(ak) >= 2 and not _relative_form(m, a):
@@ -177,23 +180,23 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
         _merge_suffixes(uf, [norm_key(m.name) for m in group] + [norm_key(m.text) for m in group])
         # overlapping mentions of one name (a lexicon match around a quoted name)
         spans = sorted(group, key=lambda m: m.start)
-        for a, b in pairwise(spans):
-            if b.start < a.end:
-                uf.union(norm_key(a.name), norm_key(b.name))
+        for first, second in pairwise(spans):
+            if second.start < first.end:
+                uf.union(norm_key(first.name), norm_key(second.name))
     if type_ == "Organization":
         _merge_short_orgs(uf, group)
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for m in group:
         clusters[uf.find(norm_key(m.name))].append(m)
-    entities = []
-    mentions = []
+    entities: list[Entity] = []
+    mentions: list[Mention] = []
     for members in clusters.values():
         name = _choose_name(type_, members)
         aliases: set[str] = set()
         for m in members:
             if m.name != name:
                 aliases.add(m.name)
-            aliases.update(_aliases_of(m))
+            aliases.update(aliases_of[id(m)])
         aliases.discard(name)
         aliases = {a for a in aliases if a and len(a) >= 2}
         attrs = _attrs(type_, members)
@@ -203,8 +206,6 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
 
 
 def _renamed(m: Mention, name: str) -> Mention:
-    from dataclasses import replace
-
     return replace(m, name=name)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -20,23 +21,29 @@ class SpanIndex(Generic[T]):
     """Spans ``(start, end, item)``; queries by position and by overlap."""
 
     def __init__(self, spans: Iterable[tuple[int, int, T]] = ()) -> None:
-        items = sorted(spans, key=lambda x: (x[0], x[1]))
+        items = sorted(spans, key=itemgetter(0, 1))
         self._starts = [s for s, _, _ in items]
         self._items = items
         self._max = max((e - s for s, e, _ in items), default=0)
-        self._by_start: dict[int, list[T]] = defaultdict(list)
-        self._by_end: dict[int, list[T]] = defaultdict(list)
-        for s, e, it in items:
-            self._by_start[s].append(it)
-            self._by_end[e].append(it)
+        # built on first use: most indexes are only asked about overlaps
+        self._by_start: dict[int, list[T]] | None = None
+        self._by_end: dict[int, list[T]] | None = None
 
     def __len__(self) -> int:
         return len(self._items)
 
     def starting_at(self, pos: int) -> list[T]:
+        if self._by_start is None:
+            self._by_start = defaultdict(list)
+            for s, _e, it in self._items:
+                self._by_start[s].append(it)
         return self._by_start.get(pos, [])
 
     def ending_at(self, pos: int) -> list[T]:
+        if self._by_end is None:
+            self._by_end = defaultdict(list)
+            for _s, e, it in self._items:
+                self._by_end[e].append(it)
         return self._by_end.get(pos, [])
 
     def overlapping(self, s: int, e: int) -> list[tuple[int, int, T]]:

@@ -62,7 +62,7 @@ def _context() -> _Context:
 
 @cache
 def _patterns(vocab: object) -> list[tuple[re.Pattern[str], Term]]:
-    return vocab.compiled_patterns()  # type: ignore[attr-defined]
+    return vocab.compiled_patterns()  # type: ignore[attr-defined]  # the parameter is typed object in this helper (a Vocab / Doc)
 
 
 def _select(hits: list[Hit]) -> list[Hit]:
@@ -86,11 +86,7 @@ def extract_terms(ctx: Context) -> list[Mention]:
     doc, vocab = ctx.doc, ctx.res.vocab
     text = doc.text
     # a two-character label must be a word of its own here (防洪 in 严防洪涝 is not)
-    hits = [
-        h
-        for h in ctx.hits
-        if any(k == "term" for k, _ in h.payloads) and (len(h.key) > 2 or doc.aligned(h.start, h.end))
-    ]
+    hits = [h for h in ctx.hits_with("term") if len(h.key) > 2 or doc.aligned(h.start, h.end)]
     chosen = _select(hits)
     # decide strong vs contextual
     strong: list[tuple[Hit, Term]] = []
@@ -200,7 +196,7 @@ def _in_context(
                 return True
     # an ambiguous word counts only in a sentence about safety (培训 in a job-training
     # story, 旅游 in a tourism story, 企业 in a business story do not)
-    sent = doc.sent_at(s)  # type: ignore[attr-defined]
+    sent = doc.sent_at(s)  # type: ignore[attr-defined]  # the parameter is typed object in this helper (a Vocab / Doc)
     if cx.safety.search(text[sent.start : sent.end].replace(h.key, "")) is None:
         return False
     if t.type == "Measure":

@@ -15,6 +15,7 @@ page's own date line, 2025年3月30日 星期日) as :mod:`kg.dates` says.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -313,7 +314,7 @@ def _name_like(t: str) -> bool:
     return 2 <= len(bare) <= 3 and all(is_cjk(c) for c in bare)
 
 
-def split_page(source: SourceText, is_heading_term: callable[[str], bool] | None = None) -> Page:
+def split_page(source: SourceText, is_heading_term: Callable[[str], bool] | None = None) -> Page:
     """Cut a page into articles.
 
     ``is_heading_term`` tells whether a short block is a known name (a place or a

@@ -24,7 +24,7 @@ class Resources:
     """Everything the extractors share, loaded once."""
 
     def __init__(self) -> None:
-        import ahocorasick
+        import ahocorasick_rs
 
         from kg.nlp import gazetteer, vocab
         from kg.nlp.segment import Segmenter
@@ -54,11 +54,10 @@ class Resources:
             for item in self.name_rules[kind]:
                 for form in [item["name"], *item["aliases"]]:
                     add(form, "named", (type_, item["name"]))
-        auto = ahocorasick.Automaton()
-        for key, payloads in entries.items():
-            auto.add_word(key, (key, tuple(payloads)))
-        auto.make_automaton()
-        self._auto = auto
+        # every match, overlapping (ahocorasick_rs: ~8x pyahocorasick's scan on CJK text,
+        # whose root node has thousands of children searched one by one)
+        self._patterns = [(key, tuple(payloads)) for key, payloads in entries.items()]
+        self._auto = ahocorasick_rs.AhoCorasick([k for k, _ in self._patterns])
         # user dictionary: names of three or more characters stay whole; two-character
         # words are left to jieba's own dictionary (adding them distorts segmentation:
         # a district's short form 西峰 would split 山西峰和 wrongly)
@@ -75,9 +74,10 @@ class Resources:
 
     def scan(self, text: str) -> list[Hit]:
         """Every lexicon match in ``text`` (overlapping), ordered by start."""
-        out = [
-            Hit(end + 1 - len(key), end + 1, key, payloads) for end, (key, payloads) in self._auto.iter(text)
-        ]
+        from kg.extract.common import find_words
+
+        patterns = self._patterns
+        out = [Hit(s, e, *patterns[i]) for i, s, e in find_words(self._auto, text, overlapping=True)]
         out.sort(key=lambda h: (h.start, -h.end))
         return out
 

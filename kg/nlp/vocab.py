@@ -117,7 +117,9 @@ def _parse(files: list[Path]) -> list[Term]:
     ctx = rdflib.URIRef(KG + "contextLabel")
     pat = rdflib.URIRef(KG + "matchPattern")
     terms: list[Term] = []
-    for concept in sorted(set(g.subjects(rdflib.RDF.type, SKOS.Concept))):
+    # concepts are IRIs (a blank node cannot be a term's identity)
+    concepts = {c for c in g.subjects(rdflib.RDF.type, SKOS.Concept) if isinstance(c, rdflib.URIRef)}
+    for concept in sorted(concepts):
         scheme = g.value(concept, SKOS.inScheme)
         type_ = SCHEMES.get(str(scheme)) if scheme is not None else None
         if type_ is None:

@@ -49,9 +49,7 @@ def extract_source(
     relations, extra = relate(ctx, entities, mentions)
     if extra:
         entities = sorted([*entities, *extra], key=lambda e: (ENTITY_TYPES.index(e.type), e.name))
-    src_mentions = tuple(
-        replace(m, start=a, end=b) for m in mentions for a, b in [doc.src_span(m.start, m.end)]
-    )
+    src_mentions = tuple(m.at(*doc.src_span(m.start, m.end)) for m in mentions)
     return FileResult(
         source=source,
         home=ctx.home.name if ctx.home is not None else None,
@@ -106,7 +104,7 @@ def extract_paths(
 
     manifest = dict(manifest or {})
     homes = {**{n: i.home for n, i in manifest.items() if i.home}, **(homes or {})}
-    for h in sorted({home, *homes.values()} - {None}):
+    for h in sorted({x for x in (home, *homes.values()) if x is not None}):
         check_home(h)
     sources, read_errors = read_sources(list(inputs), max_bytes=max_bytes)
     if unique_names:

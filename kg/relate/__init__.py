@@ -71,6 +71,7 @@ class RelContext:
     by_key: dict[tuple[str, str], Entity] = field(default_factory=dict)
     _actors: Any = None
     _posts: dict[str, tuple[str, ...]] | None = None
+    _raw: dict[str, list[Raw]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_key = {(e.type, e.name): e for e in self.entities}
@@ -80,10 +81,17 @@ class RelContext:
         the holdsPost extractor finds; a leader acts for the body he leads)."""
         if self._posts is None:
             found: dict[str, list[str]] = {}
-            for s, _p, o, _start, _end in get("posts")(self):
+            for s, _p, o, _start, _end in self.raw("posts"):
                 found.setdefault(s, []).append(o)
             self._posts = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
         return self._posts
+
+    def raw(self, name: str) -> list[Raw]:
+        """What relation extractor ``name`` finds on the page, run once (holdsPost is
+        needed early, by :meth:`post_bodies`)."""
+        if name not in self._raw:
+            self._raw[name] = get(name)(self)
+        return self._raw[name]
 
     @property
     def doc(self) -> Any:
@@ -120,8 +128,9 @@ def relate(
         types[home.id] = home.type
     merged: dict[tuple[str, str, str], dict[tuple[int, int], Evidence]] = {}
     doc = ctx.doc
+    evidence: dict[tuple[int, int], Evidence] = {}
     for name in order or default_order():
-        for s, p, o, start, end in get(name)(rc):
+        for s, p, o, start, end in rc.raw(name):
             if s == o or s not in types or o not in types:
                 continue
             dom, rng = SIGNATURES[p]
@@ -129,7 +138,9 @@ def relate(
                 continue
             if p in SYMMETRIC and s > o:
                 s, o = o, s  # listed once, either order
-            ev = doc.evidence(start, end)
+            ev = evidence.get((start, end))
+            if ev is None:  # many relations share a sentence
+                ev = evidence[(start, end)] = doc.evidence(start, end)
             merged.setdefault((s, p, o), {})[(ev.start, ev.end)] = ev
     # a body that organizes a campaign does not also implement it (its own campaign)
     for s, _p, o in [k for k in merged if k[1] == "organizes"]:

@@ -195,7 +195,7 @@ def _campaigns_by_end(rc: RelContext) -> dict[int, Mention]:
     cached = getattr(rc, "_campaigns_by_end", None)
     if cached is None:
         cached = {c.end: c for c in rc.mentions if c.type == "Campaign"}
-        rc._campaigns_by_end = cached  # type: ignore[attr-defined]
+        rc._campaigns_by_end = cached  # type: ignore[attr-defined]  # a per-page cache hung on the RelContext
     return cached
 
 
@@ -207,7 +207,7 @@ def _targets_by_end(rc: RelContext) -> dict[int, Mention]:
         for t in rc.mentions:
             if t.type in _TARGET_TYPES and (t.end not in cached or t.start < cached[t.end].start):
                 cached[t.end] = t
-        rc._targets_by_end = cached  # type: ignore[attr-defined]
+        rc._targets_by_end = cached  # type: ignore[attr-defined]  # a per-page cache hung on the RelContext
     return cached
 
 

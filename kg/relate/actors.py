@@ -17,13 +17,18 @@ walks the clauses in order and keeps the current actor:
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg import rules
 from kg.extract.spans import SpanIndex
 from kg.model import Entity, Mention
+from kg.nlp.gazetteer import Division
+
+if TYPE_CHECKING:
+    from kg.relate import RelContext  # (kg.relate imports this module when first asked)
 
 _ACTOR_TYPES = ("Place", "Organization")
 _CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
@@ -34,8 +39,9 @@ _ETC_RE = re.compile(
 _VERBISH = ("v", "vd", "vn", "d", "ad", "p", "a", "i", "l")
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
+    """A clause and who acts in it (a named tuple: a page has hundreds)."""
+
     start: int
     end: int
     sent: int  # sentence index
@@ -92,9 +98,11 @@ def scope_words() -> tuple[str, ...]:
 class Actors:
     """Clauses of a page with the actors of each."""
 
-    def __init__(self, rc: object) -> None:
-        self.rc = rc
-        ctx = rc.ctx  # type: ignore[attr-defined]
+    def __init__(self, rc: RelContext) -> None:
+        # the page's RelContext keeps its Actors: a weak reference back, not a cycle that
+        # would keep every page's doc, mentions and clauses alive until the cycle collector
+        self.rc: RelContext = weakref.proxy(rc)
+        ctx = rc.ctx
         self.doc = ctx.doc
         self.text = self.doc.text
         gaz = ctx.res.gaz
@@ -112,31 +120,26 @@ class Actors:
                 city_div = gaz.prefecture_of(ctx.home) or home_div
             self.city = self._place(city_div)
         self.index: SpanIndex[Mention] = SpanIndex(
-            (m.start, m.end, m)
-            for m in rc.mentions  # type: ignore[attr-defined]
-            if m.type in (*_ACTOR_TYPES, "Person")
+            (m.start, m.end, m) for m in rc.mentions if m.type in (*_ACTOR_TYPES, "Person")
         )
-        self._actor_starts = frozenset(
-            m.start
-            for m in rc.mentions  # type: ignore[attr-defined]
-            if m.type in (*_ACTOR_TYPES, "Person")
-        )
-        self._person_starts = sorted(m.start for m in rc.mentions if m.type == "Person")  # type: ignore[attr-defined]
+        self._actor_starts = frozenset(m.start for m in rc.mentions if m.type in (*_ACTOR_TYPES, "Person"))
+        self._person_starts = sorted(m.start for m in rc.mentions if m.type == "Person")
         self.clauses: list[Clause] = []
         self._city: str | None = None
         self._gov_cache: dict[str, str | None] = {}
         self._joint_lead: tuple[str, ...] | None = None  # set by _subject: who leads joint work
         self._chain_lead: int | None = None  # set by _chain: mentions before a joint verb
+        self._skipped: dict[tuple[int, int], int] = {}  # skip_openers: a clause is read twice
         self._build()
         self._starts = [c.start for c in self.clauses]
 
-    def _place(self, d: object) -> Entity:
+    def _place(self, d: Division) -> Entity:
         """The page's entity of division ``d`` (the home and its parents always are)."""
-        return self.rc.by_key.get(("Place", d.name)) or Entity(  # type: ignore[attr-defined]
+        return self.rc.by_key.get(("Place", d.name)) or Entity(
             "Place",
             d.name,
             (),
-            (("adcode", d.adcode), ("level", d.level)),  # type: ignore[attr-defined]
+            (("adcode", d.adcode), ("level", d.level)),
         )
 
     # -- lookups ----------------------------------------------------------------------
@@ -180,12 +183,12 @@ class Actors:
         found = None
         if eid.startswith("Organization:"):
             conf = _conf()
-            e = self.rc.by_key.get(("Organization", eid.split(":", 1)[1]))  # type: ignore[attr-defined]
+            e = self.rc.by_key.get(("Organization", eid.split(":", 1)[1]))
             for name in (e.name, *e.aliases) if e is not None else ():
                 for prefix in conf["_party_prefixes"]:
                     name = name.removeprefix(prefix)
                 head = next((h for h in conf["_gov_heads"] if name.endswith(h)), None)
-                place = self.rc.by_key.get(("Place", name[: -len(head)])) if head else None  # type: ignore[attr-defined]
+                place = self.rc.by_key.get(("Place", name[: -len(head)])) if head else None
                 if place is not None:
                     found = place.id
                     break
@@ -194,7 +197,7 @@ class Actors:
 
     # -- construction ------------------------------------------------------------------
     def _eid(self, m: Mention) -> str | None:
-        return self.rc.eid(m)  # type: ignore[attr-defined]
+        return self.rc.eid(m)
 
     def _build(self) -> None:
         doc = self.doc
@@ -318,9 +321,9 @@ class Actors:
         全市 is that city, not the home prefecture."""
         if len(main) != 1 or not main[0].startswith("Place:"):
             return None
-        e = self.rc.by_key.get(("Place", main[0].split(":", 1)[1]))  # type: ignore[attr-defined]
+        e = self.rc.by_key.get(("Place", main[0].split(":", 1)[1]))
         code = e.attr("adcode") if e is not None else None
-        div = self.rc.ctx.res.gaz.by_code.get(code) if code else None  # type: ignore[attr-defined]
+        div = self.rc.ctx.res.gaz.by_code.get(code) if code else None
         return main[0] if div is not None and div.kind == "县级市" else None
 
     def _joint(self, start: int, end: int) -> tuple[str, ...]:
@@ -359,7 +362,7 @@ class Actors:
         """Public bodies named with their place (市应急管理局) speak for it; an
         enterprise inside a county's story acts on its own."""
         for a in actors:
-            e = self.rc.by_key.get(("Organization", a.split(":", 1)[1]))  # type: ignore[attr-defined]
+            e = self.rc.by_key.get(("Organization", a.split(":", 1)[1]))
             name = e.name if e is not None else a
             if not (name.startswith(("中共", "共青团")) or _has_division_prefix(self.rc, name)):
                 return False
@@ -462,7 +465,7 @@ class Actors:
         if person is None:
             return None
         pid = self._eid(person)
-        bodies = self.rc.post_bodies().get(pid, ()) if pid else ()  # type: ignore[attr-defined]
+        bodies = self.rc.post_bodies().get(pid, ()) if pid else ()
         after = person.end
         while text.startswith("、", after):  # 副县长张鹏华、任秀红
             nxt = next((m for m in self.index.starting_at(after + 1) if m.type == "Person"), None)
@@ -529,6 +532,10 @@ class Actors:
         return ts == pos and tag in _VERBISH
 
     def skip_openers(self, p: int, end: int) -> int:
+        """Where a clause's content starts after time phrases and openers (近日，今年以来)."""
+        key = (p, end)
+        if key in self._skipped:
+            return self._skipped[key]
         text = self.text
         conf = _conf()
         while p < end:
@@ -544,6 +551,7 @@ class Actors:
                 p = w.end()
                 continue
             break
+        self._skipped[key] = p
         return p
 
     def _name_starts_at(self, p: int) -> bool:
@@ -554,13 +562,13 @@ class Actors:
         """The entity 该县 / 全县 / 该公司 … stands for at ``pos``: the last one of that kind
         named before it in the article, else the home when it is of that kind; 我县 / 本县
         (first person) is the home of a county site whatever else was named."""
-        home = self.rc.ctx.home  # type: ignore[attr-defined]
+        home = self.rc.ctx.home
         at_home = self.home is not None and home is not None and home.level == level
         if first_person and at_home:
-            return (self.home.id,)  # type: ignore[union-attr]
+            return (self.home.id,)  # type: ignore[union-attr]  # at_home implies self.home is not None
         found = self._last_named(level, pos)
         if not found and at_home:
-            return (self.home.id,)  # type: ignore[union-attr]
+            return (self.home.id,)  # type: ignore[union-attr]  # at_home implies self.home is not None
         return found
 
     def _last_named(self, level: str, pos: int) -> tuple[str, ...]:
@@ -579,6 +587,6 @@ class Actors:
         return (eid,) if eid else ()
 
 
-def _has_division_prefix(rc: object, name: str) -> bool:
-    gaz = rc.ctx.res.gaz  # type: ignore[attr-defined]
+def _has_division_prefix(rc: RelContext, name: str) -> bool:
+    gaz = rc.ctx.res.gaz
     return any(gaz.lookup(name[:n]) for n in range(2, min(len(name), 9)))

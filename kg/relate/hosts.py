@@ -71,11 +71,11 @@ def hosts(rc: RelContext) -> list[Raw]:
                 camps = [next(c for c in arts if c.name == main)]
         for h in dict.fromkeys(hosts_):
             for c in camps:
-                out.append((rc.eid(h), "organizes", rc.eid(c), s.start, s.end))  # type: ignore[arg-type]
+                out.append((rc.eid(h), "organizes", rc.eid(c), s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
                 # a host takes the measure the campaign's name names (…应急演练 → 应急演练);
                 # the name may run past a quoted mention (“…”应急演练)
                 reach = c.end + max(0, len(c.name) - len(c.text)) + 1
                 for t in measures.overlapping(c.start, reach):
                     if c.start <= t[0] and t[1] <= reach:
-                        out.append((rc.eid(h), "takesMeasure", rc.eid(t[2]), s.start, s.end))  # type: ignore[arg-type]
+                        out.append((rc.eid(h), "takesMeasure", rc.eid(t[2]), s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
     return [r for r in out if r[0] and r[2]]

@@ -43,9 +43,9 @@ def issues(rc: RelContext) -> list[Raw]:
                 if c is not None:
                     for a in c.actors:
                         if a.startswith("Organization:"):
-                            out.append((a, "issues", did, c.start, c.end))  # type: ignore[arg-type]
+                            out.append((a, "issues", did, c.start, c.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             for o in issuers:
-                out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]
+                out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 印发《…“除险清患”…实施方案》: the issuer runs the campaign the plan names
             if d.name.endswith(conf["_plan_heads"]):
                 for o in orgs:
@@ -54,21 +54,21 @@ def issues(rc: RelContext) -> list[Raw]:
                         continue
                     for cid in _campaigns_named_in(rc, d.name):
                         pred = "implements" if is_national(rc, cid) else "organizes"
-                        out.append((rc.eid(o), pred, cid, s.start, s.end))  # type: ignore[arg-type]
+                        out.append((rc.eid(o), pred, cid, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 《X》经市政府同意开始实施
             for o in (m for m in ms if m.type == "Organization" and m.start >= d.end):
                 if text[d.end : o.start].strip("》") in ("经", "") and text.startswith("同意", o.end):
-                    out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]
+                    out.append((rc.eid(o), "issues", did, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 按照《…专项整治实施方案》: whoever follows the plan carries out its campaign
             if dconf["_follow_re"].search(text, max(s.start, d.start - 12), d.start):
                 c = rc.actors.clause_at(d.start)
                 for cm in (m for m in rc.mentions if m.type == "Campaign" and m.attr("via") == "plan"):
                     if c is not None and d.start <= cm.start and cm.end <= d.end:
                         for a in c.actors:
-                            out.append((a, "implements", rc.eid(cm), c.start, c.end))  # type: ignore[arg-type]
+                            out.append((a, "implements", rc.eid(cm), c.start, c.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
             # 《青石县住房和城乡建设局关于…的通知》: the title names its issuer
             for e in _issuer_in_title(rc, d.name):
-                out.append((e, "issues", did, d.start, d.end))  # type: ignore[arg-type]
+                out.append((e, "issues", did, d.start, d.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
     return [r for r in out if r[0] and r[2]]
 
 
@@ -93,7 +93,7 @@ def _issuer_in_title(rc: RelContext, title: str) -> list[str]:
     names = getattr(rc, "_org_names", None)
     if names is None:
         names = {n: e.id for e in rc.entities if e.type == "Organization" for n in (e.name, *e.aliases)}
-        rc._org_names = names  # type: ignore[attr-defined]
+        rc._org_names = names  # type: ignore[attr-defined]  # a per-page cache hung on the RelContext
     issuer = names.get(title[:k])
     return [issuer] if issuer is not None else []
 

@@ -113,8 +113,8 @@ def _descendant_evidence(
     for e in rc.entities:
         if e.type != "Place" or e.id not in first or not e.attr("adcode"):
             continue
-        d = gaz.by_code.get(e.attr("adcode"))  # type: ignore[attr-defined]
-        if d is not None and any(x.name == name for x in gaz.chain(d)[1:]):  # type: ignore[attr-defined]
+        d = gaz.by_code.get(e.attr("adcode"))  # type: ignore[attr-defined]  # gaz is the Gazetteer, typed object in this helper
+        if d is not None and any(x.name == name for x in gaz.chain(d)[1:]):  # type: ignore[attr-defined]  # gaz is the Gazetteer, typed object in this helper
             m = first[e.id]
             if best is None or m.start < best.start:
                 best = m
@@ -129,7 +129,7 @@ def _home_evidence(rc: RelContext, e: object) -> tuple[int, int] | None:
     is stated, for the reader, by the page's first sentence."""
     home = rc.ctx.home
     gaz = rc.ctx.res.gaz
-    if home is None or not rc.doc.sentences or e.name not in {d.name for d in gaz.chain(home)}:  # type: ignore[attr-defined]
+    if home is None or not rc.doc.sentences or e.name not in {d.name for d in gaz.chain(home)}:  # type: ignore[attr-defined]  # gaz is the Gazetteer, typed object in this helper
         return None
     s = rc.doc.sentences[0]
     return s.start, s.end
@@ -164,8 +164,9 @@ def _sub_county_parent(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, st
         for want in wanted:
             before, after = pl.in_article(art, want, m.start, m)
             pick = after if use_after else before
-            if pick is not None and rc.eid(pick):
-                return 3, rc.eid(pick)  # type: ignore[return-value]
+            pid = rc.eid(pick) if pick is not None else None
+            if pid:
+                return 3, pid
     return None
 
 
@@ -190,7 +191,7 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     ]
     if inside:
         levels = {"province": 0, "prefecture": 1, "county": 2}
-        top = max(inside, key=lambda p: (levels.get(p.attr("level"), 0), p.start))
+        top = max(inside, key=lambda p: (levels.get(p.attr("level") or "", 0), p.start))
         pid = rc.eid(top)
         if pid:
             return 0, pid
@@ -201,14 +202,15 @@ def _org_place(rc: RelContext, m: Mention, pl: _Places) -> tuple[int, str] | Non
     for n in range(min(len(name), 9), 1, -1):
         if gaz.lookup(name[:n]) and name[:n] in pl.by_name:
             return 1, pl.by_name[name[:n]].id
-    for p in pl.index.ending_at(m.start):
-        pid = rc.eid(p)
+    for left in pl.index.ending_at(m.start):
+        pid = rc.eid(left)
         if pid:
             return 2, pid
     art = doc.para_at(m.start).article
     before, after = pl.in_article(art, "county", m.start, m)
     pick = before or after
-    if pick is not None and rc.eid(pick):
-        return 3, rc.eid(pick)  # type: ignore[return-value]
+    pid = rc.eid(pick) if pick is not None else None
+    if pid:
+        return 3, pid
     home = rc.actors.home_id()
     return (4, home) if home else None

@@ -129,4 +129,4 @@ def _close(rc: RelContext, run: list[Mention], text: str, conf: dict, s: object,
     after = text[e : e + 6]
     if conf["_partner_re"].match(after) and not conf["_issue_re"].match(after, 2):
         for a, b in combinations(run, 2):
-            out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type,attr-defined]
+            out.append((rc.eid(a), "partnersWith", rc.eid(b), s.start, s.end))  # type: ignore[arg-type,attr-defined]  # eid() None ends are dropped by relate(); a and b are Mentions of by_sentence

@@ -45,7 +45,7 @@ def posts(rc: RelContext) -> list[Raw]:
                 bids.append(parent.id)  # 省应急管理厅工矿处处长: the section and the department
             for bid in bids:
                 if bid is not None:
-                    out.append((pid, "holdsPost", bid, s.start, s.end))  # type: ignore[arg-type]
+                    out.append((pid, "holdsPost", bid, s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
                     found = True
         if found or post in implied or post in titles:
             continue
@@ -56,5 +56,5 @@ def posts(rc: RelContext) -> list[Raw]:
         if post in kinds:
             before = [o for o in before if o.name.endswith(tuple(kinds[post]))]
         if before:
-            out.append((pid, "holdsPost", rc.eid(before[-1]), s.start, s.end))  # type: ignore[arg-type]
+            out.append((pid, "holdsPost", rc.eid(before[-1]), s.start, s.end))  # type: ignore[arg-type]  # eid() is None only for a mention without an entity; relate() drops such ends
     return [r for r in out if r[0] and r[2]]

@@ -15,7 +15,7 @@ class _Rules(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """Base of the rule-file structs: unknown keys are errors (a misspelt key)."""
 
 
-class NamedItem(_Rules):
+class NamedItem(_Rules, frozen=True):
     """A known campaign, mechanism or body: canonical name and other written forms."""
 
     name: str
@@ -23,7 +23,7 @@ class NamedItem(_Rules):
     national: bool = False
 
 
-class Documents(_Rules):
+class Documents(_Rules, frozen=True):
     doc_types: list[str]
     trailing_paren: str
     abbreviation: str
@@ -34,20 +34,20 @@ class Documents(_Rules):
     verb_title_gap: str
 
 
-class GuidelineTerms(_Rules):
+class GuidelineTerms(_Rules, frozen=True):
     Industry: list[str]
     Venue: list[str]
     Hazard: list[str]
 
 
-class TermHeads(_Rules):
+class TermHeads(_Rules, frozen=True):
     Industry: list[str]
     Venue: list[str]
     Hazard: list[str]
     Measure: list[str]
 
 
-class Terms(_Rules):
+class Terms(_Rules, frozen=True):
     heads: TermHeads
     term_heads: dict[str, list[str]]
     not_with: dict[str, list[str]]
@@ -61,7 +61,7 @@ class Terms(_Rules):
     head_nouns: list[str]
 
 
-class Layout(_Rules):
+class Layout(_Rules, frozen=True):
     reporter_titles: list[str]
     dateline_openers: list[str]
     media_dateline: str
@@ -74,7 +74,7 @@ class Layout(_Rules):
     continuation_min_chars: int
 
 
-class Meta(_Rules):
+class Meta(_Rules, frozen=True):
     html_date: list[str]
     html_source: list[str]
     html_site: list[str]
@@ -84,7 +84,7 @@ class Meta(_Rules):
     medium_suffixes: list[str]
 
 
-class Names(_Rules):
+class Names(_Rules, frozen=True):
     campaign_heads: list[str]
     mechanism_heads: list[str]
     mechanism_de_heads: list[str]
@@ -124,7 +124,7 @@ class Names(_Rules):
     campaigns: list[NamedItem]
 
 
-class FireService(_Rules):
+class FireService(_Rules, frozen=True):
     form: str
     prefecture: str
     county: str
@@ -133,13 +133,13 @@ class FireService(_Rules):
     not_followed_by: list[str]
 
 
-class OrgNames(_Rules):
+class OrgNames(_Rules, frozen=True):
     official_and_phrases: list[str]
     name_phrases: list[str]
     region_words: list[str]
 
 
-class Departments(_Rules):
+class Departments(_Rules, frozen=True):
     words: list[str]
     joiners: list[str]
     heads: list[str]
@@ -147,7 +147,7 @@ class Departments(_Rules):
     list_joiners: list[str]
 
 
-class Orgs(_Rules):
+class Orgs(_Rules, frozen=True):
     strong_heads: list[str]
     weak_heads: list[str]
     place_body_heads: list[str]
@@ -169,7 +169,7 @@ class Orgs(_Rules):
     departments: Departments
 
 
-class Persons(_Rules):
+class Persons(_Rules, frozen=True):
     posts: list[str]
     titles: list[str]
     roles: list[str]
@@ -186,7 +186,7 @@ class Persons(_Rules):
     post_body_heads: dict[str, list[str]]
 
 
-class Places(_Rules):
+class Places(_Rules, frozen=True):
     province_suffixes: list[str]
     autonomous_short_suffixes: dict[str, str]
     division_suffixes: list[str]
@@ -203,7 +203,7 @@ class Places(_Rules):
     common_suffix_words: list[str]
 
 
-class Relations(_Rules):
+class Relations(_Rules, frozen=True):
     clause_openers: list[str]
     clause_opener_pattern: str
     home_subjects: list[str]

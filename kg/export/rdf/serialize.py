@@ -144,7 +144,7 @@ class _Writer:
         if t.datatype == XSD.boolean and t.value in ("true", "false"):
             return t.value
         plain = not t.datatype or t.datatype == XSD.string or bool(t.lang)
-        return _literal(t, "" if plain else self.iri(t.datatype))
+        return _literal(t, "" if plain or t.datatype is None else self.iri(t.datatype))
 
     def header(self) -> str:
         lines = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(self.used)]

@@ -366,7 +366,7 @@ class Server:
     """A waitress server for one endpoint (``run`` serves until ``close``)."""
 
     def __init__(self, endpoint: Endpoint, host: str, port: int, idle_timeout: float) -> None:
-        from waitress.server import create_server  # type: ignore[import-untyped]
+        from waitress.server import create_server
 
         n = endpoint.scheduler.workers + endpoint.scheduler.long
         app = App(endpoint, "")
