@@ -117,12 +117,13 @@ def owns_output(rel: str) -> bool:
 def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_output) -> Replacement:
     """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.export.staging`)."""
     from kg.export.staging import Replacement, looks_like_output
+    from kg.export.views import VIEW_FOLDERS
 
     return Replacement(
         Path(out),
         owned=owned,
         recognise=looks_like_output,
-        folders=frozenset({"entity"}),
+        folders=VIEW_FOLDERS,
         foreign=f"{out} exists and holds no safety-kg build (no summary.json or index.html); "
         "give an empty or new folder (kg build replaces OUT as a whole)",
     )
