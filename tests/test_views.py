@@ -613,7 +613,10 @@ def test_readme_shows_each_view_with_a_small_screenshot() -> None:
         "index-heatmap",
         "overview",
         "entity-city-rollup",
-    ):  # the index, the overview, a focused view
+        "article",
+        "index-timeline",
+        "overview-dates",
+    ):  # the index, the overview, a focused view, an article, the timeline, the date filter
         assert f"docs/screenshots/{view}.png" in used
     sizes = [(ROOT / p).stat().st_size for p in used]
     assert all((ROOT / p).read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for p in used)
