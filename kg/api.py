@@ -423,6 +423,10 @@ class Quote(str):
         q.evidence = ev
         return q
 
+    def __reduce__(self) -> tuple[type[Quote], tuple[Evidence]]:
+        """Pickled and copied as its record (``str``'s way would rebuild it from the text alone)."""
+        return (Quote, (self.evidence,))
+
     @property
     def article(self) -> str:
         return self.evidence.article
