@@ -742,6 +742,24 @@ SEED_DATES = {
 }
 
 
+def test_article_pages_and_timelines_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """The seeds' article pages, timelines and date filters: the same bytes under two hash seeds."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from tests.test_views import SEED_DATES, _dated, corpus_of; "
+        "from kg.export.views import write_views; "
+        "write_views(_dated(corpus_of(Path('seeds')), SEED_DATES), sys.argv[1])"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], cwd=ROOT, env=env, check=True)
+    assert len(list((tmp_path / "1" / "article").iterdir())) == 49
+    assert _tree(tmp_path / "1") == _tree(tmp_path / "2")
+
+
 def test_timelines_count_per_month_by_type(seeds: Corpus, tmp_path: Path) -> None:
     corpus = _dated(seeds, SEED_DATES)
     corpus.articles["000_4e3880340467b246.txt#0"] = replace(
