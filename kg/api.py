@@ -179,13 +179,16 @@ class KnowledgeGraph:
 
     # -- SPARQL --------------------------------------------------------------------------------------
     def sparql(self, query: str, **params: str) -> Result:
-        """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result."""
-        from kg.export.sparql.engine import Target
+        """Run a named query (``kg query --list``) or SPARQL text; the engine-neutral result.
+        A name given to a named query that nothing bears is a :class:`UsageError` (as in
+        ``kg query``), not an empty result."""
+        from kg.export.sparql.engine import Target, check_names
         from kg.export.sparql.named import bind, resolve
 
         nq = resolve(query)
         text = bind(nq, params)
         engine = self._engine if self._engine is not None else Target.of_store(self.store)
+        check_names(engine, nq, params)
         return engine.execute(text)
 
     def query(self, query: str, **params: str) -> Any:

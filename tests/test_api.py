@@ -114,6 +114,14 @@ def test_query_rejects_unknown_parameters(g: KnowledgeGraph) -> None:
         g.query("places-implementing-campaign", place="长子县")
 
 
+def test_query_names_an_unknown_name(g: KnowledgeGraph) -> None:
+    with pytest.raises(
+        UsageError, match=r"no entity is named '敲门行动' \(parameter campaign\); close names: 春夏九防"
+    ):
+        g.query("places-implementing-campaign", campaign="敲门行动")
+    assert "长子县" in set(g.query("places-implementing-campaign", campaign="春夏九防·敲门行动")["place"])
+
+
 def test_entity_profile_relations_and_evidence(g: KnowledgeGraph) -> None:
     e = g.entity("长子县")
     assert (e.type, e.attributes["adcode"]) == ("Place", "140428")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -19,9 +20,20 @@ from kg.export.build import render_outputs, summarize, write_outputs
 from kg.export.rdf.quads import corpus_quads
 from kg.export.sparql.check import ForbiddenQuery, canonical, is_update, where_brace
 from kg.export.sparql.child import QueryTimeout, call_with_timeout, deny_network
-from kg.export.sparql.engine import ENGINES, Target, run
+from kg.export.sparql.engine import ENGINES, AnswerTooLarge, Target, check_names, label_properties, run
 from kg.export.sparql.named import bind, named_queries, param_term, parse_query_file
-from kg.export.sparql.results import Cell, Result, display, format_table, nt, to_csv, to_json, to_tsv, to_xml
+from kg.export.sparql.results import (
+    WRITERS,
+    Cell,
+    Result,
+    display,
+    format_table,
+    nt,
+    to_csv,
+    to_json,
+    to_tsv,
+    to_xml,
+)
 from kg.export.sparql.store import update_store
 from kg.namespace import PREFIXES
 
@@ -34,6 +46,7 @@ BAR = (
     '?c rdfs:label "春夏九防·敲门行动"@zh }'
 )
 COUNTIES = {"长子县", "屯留区", "壶关县"}
+ASK_CHANGZI = 'ASK { ?p rdfs:label "长子县"@zh }'
 QUERY_FILES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
 
 
@@ -468,3 +481,208 @@ def test_query_children_cannot_open_a_network_socket(engines: dict[str, Target],
     while listener.count == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert listener.count == 1
+
+
+# -- for Chinese users (issue 13): bare words, pasted IRIs, prefixes, pipes, SELECT *, names -----------
+
+BARE = [
+    ("SELECT ?p WHERE { ?p rdfs:label 长子县 }", "长子县", "line 1, column 33"),
+    ("SELECT ?p WHERE {\n  ?p kg:locatedIn 长治市 .\n}", "长治市", "line 2, column 19"),
+    (
+        "SELECT ?l WHERE { ?c rdfs:label ?l FILTER (?l = 春夏九防·敲门行动) }",
+        "春夏九防·敲门行动",
+        "column 49",
+    ),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("text", "word", "where"), BARE)
+def test_a_bare_chinese_word_is_named_with_the_fix(
+    out: Path, engine: str, text: str, word: str, where: str
+) -> None:
+    p = kg("query", str(out), text, "--engine", engine)
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    (line,) = p.stderr.strip().splitlines()
+    assert f"{where}: {word} is a bare word" in line and f'"{word}"@zh' in line and "kgi:" in line
+    assert "internal error" not in line and "AssertionError" not in line
+
+
+def test_full_width_punctuation_is_named_with_its_ascii(out: Path) -> None:
+    p = kg("query", str(out), "SELECT ？p WHERE { ?p rdfs:label ?n }")
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert "line 1, column 8: ？ is full-width punctuation; SPARQL takes the ASCII ?" in line
+
+
+def _table(stdout: str) -> list[list[str]]:
+    """The rows of a printed table, cells split on runs of two spaces (names hold none)."""
+    lines = stdout.splitlines()
+    assert lines[1].startswith("--") and lines[-1].endswith("rows)"), stdout
+    return [re.split(r"\s{2,}", line.strip()) for line in lines[2:-1]]
+
+
+#: every subject of ours (entities, articles, mentions, evidence, statements, pages)
+SUBJECTS = (
+    "SELECT ?e (COUNT(*) AS ?n) WHERE { ?e ?p ?o FILTER (STRSTARTS(STR(?e), STR(kgi:))) } "
+    "GROUP BY ?e ORDER BY ?e"
+)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_printed_iris_paste_back_and_match(out: Path, engine: str) -> None:
+    """Print the IRI of every subject, paste each printed form into a query: the same rows."""
+    p = kg("query", str(out), SUBJECTS, "--engine", engine)
+    assert p.returncode == 0, p.stderr
+    printed = [e for e, _n in _table(p.stdout)]
+    assert "kgi:place/长子县" in printed and len(printed) > 1000
+    assert any(re.fullmatch(r"kgi:article/\d+_\w+\.txt%23\d+", e) for e in printed)  # '#' stays %23
+    assert all(e.startswith("kgi:") for e in printed), [e for e in printed if not e.startswith("kgi:")]
+    pasted = SUBJECTS.replace("WHERE { ", "WHERE { VALUES ?e { " + " ".join(printed) + " } ")
+    again = kg("query", str(out), pasted, "--engine", engine)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == p.stdout
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "kgi:place/长子县",
+        "<https://w3id.org/safety-kg/id/place/长子县>",
+        "<https://w3id.org/safety-kg/id/place/%E9%95%BF%E5%AD%90%E5%8E%BF>",
+    ],
+)
+def test_an_iri_as_a_reader_writes_it_matches(out: Path, term: str) -> None:
+    p = kg("query", str(out), f"SELECT ?n WHERE {{ {term} rdfs:label ?n }}", "-f", "csv")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["n", "长子县"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_undeclared_prefix_is_one_readable_line(out: Path, engine: str) -> None:
+    p = kg("query", str(out), "SELECT * WHERE {\n ?x foo:bar ?y }", "--engine", engine)
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert "line 2, column 5: the prefix foo: is not declared" in line and "PREFIX foo: <" in line
+    assert "\\u{" not in line and len(line) < 300
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(out: Path, fmt: str) -> None:
+    """``kg query … | head``: the reader is gone before the answer is written (closed at once,
+    as ``head -c 0`` does, so the write meets a closed pipe however the kernel buffers)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "query", str(out), "SELECT * WHERE { ?s ?p ?o }", "-f", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(120) == 0 and err == ""
+
+
+STAR = "SELECT * WHERE { ?zone a kg:Place ; rdfs:label ?alias . ?zone kg:level ?m } ORDER BY ?alias LIMIT 3"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
+def test_select_star_keeps_the_query_order(out: Path, engine: str, fmt: str) -> None:
+    p = kg("query", str(out), STAR, "-f", fmt, "--engine", engine)
+    assert p.returncode == 0, p.stderr
+    assert _header(fmt, p.stdout) == ["zone", "alias", "m"]
+
+
+def _header(fmt: str, text: str) -> list[str]:
+    """The variables of a SELECT result, in the order the format gives them."""
+    if fmt == "json":
+        return list(json.loads(text)["head"]["vars"])
+    if fmt == "xml":
+        return re.findall(r'<variable name="([^"]+)"', text)
+    first = text.splitlines()[0]
+    if fmt == "csv":
+        return first.split(",")
+    if fmt == "tsv":
+        return [v.lstrip("?") for v in first.split("\t")]
+    return first.split()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "campaign=敲门行动"], "named '敲门行动' (parameter campaign); close names: 春夏九防·敲门"),
+        (["-p", "campaign=春夏九防·敲门"], "close names: 春夏九防·敲门行动"),
+        (["-p", "campaign=无此活动"], "no entity is named '无此活动' (parameter campaign); no name is close"),
+    ],
+)  # fmt: skip
+def test_an_unknown_name_given_to_a_named_query_says_so(out: Path, args: list[str], message: str) -> None:
+    p = kg("query", str(out), "places-implementing-campaign", *args)
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert message in line
+
+
+def test_an_alias_given_where_the_query_takes_the_name_says_which_name(out: Path) -> None:
+    p = kg("query", str(out), "work-within-place", "-p", "place=长治")
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert "'长治' is another name of 长治市, and this query takes that name (parameter place)" in line
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "props"),
+    [
+        ("work-within-place", "place", ("rdfs:label",)),
+        ("evidence-for-relation", "subject", ("rdfs:label",)),
+        ("targets-under-term", "term", ("skos:prefLabel", "skos:altLabel")),
+    ],
+)
+def test_label_properties(query: str, param: str, props: tuple[str, ...]) -> None:
+    assert label_properties(named_queries()[query], param) == props
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_the_defaults_of_every_named_query_are_known_names(engines: dict[str, Target], name: str) -> None:
+    nq = named_queries()[name]
+    given = {p.name: m.group(1) for p in nq.params if (m := re.fullmatch(r'"(.*)"@zh', p.default))}
+    check_names(engines["oxigraph"], nq, given)  # raises on a name the seeds do not bear
+
+
+def test_known_names_and_aliases_are_not_refused(out: Path) -> None:
+    """Names as the queries match them: canonical names and a term's alias (skos:altLabel)."""
+    alias = run(out, "SELECT ?a WHERE { ?t skos:altLabel ?a } ORDER BY ?a LIMIT 1").rows[0][0]
+    assert alias is not None
+    p = kg("query", str(out), "targets-under-term", "-p", f"term={alias[1]}", "-f", "csv")
+    assert p.returncode == 0, p.stderr
+    p = kg("query", str(out), "places-implementing-campaign", "-p", f"campaign={KNOCK}", "-f", "csv")
+    assert p.returncode == 0 and set(p.stdout.split()[1:]) >= {f"{c},county" for c in COUNTIES}, p.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_oxigraphs_writers_give_the_answer_ours_give(engines: dict[str, Target], fmt: str) -> None:
+    """SELECT answers written by Oxigraph (Target.answer) hold the rows our writers hold."""
+    from rdflib.plugins.sparql.results.csvresults import CSVResultParser
+    from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
+    from rdflib.plugins.sparql.results.tsvresults import TSVResultParser
+    from rdflib.plugins.sparql.results.xmlresults import XMLResultParser
+
+    parser = {
+        "csv": CSVResultParser,
+        "tsv": TSVResultParser,
+        "json": JSONResultParser,
+        "xml": XMLResultParser,
+    }[fmt]
+    query = "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 1500"  # rdflib reads TSV slowly
+    ox = engines["oxigraph"].answer(query, fmt)
+    ours = WRITERS[fmt](engines["oxigraph"].execute(query))
+    a, b = (parser().parse(io.StringIO(text)) for text in (ox.body.decode("utf-8"), ours))
+    assert [str(v) for v in a.vars or []] == [str(v) for v in b.vars or []] == ["s", "p", "o"]
+    assert len(a) == len(b) > 1000 and list(a) == list(b)
+
+
+def test_an_answer_past_its_limit_is_stopped(engines: dict[str, Target]) -> None:
+    for engine, fmt in (("oxigraph", "csv"), ("oxigraph", "table"), ("rdflib", "json")):
+        with pytest.raises(AnswerTooLarge):
+            engines[engine].answer("SELECT * WHERE { ?s ?p ?o }", fmt, limit=100_000)
+    assert engines["oxigraph"].answer(ASK_CHANGZI, "json", limit=100_000).body

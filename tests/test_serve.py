@@ -509,3 +509,96 @@ def test_no_traceback_in_the_log_whatever_clients_do(out: Path, tmp_path: Path) 
             proc.wait()
     text = log.read_text(errors="replace")
     assert "Traceback" not in text and "Error" not in text.replace("SPARQL endpoint", ""), text[-2000:]
+
+
+# -- for Chinese users (issue 13): the cases of ``kg query`` at the endpoint ------------------------------
+
+
+def _two_on_one_connection(url: str, first: str, second: str) -> list[tuple[int, str]]:
+    """(status, body) of two GETs sent on one kept-alive connection, in order."""
+    path = urlsplit(url).path
+    raw = (
+        f"GET {path}?query={quote(first)} HTTP/1.1\r\nHost: x\r\n\r\n"
+        f"GET {path}?query={quote(second)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    ).encode()
+    data = exchange(url, raw)
+    out = []
+    for m in re.finditer(rb"HTTP/1\.1 (\d+) [^\r]*\r\n(.*?)\r\n\r\n", data, re.S):
+        length = int(re.search(rb"Content-Length: (\d+)", m.group(2), re.I).group(1))  # type: ignore[union-attr]
+        out.append((int(m.group(1)), data[m.end() : m.end() + length].decode()))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("SELECT ?p WHERE { ?p rdfs:label 长子县 }", "长子县"),
+        ("SELECT ?l WHERE { ?c rdfs:label ?l FILTER (?l = 春夏九防·敲门行动) }", "春夏九防·敲门行动"),
+    ],
+)
+def test_a_bare_chinese_word_is_a_400_on_a_kept_connection(endpoint: str, text: str, word: str) -> None:
+    (bad, good) = _two_on_one_connection(endpoint, text, ASK)
+    assert bad[0] == 400 and f"{word} is a bare word" in bad[1] and f'"{word}"@zh' in bad[1]
+    assert len(bad[1].strip().splitlines()) == 1
+    assert good == (200, good[1]) and '"boolean":true' in good[1].replace(" ", "")
+
+
+def test_full_width_punctuation_is_a_400_naming_it(endpoint: str) -> None:
+    r = requests.post(endpoint, data={"query": "ASK ｛ ?p ?q ?o }"}, timeout=30)
+    assert r.status_code == 400 and "｛ is full-width punctuation; SPARQL takes the ASCII {" in r.text
+
+
+def test_printed_iris_paste_back_at_the_endpoint(endpoint: str) -> None:
+    """The IRIs of an answer, as ``kg query`` tables print them, pasted into a query: the same rows."""
+    from kg.export.sparql.results import display
+
+    query = "SELECT ?e ?n WHERE { ?e a kg:Place ; rdfs:label ?n } ORDER BY ?e"
+    r = requests.get(endpoint, params={"query": query, "format": "csv"}, timeout=30)
+    assert r.status_code == 200, r.text
+    iris = [row[0] for row in list(csv.reader(io.StringIO(r.text)))[1:]]
+    printed = [display(("uri", iri)) for iri in iris]
+    assert "kgi:place/长子县" in printed
+    pasted = query.replace("WHERE { ", "WHERE { VALUES ?e { " + " ".join(printed) + " } ")
+    again = requests.get(endpoint, params={"query": pasted, "format": "csv"}, timeout=30)
+    assert again.status_code == 200 and again.text == r.text
+
+
+def test_an_undeclared_prefix_is_one_readable_line_at_the_endpoint(endpoint: str) -> None:
+    r = requests.get(endpoint, params={"query": "SELECT * WHERE { ?x foo:bar ?y }"}, timeout=30)
+    assert r.status_code == 400
+    assert "the prefix foo: is not declared" in r.text and "PREFIX foo: <" in r.text
+    assert "\\u{" not in r.text and len(r.text.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_select_star_keeps_the_query_order_at_the_endpoint(endpoint: str, fmt: str) -> None:
+    from .test_query import STAR, _header
+
+    r = requests.get(endpoint, params={"query": STAR, "format": fmt}, timeout=30)
+    assert r.status_code == 200, r.text
+    assert _header(fmt, r.text) == ["zone", "alias", "m"]
+
+
+def test_named_queries_at_the_endpoint(endpoint: str) -> None:
+    base = endpoint.replace("/sparql", "/queries")
+    listing = requests.get(base, timeout=30)
+    assert listing.status_code == 200 and "places-implementing-campaign" in listing.text
+    ok = requests.get(
+        f"{base}/places-implementing-campaign",
+        params={"campaign": "春夏九防·敲门行动", "format": "csv"},
+        timeout=30,
+    )
+    assert ok.status_code == 200 and {f"{c},county" for c in COUNTIES} <= set(ok.text.split()), ok.text
+    bad = requests.get(f"{base}/places-implementing-campaign", params={"campaign": "敲门行动"}, timeout=30)
+    assert bad.status_code == 400
+    (line,) = bad.text.strip().splitlines()
+    assert line.startswith(
+        "no entity is named '敲门行动' (parameter campaign); close names: 春夏九防·敲门行动"
+    )
+    alias = requests.get(f"{base}/work-within-place", params={"place": "长治"}, timeout=30)
+    assert alias.status_code == 400 and "'长治' is another name of 长治市" in alias.text
+    assert requests.get(f"{base}/no-such-query", timeout=30).status_code == 404
+    assert (
+        requests.get(f"{base}/places-implementing-campaign", params={"county": "x"}, timeout=30).status_code
+        == 400
+    )

@@ -69,9 +69,9 @@ def query(
       kg query OUT/ evidence-for-relation -p subject=壶关县 -p object=春夏九防·敲门行动
     """
     from kg.errors import UsageError
-    from kg.export.sparql.engine import run
+    from kg.export.sparql.engine import run_answer
+    from kg.export.sparql.lex import normalise
     from kg.export.sparql.named import bind, list_queries, parse_params, resolve, with_prefixes
-    from kg.export.sparql.results import WRITERS
 
     if list_:
         click.echo(list_queries())
@@ -82,13 +82,36 @@ def query(
         raise UsageError("give TARGET and QUERY (or kg query --list for the named queries)")
     bound = parse_params(params)
     if show:
-        click.echo(with_prefixes(bind(resolve(query), bound)), nl=False)
+        # as it runs: kgi:place/长子县 written as the stored IRI, so other engines match it too
+        click.echo(with_prefixes(normalise(bind(resolve(query), bound))), nl=False)
         return
     assert target is not None
     # in a child process that cannot open a network socket, whatever the query holds
-    result = run(target, query, bound, engine=engine, timeout=timeout, isolated=True)
-    text = WRITERS[fmt](result)
-    click.echo(text, nl=not text.endswith("\n"))
+    answer = run_answer(target, query, fmt, bound, engine=engine, timeout=timeout, isolated=True)
+    body = answer.body if answer.body.endswith(b"\n") else answer.body + b"\n"
+    _write_stdout(body)
+
+
+def _write_stdout(data: bytes) -> None:
+    """Write ``data`` to standard output; a reader that stops early (``| head``) ends the
+    command quietly, as it does for other Unix tools."""
+    import os
+    import sys
+
+    out = sys.stdout.buffer
+    try:
+        out.write(data)
+        out.flush()
+    except BrokenPipeError:
+        # the interpreter flushes stdout again on exit: point it at /dev/null first
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # not a real file (tests capture it)
+            pass
+        finally:
+            os.close(devnull)
+        sys.exit(0)
 
 
 @click.command()

@@ -18,46 +18,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import UsageError
+from kg.export.sparql.lex import (
+    bare_word,
+    bare_word_message,
+    code,
+    normalise,
+    undeclared_prefix_message,
+)
 from kg.namespace import PREFIXES
 
 
 def _scan(text: str) -> list[tuple[int, str]]:
-    """Significant tokens of SPARQL text: (offset, token) for keywords and braces only."""
+    """Significant tokens of SPARQL text: (offset, token) for keywords (upper case) and braces."""
     out: list[tuple[int, str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif c in "\"'":
-            q3 = text[i : i + 3]
-            if q3 in ('"""', "'''"):
-                j = text.find(q3, i + 3)
-                i = n if j < 0 else j + 3
-            else:
-                j = i + 1
-                while j < n and text[j] != c and text[j] != "\n":
-                    j += 2 if text[j] == "\\" else 1
-                i = j + 1
-        elif c == "<":
-            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-            i += len(m.group(0)) if m else 1
-        elif c in "{}":
-            out.append((i, c))
-            i += 1
-        elif c.isalpha() or c == ":":
-            m = re.match(r"(?:[A-Za-z][\w.-]*)?:[\w.%-]*|[A-Za-z_][\w-]*", text[i:])
-            assert m
-            word = m.group(0)
-            if ":" not in word:  # a keyword or function name, not a prefixed name
-                out.append((i, word.upper()))
-            i += len(word)
-        elif c in "?$":
-            m = re.match(r"[?$]\w+", text[i:])
-            i += len(m.group(0)) if m else 1
-        else:
-            i += 1
+    for t in code(text):
+        if t.kind == "word" and t.value.isascii():
+            out.append((t.start, t.upper))
+        elif t.kind == "punct" and t.value in "{}":
+            out.append((t.start, t.value))
     return out
 
 
@@ -175,7 +153,7 @@ def check(text: str) -> Plan:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    canon = canonical(text)
+    canon = normalise(canonical(text))
     noisy = logging.getLogger("rdflib.term")  # warns of odd IRIs while parsing
     quiet = _Quiet()
     noisy.addFilter(quiet)
@@ -190,12 +168,18 @@ def check(text: str) -> Plan:
                 # them again, and a '#' before them defeats that): refused all the same
                 if canon[exc.loc : exc.loc + 7].upper() == "SERVICE":
                     raise ForbiddenQuery(_NO_SERVICE.format(target="SERVICE")) from None
+                bare = bare_word(canon)
+                if bare is not None:  # 长子县 without quotes: say so, not "Expected SelectQuery"
+                    raise UsageError(bare_word_message(canon, bare)) from None
                 raise UsageError(f"SPARQL syntax error: {exc}") from None
             raise UsageError("SPARQL updates are not allowed: kg query and kg serve are read-only") from None
         try:
             query = translateQuery(tree, initNs=dict(PREFIXES))
         except Exception as exc:  # unknown prefixes and the like
-            raise UsageError(f"SPARQL syntax error: {exc}") from None
+            m = re.match(r"Unknown namespace prefix\s*:\s*(\S*)", str(exc))
+            if m:
+                raise UsageError(undeclared_prefix_message(canon, m.group(1))) from None
+            raise UsageError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
     finally:
         noisy.removeFilter(quiet)
     for node in itertools.chain(_nodes(tree), _nodes(query.algebra)):

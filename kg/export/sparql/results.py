@@ -10,9 +10,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
-from kg.namespace import PREFIXES
+from kg.export.sparql.lex import compact
 
 #: an RDF term in a result: ("uri", iri) | ("literal", value, lang, datatype) | ("bnode", id)
 Cell = tuple[str, ...]
@@ -29,23 +28,21 @@ class Result:
     triples: list[tuple[Cell, Cell, Cell]] = field(default_factory=list)
 
 
-def _compact(iri: str) -> str:
-    """An IRI for display: a prefixed name where one fits, percent-encoding decoded."""
-    best = ""
-    for p, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = p
-    if best:
-        return f"{best}:{unquote(iri[len(PREFIXES[best]) :])}"
-    return iri
+@dataclass(frozen=True)
+class Answer:
+    """A result written in a format: its kind (as :class:`Result`'s) and its bytes."""
+
+    kind: str  # "select" | "ask" | "graph"
+    body: bytes
 
 
 def display(c: Cell | None) -> str:
-    """A cell for the table: literal values bare, IRIs compacted and decoded."""
+    """A cell for the table: literal values bare, IRIs as a query writes them (they paste
+    back: ``kgi:place/长子县``, ``<https://example.org/x>``; :func:`kg.export.sparql.lex.compact`)."""
     if c is None:
         return ""
     if c[0] == "uri":
-        return _compact(c[1])
+        return compact(c[1])
     if c[0] == "bnode":
         return "_:" + c[1]
     return c[1]
@@ -74,7 +71,9 @@ def _pad(s: str, w: int) -> str:
 
 
 def format_table(r: Result, max_width: int = 60) -> str:
-    """A text table (CJK-aware column widths); ASK gives yes/no, graphs give N-Triples."""
+    """A text table (CJK-aware column widths); ASK gives yes/no, graphs give N-Triples.
+
+    Long texts are cut at ``max_width`` (with …); IRIs never are, so each pastes back whole."""
     if r.kind == "ask":
         return "yes" if r.boolean else "no"
     if r.kind == "graph":
@@ -93,7 +92,7 @@ def format_table(r: Result, max_width: int = 60) -> str:
             w += cw
         return out + "…"
 
-    cells = [[cut(display(c)) for c in row] for row in r.rows]
+    cells = [[display(c) if c and c[0] == "uri" else cut(display(c)) for c in row] for row in r.rows]
     widths = [max([_width(v), *(_width(row[i]) for row in cells)]) for i, v in enumerate(r.vars)]
     lines = ["  ".join(_pad(v, widths[i]) for i, v in enumerate(r.vars)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

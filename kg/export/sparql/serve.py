@@ -4,7 +4,10 @@
 ``application/sparql-query`` body. Results by content negotiation (``Accept``) or
 ``format=json|xml|csv|tsv``: SPARQL JSON (default), XML, CSV, TSV; graph results as Turtle
 (N-Triples, which is Turtle). ``default-graph-uri`` and ``named-graph-uri`` are honoured;
-without them and without ``FROM`` a query sees the union of all graphs.
+without them and without ``FROM`` a query sees the union of all graphs. SELECT results are
+written by Oxigraph (``QuerySolutions.serialize``). ``GET /queries``
+lists the named queries and ``GET /queries/NAME?PARAM=VALUE`` runs one (as ``kg query TARGET
+NAME -p PARAM=VALUE``; a name that names no entity is a 400 with the closest names).
 
 Read-only and closed by construction: updates (``update=…``, ``application/sparql-update``,
 or update text in ``query``) get 403; ``SERVICE`` and ``FROM`` of a file or URL get 400, decided
@@ -29,7 +32,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -38,8 +41,8 @@ from urllib.parse import parse_qs
 from kg.errors import KgError, UsageError
 from kg.export.sparql.check import check, is_update
 from kg.export.sparql.child import QueryChild, QueryTimeout, QueryTooLarge
-from kg.export.sparql.engine import Target
-from kg.export.sparql.results import WRITERS, Result
+from kg.export.sparql.engine import Target, check_names
+from kg.export.sparql.named import NamedQuery
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +101,6 @@ def negotiate(accept: str, fmt: str | None = None) -> tuple[str, str]:
     if graph == "text/plain":
         graph = "application/n-triples"
     return writer, graph
-
-
-def render(result: Result, writer: str, graph_type: str) -> tuple[str, bytes]:
-    """(content type, body) of a result."""
-    if result.kind == "graph":
-        from kg.export.sparql.results import nt
-
-        body = "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in result.triples)
-        return f"{graph_type}; charset=utf-8", body.encode("utf-8")
-    return f"{_MEDIA_OF[writer]}; charset=utf-8", WRITERS[writer](result).encode("utf-8")
 
 
 class Busy(KgError):
@@ -187,9 +180,18 @@ class Endpoint:
         self.scheduler = Scheduler(n, 2 * n)
 
     def answer(
-        self, query: str, accept: str, fmt: str | None, default_graphs: list[str], named: list[str]
+        self,
+        query: str,
+        accept: str,
+        fmt: str | None,
+        default_graphs: list[str],
+        named: list[str],
+        named_query: NamedQuery | None = None,
+        given: Mapping[str, str] | None = None,
     ) -> tuple[int, str, bytes]:
-        """(status, content type, body) for one query."""
+        """(status, content type, body) for one query (for a named query: its bound text,
+        the query and the parameters given, whose names are checked in the query's child)."""
+        given = dict(given or {})
         if is_update(query):
             return _text(HTTPStatus.FORBIDDEN, READ_ONLY)
         try:
@@ -199,11 +201,12 @@ class Endpoint:
         target = self.target
 
         def work() -> tuple[str, bytes]:
-            result = target.execute(query, default_graphs, named)
-            ctype, body = render(result, writer, graph_type)
-            if len(body) > MAX_RESULT:
-                raise UsageError(f"the answer is over {MAX_RESULT >> 20} MiB: narrow the query or add LIMIT")
-            return ctype, body
+            if named_query is not None:
+                check_names(target, named_query, given)
+            answer = target.answer(query, writer, default_graphs, named, "nt", MAX_RESULT)
+            if answer.kind == "graph":  # N-Triples, which is Turtle too
+                return f"{graph_type}; charset=utf-8", answer.body
+            return f"{_MEDIA_OF[writer]}; charset=utf-8", answer.body
 
         try:
             ctype, body = self._run(work)
@@ -310,8 +313,12 @@ class App:
                 "text/plain; charset=utf-8",
                 b"safety-kg read-only SPARQL 1.1 endpoint: GET or POST /sparql?query=...\n",
             )
+        if path.startswith(QUERIES):
+            if method not in ("GET", "HEAD"):
+                return _text(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: GET and POST only")
+            return self.named(path[len(QUERIES) :].strip("/"), environ)
         if path not in ("/sparql", "/sparql/"):
-            return _text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql")
+            return _text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql (and /queries/NAME)")
         if method not in ("GET", "HEAD", "POST"):
             return _text(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: GET and POST only")
         # PEP 3333 hands the query string over as latin-1: back to bytes, then strict UTF-8
@@ -360,6 +367,47 @@ class App:
             params.get("default-graph-uri", []),
             params.get("named-graph-uri", []),
         )
+
+    def named(self, name: str, environ: dict[str, Any]) -> tuple[int, str, bytes]:
+        """``GET /queries``: the named queries; ``GET /queries/NAME?PARAM=VALUE…``: one of them
+        with its parameters bound (as ``kg query TARGET NAME -p PARAM=VALUE``), results as for
+        ``/sparql`` (``format``, ``Accept``, ``default-graph-uri``, ``named-graph-uri``)."""
+        from kg.export.sparql.named import bind, list_queries, named_queries
+
+        if not name:
+            return HTTPStatus.OK, "text/plain; charset=utf-8", (list_queries() + "\n").encode("utf-8")
+        nq = named_queries().get(name)
+        if nq is None:
+            return _text(
+                HTTPStatus.NOT_FOUND,
+                f"no query named {name!r}; the named queries are: {', '.join(named_queries())} ({QUERIES})",
+            )
+        params = _form(environ.get("QUERY_STRING", "").encode("latin-1"), "the query string")
+        given: dict[str, str] = {}
+        for key, vals in params.items():
+            if key in _PROTOCOL_PARAMS:
+                continue
+            if len(vals) > 1:
+                return _text(HTTPStatus.BAD_REQUEST, f"parameter {key} given {len(vals)} times")
+            given[key] = vals[0]
+        try:
+            text = bind(nq, given)
+        except UsageError as exc:
+            return _text(HTTPStatus.BAD_REQUEST, str(exc))
+        fmt = params["format"][0] if params.get("format") else None
+        return self.endpoint.answer(
+            text,
+            environ.get("HTTP_ACCEPT", ""),
+            fmt,
+            params.get("default-graph-uri", []),
+            params.get("named-graph-uri", []),
+            named_query=nq,
+            given=given,
+        )
+
+
+QUERIES = "/queries"  #: the path of the named queries
+_PROTOCOL_PARAMS = {"format", "default-graph-uri", "named-graph-uri"}
 
 
 class Server:
