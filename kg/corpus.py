@@ -45,6 +45,9 @@ class Corpus:
     articles: dict[str, Article] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     mentions: dict[str, list[MentionRef]] = field(default_factory=dict)  # entity id → refs
+    #: page name → its text (what offsets point into), when extracted here; a corpus read back
+    #: from RDF has none (the views then write no article pages)
+    texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult]) -> Corpus:
@@ -67,6 +70,7 @@ class Corpus:
             hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
             len(src.text),
         )
+        self.texts[src.name] = src.text
         for a in r.articles:
             self.articles[a.id] = a
         for e in r.entities:

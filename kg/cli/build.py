@@ -10,7 +10,7 @@ import sys
 import click
 
 from kg.cli.options import echo_err as _echo_err
-from kg.cli.options import home_option, max_file_size_option, rules_option
+from kg.cli.options import home_option, max_file_size_option, page_info, page_info_options, rules_option
 
 
 @click.command()
@@ -29,6 +29,7 @@ from kg.cli.options import home_option, max_file_size_option, rules_option
     "only the graphs that changed are rewritten.",
 )
 @home_option("Home city of all pages (e.g. 长治市); inferred per page when omitted.")
+@page_info_options
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
@@ -52,6 +53,8 @@ def build(
     out: str | None,
     store: str | None,
     home: str | None,
+    date: str | None,
+    manifest: str | None,
     cache_dir: str | None,
     no_cache: bool,
     no_views: bool,
@@ -73,6 +76,7 @@ def build(
     from kg.export.build import format_summary
     from kg.pipeline.cache import ResultCache
 
+    page_date, manifest_info = page_info(date, manifest)
     cache = None if no_cache else ResultCache(cache_dir)
     bar = None
     # a bar on a terminal; in logs (CI, redirected stderr) only the summary at the end
@@ -104,6 +108,8 @@ def build(
             max_overview_nodes=max_overview_nodes,
             max_bytes=max_file_size,
             rules_dir=rules_dir,
+            date=page_date,
+            manifest=manifest_info,
         )
     finally:
         if bar is not None:

@@ -29,7 +29,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from kg.model import ENTITY_TYPES, PREDICATES
 
 if TYPE_CHECKING:
     from kg.export.staging import Replacement
+    from kg.ingest.manifest import PageInfo
     from kg.pipeline import Progress
     from kg.pipeline.cache import ResultCache
 
@@ -116,12 +117,13 @@ def owns_output(rel: str) -> bool:
 def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_output) -> Replacement:
     """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.export.staging`)."""
     from kg.export.staging import Replacement, looks_like_output
+    from kg.export.views import VIEW_FOLDERS
 
     return Replacement(
         Path(out),
         owned=owned,
         recognise=looks_like_output,
-        folders=frozenset({"entity"}),
+        folders=VIEW_FOLDERS,
         foreign=f"{out} exists and holds no safety-kg build (no summary.json or index.html); "
         "give an empty or new folder (kg build replaces OUT as a whole)",
     )
@@ -231,12 +233,15 @@ def build(
     max_overview_nodes: int | None = None,
     max_bytes: int | None = None,
     rules_dir: str | None = None,
+    date: str | None = None,
+    manifest: Mapping[str, PageInfo] | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
     With ``views`` (the default) ``out`` also gets the HTML views (index.html, overview.html,
     entity/*.html), derived from the same corpus as the RDF. Pages over ``max_bytes`` are
-    not read, and ``rules_dir`` layers an analyst's rules (see :func:`kg.pipeline.extract_paths`).
+    not read; ``date`` and ``manifest`` say what is known of the pages, and ``rules_dir`` layers an
+    analyst's rules (see :func:`kg.pipeline.extract_paths`).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
@@ -255,6 +260,8 @@ def build(
             unique_names=True,
             max_bytes=max_bytes,
             rules_dir=rules_dir,
+            date=date,
+            manifest=manifest,
         )
         if not ext.files:
             detail = "; ".join(m for _p, m in ext.errors[:3])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from kg import rules
 from kg.errors import KgError, UsageError
@@ -17,6 +19,9 @@ from kg.model import ENTITY_TYPES, Extraction, FileResult, SourceText
 from kg.nlp.resources import Resources, resources
 from kg.pipeline.cache import ResultCache
 from kg.pipeline.cache import key as cache_key
+
+if TYPE_CHECKING:
+    from kg.ingest.manifest import PageInfo
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +97,8 @@ def extract_paths(
     unique_names: bool = False,
     max_bytes: int | None = None,
     rules_dir: str | None = None,
+    date: str | None = None,
+    manifest: Mapping[str, PageInfo] | None = None,
 ) -> Extraction:
     """Extract every readable file under ``inputs``; unreadable files become errors.
 
@@ -104,11 +111,14 @@ def extract_paths(
     in the graph). Files over ``max_bytes`` (default :func:`kg.ingest.files.max_file_size`) are not
     read: they become errors too. ``rules_dir``: an analyst's folder of rule files (``*.toml``,
     layered over ``kg/rules``) and vocabularies (``*.ttl``, read with ``ontology/vocab``); a
-    bad file there is a DataError before any page is read.
+    bad file there is a DataError before any page is read. ``date`` (``--date``) and
+    ``manifest`` (per file name: date, publisher, home) say what is known of the pages
+    (:func:`page_info`).
     """
     from kg.ingest import read_sources
 
-    homes = dict(homes or {})
+    manifest = dict(manifest or {})
+    homes = {**{n: i.home for n, i in manifest.items() if i.home}, **(homes or {})}
     if rules_dir is not None:
         rules.RuleSet(rules_dir)  # a bad user file fails now, not after the cached pages
     user = rules.fingerprint(rules_dir)
@@ -120,6 +130,7 @@ def extract_paths(
     result = Extraction(errors=[(e.path, str(e)) for e in read_errors])
     res = None
     for i, src in enumerate(sources):
+        src = page_info(src, manifest.get(src.name), date)
         page_home = homes.get(src.name, home)
         k = cache_key(src, page_home, user) if cache is not None else ""
         r = cache.get(k, src) if cache is not None else None
@@ -139,6 +150,21 @@ def extract_paths(
         if progress:
             progress(i + 1, len(sources), src.name, hit)
     return result
+
+
+def page_info(source: SourceText, info: PageInfo | None = None, date: str | None = None) -> SourceText:
+    """``source`` with the date and publisher that the manifest (``info``), ``--date`` and the
+    file's own metadata give it: the most precise date (a full date beats a year; among equal
+    ones, in that order), the manifest's publisher else the file's."""
+    from kg.dates import merge, parse_date
+
+    given = info.date if info is not None else None
+    best = merge(parse_date(given), parse_date(date), parse_date(source.date))
+    publisher = (info.publisher if info is not None else None) or source.publisher
+    iso = best.iso() if best is not None else None
+    if iso == source.date and publisher == source.publisher:
+        return source
+    return replace(source, date=iso, publisher=publisher)
 
 
 def _check_unique_names(sources: Sequence[SourceText]) -> None:
