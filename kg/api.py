@@ -10,6 +10,8 @@ is converted that a session does not touch::
     g.query("county-targets")                 # a named query (or SPARQL) → DataFrame
     g.entity("长子县").profile["implements"]   # what the county implements
     g.view("长子县")                           # an inline interactive view
+    q = g.entity("长子县").evidence("implements", "春夏九防·敲门行动")[0]
+    g.article(q)                              # the sentence, highlighted in its article
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from kg.errors import UsageError
 if TYPE_CHECKING:
     from kg.corpus import Corpus
     from kg.export.sparql.results import Result
-    from kg.model import Article, Entity, Relation
+    from kg.model import Article, Entity, Evidence, Relation
 
 
 def build(
@@ -38,6 +40,8 @@ def build(
     jobs: int | None = None,
     client: Any = None,
     rules: str | Path | None = None,
+    date: str | None = None,
+    manifest: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Extract the pages under ``paths`` (files, folders or globs) into a knowledge graph.
 
@@ -47,8 +51,10 @@ def build(
     ``dask.distributed.Client``, sends one task per page to its cluster instead. The result
     is the same either way. ``rules``: a folder of your own rule files and vocabularies,
     layered over the bundled ones (as ``kg build --rules``).
+    ``date`` and ``manifest`` (a CSV file) are ``kg build``'s ``--date`` and ``--manifest``.
     """
     from kg.corpus import Corpus
+    from kg.ingest.manifest import check_date, read_manifest
     from kg.pipeline import extract_paths
     from kg.pipeline.cache import ResultCache
 
@@ -61,6 +67,8 @@ def build(
         jobs=jobs,
         client=client,
         rules_dir=str(rules) if rules else None,
+        date=check_date(date, "date") if date else None,
+        manifest=read_manifest(manifest) if manifest is not None else None,
     )
     if not ext.files:
         detail = "; ".join(m for _p, m in ext.errors[:3])
@@ -214,16 +222,56 @@ class KnowledgeGraph:
         return EntityProfile(self, e)
 
     # -- views ----------------------------------------------------------------------------------------
+    @property
+    def _folder(self) -> Path | None:
+        """The build folder this graph was loaded from, when it holds article pages."""
+        if self.source is not None and (self.source / "article").is_dir():
+            return self.source
+        return None
+
     def view(self, name: str | None = None, *, height: int = 640) -> InlineView:
         """An interactive view for a notebook: the overview, or one entity's focused view.
 
         The page is self-contained (vis-network and styles inlined) and isolated in an
         ``<iframe srcdoc>``, which renders in JupyterLab, classic Notebook and VS Code alike.
+        A quoted sentence opens its article over the view, the sentence highlighted.
         """
         from kg.export.views.inline import inline_page
 
         eid = None if name is None else self.entity(name).entity.id
-        return InlineView(inline_page(self.corpus, eid), height=height, title=name or "overview")
+        page = inline_page(self.corpus, eid, folder=self._folder)
+        return InlineView(page, height=height, title=name or "overview")
+
+    def article(self, ref: str | Evidence, *, height: int = 640) -> InlineView:
+        """An article's page inline, with the sentence ``ref`` names highlighted: a quote from
+        ``EntityProfile.evidence``, an evidence IRI from a query result (``kgi:evidence/…``), an
+        article id (``004_….txt#3``) or a link from ``href``. Needs the page texts (``kg.build``)
+        or a build folder with its article pages (``kg.load(OUT)``)."""
+        from kg.export.views.article import locate
+        from kg.export.views.data import ViewIndex
+        from kg.export.views.inline import inline_article
+
+        aid, target = locate(self.corpus, ref.evidence if isinstance(ref, Quote) else ref)
+        ix = ViewIndex.build(self.corpus, folder=self._folder)
+        page = inline_article(ix, aid, target)
+        if page is None:
+            raise UsageError(
+                f"the text of {aid} is not in this graph: open it with kg.build(PAGES), or kg.load a "
+                "folder that kg build wrote with its views"
+            )
+        return InlineView(page, height=height, title=aid)
+
+    def href(self, ref: str | Evidence) -> str:
+        """Where ``ref`` (as for :meth:`article`) is in the HTML views:
+        ``article/<hash>.html#ev-<start>-<end>`` relative to the build folder (an absolute file
+        URI when the graph was loaded from one)."""
+        from kg.export.views.article import locate
+        from kg.export.views.data import article_filename
+
+        aid, target = locate(self.corpus, ref.evidence if isinstance(ref, Quote) else ref)
+        rel = article_filename(aid) + (f"#{target}" if target else "")
+        folder = self._folder
+        return (folder.resolve().as_uri() + "/" + rel) if folder is not None else rel
 
     def save(
         self,
@@ -330,34 +378,26 @@ class EntityProfile:
                     "other_type": other.type if other else "",
                     "evidence": first.text if first else "",
                     "headline": (art.headline or "") if art else "",
+                    "date": (art.date or "") if art else "",
                     "source": first.source if first else "",
+                    "link": Quote(first).href if first else "",
                     "count": len(r.evidence),
                 }
             )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "direction",
-                "predicate",
-                "other",
-                "other_type",
-                "evidence",
-                "headline",
-                "source",
-                "count",
-            ],
-        )
+        return pd.DataFrame(rows, columns=list(RELATION_COLUMNS))
 
     @property
     def articles(self) -> list[Article]:
         """The articles that mention it or state one of its relations."""
         return self.graph.corpus.articles_mentioning(self.entity.id)
 
-    def evidence(self, predicate: str, other: str) -> list[str]:
-        """The sentences behind one of its relations (the other end by name or alias)."""
+    def evidence(self, predicate: str, other: str) -> list[Quote]:
+        """The sentences behind one of its relations (the other end by name or alias): strings
+        that know their article and span (``.article``, ``.start``, ``.end``, ``.href``); pass
+        one to ``KnowledgeGraph.article`` to read it in its article."""
         from kg.analysis import evidence
 
-        return [ev.text for ev in evidence(self.graph.corpus, self.entity.name, predicate, other)]
+        return [Quote(ev) for ev in evidence(self.graph.corpus, self.entity.name, predicate, other)]
 
     def view(self, *, height: int = 640) -> InlineView:
         """Its focused interactive view, inline."""
@@ -378,6 +418,49 @@ class EntityProfile:
             parts.append(f"<tr><td>{h(p)}</td><td style='text-align:left'>{h('、'.join(objs))}</td></tr>")
         parts.append("</table>")
         return "".join(parts)
+
+
+#: Columns of ``EntityProfile.relations``: ``evidence`` is the first sentence, ``link`` its span in
+#: the HTML views (relative to the build folder: ``article/<hash>.html#ev-<start>-<end>``).
+RELATION_COLUMNS = (
+    "direction", "predicate", "other", "other_type", "evidence", "headline", "date", "source", "link",
+    "count",
+)  # fmt: skip
+
+
+class Quote(str):
+    """An evidence sentence: the text (a ``str``) with where it stands, ``.article`` (its id),
+    ``.start`` and ``.end`` (offsets into the page file), ``.href`` (its span in the HTML views,
+    relative to the build folder) and ``.evidence`` (the record)."""
+
+    evidence: Evidence
+
+    def __new__(cls, ev: Evidence) -> Quote:
+        q = super().__new__(cls, ev.text)
+        q.evidence = ev
+        return q
+
+    def __reduce__(self) -> tuple[type[Quote], tuple[Evidence]]:
+        """Pickled and copied as its record (``str``'s way would rebuild it from the text alone)."""
+        return (Quote, (self.evidence,))
+
+    @property
+    def article(self) -> str:
+        return self.evidence.article
+
+    @property
+    def start(self) -> int:
+        return self.evidence.start
+
+    @property
+    def end(self) -> int:
+        return self.evidence.end
+
+    @property
+    def href(self) -> str:
+        from kg.export.views.data import article_filename, span_anchor
+
+        return f"{article_filename(self.article)}#{span_anchor(self.start, self.end)}"
 
 
 class InlineView:
@@ -409,4 +492,4 @@ class InlineView:
         return f"<InlineView {self.title}: {len(self.page):,} chars of HTML>"
 
 
-__all__ = ["EntityProfile", "InlineView", "KnowledgeGraph", "build", "load", "to_dataframe"]
+__all__ = ["EntityProfile", "InlineView", "KnowledgeGraph", "Quote", "build", "load", "to_dataframe"]

@@ -55,6 +55,9 @@ class Corpus:
     #: merged with ``lean``: mentions per entity id, all of them (``mentions`` keeps one per article)
     mention_counts: dict[str, int] = field(default_factory=dict)
     lean: bool = False
+    #: page name → its text (what offsets point into), when extracted here; a corpus read back
+    #: from RDF has none (the views then write no article pages)
+    texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:
@@ -83,6 +86,7 @@ class Corpus:
             hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
             len(src.text),
         )
+        self.texts[src.name] = src.text
         for a in r.articles:
             self.articles[a.id] = replace(a, paragraphs=()) if self.lean else a
         for e in r.entities:

@@ -4,7 +4,8 @@ files ──ingest──▶ SourceText ──layout──▶ Article[] ──seg
       ──extract──▶ Mention[] ──resolve──▶ Entity[] ──relate──▶ Relation[] ──▶ FileResult
 
 Offsets are always character offsets into ``SourceText.text`` (the decoded file,
-or the extracted text for HTML), so an evidence span can be cut verbatim from it.
+or the extracted text for HTML), so an evidence span can be cut verbatim from it; its
+``text`` is that slice with the page layout's line breaks removed (kg.text.without_breaks).
 Entity ids are a pure function of type + canonical name.
 """
 
@@ -31,6 +32,10 @@ class SourceText:
     text: str
     encoding: str
     format: str  # "txt" | "md" | "html"
+    #: what is known of the page besides its text: its date (ISO, maybe partial: "2025") and
+    #: publisher, from the HTML metadata, a manifest or ``--date`` (kg.pipeline.page_info)
+    date: str | None = None
+    publisher: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class Article:
     date: str | None = None  # ISO 8601 "2026-03-30", or "--03-30" when the year is unknown
     kind: str = "article"  # article | caption | commentary | brief
     bylines: tuple[str, ...] = ()  # people credited (reporters, photographers): never entities
+    publisher: str | None = None  # the paper, media centre or site (来源, dateline, metadata)
 
 
 @dataclass(frozen=True)
@@ -117,13 +123,13 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Where a relation is stated: a verbatim span of a source file."""
+    """Where a relation is stated: a span of a source file."""
 
     source: str  # file base name
     article: str  # article id
     start: int
     end: int
-    text: str  # == source text[start:end]
+    text: str  # == without_breaks(source text[start:end]): the words whole, offsets verbatim
 
 
 @dataclass(frozen=True)

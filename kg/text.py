@@ -3,7 +3,8 @@
 The page text is full of layout artefacts: a paragraph broken across columns
 ("建筑施\\n\\n工紧盯"), bylines glued to paragraphs, markdown markers. Extractors work on
 a clean string; every offset they produce maps back to the source, so evidence
-is always a verbatim slice of the input file.
+is always a slice of the input file at its offsets (its text with the page's line breaks
+taken out: :func:`without_breaks`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,21 @@ TERMINAL = SENTENCE_END + CLOSERS + "：:"
 
 OPEN_QUOTES = '“「『‘"'
 CLOSE_QUOTES = '”」』’"'
+
+
+#: A line break of the page layout with the white space around it (indentation, trailing blanks).
+_LAYOUT_BREAK = r"\s*\n\s*"
+
+
+def without_breaks(text: str) -> str:
+    """A span of a page with the layout's line breaks (and the white space around each) removed.
+
+    Chinese runs together without spaces, so a break inside a sentence (a paragraph that the
+    page broke across columns: "建筑施\\n\\n工") is dropped, not replaced by a space. Evidence
+    and mention texts are this of the file's slice at their offsets: the words stay whole, and
+    the verbatim slice is still ``text[start:end]`` of the file.
+    """
+    return rx(_LAYOUT_BREAK).sub("", text) if "\n" in text else text
 
 
 @functools.cache

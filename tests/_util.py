@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ from kg.pipeline import extract_text
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 GOLD = ROOT / "gold" / "seeds.jsonl"
+
+
+def unbroken(text: str) -> str:
+    """A slice of a page file with its line breaks (and the white space around them) removed:
+    what an evidence text is (written here independently of kg.text.without_breaks)."""
+    return re.sub(r"\s*\n\s*", "", text)
 
 
 def names(result: FileResult, type_: str) -> set[str]:

@@ -192,6 +192,56 @@ def test_module_names_do_not_shadow_the_api(g: KnowledgeGraph, saved: Path) -> N
     assert callable(kg.build) and callable(kg.load)
 
 
+# -- evidence in context: a sentence's article and link ---------------------------------------------
+
+
+def test_evidence_sentences_know_their_span_and_link(g: KnowledgeGraph) -> None:
+    from kg.export.views.data import article_filename
+
+    from ._util import unbroken
+
+    e = g.entity("长子县")
+    (q,) = e.evidence("implements", KNOCK)
+    page = (SEEDS / q.evidence.source).read_text(encoding="utf-8")
+    assert isinstance(q, str) and q == unbroken(page[q.start : q.end]) == "扎实推进“春夏九防·敲门行动”。"
+    assert q.article == q.evidence.article and q.article in g.corpus.articles
+    assert q.href == f"{article_filename(q.article)}#ev-{q.start}-{q.end}" == g.href(q)
+    rel = e.relations
+    row = rel[(rel["predicate"] == "implements") & (rel["other"] == KNOCK)].iloc[0]
+    assert row["link"] == q.href
+    # the evidence IRI of a query result names the same span
+    iris = list(g.query("evidence-for-relation", subject="长子县", object=KNOCK)["evidence"])
+    assert len(iris) == 1 and g.href(iris[0]) == q.href
+    assert g.href(q.article) == article_filename(q.article)  # an article id: its page
+    # a sentence survives pickling and copying (a notebook's values, multiprocessing)
+    import copy
+    import pickle
+
+    for again in (pickle.loads(pickle.dumps(q)), copy.deepcopy(q)):
+        assert again == q and again.href == q.href and again.evidence == q.evidence
+
+
+def test_article_shows_the_sentence_highlighted(g: KnowledgeGraph, saved: Path, tmp_path: Path) -> None:
+    (q,) = g.entity("壶关县").evidence("implements", KNOCK)
+    target = f"ev-{q.start}-{q.end}"
+    view = g.article(q)
+    assert f'data-target="{target}"' in view.page and view.title == q.article
+    assert f'id="{target}"' in view.page and "<iframe srcdoc=" in view._repr_html_()
+    assert g.corpus.articles[q.article].headline in view.page
+    # a graph loaded from a build folder reads its article pages, and links to them there
+    h = kg.load(saved)
+    assert h.href(q.evidence) == (saved.resolve().as_uri() + "/" + q.href)
+    assert f'data-target="{target}"' in h.article(q.evidence).page
+    # the inline views carry the articles they quote, opened over the view
+    assert '<template class="kg-article"' in g.view("壶关县").page
+    # without the page texts or the pages: say how to get them
+    g.save(tmp_path / "bare", views=False)
+    with pytest.raises(UsageError, match=r"kg\.build\(PAGES\)"):
+        kg.load(tmp_path / "bare").article(q.evidence)
+    with pytest.raises(KeyError, match="names no article"):
+        g.article("nowhere.txt#9")
+
+
 # -- inline views ---------------------------------------------------------------------------------
 
 

@@ -67,10 +67,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subproc
 
 def test_build_writes_every_output(built) -> None:  # type: ignore[no-untyped-def]
     out, _out2, proc = built
-    views = {"index.html", "overview.html", "assets", "entity"}
+    views = {"index.html", "overview.html", "resolve.html", "assets", "entity", "article"}
     assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, *views])
     summary_entities = json.loads((out / "summary.json").read_text(encoding="utf-8"))["entities"]
     assert len(list((out / "entity").glob("*.html"))) == sum(summary_entities.values())
+    n_articles = json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"]
+    assert len(list((out / "article").glob("*.html"))) == n_articles  # a page per article
     assert "pages 5" in proc.stderr and "relations" in proc.stderr  # the summary
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert [p["name"] for p in summary["pages"]] == sorted(p.name for p in SEED_DIR.glob("*.txt"))

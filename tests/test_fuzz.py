@@ -32,6 +32,7 @@ from kg.nlp.resources import resources
 from kg.pipeline import extract_text
 
 from ._generate import PUNCT, QUOTES, words
+from ._util import unbroken
 
 _FAST = settings(
     derandomize=True,
@@ -82,7 +83,7 @@ def check(text: str, result: FileResult) -> None:
         assert rel.evidence
         for ev in rel.evidence:
             assert 0 <= ev.start <= ev.end <= len(text)
-            assert text[ev.start : ev.end] == ev.text
+            assert unbroken(text[ev.start : ev.end]) == ev.text
     for m in result.mentions:
         assert 0 <= m.start < m.end <= len(text)
         # a mention's text is its surface form with the page's line breaks taken out

@@ -19,6 +19,8 @@ from kg.ingest import read_source, read_sources
 from kg.ingest.files import display_path, expand_inputs, file_size_limit, format_size, parse_size
 from kg.ingest.html import html_to_text
 
+from ._util import unbroken
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -745,7 +747,7 @@ def test_a_nul_byte_does_not_reject_the_page(tmp_path: Path, where: int) -> None
     assert len(result.relations) > 10
     for rel in result.relations:
         for ev in rel.evidence:
-            assert src.text[ev.start : ev.end] == ev.text
+            assert unbroken(src.text[ev.start : ev.end]) == ev.text
     for m in result.mentions:
         assert src.text[m.start : m.end].replace("\n", "") == m.text.replace("\n", "")
 
@@ -886,3 +888,56 @@ def test_control_characters_read_as_replacement_characters(tmp_path: Path) -> No
     path.write_text(damaged, encoding="utf-8")
     src = read_source(path)
     assert src.text == text[:50] + "\ufffd[31m" + text[50:90] + "\ufffd\n\ufffd" + text[90:]
+
+
+# -- what an HTML page says about itself: its date and publisher ---------------------------------
+
+_BODY = "<body><h1>长子县开展隐患排查</h1><p>长子县紧盯煤矿、危化品等重点行业开展隐患排查整治。</p></body>"
+
+
+@pytest.mark.parametrize(
+    ("head", "date", "publisher"),
+    [
+        # Open Graph / schema.org
+        (
+            '<meta property="article:published_time" content="2025-03-30T08:15:00+08:00">'
+            '<meta property="og:site_name" content="长治新闻网">',
+            "2025-03-30T08:15:00+08:00",
+            "长治新闻网",
+        ),
+        # the Chinese government-site standard: PubDate, ContentSource (来源) beats SiteName
+        (
+            '<meta name="SiteName" content="长子县人民政府"><meta name="PubDate" content="2024-11-15 10:20">'
+            '<meta name="ContentSource" content="长子县应急管理局">',
+            "2024-11-15 10:20",
+            "长子县应急管理局",
+        ),
+        # a date name that holds no date is passed over; a publisher that is a URL is no name
+        (
+            '<meta name="date" content="今天"><meta name="pubdate" content="2025/6/6">'
+            '<meta property="article:publisher" content="https://www.facebook.com/x">',
+            "2025/6/6",
+            None,
+        ),
+        ("", None, None),
+    ],
+    ids=["open-graph", "gov-site", "junk", "none"],
+)
+def test_html_metadata_gives_the_page_date_and_publisher(
+    tmp_path: Path, head: str, date: str | None, publisher: str | None
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(f"<!DOCTYPE html><html><head>{head}</head>{_BODY}</html>", encoding="utf-8")
+    src = read_source(path)
+    assert (src.date, src.publisher) == (date, publisher)
+    assert "隐患排查整治" in src.text and "长治新闻网" not in src.text
+
+
+def test_an_html_articles_date_and_publisher_come_from_its_metadata(tmp_path: Path) -> None:
+    from kg.pipeline import extract_paths
+
+    head = '<meta name="PubDate" content="2025-03-31"><meta name="ContentSource" content="长子县应急管理局">'
+    body = "<body><h1>长子县开展隐患排查</h1><p>3月30日，长子县紧盯煤矿开展隐患排查整治。</p></body>"
+    (tmp_path / "page.html").write_text(f"<html><head>{head}</head>{body}</html>", encoding="utf-8")
+    (art,) = extract_paths([str(tmp_path)]).files[0].articles
+    assert (art.date, art.publisher) == ("2025-03-30", "长子县应急管理局")  # 3月30日 of the page's year

@@ -123,3 +123,83 @@ def test_a_single_megabyte_line_is_one_article():
     text = "长子县紧盯煤矿、危化品等重点行业开展隐患排查整治，" * 40000
     page = _page(text)
     assert len(page.articles) == 1
+
+
+# -- dates and publishers ------------------------------------------------------------------------
+
+#: A made-up page under its date line: two paper articles (a dateline with 3月30日, none), a
+#: wire report, a web article with a metadata line, a report from a county media centre, and
+#: a notice whose first line is prose that opens with 时间： (content, not metadata; its
+#: 3月30日 is the article's date as a dateline's is).
+DATED_PAGE = """2025年3月31日 星期一
+
+长子县部署安全生产工作
+
+本报讯 3月30日，长子县召开安全生产工作会议。
+
+壶关县开展应急演练
+
+壶关县组织开展防汛应急演练，提升应急处置能力。
+
+新华社北京3月28日电 应急管理部部署春季安全生产工作。
+
+屯留区排查燃气隐患
+
+发布时间：2025-03-27 09:30 来源：屯留区应急管理局 浏览次数：215
+
+屯留区对城镇燃气开展隐患排查。
+
+潞州区防范森林火灾
+
+青山融媒讯（记者 李华）3月25日，潞州区开展森林防火检查。
+
+黎城县安全宣传
+
+时间：3月30日上午，地点：县广场，内容是安全宣传。
+
+（来源：黎城县人民政府）
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "publisher", "want"),
+    [
+        # the page prints its own date: its year completes 3月30日, and an article without a
+        # date of its own gets the page's
+        (None, None, ["2025-03-30", "2025-03-31", "2025-03-28", "2025-03-27", "2025-03-25", "2025-03-30"]),
+        # what the caller knows (a manifest, --date) is merged: a year alone does not beat the
+        # page's full date line
+        ("2025", None, ["2025-03-30", "2025-03-31", "2025-03-28", "2025-03-27", "2025-03-25", "2025-03-30"]),
+        (
+            "2025-04-01",
+            "长治日报",
+            ["2025-03-30", "2025-04-01", "2025-03-28", "2025-03-27", "2025-03-25", "2025-03-30"],
+        ),
+    ],
+)
+def test_articles_get_full_dates_and_publishers(
+    given: str | None, publisher: str | None, want: list[str]
+) -> None:
+    src = SourceText("p.txt", "p.txt", DATED_PAGE, "utf-8", "txt", date=given, publisher=publisher)
+    page = split_page(src)
+    arts = [a for a in page.articles if a.kind != "fragment"]
+    assert [a.headline or a.id for a in arts][:2] == ["长子县部署安全生产工作", "壶关县开展应急演练"]
+    assert [a.date for a in arts] == want
+    assert [a.publisher for a in arts] == [
+        publisher,  # 本报讯: the paper's, which only the caller knows
+        publisher,
+        "新华社",  # the wire service of the dateline
+        "屯留区应急管理局",  # 来源 of the metadata line
+        "青山融媒",  # the medium a dateline names
+        "黎城县人民政府",  # (来源：…) after the body
+    ]
+    # the metadata and source lines are not content; the prose that opens with 时间： is
+    tuned = arts[3]
+    assert "浏览次数" not in _body(DATED_PAGE, tuned) and "屯留区对城镇燃气" in _body(DATED_PAGE, tuned)
+    assert "地点：县广场" in _body(DATED_PAGE, arts[5]) and "来源" not in _body(DATED_PAGE, arts[5])
+
+
+def test_without_a_year_anywhere_dates_stay_month_and_day() -> None:
+    page = _page("长子县召开会议\n\n本报讯 3月30日，长子县召开安全生产工作会议。\n")
+    assert [a.date for a in page.articles] == ["--03-30"]
+    assert page.date is None

@@ -156,6 +156,7 @@ EXPLORE_VALUES = {
     "docs": "docs",
     "sentences": "sentences",
     "edge_evidence": "edge_evidence",
+    "article_page": "article.page",
     "view_html": "view._repr_html_()",
     "view_page": "view.page",
 }
@@ -215,6 +216,8 @@ def test_explore_cells_show_what_they_say(explore: tuple[Any, dict[str, Any]]) -
 
     assert v["sentences"] and all("春夏九防" in s for s in v["sentences"])
     assert len(v["edge_evidence"]) >= 1 and "春夏九防" in _shown(nb, "6c0e9b4a")
+    first = v["sentences"][0]
+    assert f'data-target="ev-{first.start}-{first.end}"' in v["article_page"] and first in v["article_page"]
     assert "<iframe" in v["view_html"] and "春夏九防·敲门行动" in v["view_page"]
 
 

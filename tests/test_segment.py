@@ -12,7 +12,7 @@ from kg.nlp import segment
 from kg.nlp.segment import MAX_SENTENCE, Doc, Segmenter
 from kg.pipeline import extract_text
 
-from ._util import SEEDS
+from ._util import SEEDS, unbroken
 
 #: A made-up clause with places, bodies, terms and a campaign, and no full stop.
 CLAUSE = "长子县应急管理局联合县消防救援大队对危险化学品企业和加油站开展隐患排查扎实推进“春夏九防·敲门行动”"
@@ -71,7 +71,44 @@ def test_lone_surrogates_do_not_crash_the_tokenizer(text: str) -> None:
     r = extract_text(text)
     for rel in r.relations:
         for ev in rel.evidence:
-            assert text[ev.start : ev.end] == ev.text
+            assert unbroken(text[ev.start : ev.end]) == ev.text
+
+
+#: A made-up page: a county article whose second paragraph the page broke across two columns
+#: in the middle of a word (建筑施 | 工), with the indentation of the next column.
+BROKEN_PAGE = (
+    "长子县守牢安全底线\n\n"
+    "长子县坚持人民至上、生命至上，紧盯危险化学品、建筑施\n\n\u3000\u3000工等重点行业开展隐患排查整治，"
+    "扎实推进“春夏九防·敲门行动”。\n"
+)
+
+
+def test_evidence_keeps_words_whole_and_offsets_point_into_the_file() -> None:
+    r = extract_text(BROKEN_PAGE, home="长治市")
+    evs = [ev for rel in r.relations for ev in rel.evidence if ev.start < BROKEN_PAGE.index("工等") < ev.end]
+    assert evs, r.relations
+    for ev in evs:
+        raw = BROKEN_PAGE[ev.start : ev.end]
+        assert "建筑施\n\n\u3000\u3000工" in raw  # the slice is the file's, layout included
+        assert "建筑施工" in ev.text and "\n" not in ev.text and "\u3000" not in ev.text
+        assert ev.text == unbroken(raw)
+    targets = {rel.o for rel in r.relations if rel.p == "targets"}
+    assert "Industry:建筑施工" in targets  # the word the break cut is whole for the extractor too
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("建筑施\n\n工", "建筑施工"),
+        ("确保隐患  \n\n\u3000\u3000动态清零。", "确保隐患动态清零。"),
+        ("一行之内 的空格留下", "一行之内 的空格留下"),
+        ("", ""),
+    ],
+)
+def test_without_breaks(raw: str, want: str) -> None:
+    from kg.text import without_breaks
+
+    assert without_breaks(raw) == want
 
 
 # -- the tokenizers: rjieba and its fallback jieba give the same tokens; KG_SEGMENTER chooses

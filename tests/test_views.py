@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -475,7 +476,8 @@ def test_article_markup_is_text_in_every_file(xss_corpus: Corpus, tmp_path: Path
 
     written = write_views(xss_corpus, tmp_path)
     html_files = [p for p in written if p.suffix == ".html"]
-    assert len(html_files) == len(xss_corpus.entities) + 2
+    # index, overview, resolve.html, a view per entity, a page per article
+    assert len(html_files) == len(xss_corpus.entities) + 3 + len(xss_corpus.articles)
     for path in html_files:
         text = path.read_text(encoding="utf-8")
         for raw in ("<script>window", "<script>alert", "<img src=x", "<b onmouseover", "</script>等"):
@@ -490,6 +492,8 @@ def test_article_markup_is_text_in_every_file(xss_corpus: Corpus, tmp_path: Path
         assert text.count("<script") == text.count("</script>")
     place = page(tmp_path, "Place:长子县").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss=1" in place  # shown as text
+    (art,) = [p for p in html_files if p.parent.name == "article"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in art.read_text(encoding="utf-8")  # the article's text
     data = data_block(page(tmp_path, "Place:长子县"))
     assert any("<img src=x onerror=alert(1)>" in e[0] for e in data["entities"])  # JSON restores it
 
@@ -609,8 +613,257 @@ def test_readme_shows_each_view_with_a_small_screenshot() -> None:
         "index-heatmap",
         "overview",
         "entity-city-rollup",
-    ):  # the index, the overview, a focused view
+        "article",
+        "index-timeline",
+        "overview-dates",
+    ):  # the index, the overview, a focused view, an article, the timeline, the date filter
         assert f"docs/screenshots/{view}.png" in used
     sizes = [(ROOT / p).stat().st_size for p in used]
     assert all((ROOT / p).read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for p in used)
     assert sum(sizes) < 400_000, sizes
+
+
+# -- evidence in context: article pages and the links to their spans ---------------------------------
+
+from kg.export.views.data import article_filename  # noqa: E402
+from tests._util import unbroken  # noqa: E402
+
+
+def _marked(tree: HTMLParser, span: str) -> str:
+    """The text of the marks that make up an evidence span (``<start>-<end>``) on its page."""
+    return "".join(m.text() for m in tree.css("mark.ev[data-ev]") if span in m.attributes["data-ev"].split())
+
+
+def test_every_article_has_a_page_with_every_evidence_span_and_mention(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    trees = {aid: parse(site / article_filename(aid)) for aid in seeds.articles}
+    assert len(list((site / "article").iterdir())) == len(seeds.articles)
+    n = 0
+    for r in seeds.relations.values():
+        for ev in r.evidence:
+            tree = trees[ev.article]
+            assert tree.css_first(f"#ev-{ev.start}-{ev.end}") is not None, ev
+            # the highlighted span is the evidence: the file's slice without its line breaks
+            assert (
+                _marked(tree, f"{ev.start}-{ev.end}")
+                == ev.text
+                == unbroken(texts[ev.source][ev.start : ev.end])
+            )
+            n += 1
+    assert n > 500
+    m = 0
+    for eid, refs in seeds.mentions.items():
+        e = seeds.entities[eid]
+        for ref in refs:
+            tree = trees[ref.article]
+            assert tree.css_first(f"#m-{ref.start}-{ref.end}") is not None, ref
+            # a link at the mention names it (the longest mention there is the link's target)
+            titles = [a.attributes.get("title", "") for a in tree.css("a.m")]
+            assert any(f"{e.name} ({e.type})" in t for t in titles), (eid, ref)
+            m += 1
+    assert m > 1000
+    # a page: headline, the facts, names linking to their views, the relations stated there
+    aid = next(
+        ev.article
+        for ev in seeds.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")].evidence
+    )
+    tree = trees[aid]
+    assert tree.css_first("h1").text() == "抓实隐患排查守护民生安宁"
+    facts = tree.css_first("dl.facts").text()
+    assert "004_62080bcc380399cf.txt" in facts and aid in facts
+    links = {a.attributes["href"] for a in tree.css("a.m")}
+    assert (
+        f"../{ix.pages['Place:长子县']}" in links and f"../{ix.pages['Campaign:春夏九防·敲门行动']}" in links
+    )
+    stated = tree.css_first("ol.stated").text()
+    assert "长子县 implements 实施 春夏九防·敲门行动" in " ".join(stated.split())
+
+
+def _targets(site: Path, html: Path) -> list[tuple[Path, str]]:
+    """Every evidence link of a page: (the article page it opens, the span's anchor)."""
+    out = []
+    for a in parse(html).css("a.evl"):
+        path, _, anchor = a.attributes["href"].partition("#")
+        out.append(((html.parent / path).resolve(), anchor))
+    return out
+
+
+def test_every_quoted_sentence_links_to_its_span(seeds: Corpus, site: Path) -> None:
+    ix = ViewIndex.build(seeds)
+    checked = 0
+    for html in [*[page(site, e.id) for e in ix.entities][:80], site / "index.html"]:
+        for target, anchor in _targets(site, html):
+            assert target.is_file(), (html.name, target)
+            tree = parse(target)
+            assert tree.css_first(f"#{anchor}") is not None and _marked(tree, anchor[3:]), (html.name, anchor)
+            checked += 1
+    assert checked > 300
+    # a focused view's sentence: its link opens exactly that sentence's span
+    rel = seeds.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")]
+    li = parse(page(site, "Place:长子县")).css_first(f"li[data-article='{rel.evidence[0].article}'] a.evl")
+    ev = rel.evidence[0]
+    assert li.attributes["href"] == f"../{article_filename(ev.article)}#ev-{ev.start}-{ev.end}"
+    # the index's heat-map cells open their first sentence
+    cell = parse(site / "index.html").css_first(
+        "section#matrix-campaign td[title*='长子县 × 春夏九防·敲门行动'] a"
+    )
+    assert cell.attributes["href"] == f"{article_filename(ev.article)}#ev-{ev.start}-{ev.end}"
+    # the overview's panel data: each sentence with its span, each article with its page
+    data = data_block(site / "overview.html")
+    for r in data["relations"]:
+        for sentence, art, start, end in r[4]:
+            aid, _headline, _date, source, href = data["articles"][art]
+            assert href == article_filename(aid) and sentence == unbroken(
+                (SEEDS / source).read_text(encoding="utf-8")[start:end]
+            )
+
+
+def _dated(corpus: Corpus, dates: dict[str, str]) -> Corpus:
+    """The corpus with its articles dated by page (a made-up date per page file)."""
+    from dataclasses import replace as _replace
+
+    c = Corpus(
+        dict(corpus.entities), dict(corpus.relations), {}, dict(corpus.sources), dict(corpus.mentions),
+        dict(corpus.texts),
+    )  # fmt: skip
+    for aid, a in corpus.articles.items():
+        c.articles[aid] = _replace(a, date=dates.get(a.source, a.date))
+    return c
+
+
+#: made-up dates for the seed pages (they print none): three months of 2025
+SEED_DATES = {
+    "000_4e3880340467b246.txt": "2025-03-31",
+    "001_d2c72f4bb6994c11.txt": "2025-03-26",
+    "002_033e0ef667b44769.txt": "2025-01-06",
+    "003_e8e721f501eb0ebe.txt": "2025-07-19",
+    "004_62080bcc380399cf.txt": "2025-05-12",
+}
+
+
+def test_article_pages_and_timelines_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """The seeds' article pages, timelines and date filters: the same bytes under two hash seeds."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from tests.test_views import SEED_DATES, _dated, corpus_of; "
+        "from kg.export.views import write_views; "
+        "write_views(_dated(corpus_of(Path('seeds')), SEED_DATES), sys.argv[1])"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], cwd=ROOT, env=env, check=True)
+    assert len(list((tmp_path / "1" / "article").iterdir())) == 49
+    assert _tree(tmp_path / "1") == _tree(tmp_path / "2")
+
+
+def test_timelines_count_per_month_by_type(seeds: Corpus, tmp_path: Path) -> None:
+    corpus = _dated(seeds, SEED_DATES)
+    corpus.articles["000_4e3880340467b246.txt#0"] = replace(
+        corpus.articles["000_4e3880340467b246.txt#0"], date=None
+    )
+    write_views(corpus, tmp_path)
+    # the index: entities named per month, by their type (once per article)
+    named: dict[str, dict[str, int]] = {}
+    for eid, refs in corpus.mentions.items():
+        for aid in {m.article for m in refs}:
+            d = corpus.articles[aid].date
+            if d:
+                month = named.setdefault(d[:7], {})
+                month[eid.split(":")[0]] = month.get(eid.split(":")[0], 0) + 1
+    svg = parse(tmp_path / "index.html").css_first("section#timeline svg.timeline")
+    months = {g.attributes["data-month"]: g for g in svg.css("g.month")}
+    assert list(months) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+    for month, g in months.items():
+        got = {r.attributes["data-type"]: int(r.attributes["data-n"]) for r in g.css("rect.bar")}
+        assert got == named.get(month, {}), month
+        assert int(g.attributes["data-n"]) == sum(got.values())
+    # bars are as high as their counts (one scale for the chart)
+    peak = int(svg.attributes["data-peak"])
+    for r in svg.css("rect.bar"):
+        assert abs(float(r.attributes["height"]) - 120 * int(r.attributes["data-n"]) / peak) < 0.01
+    assert (
+        "articles without a full date are not drawn"
+        in parse(tmp_path / "index.html").css_first("section#timeline").text()
+    )
+    # an entity's: the sentences stating its relations, by the other end's type
+    want: dict[str, dict[str, int]] = {}
+    for r in corpus.relations.values():
+        if "Place:长治市" not in (r.s, r.o):
+            continue
+        other = (r.o if r.s == "Place:长治市" else r.s).split(":")[0]
+        for ev in r.evidence:
+            d = corpus.articles[ev.article].date
+            if d and len(d) == 10:
+                want.setdefault(d[:7], {}).setdefault(other, 0)
+                want[d[:7]][other] += 1
+    svg = parse(page(tmp_path, "Place:长治市")).css_first("svg.timeline")
+    got = {
+        g.attributes["data-month"]: {
+            r.attributes["data-type"]: int(r.attributes["data-n"]) for r in g.css("rect.bar")
+        }
+        for g in svg.css("g.month")
+    }
+    assert {m: c for m, c in got.items() if c} == want and len(want) >= 2
+
+
+def test_undated_corpus_says_how_to_date_it(site: Path) -> None:
+    text = parse(site / "index.html").css_first("section#timeline").text()
+    assert "give kg build --date or a manifest" in text
+    assert parse(site / "overview.html").css_first("#no-dates") is not None
+
+
+def test_date_filters_read_the_dates_of_every_sentence(seeds: Corpus, tmp_path: Path) -> None:
+    corpus = _dated(seeds, SEED_DATES)
+    write_views(corpus, tmp_path)
+    tree = parse(tmp_path / "index.html")
+    cells = tree.css("section.matrix td[data-d]")
+    assert cells
+    for td in cells:  # one date per sentence the cell counts
+        assert len(td.attributes["data-d"].split()) == int(td.text())
+    inputs = {i.attributes["id"]: i for i in tree.css("#heat-tools input[type=date]")}
+    assert inputs["date-from"].attributes["min"] == "2025-01-06"
+    assert inputs["date-to"].attributes["max"] == "2025-07-19"
+    data = data_block(tmp_path / "overview.html")
+    names = [e[0] for e in data["entities"]]
+    assert data["entities"][names.index("长子县")][7] == ["2025-05-12"]
+    city = data["cities"].index("长治市")
+    assert city in data["entities"][names.index("长子县")][8]
+    for r in data["relations"]:
+        assert r[5] == sorted(
+            {corpus.articles[ev.article].date for ev in corpus.relations[_key(data, r)].evidence}
+        )
+
+
+def _key(data: dict, r: list) -> tuple[str, str, str]:
+    from kg.model import ENTITY_TYPES, PREDICATES
+
+    s, o = data["entities"][r[0]], data["entities"][r[2]]
+    return (f"{ENTITY_TYPES[s[1]]}:{s[0]}", PREDICATES[r[1]], f"{ENTITY_TYPES[o[1]]}:{o[0]}")
+
+
+def test_evidence_iris_resolve_to_their_article_spans(seeds: Corpus, site: Path) -> None:
+    """An evidence IRI from a query result names its article's page and span (kg.export.views.article
+    .locate, as resolve.html's table does)."""
+    from kg.export.rdf.iri import evidence_iri
+    from kg.export.views.article import locate
+    from kg.namespace import KGI
+
+    data = data_block(site / "resolve.html")
+    assert data["base"] == str(KGI)
+    for r in seeds.relations.values():
+        for ev in r.evidence:
+            iri = evidence_iri(ev.source, ev.start, ev.end)
+            assert locate(seeds, iri) == (ev.article, f"ev-{ev.start}-{ev.end}")
+            assert locate(seeds, "kgi:" + iri.removeprefix(str(KGI))) == (
+                ev.article,
+                f"ev-{ev.start}-{ev.end}",
+            )
+            rows = data["pages"][ev.source]
+            (row,) = [x for x in rows if any(s <= ev.start < e for s, e in x[4])]
+            assert row[2] == article_filename(ev.article)
+    with pytest.raises(KeyError):
+        locate(seeds, "kgi:evidence/nowhere.txt/1-2")

@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -698,6 +699,8 @@ def test_markup_in_articles_runs_nothing(browser: Any, xss_site: tuple[Path, Cor
     out, corpus = xss_site
     pages = [out / "index.html", out / "overview.html"]
     pages += [out / "entity" / entity_filename(eid) for eid in sorted(corpus.entities)]
+    articles = sorted((out / "article").glob("*.html"))
+    assert len(articles) == len(corpus.articles)
     seen_markup = False
     for path in pages:
         page, log = open_page(browser, path)
@@ -724,6 +727,14 @@ def test_markup_in_articles_runs_nothing(browser: Any, xss_site: tuple[Path, Cor
             if path.name == entity_filename("Place:长子县"):
                 page.evaluate("(i) => window.kgView.focusNode(i)", node_index(page, "长子县"))
                 shoot(page, "xss-place")
+        page.wait_for_timeout(100)
+        assert page.evaluate("typeof window.__xss") == "undefined", path.name
+        assert not any(u.rstrip("/").endswith("/x") for u in log.requests), log.requests
+        assert_clean(log)
+        page.close()
+    for path in articles:  # the article's own text, every mention and span on screen as text
+        page, log = open_page(browser, path)
+        seen_markup |= "<img src=x onerror=alert(1)>" in page.inner_text("article.text")
         page.wait_for_timeout(100)
         assert page.evaluate("typeof window.__xss") == "undefined", path.name
         assert not any(u.rstrip("/").endswith("/x") for u in log.requests), log.requests
@@ -780,3 +791,228 @@ def test_inline_notebook_view_runs_no_markup(browser: Any, tmp_path: Path) -> No
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert_clean(log)
         page.close()
+
+
+# -- evidence in context: article pages -----------------------------------------------------------
+
+
+def click_inline(page: Any, locator: Any) -> None:
+    """Click a link on its first line box (a wrapped inline link's bounding box has gaps)."""
+    locator.scroll_into_view_if_needed()
+    x, y = locator.evaluate(
+        "a => { const r = a.getClientRects()[0];"
+        " return [r.left + Math.min(r.width / 2, 40), r.top + r.height / 2]; }"
+    )
+    page.mouse.click(x, y)
+
+
+def assert_span_shown(page: Any, ev: Any) -> None:
+    """The article page shows exactly ``ev``'s span highlighted, on screen."""
+    anchor = f"ev-{ev.start}-{ev.end}"
+    wait(page, f"window.kgArticle && window.kgArticle.target === {anchor!r}")
+    assert page.evaluate("window.kgArticle.marked") == ev.text
+    marks = page.locator("mark.ev.target")
+    assert marks.count() >= 1
+    # highlighted unlike the other evidence sentences, and scrolled into view
+    colours = page.evaluate(
+        "[getComputedStyle(document.querySelector('mark.ev.target')).backgroundColor,"
+        " getComputedStyle(document.querySelector('mark.ev:not(.target)')).backgroundColor]"
+    )
+    assert colours[0] != colours[1], colours
+    box = marks.first.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900, box
+
+
+def test_evidence_link_opens_its_article_with_the_span_highlighted(
+    browser: Any, site: Path, seeds: Corpus
+) -> None:
+    rel = seeds.relations[("Place:长子县", "implements", "Campaign:春夏九防·敲门行动")]
+    ev = rel.evidence[0]
+    # from a focused view's list of sentences
+    page, log = open_page(browser, site / "entity" / entity_filename("Place:长子县"))
+    wait_ready(page)
+    click_inline(page, page.locator(f"li[data-article='{ev.article}'] a.evl").first)
+    page.wait_for_url("**/article/*.html#ev-*")
+    assert_span_shown(page, ev)
+    assert page.inner_text("h1") == seeds.articles[ev.article].headline
+    page.evaluate("window.scrollTo(0, 0)")  # the README's: the page's head and the span under it
+    readme_shot(page, "article", clip={"x": 0, "y": 0, "width": 800, "height": 620})
+    # a mention links to its entity's view
+    click_inline(page, page.locator("a.m[data-entity='春夏九防·敲门行动']").first)
+    page.wait_for_url("**/entity/campaign-*.html")
+    assert_clean(log)
+    page.close()
+    # from the overview's side panel
+    page, log = open_page(browser, site / "overview.html")
+    wait_ready(page)
+    page.evaluate("(i) => window.kgView.focusNode(i)", node_index(page, "壶关县"))
+    wait(page, "document.getElementById('panel').getAttribute('data-entity') === '壶关县'")
+    ev2 = seeds.relations[("Place:壶关县", "implements", "Campaign:春夏九防·敲门行动")].evidence[0]
+    click_inline(page, page.locator("#panel a.evl", has_text=ev2.text).first)
+    page.wait_for_url("**/article/*.html#ev-*")
+    assert_span_shown(page, ev2)
+    assert_clean(log)
+    page.close()
+    # from a heat-map cell of the index
+    page, log = open_page(browser, site / "index.html")
+    page.locator("section#matrix-campaign td[title*='长子县 × 春夏九防·敲门行动'] a").click()
+    page.wait_for_url("**/article/*.html#ev-*")
+    assert_span_shown(page, ev)
+    assert_clean(log)
+    page.close()
+
+
+def test_resolve_page_opens_an_evidence_iri_at_its_span(browser: Any, site: Path, seeds: Corpus) -> None:
+    """An IRI as kg query prints it (compacted) opens its article at the span."""
+    from kg.export.rdf.iri import evidence_iri
+    from kg.namespace import KGI
+
+    ev = seeds.relations[("Place:屯留区", "implements", "Campaign:春夏九防·敲门行动")].evidence[0]
+    iri = "kgi:" + evidence_iri(ev.source, ev.start, ev.end).removeprefix(str(KGI))
+    page, log = open_page(browser, site / "resolve.html")
+    page.fill("#iri", iri)
+    page.click("#resolve-form button")
+    page.wait_for_url("**/article/*.html#ev-*")
+    assert_span_shown(page, ev)
+    assert_clean(log)
+    page.close()
+
+
+# -- time: a dated corpus ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory, seeds: Corpus) -> tuple[Path, Corpus]:
+    from .test_views import SEED_DATES, _dated
+
+    corpus = _dated(seeds, SEED_DATES)
+    out = tmp_path_factory.mktemp("dated_site")
+    write_views(corpus, out)
+    return out, corpus
+
+
+MAY = ("2025-05-01", "2025-05-31")
+
+
+def _in(d: str | None, lo: str, hi: str) -> bool:
+    return bool(d) and len(d or "") == 10 and lo <= (d or "") <= hi
+
+
+def test_date_filter_changes_the_overview(browser: Any, dated: tuple[Path, Corpus]) -> None:
+    out, corpus = dated
+    ix = ViewIndex.build(corpus)
+    page, log = open_page(browser, out / "overview.html")
+    wait_ready(page)
+    names = page.evaluate(
+        "JSON.parse(document.getElementById('kg-data').textContent).entities.map(e => e[0])"
+    )
+    everything = set(visible_nodes(page))
+    assert len(everything) == len(ix.entities)
+    fits = page.evaluate("window.kgView.fits")
+    lo, hi = "2025-05-01", "2025-05-31"  # page 004's month
+    page.fill("#date-from", lo)
+    page.fill("#date-to", hi)
+    wait(page, f"window.kgView.dateFrom === {lo!r} && window.kgView.dateTo === {hi!r}")
+    # kept: what a relation stated in the range links, and what an article of the range names
+    want = set()
+    for e in ix.entities:
+        if any(_in(a.date, lo, hi) for a in corpus.articles_mentioning(e.id)):
+            want.add(e.name)
+    for r in ix.relations:
+        if any(_in(corpus.articles[ev.article].date, lo, hi) for ev in r.evidence):
+            want |= {ix.entity(r.s).name, ix.entity(r.o).name}
+    shown = {names[i] for i in visible_nodes(page)}
+    assert shown == want and 0 < len(shown) < len(everything)
+    assert "长子县" in shown and "娄烦县" not in shown  # 004 names 长子县; only 000 (March) 娄烦县
+    kept = page.evaluate("window.kgView.edges.get({filter: e => !e.hidden}).length")
+    stated = sum(
+        1
+        for r in ix.relations
+        if any(_in(corpus.articles[ev.article].date, lo, hi) for ev in r.evidence)
+        and ix.entity(r.s).name in shown
+    )
+    assert kept == stated
+    assert page.evaluate("window.kgView.fits") > fits  # the view fits what is left
+    assert f"{lo} – {hi}" in page.inner_text("#status")
+    readme_shot(page, "overview-dates", clip={"x": 0, "y": 300, "width": 1020, "height": 340})
+    # a city narrows it further; "All dates" brings the whole graph back
+    page.select_option("#city-filter", label="长治市")
+    wait(page, "window.kgView.city !== ''")
+    in_city = {names[i] for i in visible_nodes(page)}
+    assert in_city <= shown and "长子县" in in_city
+    page.select_option("#city-filter", value="")
+    page.click("#date-clear")
+    wait(page, "window.kgView.dateFrom === '' && window.kgView.city === ''")
+    assert set(visible_nodes(page)) == everything
+    assert_clean(log)
+    page.close()
+
+
+def test_timeline_counts_months_and_a_click_keeps_one(browser: Any, dated: tuple[Path, Corpus]) -> None:
+    out, corpus = dated
+    page, log = open_page(browser, out / "index.html")
+    months = page.evaluate(
+        "Array.from(document.querySelectorAll('svg.timeline g.month'))"
+        ".map(g => [g.dataset.month, +g.dataset.n])"
+    )
+    assert [m for m, _n in months] == [f"2025-0{k}" for k in range(1, 8)]
+    assert {m for m, n in months if n} == {"2025-01", "2025-03", "2025-05", "2025-07"}
+    # the bars are drawn: their boxes on screen are as tall as their counts, on one scale
+    heights = page.evaluate(
+        "Array.from(document.querySelectorAll('svg.timeline rect.bar'))"
+        ".map(r => [+r.dataset.n, r.getBoundingClientRect().height])"
+    )
+    per = {round(h / n, 2) for n, h in heights}
+    assert len(per) == 1 and per.pop() > 0, heights
+    page.locator("section#timeline").scroll_into_view_if_needed()
+    box = page.locator("section#timeline").bounding_box()
+    readme_shot(page, "index-timeline", clip={"x": 0, "y": box["y"], "width": 1200, "height": box["height"]})
+    # a click on May keeps May in the heat maps: a cell counts its sentences of May
+    cells = "section#matrix-campaign td[title]"
+    grab = f"Array.from(document.querySelectorAll({cells!r})).map(td => [td.title, td.textContent])"
+    before = page.evaluate(grab)
+    page.click("svg.timeline g.month[data-month='2025-05']")
+    wait(page, "document.body.getAttribute('data-dates') === '2025-05-01/2025-05-31'")
+    assert page.input_value("#date-from") == "2025-05-01" and page.input_value("#date-to") == "2025-05-31"
+    after = page.evaluate(grab)
+    may: Counter[tuple[str, str]] = Counter()
+    for r in corpus.relations.values():
+        if r.p == "implements":
+            for ev in r.evidence:
+                may[(r.s.partition(":")[2], r.o.partition(":")[2])] += _in(
+                    corpus.articles[ev.article].date, *MAY
+                )
+    for (title, was), (_t, now) in zip(before, after, strict=True):
+        head = title.partition(":")[0]
+        if "(" in head:  # a city's row of the roll-up table: its places' sentences
+            continue
+        place, _, campaign = head.partition(" × ")
+        assert now == (str(may[(place, campaign)]) if may[(place, campaign)] else ""), (title, was, now)
+    assert {t for t, n in after if n} and {t for t, n in before if n} - {t for t, n in after if n}
+    assert (
+        page.evaluate(
+            "document.querySelector(\"svg.timeline g.month[data-month='2025-05']\").getAttribute('class')"
+        )
+        == "month on"
+    )
+    page.click("svg.timeline g.month[data-month='2025-05']")  # a second click: all dates
+    wait(page, "document.body.getAttribute('data-dates') === ''")
+    assert_clean(log)
+    page.close()
+    # an entity's timeline: a click on its month hides the sentences of other months
+    page, log = open_page(browser, out / "entity" / entity_filename("Place:长治市"))
+    wait_ready(page)
+    months = page.evaluate(
+        "Array.from(document.querySelectorAll('svg.timeline g.month')).filter(g => +g.dataset.n > 0)"
+        ".map(g => g.dataset.month)"
+    )
+    assert len(months) >= 2
+    page.click(f"svg.timeline g.month[data-month='{months[0]}']")
+    wait(page, f"(document.body.getAttribute('data-dates') || '').startsWith('{months[0]}-01/')")
+    dates = page.evaluate(
+        "Array.from(document.querySelectorAll('ul.evidence > li[data-article]'))"
+        ".filter(li => !li.hidden).map(li => li.dataset.date || '')"
+    )
+    assert dates and all(d.startswith(months[0]) for d in dates), dates
+    assert_clean(log)
+    page.close()

@@ -10,7 +10,14 @@ import sys
 import click
 
 from kg.cli.options import echo_err as _echo_err
-from kg.cli.options import home_option, jobs_option, max_file_size_option, rules_option
+from kg.cli.options import (
+    home_option,
+    jobs_option,
+    max_file_size_option,
+    page_info,
+    page_info_options,
+    rules_option,
+)
 
 
 @click.command()
@@ -37,6 +44,7 @@ from kg.cli.options import home_option, jobs_option, max_file_size_option, rules
     "only the graphs that changed are rewritten.",
 )
 @home_option("Home city of all pages (e.g. 长治市); inferred per page when omitted.")
+@page_info_options
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
@@ -68,6 +76,8 @@ def build(
     out: str | None,
     store: str | None,
     home: str | None,
+    date: str | None,
+    manifest: str | None,
     cache_dir: str | None,
     no_cache: bool,
     no_views: bool,
@@ -95,6 +105,7 @@ def build(
     from kg.pipeline.cache import ResultCache
 
     parse_formats(formats)  # a bad --formats fails before anything is read
+    page_date, manifest_info = page_info(date, manifest)
     cache = None if no_cache else ResultCache(cache_dir)
     client = None
     if scheduler is not None:
@@ -135,6 +146,8 @@ def build(
             formats=formats,
             skip_unchanged=True,
             rules_dir=rules_dir,
+            date=page_date,
+            manifest=manifest_info,
         )
     finally:
         if bar is not None:

@@ -71,6 +71,31 @@ def home_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., 
     return click.option("--home", metavar="PLACE", help=help_text)
 
 
+def page_info_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--date DATE`` and ``--manifest FILE``: what is known of the pages besides their text."""
+    f = click.option(
+        "--manifest",
+        metavar="CSV",
+        type=click.Path(dir_okay=False),
+        help="A CSV file with the columns file,date,publisher,home: per page file, its date "
+        "(YYYY-MM-DD, YYYY-MM or YYYY), publisher and home city (see the README).",
+    )(f)
+    return click.option(
+        "--date",
+        metavar="DATE",
+        help="The date of the pages (YYYY-MM-DD, YYYY-MM or YYYY): its year completes datelines "
+        "such as 3月30日; articles with no date of their own get it. A page's manifest line, "
+        "metadata or printed date line, when more precise, wins.",
+    )(f)
+
+
+def page_info(date: str | None, manifest: str | None) -> tuple[str | None, dict[str, Any] | None]:
+    """``--date`` checked and ``--manifest`` read (a UsageError names the problem and the fix)."""
+    from kg.ingest.manifest import check_date, read_manifest
+
+    return (check_date(date, "--date") if date else None), (read_manifest(manifest) if manifest else None)
+
+
 def echo_err(msg: str) -> None:
     """One line on stderr."""
     click.echo(msg, err=True)

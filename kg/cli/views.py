@@ -11,13 +11,21 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import home_option, max_file_size_option, report_skipped, rules_option
+from kg.cli.options import (
+    home_option,
+    max_file_size_option,
+    page_info,
+    page_info_options,
+    report_skipped,
+    rules_option,
+)
 
 
 @click.command(name="views")
 @click.argument("out", type=click.Path(file_okay=False, writable=True))
 @click.argument("paths", nargs=-1, required=True)
 @home_option("Home city or county of the pages (e.g. 长治市); inferred when omitted.")
+@page_info_options
 @click.option(
     "--max-overview-nodes",
     type=click.IntRange(min=1),
@@ -30,6 +38,8 @@ def views(
     out: str,
     paths: tuple[str, ...],
     home: str | None,
+    date: str | None,
+    manifest: str | None,
     max_overview_nodes: int | None,
     max_file_size: int | None,
     rules_dir: str | None,
@@ -45,7 +55,15 @@ def views(
     from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, write_views
     from kg.pipeline import extract_paths
 
-    result = extract_paths(list(paths), home=home, max_bytes=max_file_size, rules_dir=rules_dir)
+    page_date, manifest_info = page_info(date, manifest)
+    result = extract_paths(
+        list(paths),
+        home=home,
+        max_bytes=max_file_size,
+        date=page_date,
+        manifest=manifest_info,
+        rules_dir=rules_dir,
+    )
     corpus = Corpus.from_results(result.files)
     written = write_views(corpus, out, max_overview_nodes=max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES)
     pages = sum(1 for p in written if p.suffix == ".html")

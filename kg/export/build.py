@@ -29,7 +29,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from kg.model import ENTITY_TYPES, PREDICATES, FileResult
 
 if TYPE_CHECKING:
     from kg.export.staging import Replacement
+    from kg.ingest.manifest import PageInfo
     from kg.pipeline import Progress
     from kg.pipeline.cache import ResultCache
 
@@ -133,12 +134,13 @@ def owns_output(rel: str) -> bool:
 def output_replacement(out: str | Path, owned: Callable[[str], bool] = owns_output) -> Replacement:
     """The build folder ``out`` as a folder replaced whole by each build (:mod:`kg.export.staging`)."""
     from kg.export.staging import Replacement, looks_like_output
+    from kg.export.views import VIEW_FOLDERS
 
     return Replacement(
         Path(out),
         owned=owned,
         recognise=looks_like_output,
-        folders=frozenset({"entity"}),
+        folders=VIEW_FOLDERS,
         foreign=f"{out} exists and holds no safety-kg build (no summary.json or index.html); "
         "give an empty or new folder (kg build replaces OUT as a whole)",
     )
@@ -408,6 +410,8 @@ def build(
     formats: str | Sequence[str] | None = None,
     skip_unchanged: bool = False,
     rules_dir: str | None = None,
+    date: str | None = None,
+    manifest: Mapping[str, PageInfo] | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into the folder ``out`` and/or the Oxigraph store ``store``.
 
@@ -421,8 +425,9 @@ def build(
     ``max_bytes`` are not read (see :func:`kg.pipeline.iter_pages`). With ``skip_unchanged``
     (``kg build`` sets it) and a ``cache``, a build whose inputs, options and code are those
     of the last build into the same folders, still as it left them, writes nothing
-    (:mod:`kg.export.uptodate`; ``report.unchanged``). ``rules_dir`` layers an analyst's rules
-    (see :func:`kg.pipeline.iter_pages`).
+    (:mod:`kg.export.uptodate`; ``report.unchanged``). ``rules_dir`` layers an analyst's rules,
+    and ``date`` and ``manifest`` say what is known of the pages (see
+    :func:`kg.pipeline.iter_pages`).
     """
     if out is None and store is None:
         raise UsageError("nothing to write: give -o OUT/ and/or --store DIR")
@@ -441,6 +446,8 @@ def build(
         options: dict[str, Any] = {"out": out is not None, "store": store is not None, "home": home}
         options |= {"views": views, "max_overview_nodes": max_overview_nodes, "formats": fmts}
         options["rules"] = user_rules(rules_dir)  # the user rules folder's files
+        options["date"] = date  # what is known of the pages changes their articles' dates
+        options["manifest"] = sorted((n, repr(i)) for n, i in (manifest or {}).items())
         key = build_key(inputs, options, max_bytes)
         record = BuildRecord(cache.folder, *(Path(p) if p is not None else None for p in (out, store)))
         previous = record.unchanged(key)
@@ -463,6 +470,8 @@ def build(
                 jobs=jobs,
                 client=client,
                 rules_dir=rules_dir,
+                date=date,
+                manifest=manifest,
                 page_work=partial(page_output, formats=ds.render_formats),
             ):
                 if page.result is None:

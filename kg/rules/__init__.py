@@ -89,6 +89,10 @@ class RuleSet:
         return self._structs["layout"]
 
     @property
+    def meta(self) -> schema.Meta:
+        return self._structs["meta"]
+
+    @property
     def names(self) -> schema.Names:
         return self._structs["names"]
 

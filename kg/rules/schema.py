@@ -85,6 +85,19 @@ class Layout(_Rules, frozen=True):
     date_pattern: str
     full_date_pattern: str
     weekday_words: list[str]
+    chinese_date_pattern: str
+
+
+class Meta(_Rules, frozen=True):
+    html_date: list[str]
+    html_source: list[str]
+    html_site: list[str]
+    source_labels: list[str]
+    date_labels: list[str]
+    other_labels: list[str]
+    medium_suffixes: list[str]
+    field_separators: str
+    date_value_pattern: str
 
 
 class Names(_Rules, frozen=True):
@@ -360,6 +373,7 @@ SCHEMAS: dict[str, type[_Rules]] = {
     "documents": Documents,
     "guideline_terms": GuidelineTerms,
     "layout": Layout,
+    "meta": Meta,
     "names": Names,
     "orgs": Orgs,
     "persons": Persons,

@@ -237,6 +237,8 @@ def page_quads(corpus: Corpus, name: str, index: PageIndex | None = None) -> lis
         out += [(art, DCTERMS.alternative, zh(h), g) for h in a.headlines if h and h != a.headline]
         if a.date:
             out.append((art, DCTERMS.date, _date_literal(a.date), g))
+        if a.publisher:
+            out.append((art, DCTERMS.publisher, zh(a.publisher), g))
         out += [(art, KG.byline, zh(b), g) for b in a.bylines]
     for iri, m in index.mentions.get(name, ()):
         mi = mention_iri(m.source, m.start, m.end)

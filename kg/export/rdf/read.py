@@ -103,6 +103,7 @@ def corpus_from_rdf(graph: Any) -> Corpus:
             date=text(node, DCTERMS.date),
             kind=text(node, KG.kind) or "article",
             bylines=tuple(sorted(str(o) for o in graph.objects(node, U(KG.byline)))),
+            publisher=text(node, DCTERMS.publisher),
         )
         articles[str(node)] = a
         c.articles[aid] = a

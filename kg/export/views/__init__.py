@@ -10,6 +10,11 @@
   campaigns, places × industries), search with suggestions, labels on the hubs, a side panel;
 - ``entity/<type>-<hash>.html``: a focused view per entity (with a place's roll-up of what
   is within it and a term's of narrower terms);
+- ``article/<hash>.html``: a page per article (when the corpus holds the page texts): its
+  text with every mention linked to its entity's view and every evidence span highlighted,
+  anchored ``#ev-<start>-<end>``; every quoted sentence of the other views links there;
+- ``resolve.html``: ``resolve.html#<IRI>`` opens what an IRI of a query result names (an
+  evidence span its article at the span, an entity its view);
 - ``assets/``: vis-network (from pyvis), scripts, styles, licences.
 
 No page requests anything outside its folder. Output is deterministic (the same
@@ -33,10 +38,13 @@ from kg.corpus import Corpus
 DEFAULT_MAX_OVERVIEW_NODES = 1500
 
 _PAGE_NAME = re.compile(r"^[a-z]+-[0-9a-f]{16}\.html$")
+_ARTICLE_NAME = re.compile(r"^[0-9a-f]{16}\.html$")
+#: the folders of pages the views write (replaced whole, the user's files in them kept)
+VIEW_FOLDERS = frozenset({"entity", "article"})
 
 
 #: top-level files the views write (besides entity/ and assets/)
-VIEW_FILES = ("index.html", "overview.html")
+VIEW_FILES = ("index.html", "overview.html", "resolve.html")
 #: temp files an interrupted write of older versions left (``.index.html.x1y2z3.tmp``)
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 
@@ -44,13 +52,15 @@ _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 def owns_view(rel: str) -> bool:
     """Whether the views write the entry ``rel`` (a relative path) of an output folder.
 
-    ``assets/`` is ours whole; in ``entity/`` only the focused views are (and temp files),
-    so a file the user put there is kept.
+    ``assets/`` is ours whole; in ``entity/`` and ``article/`` only the pages are (and temp
+    files), so a file the user put there is kept.
     """
     top, _, rest = rel.partition("/")
     if top == "assets" or (not rest and (rel in VIEW_FILES or _TEMP_NAME.match(rel))):
         return True
-    return top == "entity" and bool(rest) and bool(_PAGE_NAME.match(rest) or _TEMP_NAME.match(rest))
+    if top == "article" and rest and _ARTICLE_NAME.match(rest):
+        return True
+    return top in VIEW_FOLDERS and bool(rest) and bool(_PAGE_NAME.match(rest) or _TEMP_NAME.match(rest))
 
 
 def write_views(
@@ -71,9 +81,7 @@ def write_views(
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")
     out = Path(out_dir)
-    with replace_folder(
-        out, owned=owns_view, recognise=looks_like_output, folders=frozenset({"entity"})
-    ) as stage:
+    with replace_folder(out, owned=owns_view, recognise=looks_like_output, folders=VIEW_FOLDERS) as stage:
         rels = render_views(
             corpus, stage, max_overview_nodes=max_overview_nodes, progress=progress, previous=out
         )
@@ -95,10 +103,12 @@ def render_views(
     of the time at scale) are written by ``jobs`` processes, forked once the index is built
     so they share it; each page is a function of the index alone, so the bytes are the same."""
     from kg.export.staging import write_file
+    from kg.export.views.article import render_article
     from kg.export.views.assets import asset_files
     from kg.export.views.data import ViewIndex
     from kg.export.views.index import render_index
     from kg.export.views.overview import render_overview
+    from kg.export.views.resolve import render_resolve
 
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")
@@ -120,6 +130,7 @@ def render_views(
     if progress:
         progress("overview.html")
     put("overview.html", render_overview(ix, max_nodes=max_overview_nodes))
+    put("resolve.html", render_resolve(ix))
     if progress:
         progress(f"{len(ix.entities)} focused views")
     ids = [e.id for e in ix.entities]
@@ -141,6 +152,11 @@ def render_views(
     finally:
         _FOCUS = None
     written += [ix.pages[eid] for eid in ids]
+    if progress and ix.article_pages:
+        progress(f"{len(ix.article_pages)} article pages")
+    for aid, rel in ix.article_pages.items():
+        if ix.corpus.articles[aid].source in ix.corpus.texts:
+            put(rel, render_article(ix, aid))
     return written
 
 
@@ -162,4 +178,11 @@ def _write_focus(ids: list[str]) -> None:
         write_file(folder / rel, data, previous / rel if previous is not None else None)
 
 
-__all__ = ["DEFAULT_MAX_OVERVIEW_NODES", "VIEW_FILES", "owns_view", "render_views", "write_views"]
+__all__ = [
+    "DEFAULT_MAX_OVERVIEW_NODES",
+    "VIEW_FILES",
+    "VIEW_FOLDERS",
+    "owns_view",
+    "render_views",
+    "write_views",
+]

@@ -20,7 +20,7 @@ from kg.model import ENTITY_TYPES, PREDICATES
 
 #: Our own files, copied verbatim from the folder kg/export/views/assets/ (a data folder next to
 #: this module, read through importlib.resources; it is not a Python package).
-OWN_ASSETS = ("views.css", "views.js", "index.js", "tables.js")
+OWN_ASSETS = ("views.css", "views.js", "index.js", "tables.js", "article.js", "inline.js", "resolve.js")
 
 LICENSES = """Third-party files in this folder
 
@@ -30,7 +30,7 @@ vis-network.min.js, vis-network.min.css
   Dual licensed under the Apache License 2.0 and the MIT License (either may be chosen).
   Copied unchanged from the pyvis package (pyvis/lib/vis-9.1.2; pyvis is BSD-3-Clause).
 
-views.js, index.js, tables.js, views.css, theme.css
+views.js, index.js, tables.js, article.js, inline.js, resolve.js, views.css, theme.css
   Written for safety-kg (MIT).
 """
 

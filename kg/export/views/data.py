@@ -12,9 +12,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import cycle
+from pathlib import Path
 
 from kg.corpus import Corpus
-from kg.model import ENTITY_TYPES, PREDICATES, Article, Entity, Relation
+from kg.model import ENTITY_TYPES, PREDICATES, Article, Entity, Evidence, Relation
 from kg.schema import LABELS
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,19 @@ TYPE_STYLE: dict[str, tuple[str, str, str, str]] = type_styles(ENTITY_TYPES)
 PREDICATE_STYLE: dict[str, tuple[str, str]] = predicate_styles(PREDICATES)
 
 
+def article_filename(article_id: str) -> str:
+    """Stable, URL-safe path of an article's page: ``article/<16 hex digits of its id's hash>.html``
+    (page names may hold any character; the id ``<page>#<n>`` is the identity)."""
+    digest = hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:16]
+    return f"article/{digest}.html"
+
+
+def span_anchor(start: int, end: int, kind: str = "ev") -> str:
+    """The id of a span in its article's page: ``ev-<start>-<end>`` for evidence, ``m-…`` for a
+    mention (offsets into the page file, as in the RDF's IRIs ``kgi:evidence/<page>/<start>-<end>``)."""
+    return f"{kind}-{start}-{end}"
+
+
 def entity_filename(entity_id: str) -> str:
     """Stable, filesystem- and URL-safe file name of an entity's focused view.
 
@@ -124,10 +138,19 @@ class ViewIndex:
     narrower: dict[str, list[str]] = field(default_factory=dict)
     #: term id → the corpus's terms it lies under (skos:broader*), nearest first
     broader: dict[str, list[str]] = field(default_factory=dict)
+    #: article id → its page "article/<file>.html", for the articles whose text the corpus holds
+    article_pages: dict[str, str] = field(default_factory=dict)
+    #: article id → the evidence spans in it, each with the relations it states (by span)
+    evidence_in: dict[str, list[tuple[Evidence, list[Relation]]]] = field(default_factory=dict)
+    #: article id → the mentions in it: (start, end, entity id), by span
+    mentions_in: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    #: a build folder whose article pages link when the corpus holds no page texts (kg.load)
+    folder: Path | None = None
 
     @classmethod
-    def build(cls, corpus: Corpus) -> ViewIndex:
-        ix = cls(corpus)
+    def build(cls, corpus: Corpus, folder: Path | None = None) -> ViewIndex:
+        ix = cls(corpus, folder=folder)
         # only the model's types and predicates have a colour, a shape and a place in the
         # legend; anything else (and a relation whose end is not an entity) is left out
         ix.entities = sorted(
@@ -174,7 +197,44 @@ class ViewIndex:
             ix.pages[e.id] = f"entity/{fname}"
         ix._place_hierarchy()
         ix._term_hierarchy()
+        ix._articles()
         return ix
+
+    def _articles(self) -> None:
+        """The article pages to write (articles whose page text is known) and what each shows."""
+        c = self.corpus
+        for aid, a in sorted(c.articles.items()):
+            rel = article_filename(aid)
+            if a.source in c.texts or (self.folder is not None and (self.folder / rel).is_file()):
+                self.article_pages[aid] = rel
+        spans: dict[str, dict[tuple[int, int], tuple[Evidence, list[Relation]]]] = {}
+        for r in self.relations:
+            for ev in r.evidence:
+                if ev.article in self.article_pages:
+                    at = spans.setdefault(ev.article, {})
+                    at.setdefault((ev.start, ev.end), (ev, []))[1].append(r)
+        for aid, at in spans.items():
+            self.evidence_in[aid] = [at[k] for k in sorted(at)]
+        known = set(self.order)
+        for eid, refs in c.mentions.items():
+            if eid not in known:
+                continue
+            for m in refs:
+                if m.article in self.article_pages:
+                    self.mentions_in.setdefault(m.article, []).append((m.start, m.end, eid))
+        for aid, ms in self.mentions_in.items():
+            self.mentions_in[aid] = sorted(set(ms), key=lambda m: (m[0], m[1], self.order[m[2]]))
+
+    def evidence_href(self, ev: Evidence, root: str = "") -> str | None:
+        """The link to an evidence span in its article's page (None when no page is written)."""
+        page = self.article_pages.get(ev.article)
+        return f"{root}{page}#{span_anchor(ev.start, ev.end)}" if page else None
+
+    def date_of(self, aid: str) -> str:
+        """An article's date when it is a full date (YYYY-MM-DD), else ""."""
+        a = self.corpus.articles.get(aid)
+        d = a.date if a is not None else None
+        return d if d and len(d) == 10 and not d.startswith("-") else ""
 
     def _place_hierarchy(self) -> None:
         """``within`` and ``cities_of`` from the locatedIn relations (county → city → province).

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-_SPACE_RUN = re.compile(r"\s*\n\s*")
+from kg.text import without_breaks
 
 
 def h(value: object) -> str:
@@ -22,12 +22,9 @@ def h(value: object) -> str:
 
 
 def display_text(text: str) -> str:
-    """A span of a page as one line: line breaks (column wraps in the source) removed.
-
-    Chinese runs together without spaces, so a break inside a sentence is dropped,
-    not replaced by a space.
-    """
-    return _SPACE_RUN.sub("", text).strip()
+    """A span of a page as one line: line breaks (column wraps in the source) removed
+    (:func:`kg.text.without_breaks`), and the ends trimmed."""
+    return without_breaks(text).strip()
 
 
 def to_json(data: Any) -> str:

@@ -1,5 +1,8 @@
 """Focused views: one page per entity with its neighbourhood, grouped the way an analyst asks.
 
+Under its facts, a timeline of the sentences stating its relations per month; its lists keep a
+date range (the timeline's months set it); every sentence links to its span in its article.
+
 A place: its campaigns, targets, mechanisms, measures and organizations. A
 campaign: the places implementing it, its organizers and its targets. An
 industry (venue, hazard): the places targeting it and the measures they take in
@@ -16,7 +19,8 @@ from dataclasses import dataclass
 from kg.export.views import page
 from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
 from kg.export.views.escape import display_text, h
-from kg.export.views.network import network_payload, network_section_html
+from kg.export.views.network import date_inputs_html, network_payload, network_section_html
+from kg.export.views.timeline import entity_months, timeline_html
 from kg.model import Evidence, Relation
 
 #: Neighbours drawn in a focused view's network (the most connected; lists show all).
@@ -185,8 +189,9 @@ _IN_THEIR_VIEWS = "more sentences in the actors' views 其余见各主体专页"
 def _evidence_items(
     ix: ViewIndex, evs: Sequence[Evidence], listed: int = EVIDENCE_LISTED, rest_note: str = _NOT_LISTED
 ) -> str:
-    """The evidence sentences with their headline, date and page; the article id (``<page>#<n>``)
-    and the date are data attributes, read by the CSV download (assets/tables.js)."""
+    """The evidence sentences with their headline, date and page, each linked to its span in its
+    article's page; the article id (``<page>#<n>``) and the date are data attributes, read by the
+    CSV download and the date filter (assets/tables.js)."""
     items = []
     for ev in evs[:listed]:
         a = ix.article(ev.article)
@@ -197,10 +202,12 @@ def _evidence_items(
             cite = f"<cite data-fallback>{h(ev.article)}</cite>"
         meta = " · ".join(x for x in (date, ev.source) if x)
         when = f' data-date="{h(date)}"' if date else ""
-        items.append(
-            f'<li data-article="{h(ev.article)}"{when}><q>{h(display_text(ev.text))}</q> {cite}'
-            f' <span class="meta">{h(meta)}</span></li>'
-        )
+        quote = f"<q>{h(display_text(ev.text))}</q>"
+        href = ix.evidence_href(ev, "../")
+        if href:
+            quote = f'<a class="evl" href="{h(href)}" title="In its article 在原文中查看">{quote}</a>'
+        meta_html = f'<span class="meta">{h(meta)}</span>'
+        items.append(f'<li data-article="{h(ev.article)}"{when}>{quote} {cite} {meta_html}</li>')
     shown, rest = items[:EVIDENCE_SHOWN], items[EVIDENCE_SHOWN:]
     html = f'<ul class="evidence">{"".join(shown)}</ul>'
     if rest:
@@ -395,6 +402,17 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
         f"{len(ix.by_entity.get(eid, []))} relations · {ix.degree.get(eid, 0)} neighbours</dd>"
     )
     parts.append(f'<dl class="facts">{"".join(facts)}</dl>\n')
+    months, undated = entity_months(ix, eid)
+    parts.append(
+        timeline_html(
+            months,
+            undated,
+            what="Sentences stating its relations",
+            unit="sentences",
+            empty="None of its relations is stated in an article with a full date. 暂无带完整日期的证据。",
+        )
+        + "\n"
+    )
     parts.append(network_section_html(ix, shown, notice=notice, compact=True) + "\n")
     if e.type == "Place":
         rollup, rolled = place_rollup_html(ix, eid, root)
@@ -406,7 +424,8 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
         '<button type="button" class="sort-lists" data-by="n">by evidence 按证据数</button> '
         '<button type="button" class="sort-lists" data-by="name">by name 按名称</button> · '
         '<button type="button" class="csv" data-csv="relations" data-rows="relations">'
-        "Relations as CSV 下载关系 CSV ⤓</button></div>\n"
+        "Relations as CSV 下载关系 CSV ⤓</button> · "
+        f'<span class="dates">Sentences 证据: {date_inputs_html(ix)}</span></div>\n'
     )
     if rollup:
         parts.append(rollup + "\n")
@@ -453,8 +472,12 @@ def render_focus(ix: ViewIndex, eid: str) -> str:
             if a is None:
                 continue
             headline = display_text(a.headline) if a.headline else aid
-            meta = " · ".join(x for x in (a.date or "", a.source, f"#{a.index}") if x)
-            items.append(f'<li><cite>{h(headline)}</cite> <span class="meta">{h(meta)}</span></li>')
+            meta = " · ".join(x for x in (a.date or "", a.publisher or "", a.source, f"#{a.index}") if x)
+            cite = f"<cite>{h(headline)}</cite>"
+            if aid in ix.article_pages:
+                cite = f'<a href="{h(root + ix.article_pages[aid])}">{cite}</a>'
+            when = f' data-date="{h(ix.date_of(aid))}"' if ix.date_of(aid) else ""
+            items.append(f'<li data-article="{h(aid)}"{when}>{cite} <span class="meta">{h(meta)}</span></li>')
         parts.append(
             f'<section class="articles"><h2>Articles 文章 <small>{len(items)}</small></h2>'
             f'<ul class="articles">{"".join(items)}</ul></section>\n'

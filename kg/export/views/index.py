@@ -1,11 +1,13 @@
-"""index.html: the entry page. Counts, heat maps, tables of every type, a search box.
+"""index.html: the entry page. Counts, a timeline, heat maps, tables of every type, a search box.
 
 Every name links to its focused view. The heat maps answer "which places run which
 campaign", "which places watch which industry, venue or hazard", "which adopt which
 mechanism, take which measure" at a glance; a cell's shade is the number of evidence
-sentences, its tooltip the first of them. One filter by city and one switch that rolls
-places up into their city (the city, its counties, towns and their bodies) act on all
-of them; tables and heat maps sort by any column and download as CSV (assets/tables.js).
+sentences, its tooltip the first of them and its number a link to that sentence in its
+article. One filter by city, one by date range and one switch that rolls places up into their
+city (the city, its counties, towns and their bodies) act on all of them; tables and heat maps
+sort by any column and download as CSV (assets/tables.js). The timeline counts the entities
+named per month by type; a click on a month keeps it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from kg.export.views import page
 from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
 from kg.export.views.escape import display_text, h
+from kg.export.views.network import date_inputs_html
+from kg.export.views.timeline import index_months, timeline_html
 from kg.model import ENTITY_TYPES, PREDICATES, Relation
 
 #: Types whose table is open on the index (the others fold away).
@@ -154,6 +158,15 @@ def _sentences(rels: list[Relation]) -> int:
     return sum(max(1, len(r.evidence)) for r in rels)
 
 
+def _dates_attr(ix: ViewIndex, rels: list[Relation]) -> str:
+    """``data-d``: the date of each sentence behind a cell ("-" when it has no full date), what
+    the date filter counts (assets/tables.js)."""
+    dates: list[str] = []
+    for r in rels:  # a relation without evidence counts once, as in the cell
+        dates += [ix.date_of(ev.article) or "-" for ev in r.evidence] or ["-"]
+    return f' data-d="{h(" ".join(sorted(dates)))}"'
+
+
 def _heat_table(
     ix: ViewIndex,
     m: Matrix,
@@ -204,12 +217,15 @@ def _heat_table(
                 continue
             n = _sentences(cell)
             level = max(1, -(-n * HEAT_LEVELS // peak))
-            first = next((display_text(r.evidence[0].text) for r in cell if r.evidence), "")
+            first_ev = next((r.evidence[0] for r in cell if r.evidence), None)
+            first = display_text(first_ev.text) if first_ev else ""
             by = ""
             if rollup:
                 by = " (" + "、".join(ix.entity(r.s).name for r in cell) + ")"
             tip = f"{rname} × {ix.entity(cid).name}{by}: {n} sentence{'s' if n != 1 else ''} — {first}"
-            tds.append(f'<td class="h{level}" title="{h(tip)}">{n}</td>')
+            href = ix.evidence_href(first_ev) if first_ev else None
+            value = f'<a class="evl" href="{h(href)}">{n}</a>' if href else str(n)
+            tds.append(f'<td class="h{level}" title="{h(tip)}"{_dates_attr(ix, cell)}>{value}</td>')
         in_cities = [rid] if rollup else ix.cities_of.get(rid, [])
         attr = " ".join(str(city_index[c]) for c in in_cities if c in city_index)
         label = _link(ix, rid)
@@ -269,6 +285,7 @@ def heatmaps_html(ix: ViewIndex) -> str:
         f"{options}</select></label> "
         '<label><input type="checkbox" id="rollup"> Roll places up into their city 区县汇总到市 '
         "<small>(a city row counts the city, its counties, towns and their bodies)</small></label>"
+        f'<span class="dates">{date_inputs_html(ix)}</span>'
         "</form>"
         f"{''.join(matrix_html(ix, m, cities) for m in MATRICES)}</section>"
     )
@@ -294,9 +311,19 @@ def render_index(ix: ViewIndex) -> str:
     )
     tables = [table_html(ix, t, True) for t in MAIN_TYPES]
     tables += [table_html(ix, t, False) for t in ENTITY_TYPES if t not in MAIN_TYPES]
+    months, undated = index_months(ix)
+    timeline = timeline_html(
+        months,
+        undated,
+        what="Entities named",
+        unit="articles",
+        empty="No article has a full date yet: give kg build --date or a manifest. 暂无完整日期。",
+    )
     body = (
         '<main class="index">\n<h1>安全生产知识图谱 <small>Work-safety knowledge graph</small></h1>\n'
-        f"{search}\n{counts_html(ix)}\n{heatmaps_html(ix)}\n{''.join(tables)}\n</main>"
+        f"{search}\n{counts_html(ix)}\n{timeline}\n{heatmaps_html(ix)}\n{''.join(tables)}\n"
+        '<p class="note"><a href="resolve.html">Open an IRI from a query result '
+        "打开查询结果中的 IRI →</a></p>\n</main>"
     )
     return page.render(
         "Index 索引",

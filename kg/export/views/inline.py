@@ -6,7 +6,9 @@ made whole: vis-network, our script and styles are inlined, the Content-Security
 keeps forbidding every network request and admits exactly these inline scripts by their
 SHA-256 hashes, and the caller isolates it in an ``<iframe srcdoc sandbox>``. Links to
 other pages of a build folder cannot resolve inside ``srcdoc``, so they are switched off
-(entities stay searchable and clickable in the network and its panel).
+(entities stay searchable and clickable in the network and its panel); links to articles (every
+quoted sentence) open the article over the view instead, from ``<template>`` elements the page
+carries (assets/inline.js), up to :data:`ARTICLES_INLINED` characters of them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from typing import TYPE_CHECKING
 from kg.export.views.escape import json_script
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kg.corpus import Corpus
+    from kg.export.views.data import ViewIndex
 
 #: Anchors that leave the page would open a dead "about:srcdoc" URL: cancel them.
 _NO_NAVIGATION = (
@@ -33,6 +38,12 @@ _SCRIPT_RE = re.compile(r'<script src="(?:\.\./)?assets/([\w.-]+)"></script>')
 _STYLE_RE = re.compile(r'<link rel="stylesheet" href="(?:\.\./)?assets/([\w.-]+)">')
 _CSP_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _HEADER_RE = re.compile(r'<header class="top">.*?</header>\n?', re.S)
+_ARTICLE_LINK_RE = re.compile(r"article/[0-9a-f]{16}\.html")
+_MAIN_RE = re.compile(r'<main class="article".*?</main>|<main data-target=.*?</main>', re.S)
+
+#: The article pages an inline view carries at most (characters of HTML): a focused view cites
+#: a few articles; the overview of a large corpus would otherwise carry the corpus.
+ARTICLES_INLINED = 3_000_000
 
 
 def _hash(text: str) -> str:
@@ -95,15 +106,50 @@ def inline(page: str) -> str:
     )
 
 
-def inline_page(corpus: Corpus, entity_id: str | None = None, *, max_nodes: int = 1500) -> str:
-    """The overview (``entity_id`` None) or one entity's focused view, as one page."""
+def article_templates(ix: ViewIndex, page: str, limit: int = ARTICLES_INLINED) -> str:
+    """``<template>`` elements holding the article pages that ``page`` links to (their ``<main>``),
+    in the order first linked, up to ``limit`` characters."""
+    from kg.export.views.article import article_page_html
+
+    by_page = {rel: aid for aid, rel in ix.article_pages.items()}
+    out: list[str] = []
+    size = 0
+    for rel in dict.fromkeys(_ARTICLE_LINK_RE.findall(page)):
+        aid = by_page.get(rel)
+        html = article_page_html(ix, aid) if aid is not None else None
+        m = _MAIN_RE.search(html) if html else None
+        if m is None:
+            continue
+        size += len(m.group(0))
+        if size > limit:
+            break
+        out.append(f'<template class="kg-article" data-page="{rel}">{m.group(0)}</template>\n')
+    return "".join(out)
+
+
+def inline_page(
+    corpus: Corpus, entity_id: str | None = None, *, max_nodes: int = 1500, folder: Path | None = None
+) -> str:
+    """The overview (``entity_id`` None) or one entity's focused view, as one page, with the
+    articles it quotes (rendered from the corpus's texts, or read from ``folder``'s pages)."""
     from kg.export.views.data import ViewIndex
     from kg.export.views.focus import render_focus
     from kg.export.views.overview import render_overview
 
-    ix = ViewIndex.build(corpus)
+    ix = ViewIndex.build(corpus, folder=folder)
     page = render_focus(ix, entity_id) if entity_id else render_overview(ix, max_nodes=max_nodes)
+    templates = article_templates(ix, page)
+    if templates:
+        page = page.replace("</body>", templates + '<script src="assets/inline.js"></script>\n</body>', 1)
     return inline(page)
 
 
-__all__ = ["inline", "inline_page"]
+def inline_article(ix: ViewIndex, article_id: str, target: str | None = None) -> str | None:
+    """One article's page as one page (``target``: the span to show), or None without its text."""
+    from kg.export.views.article import article_page_html
+
+    html = article_page_html(ix, article_id, target)
+    return inline(html) if html is not None else None
+
+
+__all__ = ["article_templates", "inline", "inline_article", "inline_page"]

@@ -193,9 +193,20 @@ def network_payload(
             a = ix.article(aid)
             headline = display_text(a.headline) if a is not None and a.headline else ""
             art_index[aid] = len(articles)
-            articles.append([aid, headline, (a.date or "") if a else "", a.source if a else ""])
+            articles.append(
+                [
+                    aid,
+                    headline,
+                    (a.date or "") if a else "",
+                    a.source if a else "",
+                    ix.article_pages.get(aid, ""),
+                ]
+            )
         return art_index[aid]
 
+    found = {c for x in table for c in ix.cities_of.get(x, ())}
+    cities = [e.id for e in ix.entities if e.id in found]  # the cities its places lie in, in order
+    city_index = {c: i for i, c in enumerate(cities)}
     entities: list[list[Any]] = []
     for eid in table:
         e = ix.entity(eid)
@@ -212,13 +223,19 @@ def network_payload(
                 listed,
                 len(arts),
                 len(ix.by_entity.get(eid, [])),
+                sorted({d for a in arts if (d := ix.date_of(a))}),  # its articles' full dates
+                [city_index[c] for c in ix.cities_of.get(eid, ()) if c in city_index],  # its cities
             ]
         )
 
     relations: list[list[Any]] = []
     for r in panel_rel:
-        evs = [[display_text(ev.text), art(ev.article)] for ev in r.evidence[:evidence_limit]]
-        relations.append([local[r.s], predicate_rank(r.p), local[r.o], len(r.evidence), evs])
+        evs = [
+            [display_text(ev.text), art(ev.article), ev.start, ev.end] for ev in r.evidence[:evidence_limit]
+        ]
+        # the full dates of all its sentences, for the date filter
+        dates = sorted({d for ev in r.evidence if (d := ix.date_of(ev.article))})
+        relations.append([local[r.s], predicate_rank(r.p), local[r.o], len(r.evidence), evs, dates])
 
     # pyvis's add_node/add_edge look every id up in a list (3 s for 5,000 nodes and
     # 15,000 edges): build its Node/Edge records directly into the Network instead
@@ -284,6 +301,7 @@ def network_payload(
         "hubs": [local[x] for x in ix.by_degree(shown)],
         "relations": relations,
         "articles": articles,
+        "cities": [ix.entity(c).name for c in cities],
         "vis": {"nodes": nodes, "edges": edges, "options": vis_options(len(shown))},
     }
 
@@ -301,6 +319,44 @@ def legend_counts(ix: ViewIndex, node_ids: Sequence[str]) -> tuple[dict[str, int
     return types, preds
 
 
+def date_range(ix: ViewIndex) -> tuple[str, str]:
+    """The first and last full article dates of the corpus ("" when none)."""
+    dates = sorted(d for aid in ix.corpus.articles if (d := ix.date_of(aid)))
+    return (dates[0], dates[-1]) if dates else ("", "")
+
+
+def date_inputs_html(ix: ViewIndex) -> str:
+    """From / to date inputs (bounded by the corpus's dates), or a note when no article has a
+    full date."""
+    from kg.export.views.escape import h
+
+    first, last = date_range(ix)
+    if not first:
+        return (
+            '<span class="note" id="no-dates">No article has a full date: give <code>--date</code> or '
+            "a manifest 无完整日期</span>"
+        )
+    bounds = f'min="{h(first)}" max="{h(last)}"'
+    return (
+        f'<label>From 从 <input type="date" id="date-from" {bounds}></label> '
+        f'<label>to 到 <input type="date" id="date-to" {bounds}></label> '
+        '<button type="button" id="date-clear" class="clear">All dates 全部</button>'
+    )
+
+
+def filters_html(ix: ViewIndex, cities: Sequence[str]) -> str:
+    """The overview's date range and city filters (``cities``: the payload's, by index)."""
+    from kg.export.views.escape import h
+
+    options = "".join(f'<option value="{i}">{h(c)}</option>' for i, c in enumerate(cities))
+    return (
+        '<fieldset class="legend" id="when"><legend>Date and city 日期与城市</legend>'
+        f"{date_inputs_html(ix)} "
+        '<label>City 城市 <select id="city-filter"><option value="">All 全部</option>'
+        f"{options}</select></label></fieldset>\n"
+    )
+
+
 def network_section_html(
     ix: ViewIndex,
     node_ids: Sequence[str],
@@ -308,11 +364,13 @@ def network_section_html(
     notice: str | None = None,
     compact: bool = False,
     presets: Sequence[dict[str, Any]] = (),
+    cities: Sequence[str] | None = None,
 ) -> str:
     """Toolbar (search, legend with type and predicate filters, status), canvas and side panel.
 
     The legend *is* the filter: one checkbox per type (colour and shape) and per
-    predicate (edge colour), each with the number drawn.
+    predicate (edge colour), each with the number drawn. With ``cities`` (the overview), a date
+    range and a city filter too.
     """
     from kg.export.views.escape import h
 
@@ -336,6 +394,7 @@ def network_section_html(
             f'<span class="line p{i}"></span>{h(p)} {h(zh)} <small>{preds[p]}</small></label>'
         )
     notice_html = f'<p class="notice" id="notice" role="status">{h(notice)}</p>' if notice else ""
+    when_html = filters_html(ix, cities) if cities is not None else ""
     preset_html = ""
     if presets:
         radios = "".join(
@@ -361,6 +420,7 @@ def network_section_html(
         "</fieldset>\n"
         f'<fieldset class="legend" id="pred-filter"><legend>Relations 关系</legend>{"".join(pred_boxes)}'
         "</fieldset>\n"
+        f"{when_html}"
         f"{notice_html}"
         '<p class="status" id="status" role="status">Laying out the graph… 正在布局</p>\n'
         "</div>\n"

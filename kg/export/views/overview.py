@@ -74,7 +74,8 @@ def render_overview(ix: ViewIndex, *, max_nodes: int) -> str:
         '<main class="overview">\n'
         f"<h1>Overview graph 总览图 <small>{len(ix.entities):,} entities · "
         f"{len(ix.relations):,} relations</small></h1>\n"
-        f"{network_section_html(ix, shown, notice=notice, presets=data['presets'])}\n</main>"
+        f"{network_section_html(ix, shown, notice=notice, presets=data['presets'], cities=data['cities'])}"
+        "\n</main>"
     )
     return page.render(
         "Overview 总览图",

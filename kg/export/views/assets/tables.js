@@ -1,4 +1,5 @@
-/* safety-kg: sortable tables, CSV downloads and the heat maps' city filter and roll-up.
+/* safety-kg: sortable tables, CSV downloads, the heat maps' city filter and roll-up, the date
+ * filter of the heat maps and of a focused view's lists, and the timeline's months.
  *
  * Used by index.html and the focused views. Tables are written by kg/views/*.py; this
  * script only reorders, hides and reads their cells (textContent), never writes markup.
@@ -154,9 +155,12 @@
     var rows = [RELATION_COLUMNS];
     if (!root) return rows;
     Array.prototype.forEach.call(root.querySelectorAll("li.rel[data-p]"), function (li) {
+      if (!shown(li)) return; // outside the date range
       var d = li.dataset;
       var head = [d.s, d.st, d.p, d.o, d.ot, d.n];
-      var evs = li.querySelectorAll("ul.evidence > li[data-article]");
+      var evs = Array.prototype.filter.call(li.querySelectorAll("ul.evidence > li[data-article]"), function (x) {
+        return !x.hidden;
+      });
       if (!evs.length) rows.push(head.concat(["", "", "", "", ""]));
       Array.prototype.forEach.call(evs, function (ev) {
         var q = ev.querySelector("q");
@@ -217,11 +221,55 @@
     return parts.join("-");
   }
 
+  // -- dates: the range of #date-from / #date-to ("" leaves an end open) ----------------------
+  var fromBox = document.getElementById("date-from");
+  var toBox = document.getElementById("date-to");
+  function range() {
+    return [fromBox ? fromBox.value : "", toBox ? toBox.value : ""];
+  }
+  function dateIn(d, r) {
+    if (r[0] === "" && r[1] === "") return true;
+    return d !== "-" && d !== "" && (r[0] === "" || d >= r[0]) && (r[1] === "" || d <= r[1]);
+  }
+
+  /** A heat map's cells as the date range counts them: the sentences dated in it (data-d has
+   * one date per sentence); a cell left empty is blank, the shades follow the new peak. */
+  function countHeat(table, r) {
+    var all = r[0] === "" && r[1] === "";
+    var cells = table.tBodies[0].querySelectorAll("td[data-d]");
+    var peak = 0;
+    var counts = [];
+    Array.prototype.forEach.call(cells, function (td) {
+      var dates = td.getAttribute("data-d").split(" ");
+      var n = all ? dates.length : dates.filter(function (d) { return dateIn(d, r); }).length;
+      counts.push(n);
+      if (n > peak) peak = n;
+    });
+    Array.prototype.forEach.call(cells, function (td, k) {
+      var n = counts[k];
+      if (!td.hasAttribute("data-class")) td.setAttribute("data-class", td.className);
+      var target = td.querySelector("a") || td;
+      target.textContent = n ? String(n) : "";
+      td.className = all ? td.getAttribute("data-class") : n ? "h" + Math.max(1, Math.ceil((n * 5) / peak)) : "h0";
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+      var total = 0;
+      Array.prototype.forEach.call(tr.querySelectorAll("td[data-d]"), function (td) {
+        total += Number(td.textContent) || 0;
+      });
+      var cell = tr.querySelector("td.total");
+      if (!cell.hasAttribute("data-all")) cell.setAttribute("data-all", cell.textContent);
+      cell.textContent = all ? cell.getAttribute("data-all") : String(total);
+      tr.setAttribute("data-empty", !all && total === 0 ? "1" : "");
+    });
+  }
+
   function filterHeat(table, city) {
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    countHeat(table, range());
     rows.forEach(function (tr) {
       var cities = (tr.getAttribute("data-cities") || "").split(" ");
-      tr.hidden = city !== "" && cities.indexOf(city) < 0;
+      tr.hidden = (city !== "" && cities.indexOf(city) < 0) || tr.getAttribute("data-empty") === "1";
     });
     // a column with no value in the rows shown is hidden with them
     var head = table.tHead.rows[0].cells;
@@ -250,10 +298,89 @@
       });
     });
     document.body.setAttribute("data-city", city);
+    var r = range();
+    document.body.setAttribute("data-dates", r[0] || r[1] ? r[0] + "/" + r[1] : "");
   }
+
+  /** A focused view's lists under the date range: sentences outside it hidden, and the
+   * relations, sections and articles left without one. */
+  function applyLists() {
+    var r = range();
+    Array.prototype.forEach.call(document.querySelectorAll("ul.evidence > li[data-article]"), function (li) {
+      li.hidden = !dateIn(li.getAttribute("data-date") || "-", r);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("li.rel"), function (li) {
+      var evs = li.querySelectorAll("ul.evidence > li[data-article]");
+      var any = !evs.length && r[0] === "" && r[1] === "";
+      Array.prototype.forEach.call(evs, function (ev) {
+        if (!ev.hidden) any = true;
+      });
+      li.hidden = !any;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("section.rels, section.articles"), function (sec) {
+      var items = sec.querySelectorAll("li.rel, ul.articles > li");
+      var any = !items.length;
+      Array.prototype.forEach.call(items, function (li) {
+        if (li.matches("ul.articles > li")) li.hidden = !dateIn(li.getAttribute("data-date") || "-", r);
+        if (!li.hidden) any = true;
+      });
+      sec.hidden = !any;
+    });
+    document.body.setAttribute("data-dates", r[0] || r[1] ? r[0] + "/" + r[1] : "");
+  }
+
+  function applyDates() {
+    if (document.querySelector("section.matrix")) applyHeat();
+    else applyLists();
+    markMonths();
+  }
+
+  /** Set the range (the timeline's months call this) and apply it. */
+  function setDates(from, to) {
+    if (fromBox) fromBox.value = from || "";
+    if (toBox) toBox.value = to || "";
+    applyDates();
+    // the network of a focused view (assets/views.js) follows the same inputs
+    if (fromBox && window.kgView && window.kgView.setDates) window.kgView.setDates(fromBox.value, toBox.value);
+  }
+
+  // -- the timeline: a click on a month keeps that month; a second click every date ----------
+  function monthRange(m) {
+    var y = Number(m.slice(0, 4));
+    var mo = Number(m.slice(5, 7));
+    var last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    return [m + "-01", m + "-" + (last < 10 ? "0" : "") + last];
+  }
+  function markMonths() {
+    var r = range();
+    Array.prototype.forEach.call(document.querySelectorAll("svg.timeline g.month[data-month]"), function (g) {
+      var mr = monthRange(g.getAttribute("data-month"));
+      var on = r[0] !== "" || r[1] !== "" ? !(r[1] !== "" && mr[0] > r[1]) && !(r[0] !== "" && mr[1] < r[0]) : false;
+      g.setAttribute("class", on ? "month on" : "month");
+    });
+  }
+  document.addEventListener("click", function (ev) {
+    var g = ev.target && ev.target.closest ? ev.target.closest("svg.timeline g.month[data-month]") : null;
+    if (!g || !fromBox) return;
+    var mr = monthRange(g.getAttribute("data-month"));
+    var r = range();
+    if (r[0] === mr[0] && r[1] === mr[1]) setDates("", "");
+    else setDates(mr[0], mr[1]);
+  });
+
   if (cityBox) cityBox.addEventListener("change", applyHeat);
   if (rollBox) rollBox.addEventListener("change", applyHeat);
+  [fromBox, toBox].forEach(function (box) {
+    if (box) box.addEventListener("change", applyDates);
+  });
+  var clearBox = document.getElementById("date-clear");
+  if (clearBox) {
+    clearBox.addEventListener("click", function () {
+      setDates("", "");
+    });
+  }
   if (cityBox || rollBox) applyHeat(); // a reloaded page keeps the form's values
+  else if (fromBox && (fromBox.value || toBox.value)) applyLists();
 
   // a notebook's sandboxed frame cannot save files: no download buttons there
   if (location.protocol === "about:") {
@@ -262,5 +389,11 @@
     });
   }
 
-  window.kgTables = { download: download, csvText: csvText, tableRows: tableRows, relationRows: relationRows };
+  window.kgTables = {
+    download: download,
+    csvText: csvText,
+    tableRows: tableRows,
+    relationRows: relationRows,
+    setDates: setDates,
+  };
 })();

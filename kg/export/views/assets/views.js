@@ -12,7 +12,8 @@
  * on screen whatever the zoom (vis-network draws every label only once it is readable);
  * a selected node dims everything but its neighbourhood; the view fits what a filter
  * leaves; ready-made views (places × campaigns, places × industries) in two columns;
- * suggestions under the search box (names and aliases) while typing.
+ * suggestions under the search box (names and aliases) while typing; a date range and a city
+ * filter (the overview); every quoted sentence links to its span in its article's page.
  */
 (function () {
   "use strict";
@@ -20,13 +21,16 @@
   var marks = { start: performance.now() };
   var D = JSON.parse(document.getElementById("kg-data").textContent);
   marks.parsed = performance.now();
-  var ENT = D.entities; // [name, type index, page href, aliases, article indices, n articles, n relations]
-  var REL = D.relations; // [subject, predicate index, object, n evidence, [[sentence, article index]]]
-  var ART = D.articles; // [id, headline, date, source]
+  // [name, type index, page href, aliases, article indices, n articles, n relations, dates, cities]
+  var ENT = D.entities;
+  // [subject, predicate index, object, n evidence, [[sentence, article index, start, end]], dates]
+  var REL = D.relations;
+  var ART = D.articles; // [id, headline, date, source, article page href]
   var TYPES = D.types;
   var PREDS = D.predicates;
   var SHOWN = D.shown; // entities 0 .. SHOWN-1 are drawn
   var PAGE_RE = /^entity\/[a-z]+-[0-9a-f]{16}\.html$/;
+  var ARTICLE_RE = /^article\/[0-9a-f]{16}\.html$/;
   var ANIMATE_MAX = 300; // nodes up to which focusing a node is animated
   var HUBS = D.hubs || []; // drawn nodes, most connected first
   var LABEL_PX = 12; // hub labels on screen, whatever the zoom
@@ -53,6 +57,12 @@
   }
   function pageHref(href) {
     return typeof href === "string" && PAGE_RE.test(href) ? D.root + href : null;
+  }
+  /** The link to an article's page (at a span of it: start, end), or null when it has none. */
+  function articleHref(a, start, end) {
+    var page = ART[a] && ART[a][4];
+    if (typeof page !== "string" || !ARTICLE_RE.test(page)) return null;
+    return D.root + page + (start === undefined ? "" : "#ev-" + start + "-" + end);
   }
   function plural(n, word) {
     return n + " " + word + (n === 1 ? "" : "s");
@@ -106,6 +116,11 @@
     preset: "all",
     applyPreset: applyPreset,
     suggest: suggest,
+    setDates: setDates,
+    setCity: setCity,
+    dateFrom: "",
+    dateTo: "",
+    city: "",
   });
 
   function drawnCounts() {
@@ -127,6 +142,8 @@
   function showStatus() {
     var c = drawnCounts();
     var text = plural(c[0], "node") + " · " + plural(c[1], "edge") + " shown";
+    if (dateActive()) text += " · " + (api.dateFrom || "…") + " – " + (api.dateTo || "…");
+    if (api.city !== "") text += " · " + D.cities[Number(api.city)];
     if (api.state === "ready") {
       text += " · layout frozen after " + api.iterations + " iterations. 拖动、缩放、点击节点查看详情。";
     }
@@ -335,6 +352,23 @@
 
   var connectedOnly = false; // a ready-made view: nodes without a drawn edge are hidden too
 
+  // -- date range and city (the overview) --------------------------------------------
+  function dateActive() {
+    return api.dateFrom !== "" || api.dateTo !== "";
+  }
+  /** Whether one of the (sorted ISO) dates lies in the range chosen. */
+  function inRange(dates) {
+    if (!dateActive()) return true;
+    for (var k = 0; k < dates.length; k++) {
+      var d = dates[k];
+      if ((api.dateFrom === "" || d >= api.dateFrom) && (api.dateTo === "" || d <= api.dateTo)) return true;
+    }
+    return false;
+  }
+  function inCity(i) {
+    return api.city === "" || (ENT[i][8] || []).indexOf(Number(api.city)) >= 0;
+  }
+
   function applyFilters(fit) {
     var typeOf = {};
     nodes.forEach(function (n) {
@@ -342,8 +376,14 @@
     });
     var linked = {};
     var eu = [];
+    var when = dateActive();
+    var where = api.city !== "";
     edges.forEach(function (e) {
+      var r = REL[e.id];
       var hide = !predOn[e.p];
+      // a date range keeps the relations stated in it; a city those with an end in it
+      if (!hide && when) hide = !inRange(r[5] || []);
+      if (!hide && where) hide = !inCity(e.from) && !inCity(e.to);
       if (!hide && typeOn[typeOf[e.from]] && typeOn[typeOf[e.to]]) {
         linked[e.from] = true;
         linked[e.to] = true;
@@ -354,6 +394,9 @@
     var nu = [];
     nodes.forEach(function (n) {
       var hide = !typeOn[n.t] || (connectedOnly && !linked[n.id]);
+      // an entity stays when a relation kept links it, or when it is itself in the city and
+      // named in the range
+      if (!hide && (when || where) && !linked[n.id]) hide = !(inRange(ENT[n.id][7] || []) && inCity(n.id));
       if (!!n.hidden !== hide) nu.push({ id: n.id, hidden: hide });
     });
     if (nu.length) nodes.update(nu);
@@ -404,6 +447,42 @@
       applyFilters(true);
     });
   });
+
+  var fromBox = document.getElementById("date-from");
+  var toBox = document.getElementById("date-to");
+  var cityBox = document.getElementById("city-filter");
+
+  /** Keep what is stated between two ISO dates ("" leaves that end open). */
+  function setDates(from, to) {
+    api.dateFrom = from || "";
+    api.dateTo = to || "";
+    if (fromBox) fromBox.value = api.dateFrom;
+    if (toBox) toBox.value = api.dateTo;
+    document.body.setAttribute("data-dates", dateActive() ? api.dateFrom + "/" + api.dateTo : "");
+    applyFilters(true);
+  }
+  /** Keep a city's places and bodies and what they relate to ("": every city). */
+  function setCity(i) {
+    api.city = i === null || i === undefined ? "" : String(i);
+    if (cityBox) cityBox.value = api.city;
+    document.body.setAttribute("data-city", api.city);
+    applyFilters(true);
+  }
+  if (fromBox && toBox) {
+    [fromBox, toBox].forEach(function (box) {
+      box.addEventListener("change", function () {
+        setDates(fromBox.value, toBox.value);
+      });
+    });
+    document.getElementById("date-clear").addEventListener("click", function () {
+      setDates("", "");
+    });
+  }
+  if (cityBox) {
+    cityBox.addEventListener("change", function () {
+      setCity(cityBox.value);
+    });
+  }
 
   // -- ready-made views: two types and the predicate between them, in two columns ---------
   var PRESETS = D.presets || [];
@@ -755,7 +834,15 @@
     var ul = el("ul", "evidence");
     r[4].forEach(function (ev) {
       var li = el("li");
-      li.appendChild(el("q", null, ev[0]));
+      var q = el("q", null, ev[0]);
+      var href = articleHref(ev[1], ev[2], ev[3]);
+      if (href) {
+        var link = el("a", "evl");
+        link.href = href;
+        link.title = "In its article 在原文中查看";
+        link.appendChild(q);
+        li.appendChild(link);
+      } else li.appendChild(q);
       var a = ART[ev[1]];
       if (a) {
         li.appendChild(document.createTextNode(" "));
@@ -829,7 +916,14 @@
     arts.forEach(function (ai) {
       var a = ART[ai];
       var li = el("li");
-      li.appendChild(el("cite", null, a[1] || a[0]));
+      var cite = el("cite", null, a[1] || a[0]);
+      var href = articleHref(ai);
+      if (href) {
+        var link = el("a");
+        link.href = href;
+        link.appendChild(cite);
+        li.appendChild(link);
+      } else li.appendChild(cite);
       var meta = [a[2], a[3]].filter(Boolean).join(" · ");
       if (meta) li.appendChild(el("span", "meta", " " + meta));
       ul.appendChild(li);
