@@ -52,12 +52,12 @@ class Corpus:
     articles: dict[str, Article] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     mentions: dict[str, list[MentionRef]] = field(default_factory=dict)  # entity id → refs
-    #: merged with ``lean``: mentions per entity id, all of them (``mentions`` keeps one per article)
-    mention_counts: dict[str, int] = field(default_factory=dict)
-    lean: bool = False
     #: page name → its text (what offsets point into), when extracted here; a corpus read back
     #: from RDF has none (the views then write no article pages)
     texts: dict[str, str] = field(default_factory=dict)
+    #: merged with ``lean``: mentions per entity id, all of them (``mentions`` keeps one per article)
+    mention_counts: dict[str, int] = field(default_factory=dict)
+    lean: bool = False
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:

@@ -724,9 +724,12 @@ def _dated(corpus: Corpus, dates: dict[str, str]) -> Corpus:
     from dataclasses import replace as _replace
 
     c = Corpus(
-        dict(corpus.entities), dict(corpus.relations), {}, dict(corpus.sources), dict(corpus.mentions),
-        dict(corpus.texts),
-    )  # fmt: skip
+        entities=dict(corpus.entities),
+        relations=dict(corpus.relations),
+        sources=dict(corpus.sources),
+        mentions=dict(corpus.mentions),
+        texts=dict(corpus.texts),
+    )
     for aid, a in corpus.articles.items():
         c.articles[aid] = _replace(a, date=dates.get(a.source, a.date))
     return c
