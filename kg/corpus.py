@@ -6,11 +6,11 @@ one entity with the union of its aliases; the same relation (s, p, o) is one
 relation carrying every piece of evidence and a count.
 
 A corpus built for writing at scale (``lean=True``, what ``kg build`` merges its pages into)
-keeps what the outputs read and drops what grows with the text but no output reads: the
-articles' paragraph structure, and every mention but the first of an entity in each article
-(the views list an entity's articles; :meth:`Corpus.mention_count` still counts them all).
-Each page's own part of the dataset (its mention spans among them) is written while the pages
-come in, from the page's own result.
+shares one string object per page name and article id among all its mentions and evidence
+spans instead of one per span. It keeps the page texts, the articles' paragraphs and every
+mention, because the article pages show them all (each mention linked, each paragraph laid
+out as the extractor read it). Each page's own part of the dataset (its mention spans among
+them) is written while the pages come in, from the page's own result.
 """
 
 from __future__ import annotations
@@ -88,21 +88,17 @@ class Corpus:
         )
         self.texts[src.name] = src.text
         for a in r.articles:
-            self.articles[a.id] = replace(a, paragraphs=()) if self.lean else a
+            self.articles[a.id] = a
         for e in r.entities:
             old = self.entities.get(e.id)
             self.entities[e.id] = e if old is None else merge_entities(old, e)
         names = {(e.type, e.name): e.id for e in r.entities}
-        seen: set[tuple[str, str]] = set()
         for m in r.mentions:
             eid = names.get((m.type, m.name))
             if eid is None:
                 continue
             if self.lean:
                 self.mention_counts[eid] = self.mention_counts.get(eid, 0) + 1
-                if (eid, m.article) in seen:
-                    continue
-                seen.add((eid, m.article))
                 article = self.articles[m.article].id if m.article in self.articles else m.article
                 m = replace(m, article=article)  # one string per article id, shared
             self.mentions.setdefault(eid, []).append(MentionRef(src.name, m.article, m.start, m.end, m.text))
