@@ -129,6 +129,10 @@ class ViewIndex:
     pages: dict[str, str] = field(default_factory=dict)  # entity id → "entity/<file>.html"
     place_by_adcode: dict[str, str] = field(default_factory=dict)  # adcode → Place id
     order: dict[str, int] = field(default_factory=dict)  # entity id → display position
+    #: the first and last full article dates (network.date_range, computed on first use)
+    date_bounds: tuple[str, str] | None = None
+    #: entity id → the sorted full dates of its articles (dates_of, filled on first use)
+    entity_dates: dict[str, list[str]] = field(default_factory=dict)
     #: Place id → the places and organizations located in it, directly or not (locatedIn*),
     #: itself excluded, in display order: a city's counties, their towns and their bodies
     within: dict[str, list[str]] = field(default_factory=dict)
@@ -229,6 +233,14 @@ class ViewIndex:
         """The link to an evidence span in its article's page (None when no page is written)."""
         page = self.article_pages.get(ev.article)
         return f"{root}{page}#{span_anchor(ev.start, ev.end)}" if page else None
+
+    def dates_of(self, eid: str) -> list[str]:
+        """The sorted full dates of the entity's articles (kept: a hub is in many views)."""
+        found = self.entity_dates.get(eid)
+        if found is None:
+            arts = self.article_ids.get(eid, [])
+            found = self.entity_dates[eid] = sorted({d for a in arts if (d := self.date_of(a))})
+        return found
 
     def date_of(self, aid: str) -> str:
         """An article's date when it is a full date (YYYY-MM-DD), else ""."""

@@ -205,7 +205,7 @@ def network_payload(
         return art_index[aid]
 
     found = {c for x in table for c in ix.cities_of.get(x, ())}
-    cities = [e.id for e in ix.entities if e.id in found]  # the cities its places lie in, in order
+    cities = sorted(found, key=order.__getitem__)  # the cities its places lie in, in display order
     city_index = {c: i for i, c in enumerate(cities)}
     entities: list[list[Any]] = []
     for eid in table:
@@ -223,7 +223,7 @@ def network_payload(
                 listed,
                 len(arts),
                 len(ix.by_entity.get(eid, [])),
-                sorted({d for a in arts if (d := ix.date_of(a))}),  # its articles' full dates
+                ix.dates_of(eid),  # its articles' full dates
                 [city_index[c] for c in ix.cities_of.get(eid, ()) if c in city_index],  # its cities
             ]
         )
@@ -320,9 +320,12 @@ def legend_counts(ix: ViewIndex, node_ids: Sequence[str]) -> tuple[dict[str, int
 
 
 def date_range(ix: ViewIndex) -> tuple[str, str]:
-    """The first and last full article dates of the corpus ("" when none)."""
-    dates = sorted(d for aid in ix.corpus.articles if (d := ix.date_of(aid)))
-    return (dates[0], dates[-1]) if dates else ("", "")
+    """The first and last full article dates of the corpus ("" when none); found once per
+    index (every focused view shows them: a corpus-wide scan per view is quadratic)."""
+    if ix.date_bounds is None:
+        dates = [d for aid in ix.corpus.articles if (d := ix.date_of(aid))]
+        ix.date_bounds = (min(dates), max(dates)) if dates else ("", "")
+    return ix.date_bounds
 
 
 def date_inputs_html(ix: ViewIndex) -> str:
