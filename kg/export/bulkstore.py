@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import UsageError
-
 
 def _graphs_of(nq: Path) -> Iterator[tuple[str, list[Any]]]:
     """(graph IRI, its quads) for each run of one graph in the N-Quads file, in file order."""
@@ -40,7 +38,7 @@ def load_store(stage: Path, nq: Path, graphs: dict[str, int], previous: Path | N
     graphs and their sizes are ``graphs``); return what changed, as the build reports it."""
     import pyoxigraph as ox
 
-    from kg.export.sparql.store import DATA, FORMAT, MARKER, _ours, _rocksdb_errors, is_store
+    from kg.export.sparql.store import DATA, FORMAT, MARKER, _ours, _rocksdb_errors, start_from
 
     graphs = {g: n for g, n in graphs.items() if n}
     report = {
@@ -52,16 +50,7 @@ def load_store(stage: Path, nq: Path, graphs: dict[str, int], previous: Path | N
         "quads_added": 0,
         "quads_removed": 0,
     }
-    if previous is not None and is_store(previous):
-        try:
-            old_store = ox.Store.read_only(str(previous / DATA))
-        except OSError as exc:
-            raise UsageError(
-                f"cannot read the store {previous}: {exc}; rebuild it into a new folder"
-            ) from exc
-        with _rocksdb_errors(stage):
-            old_store.backup(str(stage / DATA))
-        del old_store
+    start_from(stage, previous)
     with _rocksdb_errors(stage):
         st = ox.Store(str(stage / DATA))
         existing = {g.value for g in st.named_graphs() if isinstance(g, ox.NamedNode) and _ours(g.value)}

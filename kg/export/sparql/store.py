@@ -95,18 +95,25 @@ def write_store(stage: Path, quads: Sequence[Any], previous: Path | None = None)
     """
     import pyoxigraph as ox
 
-    if previous is not None and is_store(previous):
-        try:
-            old_store = ox.Store.read_only(str(previous / DATA))
-        except OSError as exc:
-            raise UsageError(
-                f"cannot read the store {previous}: {exc}; rebuild it into a new folder"
-            ) from exc
-        with _rocksdb_errors(stage):
-            old_store.backup(str(stage / DATA))
-        del old_store
+    start_from(stage, previous)
     with _rocksdb_errors(stage):
         return _write(ox.Store(str(stage / DATA)), stage, quads)
+
+
+def start_from(stage: Path, previous: Path | None) -> None:
+    """Start the new generation ``stage`` as a checkpoint of ``previous`` when that is a store
+    (so only changed graphs are written into it); otherwise leave ``stage`` empty."""
+    import pyoxigraph as ox
+
+    if previous is None or not is_store(previous):
+        return
+    try:
+        old_store = ox.Store.read_only(str(previous / DATA))
+    except OSError as exc:
+        raise UsageError(f"cannot read the store {previous}: {exc}; rebuild it into a new folder") from exc
+    with _rocksdb_errors(stage):
+        old_store.backup(str(stage / DATA))
+    del old_store
 
 
 @contextmanager
