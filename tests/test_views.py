@@ -825,8 +825,12 @@ def test_date_filters_read_the_dates_of_every_sentence(seeds: Corpus, tmp_path: 
     tree = parse(tmp_path / "index.html")
     cells = tree.css("section.matrix td[data-d]")
     assert cells
-    for td in cells:  # one date per sentence the cell counts
-        assert len(td.attributes["data-d"].split()) == int(td.text())
+    for td in cells:  # the date of every sentence the cell counts, "date*k" for k of one date
+        parts = [p.partition("*") for p in td.attributes["data-d"].split()]
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d|-", d) and (k == "" or int(k) >= 2) for d, _, k in parts)
+        assert [d for d, _, _k in parts] == sorted({d for d, _, _k in parts})  # each date once
+        assert sum(int(k or 1) for _d, _, k in parts) == int(td.text())
+    assert any("*" in td.attributes["data-d"] for td in cells)
     inputs = {i.attributes["id"]: i for i in tree.css("#heat-tools input[type=date]")}
     assert inputs["date-from"].attributes["min"] == "2025-01-06"
     assert inputs["date-to"].attributes["max"] == "2025-07-19"

@@ -4,7 +4,8 @@
 
 - ``index.html``: counts, sortable tables of every type, heat maps of places × campaigns,
   industries, venues, hazards, mechanisms and measures (filter by city, roll-up into
-  cities), CSV downloads, a search over names and aliases;
+  cities), CSV downloads, a search over names and aliases; the tables' rows are in
+  ``index/<type>.js`` (paged in the browser, so the page stays small at 100k entities);
 - ``overview.html``: the whole graph (or its most connected part above
   ``max_overview_nodes``, with a notice) with legend, filters, ready-made views (places ×
   campaigns, places × industries), search with suggestions, labels on the hubs, a side panel;
@@ -39,8 +40,9 @@ DEFAULT_MAX_OVERVIEW_NODES = 1500
 
 _PAGE_NAME = re.compile(r"^[a-z]+-[0-9a-f]{16}\.html$")
 _ARTICLE_NAME = re.compile(r"^[0-9a-f]{16}\.html$")
+_INDEX_DATA = re.compile(r"^[a-z0-9]+\.js$")
 #: the folders of pages the views write (replaced whole, the user's files in them kept)
-VIEW_FOLDERS = frozenset({"entity", "article"})
+VIEW_FOLDERS = frozenset({"entity", "article", "index"})
 
 
 #: top-level files the views write (besides entity/ and assets/)
@@ -52,13 +54,15 @@ _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 def owns_view(rel: str) -> bool:
     """Whether the views write the entry ``rel`` (a relative path) of an output folder.
 
-    ``assets/`` is ours whole; in ``entity/`` and ``article/`` only the pages are (and temp
-    files), so a file the user put there is kept.
+    ``assets/`` is ours whole; in ``entity/``, ``article/`` and ``index/`` only the pages and
+    the index's data files are (and temp files), so a file the user put there is kept.
     """
     top, _, rest = rel.partition("/")
     if top == "assets" or (not rest and (rel in VIEW_FILES or _TEMP_NAME.match(rel))):
         return True
     if top == "article" and rest and _ARTICLE_NAME.match(rest):
+        return True
+    if top == "index" and rest and _INDEX_DATA.match(rest):
         return True
     return top in VIEW_FOLDERS and bool(rest) and bool(_PAGE_NAME.match(rest) or _TEMP_NAME.match(rest))
 
@@ -106,7 +110,7 @@ def render_views(
     from kg.export.views.article import render_article
     from kg.export.views.assets import asset_files
     from kg.export.views.data import ViewIndex
-    from kg.export.views.index import render_index
+    from kg.export.views.index import index_data_files, render_index
     from kg.export.views.overview import render_overview
     from kg.export.views.resolve import render_resolve
 
@@ -127,6 +131,8 @@ def render_views(
     if progress:
         progress("index.html")
     put("index.html", render_index(ix))
+    for rel, text in index_data_files(ix):  # one type's rows at a time
+        put(rel, text)
     if progress:
         progress("overview.html")
     put("overview.html", render_overview(ix, max_nodes=max_overview_nodes))

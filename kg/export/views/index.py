@@ -1,5 +1,13 @@
 """index.html: the entry page. Counts, a timeline, heat maps, tables of every type, a search box.
 
+The page stays small whatever the corpus (100,000 entities and more): each type's table holds
+its first ``PAGE_ROWS`` rows in the HTML, and all of its rows are in a data file
+``index/<type>.js`` that assets/index.js loads (a script element: ``fetch`` of a local file is
+blocked on file://) when the table is shown, then pages through, sorts, filters by city or by
+a name, and downloads as CSV; the search box loads every type's file and searches all names
+and aliases. The heat maps keep their most active rows and columns (``MATRIX_ROWS`` ×
+``MATRIX_COLS``) with a notice.
+
 Every name links to its focused view. The heat maps answer "which places run which
 campaign", "which places watch which industry, venue or hazard", "which adopt which
 mechanism, take which measure" at a glance; a cell's shade is the number of evidence
@@ -12,11 +20,14 @@ named per month by type; a click on a month keeps it.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from kg.export.views import page
-from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, type_rank
-from kg.export.views.escape import display_text, h
+from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, entity_filename, type_rank
+from kg.export.views.escape import display_text, h, json_for_script
 from kg.export.views.network import date_inputs_html
 from kg.export.views.timeline import index_months, timeline_html
 from kg.model import ENTITY_TYPES, PREDICATES, Relation
@@ -28,6 +39,13 @@ MAIN_TYPES = ("Place", "Campaign", "Industry", "Mechanism")
 MATRIX_ROWS = 40
 MATRIX_COLS = 40
 HEAT_LEVELS = 5
+#: A rolled-up cell's tooltip names at most this many of the places behind it.
+TIP_NAMES = 8
+
+#: Rows of a table per page (the first page is in the HTML, the rest in its data file).
+PAGE_ROWS = 50
+#: The folder of the tables' data files (index/<type>.js, one per type).
+DATA_DIR = "index"
 
 
 def _glyph(type_: str) -> str:
@@ -82,30 +100,110 @@ def _th(key: str, label: str, col: int, cls: str = "") -> str:
     return f'<th{attr} data-csv="{h(key)}">{_sort_button(label, key, col, numeric=numeric)}</th>'
 
 
-def _csv_button(name: str) -> str:
+def _csv_button(name: str, type_: str = "") -> str:
+    """A CSV download button; with ``type_``, of that type's whole table (assets/index.js)."""
+    table = f' data-table="{h(type_)}"' if type_ else ""
     return (
-        f'<button type="button" class="csv" data-csv="{h(name)}" title="Download this table as CSV '
+        f'<button type="button" class="csv" data-csv="{h(name)}"{table} title="Download this table as CSV '
         '下载 CSV">CSV ⤓</button>'
     )
 
 
-def table_html(ix: ViewIndex, type_: str, open_: bool) -> str:
+def _type_slug(type_: str) -> str:
+    """The ASCII stem of a type's files: ``place`` (as in entity/place-<hash>.html)."""
+    return entity_filename(type_ + ":").partition("-")[0]
+
+
+def data_path(type_: str) -> str:
+    """The data file of a type's table, relative to index.html: ``index/place.js``."""
+    return f"{DATA_DIR}/{_type_slug(type_)}.js"
+
+
+def index_cities(ix: ViewIndex) -> list[str]:
+    """The prefecture-level cities any place or organization lies in (a city in itself), in
+    display order: the choices of the city filter, which the heat maps and tables refer to by
+    position."""
+    found = {c for cs in ix.cities_of.values() for c in cs}
+    return [e.id for e in ix.entities if e.id in found]
+
+
+def table_ids(ix: ViewIndex, type_: str) -> list[str]:
+    """A type's entities in the table's first order: most relations, most articles, name."""
     ids = [e.id for e in ix.entities if e.type == type_]
     ids.sort(key=lambda i: (-len(ix.by_entity[i]), -len(ix.article_ids[i]), ix.entity(i).name))
-    rows = []
-    for eid in ids:
+    return ids
+
+
+def table_rows(ix: ViewIndex, type_: str, cities: list[str]) -> list[list[Any]]:
+    """A type's table as data: [name, aliases, articles, relations, page hash, city positions]
+    per entity, in :func:`table_ids` order (the page is ``entity/<type>-<hash>.html``)."""
+    at = {c: i for i, c in enumerate(cities)}
+    rows: list[list[Any]] = []
+    for eid in table_ids(ix, type_):
         e = ix.entity(eid)
+        digest = ix.pages[eid].rsplit("-", 1)[1].removesuffix(".html")
         rows.append(
-            f'<tr><td>{_link(ix, eid)}</td><td class="aliases">{h("、".join(e.aliases))}</td>'
-            f'<td class="num">{len(ix.article_ids[eid])}</td>'
-            f'<td class="num">{len(ix.by_entity[eid])}</td></tr>'
+            [
+                e.name,
+                list(e.aliases),
+                len(ix.article_ids[eid]),
+                len(ix.by_entity[eid]),
+                digest,
+                [at[c] for c in ix.cities_of.get(eid, ()) if c in at],
+            ]
         )
+    return rows
+
+
+def data_file(ix: ViewIndex, type_: str, cities: list[str]) -> str:
+    """``index/<type>.js``: a script that hands the table's rows to assets/index.js. The rows
+    are JSON with ``<``, ``>``, ``&``, U+2028/9 escaped (:func:`json_for_script`): article text
+    is data here, never markup or code."""
+    prefix = f"entity/{_type_slug(type_)}-"
+    payload = json_for_script([type_, prefix, table_rows(ix, type_, cities)])
+    head = f"/* safety-kg: the rows of index.html's table of {type_} (assets/index.js) */"
+    return f"{head}\nkgIndex.put({payload});\n"
+
+
+def index_data_files(ix: ViewIndex) -> Iterator[tuple[str, str]]:
+    """Every table's data file as (relative path, text), one type at a time: the caller writes
+    each before the next is made, so no more than one type's rows are held."""
+    cities = index_cities(ix)
+    for t in ENTITY_TYPES:
+        yield data_path(t), data_file(ix, t, cities)
+
+
+def _row_html(ix: ViewIndex, eid: str) -> str:
+    e = ix.entity(eid)
+    return (
+        f'<tr><td>{_link(ix, eid)}</td><td class="aliases">{h("、".join(e.aliases))}</td>'
+        f'<td class="num">{len(ix.article_ids[eid])}</td>'
+        f'<td class="num">{len(ix.by_entity[eid])}</td></tr>'
+    )
+
+
+def table_html(ix: ViewIndex, type_: str, open_: bool) -> str:
+    """A type's table: its first ``PAGE_ROWS`` rows, a pager, a filter by name and a CSV button;
+    assets/index.js loads the rest from :func:`data_path` and pages, sorts and filters it."""
+    ids = table_ids(ix, type_)
+    rows = "".join(_row_html(ix, eid) for eid in ids[:PAGE_ROWS])
+    name = type_.lower() + "s"
+    shown = f"1–{min(len(ids), PAGE_ROWS):,} of {len(ids):,}" if ids else "0"
+    tools = (
+        f'<div class="table-tools">{_csv_button(name, type_)} '
+        f'<input type="search" class="table-filter" data-type="{h(type_)}" placeholder="Filter 筛选"'
+        f' aria-label="Filter the {h(type_)} table by name or alias"> '
+        f'<span class="pager" data-type="{h(type_)}">'
+        '<button type="button" class="page-prev" disabled title="Previous page 上一页">‹</button> '
+        f'<span class="pos">{shown}</span> '
+        '<button type="button" class="page-next" disabled title="Next page 下一页">›</button></span></div>'
+    )
     table = (
-        f'<div class="table-tools">{_csv_button(type_.lower() + "s")}</div>'
-        f'<table class="entities sortable" data-name="{h(type_.lower())}s"><thead><tr>'
+        f'{tools}<table class="entities paged" data-type="{h(type_)}" data-name="{h(name)}"'
+        f' data-src="{h(data_path(type_))}" data-total="{len(ids)}"><thead><tr>'
         f"{_th('name', 'Name 名称', 0)}{_th('aliases', 'Aliases 别名', 1)}"
         f"{_th('articles', 'Articles 文章', 2, 'num')}{_th('relations', 'Relations 关系', 3, 'num')}"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
     )
     head = f"{_glyph(type_)}{h(type_)} {h(TYPE_STYLE[type_][0])} <small>{len(ids):,}</small>"
     if open_:
@@ -161,10 +259,12 @@ def _sentences(rels: list[Relation]) -> int:
 def _dates_attr(ix: ViewIndex, rels: list[Relation]) -> str:
     """``data-d``: the date of each sentence behind a cell ("-" when it has no full date), what
     the date filter counts (assets/tables.js)."""
-    dates: list[str] = []
+    dates: Counter[str] = Counter()
     for r in rels:  # a relation without evidence counts once, as in the cell
-        dates += [ix.date_of(ev.article) or "-" for ev in r.evidence] or ["-"]
-    return f' data-d="{h(" ".join(sorted(dates)))}"'
+        dates.update([ix.date_of(ev.article) or "-" for ev in r.evidence] or ["-"])
+    # a date of k > 1 sentences is written once, as "date*k" (a city's cell can hold thousands)
+    parts = [d if k == 1 else f"{d}*{k}" for d, k in sorted(dates.items())]
+    return f' data-d="{h(" ".join(parts))}"'
 
 
 def _heat_table(
@@ -221,7 +321,10 @@ def _heat_table(
             first = display_text(first_ev.text) if first_ev else ""
             by = ""
             if rollup:
-                by = " (" + "、".join(ix.entity(r.s).name for r in cell) + ")"
+                names = [ix.entity(r.s).name for r in cell[:TIP_NAMES]]
+                if len(cell) > TIP_NAMES:
+                    names.append(f"… {len(cell) - TIP_NAMES} more")
+                by = " (" + "、".join(names) + ")"
             tip = f"{rname} × {ix.entity(cid).name}{by}: {n} sentence{'s' if n != 1 else ''} — {first}"
             href = ix.evidence_href(first_ev) if first_ev else None
             value = f'<a class="evl" href="{h(href)}">{n}</a>' if href else str(n)
@@ -268,13 +371,9 @@ def matrix_html(ix: ViewIndex, m: Matrix, cities: list[str]) -> str:
 
 
 def heatmaps_html(ix: ViewIndex) -> str:
-    """Every heat map, with one filter by city and one roll-up switch for all of them."""
-    # the cities some place of the heat maps lies in (a city lies in itself)
-    acting = {
-        r.s for r in ix.relations if r.p in {m.predicate for m in MATRICES} and r.s.startswith("Place:")
-    }
-    found = {c for p in acting for c in ix.cities_of.get(p, ())}
-    cities = [e.id for e in ix.entities if e.id in found]
+    """Every heat map, with one filter by city and one roll-up switch for all of them (the
+    filter acts on the Place and Organization tables too)."""
+    cities = index_cities(ix)
     options = "".join(f'<option value="{i}">{h(ix.entity(c).name)}</option>' for i, c in enumerate(cities))
     links = " · ".join(f'<a href="#matrix-{h(m.key)}">{h(m.title.split(" ")[-1])}</a>' for m in MATRICES)
     return (
@@ -291,23 +390,33 @@ def heatmaps_html(ix: ViewIndex) -> str:
     )
 
 
-def search_data(ix: ViewIndex) -> dict[str, object]:
+def index_data(ix: ViewIndex) -> dict[str, object]:
+    """The page's JSON block: the types (with their data files), the cities of the filter and
+    the page size. The rows themselves are in the data files (:func:`index_data_files`)."""
+    counts = Counter(e.type for e in ix.entities)
     return {
-        "types": [{"name": t, "label": TYPE_STYLE[t][0], "glyph": TYPE_STYLE[t][3]} for t in ENTITY_TYPES],
-        "entries": [
-            [e.name, list(e.aliases), type_rank(e.type), ix.pages[e.id], len(ix.by_entity[e.id])]
-            for e in ix.entities
+        "types": [
+            {
+                "name": t,
+                "label": TYPE_STYLE[t][0],
+                "glyph": TYPE_STYLE[t][3],
+                "src": data_path(t),
+                "count": counts.get(t, 0),
+            }
+            for t in ENTITY_TYPES
         ],
+        "cities": [ix.entity(c).name for c in index_cities(ix)],
+        "page": PAGE_ROWS,
     }
 
 
 def render_index(ix: ViewIndex) -> str:
-    """index.html."""
+    """index.html (its tables' rows are in :func:`index_data_files`)."""
     search = (
         '<section class="search-box"><form id="index-search" autocomplete="off" role="search">'
         '<input type="search" id="q" placeholder="Search names and aliases 搜索名称或别名 (e.g. 长子县)"'
         ' aria-label="Search names and aliases"></form>'
-        '<ol id="results" class="results"></ol></section>'
+        '<p id="search-state" class="note" hidden></p><ol id="results" class="results"></ol></section>'
     )
     tables = [table_html(ix, t, True) for t in MAIN_TYPES]
     tables += [table_html(ix, t, False) for t in ENTITY_TYPES if t not in MAIN_TYPES]
@@ -330,6 +439,6 @@ def render_index(ix: ViewIndex) -> str:
         body,
         root="",
         scripts=("assets/tables.js", "assets/index.js"),
-        data=search_data(ix),
+        data=index_data(ix),
         page_class="index-page",
     )

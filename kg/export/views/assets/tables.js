@@ -130,6 +130,7 @@
       return;
     }
     var csv = t.closest("button.csv[data-csv]");
+    if (csv && csv.hasAttribute("data-table")) return; // a paged table of the index: assets/index.js
     if (csv && csv.hasAttribute("data-rows")) {
       var D = pageData();
       var who = D && D.focus !== null && D.focus !== undefined ? D.entities[D.focus][0] : "view";
@@ -233,15 +234,19 @@
   }
 
   /** A heat map's cells as the date range counts them: the sentences dated in it (data-d has
-   * one date per sentence); a cell left empty is blank, the shades follow the new peak. */
+   * one date per sentence, "date*k" for k sentences of one date); a cell left empty is blank,
+   * the shades follow the new peak. */
   function countHeat(table, r) {
     var all = r[0] === "" && r[1] === "";
     var cells = table.tBodies[0].querySelectorAll("td[data-d]");
     var peak = 0;
     var counts = [];
     Array.prototype.forEach.call(cells, function (td) {
-      var dates = td.getAttribute("data-d").split(" ");
-      var n = all ? dates.length : dates.filter(function (d) { return dateIn(d, r); }).length;
+      var n = 0;
+      td.getAttribute("data-d").split(" ").forEach(function (d) {
+        var star = d.indexOf("*"); // "date*k": k sentences of that date
+        if (all || dateIn(star < 0 ? d : d.slice(0, star), r)) n += star < 0 ? 1 : Number(d.slice(star + 1));
+      });
       counts.push(n);
       if (n > peak) peak = n;
     });

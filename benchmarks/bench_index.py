@@ -1,0 +1,238 @@
+"""index.html at scale: its size, write time, and how soon it is usable in Chromium.
+
+    python benchmarks/bench_index.py [--entities 100000] [--compare /work/main] [--keep DIR]
+
+Builds the synthetic corpus of ``bench_views.py`` (real names over real places; at 100,000
+entities mostly people, organizations, campaigns and mechanisms) and writes the index alone
+(index.html, its data files index/*.js and assets/; no focused views: the index's links to
+them are not followed). Prints the write time and the sizes, then opens it in headless
+Chromium (/usr/bin/chromium, networking off, a fresh profile each time) and times, from
+navigation start:
+
+- first rows: the first table's rows on screen;
+- interactive: the four open tables' rows loaded (paging, sorting, filters live);
+- search: typing a person's name (the last type's file) until that entity is the first
+  result, the first time (every type's rows loaded) and again with another name;
+- in the table of places: next page, sort by name, sort by relations, the city filter; the
+  table of people (folded, the largest): open it, sort it by name; each until redrawn.
+
+``--compare DIR`` runs the same on the index of another checkout (e.g. main's one-page index)
+in the same run, for the ratio. Bar (issue 12, item 5): at 100,000 entities the index is
+interactive in ≤ 2 s and a search answers in ≤ 1 s, with index.html under 2 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+#: run in a fresh process with the checkout to measure first on sys.path: writes the index of
+#: the synthetic corpus into OUT and prints its timings as JSON
+_WRITE = r"""
+import json, sys, time
+root, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+sys.path.insert(0, root)
+sys.path.insert(0, root + "/benchmarks")
+from pathlib import Path
+from bench_views import synthetic_corpus
+from kg.export.views.assets import asset_files
+from kg.export.views.data import ViewIndex
+from kg.export.views import index as index_mod
+out = Path(out)
+t = time.perf_counter()
+corpus = synthetic_corpus(n)
+corpus_s = time.perf_counter() - t
+t = time.perf_counter()
+ix = ViewIndex.build(corpus)
+ix_s = time.perf_counter() - t
+t = time.perf_counter()
+(out / "assets").mkdir(parents=True, exist_ok=True)
+for name, blob in asset_files().items():
+    (out / "assets" / name).write_bytes(blob)
+(out / "index.html").write_text(index_mod.render_index(ix), encoding="utf-8")
+for rel, text in getattr(index_mod, "index_data_files", lambda ix: ())(ix):
+    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+    (out / rel).write_text(text, encoding="utf-8")
+write_s = time.perf_counter() - t
+person = [e.name for e in ix.entities if e.type == "Person"]
+print(json.dumps({
+    "entities": len(ix.entities), "relations": len(ix.relations), "corpus_s": corpus_s,
+    "index_s": ix_s, "write_s": write_s, "people": [person[len(person) // 3], person[2 * len(person) // 3]],
+    "types": {t: sum(1 for e in ix.entities if e.type == t) for t in ("Place", "Organization", "Person")},
+}, ensure_ascii=False))
+"""
+
+
+def _write(root: Path, n: int, out: Path) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRITE, str(root), str(n), str(out)],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def _until(page: Any, js: str, t0: float, limit: float = 300.0) -> float:
+    """Poll ``js`` until true; seconds since ``t0``."""
+    while not page.evaluate(js):
+        if time.perf_counter() - t0 > limit:
+            raise TimeoutError(js)
+        time.sleep(0.005)
+    return time.perf_counter() - t0
+
+
+def _q(table: str, tail: str) -> str:
+    return f"document.querySelector('{table}'){tail}"
+
+
+def _tables(page: Any, res: dict[str, float | int | None]) -> None:
+    """Page, sort and filter the places (open); open the people (folded: the largest) and sort them."""
+    table = "#type-Place table.paged"
+    t = time.perf_counter()
+    page.click("#type-Place .page-next")
+    res["next_page_s"] = _until(page, _q(table, ".dataset.page === '1'"), t)
+    for key, col in (("sort_name_s", 0), ("sort_relations_s", 3)):
+        t = time.perf_counter()
+        page.click(f"{table} button.sort[data-col='{col}']")
+        res[key] = _until(page, _q(f'{table} button.sort[data-col="{col}"][data-dir]', " !== null"), t)
+    t = time.perf_counter()
+    page.select_option("#city-filter", index=1)
+    res["city_s"] = _until(page, _q(table, ".dataset.shown < ") + _q(table, ".dataset.total"), t)
+    people = "#type-Person table.paged"
+    t = time.perf_counter()
+    page.click("#type-Person summary")
+    res["open_people_s"] = _until(page, _q(people, ".dataset.state === 'ready'"), t)
+    t = time.perf_counter()
+    page.click(f"{people} button.sort[data-col='0']")
+    res["sort_people_s"] = _until(page, _q(f'{people} button.sort[data-col="0"][data-dir]', " !== null"), t)
+
+
+def _open(html: Path, people: list[str], paged: bool) -> dict[str, float | int | None]:
+    from playwright.sync_api import sync_playwright
+
+    first_row = "document.querySelector('table.entities tbody tr td a') !== null"
+    live = (
+        "Array.from(document.querySelectorAll('table.paged')).filter(t => !t.closest('details'))"
+        ".every(t => t.getAttribute('data-state') === 'ready')"
+        if paged
+        else first_row
+    )
+
+    def found(name: str) -> str:
+        return (
+            "(() => { const a = document.querySelector('#results a');"
+            f" return a !== null && a.textContent.endsWith({json.dumps(name)}); }})()"
+        )
+
+    res: dict[str, float | int | None] = {}
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        page = ctx.new_page()
+        outside: list[str] = []
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def route(r: Any) -> None:  # networking off: only the folder itself
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        t0 = time.perf_counter()
+        page.goto(html.as_uri(), wait_until="commit", timeout=600_000)
+        res["first_rows_s"] = _until(page, first_row, t0)
+        res["interactive_s"] = _until(page, live, t0)
+        for key, name in zip(("search_s", "search_again_s"), people, strict=True):
+            t = time.perf_counter()
+            page.fill("#q", name)
+            res[key] = _until(page, found(name), t)
+        res["search_hits"] = int(page.get_attribute("#results", "data-count") or 0)
+        if paged:
+            _tables(page, res)
+        res["outside"] = len(outside)
+        res["errors"] = len(errors)
+        ctx.close()
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--entities", type=int, default=100_000)
+    ap.add_argument("--compare", type=Path, help="another checkout whose index to measure alongside")
+    ap.add_argument("--keep", type=Path, help="write the indexes here and keep them (default: a temp folder)")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_index_"))
+    runs = [("this", ROOT)] + ([("compare", args.compare.resolve())] if args.compare else [])
+    rows = []
+    for label, root in runs:
+        out = work / label
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        w = _write(root, args.entities, out)
+        rows.append((label, root, out, w))
+        files = list((out / "index").glob("*.js"))
+        print(
+            f"{label} ({root}): {w['entities']:,} entities, {w['relations']:,} relations "
+            f"(Place {w['types']['Place']:,}, Organization {w['types']['Organization']:,}, "
+            f"Person {w['types']['Person']:,}); ViewIndex.build {w['index_s']:.1f} s; "
+            f"index written in {w['write_s']:.1f} s: "
+            f"index.html {(out / 'index.html').stat().st_size / 1e6:.2f} MB, "
+            f"index/ {_size(out / 'index') / 1e6:.2f} MB in {len(files)} files "
+            f"(largest {max((f.stat().st_size for f in files), default=0) / 1e6:.2f} MB)"
+        )
+    if not CHROMIUM.exists():
+        print("no /usr/bin/chromium: browser figures skipped (bash .ci/install-browser.sh)")
+        return 0
+    print("\nheadless Chromium, networking off, seconds from navigation start (then from each action):")
+    keys = ("first_rows_s", "interactive_s", "search_s", "search_again_s", "next_page_s", "sort_name_s",
+            "sort_relations_s", "city_s", "open_people_s", "sort_people_s")  # fmt: skip
+    print(f"{'index':<8} " + " ".join(f"{k.removesuffix('_s'):>11}" for k in keys) + "  hits outside errors")
+    for label, _root, out, w in rows:
+        paged = (out / "index").exists()
+        r = _open(out / "index.html", w["people"], paged)
+        cells = " ".join(f"{r[k]:>11.2f}" if r.get(k) is not None else f"{'-':>11}" for k in keys)
+        print(f"{label:<8} {cells}  {r['search_hits']:>4} {r['outside']:>7} {r['errors']:>6}")
+    if not args.keep:
+        shutil.rmtree(work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
