@@ -22,7 +22,7 @@ from kg.export.views import write_views
 from kg.export.views.data import ViewIndex, entity_filename
 from kg.export.views.escape import display_text, h, json_for_script
 from kg.export.views.focus import ROLLUP_ACTORS, ROLLUP_LISTED
-from kg.model import Entity, Evidence, Relation
+from kg.model import ENTITY_TYPES, Entity, Evidence, Relation
 
 from ._util import ROOT
 
@@ -362,6 +362,105 @@ def _star(n_leaves: int, n_small: int) -> Corpus:
     return c
 
 
+#: The cities of :func:`_towns` and how many towns each has (more than a table's page in all).
+TOWN_CITIES = (("大同市", 61), ("太原市", 47), ("运城市", 38))
+
+
+def _towns() -> Corpus:
+    """Towns in three cities (locatedIn a prefecture-level place), each implementing 0-6
+    campaigns, and people holding posts in bodies of the towns: a corpus whose tables span
+    several pages, for the paged index. Names sort alike by code point and by pinyin (one
+    prefix, zero-padded numbers); every person has an alias ``别名<n>``."""
+    c = Corpus()
+
+    def add(e: Entity) -> str:
+        c.entities[e.id] = e
+        return e.id
+
+    def rel(s: str, p: str, o: str) -> None:
+        c.relations[(s, p, o)] = Relation(s, p, o)
+
+    campaigns = [add(Entity("Campaign", f"行动{i:02d}")) for i in range(6)]
+    n = 0
+    for city, count in TOWN_CITIES:
+        cid = add(Entity("Place", city, (), (("level", "prefecture"),)))
+        for _ in range(count):
+            town = add(Entity("Place", f"测试镇{n:03d}", (), (("level", "town"),)))
+            rel(town, "locatedIn", cid)
+            for k in range(n % 7):
+                rel(town, "implements", campaigns[k % len(campaigns)])
+            body = add(Entity("Organization", f"测试镇{n:03d}应急办"))
+            rel(body, "locatedIn", town)
+            person = add(Entity("Person", f"人员{n:03d}", (f"别名{n:03d}",)))
+            rel(person, "holdsPost", body)
+            n += 1
+    return c
+
+
+def index_rows(folder: Path, type_: str) -> list[list]:
+    """The rows of a type's table in its data file index/<type>.js (kgIndex.put([type, prefix, rows]))."""
+    text = (folder / "index" / f"{type_.lower()}.js").read_text(encoding="utf-8")
+    m = re.fullmatch(r"/\*[^*]*\*/\nkgIndex\.put\((.*)\);\n", text, re.S)
+    assert m is not None, text[:200]
+    got_type, prefix, rows = json.loads(m.group(1))
+    assert got_type == type_ and prefix == f"entity/{type_.lower()}-"
+    return rows
+
+
+def test_index_tables_are_paged_and_their_data_files_hold_every_entity(tmp_path: Path) -> None:
+    from kg.export.views.index import PAGE_ROWS
+
+    corpus = _towns()
+    write_views(corpus, tmp_path)
+    ix = ViewIndex.build(corpus)
+    tree = parse(tmp_path / "index.html")
+    cities = [e.id for e in ix.entities if e.attr("level") == "prefecture"]
+    data = data_block(tmp_path / "index.html")
+    assert data["cities"] == [ix.entity(c).name for c in cities] and data["page"] == PAGE_ROWS
+    for type_ in ("Place", "Organization", "Person", "Campaign"):
+        ids = [e.id for e in ix.entities if e.type == type_]
+        rows = index_rows(tmp_path, type_)
+        # every entity once, with its counts, page and cities
+        assert {(r[0], tuple(r[1]), r[2], r[3], f"entity/{type_.lower()}-{r[4]}.html") for r in rows} == {
+            (
+                ix.entity(i).name,
+                ix.entity(i).aliases,
+                len(ix.article_ids[i]),
+                len(ix.by_entity[i]),
+                ix.pages[i],
+            )
+            for i in ids
+        }
+        assert len(rows) == len(ids)
+        for r in rows:
+            eid = f"{type_}:{r[0]}"
+            assert [data["cities"][k] for k in r[5]] == [ix.entity(c).name for c in ix.cities_of.get(eid, [])]
+        # first order: most relations, then most articles, then name
+        assert rows == sorted(rows, key=lambda r: (-r[3], -r[2], r[0]))
+        # the HTML holds the first page of it
+        table = tree.css_first(f"section#type-{type_} table.paged")
+        assert table.attributes["data-src"] == f"index/{type_.lower()}.js"
+        assert table.attributes["data-total"] == str(len(ids))
+        html_rows = [[td.text() for td in tr.css("td")] for tr in table.css("tbody tr")]
+        assert html_rows == [[r[0], "、".join(r[1]), str(r[2]), str(r[3])] for r in rows[:PAGE_ROWS]]
+        pos = tree.css_first(f"section#type-{type_} .pager .pos").text()
+        assert pos == f"1–{min(PAGE_ROWS, len(ids))} of {len(ids)}"
+    assert len(index_rows(tmp_path, "Place")) > 2 * PAGE_ROWS  # several pages
+    assert index_rows(tmp_path, "Document") == []  # a type without entities has an empty file
+
+
+def test_index_page_does_not_grow_with_the_entities(tmp_path: Path) -> None:
+    """index.html of 3,000 campaigns is the size of that of 300 (the rows are in index/*.js)."""
+    from kg.export.views.index import index_data_files, render_index
+
+    small, large = (ViewIndex.build(_star(n, 5)) for n in (300, 3000))
+    a, b = len(render_index(small).encode()), len(render_index(large).encode())
+    assert abs(b - a) < 200, (a, b)  # the counts have one more digit
+    assert b < 100_000
+    sizes = {rel: len(text) for rel, text in index_data_files(large)}
+    assert sizes["index/campaign.js"] > 3000 * 20  # every campaign is in its data file
+
+
 def test_overview_above_the_limit_keeps_the_most_connected_and_says_so(tmp_path: Path) -> None:
     corpus = _star(30, 40)  # 1 + 30 + 80 entities
     write_views(corpus, tmp_path, max_overview_nodes=25)
@@ -496,6 +595,14 @@ def test_article_markup_is_text_in_every_file(xss_corpus: Corpus, tmp_path: Path
     assert "&lt;img src=x onerror=alert(1)&gt;" in art.read_text(encoding="utf-8")  # the article's text
     data = data_block(page(tmp_path, "Place:长子县"))
     assert any("<img src=x onerror=alert(1)>" in e[0] for e in data["entities"])  # JSON restores it
+    # the index's data files: scripts whose only data is JSON with every <, > and & escaped
+    data_files = [p for p in written if p.parent.name == "index"]
+    assert {p.name for p in data_files} == {f"{t.lower()}.js" for t in ENTITY_TYPES}
+    for path in data_files:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[<>&\u2028\u2029]", text), path.name
+    names = {r[0] for t in ENTITY_TYPES for r in index_rows(tmp_path, t)}
+    assert any("<img src=x onerror=alert(1)>" in n for n in names)  # JSON restores it
 
 
 def test_pages_forbid_outside_origins_and_inline_script(site: Path) -> None:
@@ -546,9 +653,14 @@ def test_pages_of_entities_gone_from_the_corpus_are_removed(tmp_path: Path) -> N
     old = page(tmp_path, "Campaign:行动0002")
     assert old.is_file()
     (tmp_path / "entity" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "index" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "index" / "gone.js").write_text("kgIndex.put([])", encoding="utf-8")  # like ours
     write_views(_star(2, 1), tmp_path)
     assert not old.exists()
     assert (tmp_path / "entity" / "notes.txt").is_file()  # not ours: left alone
+    assert (tmp_path / "index" / "notes.txt").is_file()
+    assert not (tmp_path / "index" / "gone.js").exists()
+    assert len(index_rows(tmp_path, "Campaign")) == 2
 
 
 def test_empty_corpus_still_gives_working_pages(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from kg.export.views.data import ViewIndex, entity_filename
 from kg.export.views.index import MATRICES
 
 from ._util import ROOT, missing_service
-from .test_views import XSS_PAGE, _star, corpus_of
+from .test_views import TOWN_CITIES, XSS_PAGE, _star, _towns, corpus_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "_artifacts"
@@ -479,6 +479,143 @@ def test_csv_downloads_hold_what_the_tables_show(browser: Any, site: Path, ix: V
     )
     assert_clean(log)
     assert_clean(log2)
+    page.close()
+
+
+# -- index: paged tables at any size --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def towns(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ViewIndex]:
+    out = tmp_path_factory.mktemp("towns")
+    corpus = _towns()
+    write_views(corpus, out)
+    return out, ViewIndex.build(corpus)
+
+
+_PAGE_ROWS = """(sel) => Array.from(document.querySelectorAll(sel + ' tbody tr'))
+  .map(tr => [tr.cells[0].textContent, tr.cells[0].querySelector('a').getAttribute('href'),
+              tr.cells[1].textContent, +tr.cells[2].textContent, +tr.cells[3].textContent])"""
+
+
+def _all_pages(page: Any, type_: str) -> list[list[Any]]:
+    """Every row of a table, page after page, as a person clicks through it (back to page 1)."""
+    sel = f"#type-{type_} table.paged"
+    rows: list[list[Any]] = []
+    while True:
+        rows += page.evaluate(_PAGE_ROWS, sel)
+        if page.is_disabled(f"#type-{type_} .page-next"):
+            break
+        n = int(page.get_attribute(sel, "data-page"))
+        page.click(f"#type-{type_} .page-next")
+        wait(page, f"document.querySelector({sel!r}).dataset.page === '{n + 1}'")
+    while not page.is_disabled(f"#type-{type_} .page-prev"):
+        page.click(f"#type-{type_} .page-prev")
+    return rows
+
+
+def test_index_tables_page_sort_filter_and_search_every_entity(
+    browser: Any, towns: tuple[Path, ViewIndex]
+) -> None:
+    from kg.export.views.index import PAGE_ROWS
+
+    out, ix = towns
+    page, log = open_page(browser, out / "index.html")
+    places = "#type-Place table.paged"
+    wait(page, f"document.querySelector({places!r}).dataset.state === 'ready'")
+    place_ids = [e.id for e in ix.entities if e.type == "Place"]
+    want = {
+        (
+            ix.entity(i).name,
+            ix.pages[i],
+            "、".join(ix.entity(i).aliases),
+            len(ix.article_ids[i]),
+            len(ix.by_entity[i]),
+        )
+        for i in place_ids
+    }
+    assert len(want) > 2 * PAGE_ROWS
+    # paging: one page at a time, every place once over the pages, in the first order
+    first = page.evaluate(_PAGE_ROWS, places)
+    assert len(first) == PAGE_ROWS
+    assert page.inner_text("#type-Place .pager .pos") == f"1–{PAGE_ROWS} of {len(want)}"
+    assert page.is_disabled("#type-Place .page-prev")
+    rows = _all_pages(page, "Place")
+    assert len(rows) == len(want) and {tuple(r) for r in rows} == want
+    assert [(-r[4], -r[3], r[0]) for r in rows] == sorted((-r[4], -r[3], r[0]) for r in rows)
+    assert page.evaluate(_PAGE_ROWS, places) == first  # back on page 1
+
+    # sorting: by name (A to Z, then Z to A), by relations (most first) over all rows, not a page
+    pinyin = {"大同市": "datongshi", "太原市": "taiyuanshi", "运城市": "yunchengshi"}  # 测试镇: ceshizhen
+    names = sorted((r[0] for r in rows), key=lambda n: pinyin.get(n, "ceshizhen" + n[3:]))
+    page.click(f"{places} button.sort[data-col='0']")
+    wait(page, f"document.querySelector({places!r} + ' button.sort[data-dir=asc]') !== null")
+    assert [r[0] for r in page.evaluate(_PAGE_ROWS, places)] == names[:PAGE_ROWS]
+    page.click(f"{places} button.sort[data-col='0']")
+    wait(page, f"document.querySelector({places!r} + ' button.sort[data-dir=desc]') !== null")
+    assert [r[0] for r in _all_pages(page, "Place")] == names[::-1]
+    page.click(f"{places} button.sort[data-col='3']")
+    wait(page, f"document.querySelector({places!r} + ' button.sort[data-col=\"3\"][data-dir=desc]') !== null")
+    counts = [r[4] for r in _all_pages(page, "Place")]
+    assert counts == sorted(counts, reverse=True) and counts[0] == max(r[4] for r in rows)
+
+    # the city filter (the heat maps' too): exactly the city's places, over every page; CSV of all
+    city, _n = TOWN_CITIES[1]
+    in_city = {ix.entity(i).name for i in place_ids if f"Place:{city}" in ix.cities_of.get(i, [])}
+    page.select_option("#city-filter", label=city)
+    wait(page, f"document.querySelector({places!r}).dataset.shown === '{len(in_city)}'")
+    assert {r[0] for r in _all_pages(page, "Place")} == in_city
+    assert f"of {len(in_city)} in {city} (of {len(want)})" in page.inner_text("#type-Place .pager .pos")
+    org_rows = _all_pages(page, "Organization")
+    assert {r[0] for r in org_rows} == {
+        e.name
+        for e in ix.entities
+        if e.type == "Organization" and f"Place:{city}" in ix.cities_of.get(e.id, [])
+    }
+    name, csv_rows = download(page, "#type-Place button.csv")
+    assert name == f"places-{city}.csv"
+    assert csv_rows[0] == ["name", "aliases", "articles", "relations"]
+    assert {r[0] for r in csv_rows[1:]} == in_city and len(csv_rows) - 1 == len(in_city)
+    # the filter box narrows what the city keeps
+    page.fill("#type-Place input.table-filter", "测试镇06")
+    wait(page, f"document.querySelector({places!r}).dataset.shown !== '{len(in_city)}'")
+    assert {r[0] for r in _all_pages(page, "Place")} == {n for n in in_city if "测试镇06" in n}
+    page.fill("#type-Place input.table-filter", "")
+    page.select_option("#city-filter", value="")
+    wait(page, f"document.querySelector({places!r}).dataset.shown === '{len(want)}'")
+
+    # a folded table loads when opened
+    people = "#type-Person table.paged"
+    assert page.get_attribute(people, "data-state") is None
+    page.click("#type-Person summary")
+    wait(page, f"document.querySelector({people!r}).dataset.state === 'ready'")
+    assert len(_all_pages(page, "Person")) == sum(1 for e in ix.entities if e.type == "Person")
+
+    # the search: every name and alias of every type, the first of many hits on top
+    n_towns = sum(1 for e in ix.entities if "测试镇" in e.name)  # places and their bodies
+    page.fill("#q", "测试镇")
+    wait(page, f"document.getElementById('results').dataset.count === '{n_towns}'")
+    assert page.locator("#results li.more").inner_text() == f"+{n_towns - 50} more: refine the search"
+    page.fill("#q", "别名077")  # a person's alias
+    wait(page, "document.getElementById('results').dataset.count === '1'")
+    hit = page.locator("#results a").first
+    assert hit.inner_text().endswith("人员077")
+    assert hit.get_attribute("href") == ix.pages["Person:人员077"]
+    shoot(page, "index-paged")
+    assert_clean(log)
+    page.close()
+
+
+def test_index_search_loads_every_type_on_first_use(browser: Any, towns: tuple[Path, ViewIndex]) -> None:
+    """A search typed before anything else finds an entity of a folded table (its file not yet loaded)."""
+    out, ix = towns
+    page, log = open_page(browser, out / "index.html")
+    page.fill("#q", "人员100")
+    wait(page, "document.getElementById('results').dataset.count === '1'")
+    assert page.locator("#results a").first.get_attribute("href") == ix.pages["Person:人员100"]
+    page.press("#q", "Enter")  # opens the first result
+    wait(page, "location.pathname.endsWith(" + repr(ix.pages["Person:人员100"].split("/")[1]) + ")")
+    assert_clean(log)
     page.close()
 
 

@@ -265,7 +265,12 @@
   if (cityBox) {
     cityBox.addEventListener("change", function () {
       ["Place", "Organization"].forEach(function (type) {
-        if (tables[type]) refresh(tables[type], false);
+        var t = tables[type];
+        if (t) {
+          load(type, function () {
+            refresh(t, false); // a folded table too: its first page follows the filter
+          });
+        }
       });
     });
   }
