@@ -123,23 +123,26 @@ def index_cities(ix: ViewIndex) -> list[str]:
     """The prefecture-level cities any place or organization lies in (a city in itself), in
     display order: the choices of the city filter, which the heat maps and tables refer to by
     position."""
-    found = {c for cs in ix.cities_of.values() for c in cs}
-    return [e.id for e in ix.entities if e.id in found]
+    return sorted({c for cs in ix.cities_of.values() for c in cs}, key=ix.order.__getitem__)
 
 
-def table_ids(ix: ViewIndex, type_: str) -> list[str]:
-    """A type's entities in the table's first order: most relations, most articles, name."""
-    ids = [e.id for e in ix.entities if e.type == type_]
-    ids.sort(key=lambda i: (-len(ix.by_entity[i]), -len(ix.article_ids[i]), ix.entity(i).name))
-    return ids
+def table_ids(ix: ViewIndex) -> dict[str, list[str]]:
+    """Each type's entities in its table's first order: most relations, most articles, name
+    (one pass over the entities, which are in type and name order already)."""
+    by_type: dict[str, list[str]] = {t: [] for t in ENTITY_TYPES}
+    for eid in ix.order:
+        by_type.setdefault(eid.partition(":")[0], []).append(eid)
+    for ids in by_type.values():
+        ids.sort(key=lambda i: (-len(ix.by_entity[i]), -len(ix.article_ids[i])))  # stable: by name next
+    return by_type
 
 
-def table_rows(ix: ViewIndex, type_: str, cities: list[str]) -> list[list[Any]]:
-    """A type's table as data: [name, aliases, articles, relations, page hash, city positions]
-    per entity, in :func:`table_ids` order (the page is ``entity/<type>-<hash>.html``)."""
+def table_rows(ix: ViewIndex, ids: list[str], cities: list[str]) -> list[list[Any]]:
+    """A table as data: [name, aliases, articles, relations, page hash, city positions] per
+    entity of ``ids`` (the page is ``entity/<type>-<hash>.html``)."""
     at = {c: i for i, c in enumerate(cities)}
     rows: list[list[Any]] = []
-    for eid in table_ids(ix, type_):
+    for eid in ids:
         e = ix.entity(eid)
         digest = ix.pages[eid].rsplit("-", 1)[1].removesuffix(".html")
         rows.append(
@@ -155,12 +158,12 @@ def table_rows(ix: ViewIndex, type_: str, cities: list[str]) -> list[list[Any]]:
     return rows
 
 
-def data_file(ix: ViewIndex, type_: str, cities: list[str]) -> str:
+def data_file(ix: ViewIndex, type_: str, ids: list[str], cities: list[str]) -> str:
     """``index/<type>.js``: a script that hands the table's rows to assets/index.js. The rows
     are JSON with ``<``, ``>``, ``&``, U+2028/9 escaped (:func:`json_for_script`): article text
     is data here, never markup or code."""
     prefix = f"entity/{_type_slug(type_)}-"
-    payload = json_for_script([type_, prefix, table_rows(ix, type_, cities)])
+    payload = json_for_script([type_, prefix, table_rows(ix, ids, cities)])
     head = f"/* safety-kg: the rows of index.html's table of {type_} (assets/index.js) */"
     return f"{head}\nkgIndex.put({payload});\n"
 
@@ -169,8 +172,9 @@ def index_data_files(ix: ViewIndex) -> Iterator[tuple[str, str]]:
     """Every table's data file as (relative path, text), one type at a time: the caller writes
     each before the next is made, so no more than one type's rows are held."""
     cities = index_cities(ix)
+    by_type = table_ids(ix)
     for t in ENTITY_TYPES:
-        yield data_path(t), data_file(ix, t, cities)
+        yield data_path(t), data_file(ix, t, by_type[t], cities)
 
 
 def _row_html(ix: ViewIndex, eid: str) -> str:
@@ -182,10 +186,10 @@ def _row_html(ix: ViewIndex, eid: str) -> str:
     )
 
 
-def table_html(ix: ViewIndex, type_: str, open_: bool) -> str:
-    """A type's table: its first ``PAGE_ROWS`` rows, a pager, a filter by name and a CSV button;
-    assets/index.js loads the rest from :func:`data_path` and pages, sorts and filters it."""
-    ids = table_ids(ix, type_)
+def table_html(ix: ViewIndex, type_: str, ids: list[str], open_: bool) -> str:
+    """A type's table (``ids`` in :func:`table_ids` order): its first ``PAGE_ROWS`` rows, a
+    pager, a filter by name and a CSV button; assets/index.js loads the rest from
+    :func:`data_path` and pages, sorts and filters it."""
     rows = "".join(_row_html(ix, eid) for eid in ids[:PAGE_ROWS])
     name = type_.lower() + "s"
     shown = f"1–{min(len(ids), PAGE_ROWS):,} of {len(ids):,}" if ids else "0"
@@ -350,7 +354,7 @@ def _heat_table(
 def matrix_html(ix: ViewIndex, m: Matrix, cities: list[str]) -> str:
     """A heat map of ``m.predicate``: places × ``m.col_type``, a cell is the number of evidence
     sentences; and the same rolled up into cities (a city with everything within it)."""
-    places = {e.id: e.id for e in ix.entities if e.type == "Place"}
+    places = {eid: eid for eid in ix.order if eid.startswith("Place:")}
     cells = _cells(ix, m.predicate, m.col_type, places)
     section = f'<section class="matrix" id="matrix-{h(m.key)}"><h3>{h(m.title)}</h3>'
     if not cells:
@@ -393,7 +397,7 @@ def heatmaps_html(ix: ViewIndex) -> str:
 def index_data(ix: ViewIndex) -> dict[str, object]:
     """The page's JSON block: the types (with their data files), the cities of the filter and
     the page size. The rows themselves are in the data files (:func:`index_data_files`)."""
-    counts = Counter(e.type for e in ix.entities)
+    counts = Counter(eid.partition(":")[0] for eid in ix.order)
     return {
         "types": [
             {
@@ -418,8 +422,9 @@ def render_index(ix: ViewIndex) -> str:
         ' aria-label="Search names and aliases"></form>'
         '<p id="search-state" class="note" hidden></p><ol id="results" class="results"></ol></section>'
     )
-    tables = [table_html(ix, t, True) for t in MAIN_TYPES]
-    tables += [table_html(ix, t, False) for t in ENTITY_TYPES if t not in MAIN_TYPES]
+    by_type = table_ids(ix)
+    tables = [table_html(ix, t, by_type[t], True) for t in MAIN_TYPES]
+    tables += [table_html(ix, t, by_type[t], False) for t in ENTITY_TYPES if t not in MAIN_TYPES]
     months, undated = index_months(ix)
     timeline = timeline_html(
         months,
