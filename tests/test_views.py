@@ -417,6 +417,7 @@ def test_index_tables_are_paged_and_their_data_files_hold_every_entity(tmp_path:
     cities = [e.id for e in ix.entities if e.attr("level") == "prefecture"]
     data = data_block(tmp_path / "index.html")
     assert data["cities"] == [ix.entity(c).name for c in cities] and data["page"] == PAGE_ROWS
+    assert data["cityPages"] == [ix.pages[c] for c in cities]
     for type_ in ("Place", "Organization", "Person", "Campaign"):
         ids = [e.id for e in ix.entities if e.type == type_]
         rows = index_rows(tmp_path, type_)

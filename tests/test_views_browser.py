@@ -544,6 +544,13 @@ def test_index_tables_page_sort_filter_and_search_every_entity(
     assert len(rows) == len(want) and {tuple(r) for r in rows} == want
     assert [(-r[4], -r[3], r[0]) for r in rows] == sorted((-r[4], -r[3], r[0]) for r in rows)
     assert page.evaluate(_PAGE_ROWS, places) == first  # back on page 1
+    # the pager under the table turns the page too, and brings the table's top into view
+    page.click("#type-Place .pager-end .page-next")
+    wait(page, f"document.querySelector({places!r}).dataset.page === '1'")
+    assert page.evaluate(f"document.querySelector({places!r}).getBoundingClientRect().top") < 50
+    assert page.inner_text("#type-Place .pager-end .pos") == f"{PAGE_ROWS + 1}–{2 * PAGE_ROWS} of {len(want)}"
+    page.click("#type-Place .pager-end .page-prev")
+    wait(page, f"document.querySelector({places!r}).dataset.page === '0'")
 
     # sorting: by name (A to Z, then Z to A), by relations (most first) over all rows, not a page
     pinyin = {"大同市": "datongshi", "太原市": "taiyuanshi", "运城市": "yunchengshi"}  # 测试镇: ceshizhen
@@ -566,6 +573,11 @@ def test_index_tables_page_sort_filter_and_search_every_entity(
     wait(page, f"document.querySelector({places!r}).dataset.shown === '{len(in_city)}'")
     assert {r[0] for r in _all_pages(page, "Place")} == in_city
     assert f"of {len(in_city)} in {city} (of {len(want)})" in page.inner_text("#type-Place .pager .pos")
+    # the heat maps keep their top rows: a note says where all of the city's places are
+    assert page.locator("section.matrix .notice").count() > 0
+    assert page.is_visible("#city-note")
+    assert "all of them are in the Place table" in page.inner_text("#city-note")
+    assert page.get_attribute("#city-note a", "href") == ix.pages[f"Place:{city}"]
     org_rows = _all_pages(page, "Organization")
     assert {r[0] for r in org_rows} == {
         e.name

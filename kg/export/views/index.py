@@ -193,14 +193,16 @@ def table_html(ix: ViewIndex, type_: str, ids: list[str], open_: bool) -> str:
     rows = "".join(_row_html(ix, eid) for eid in ids[:PAGE_ROWS])
     name = type_.lower() + "s"
     shown = f"1–{min(len(ids), PAGE_ROWS):,} of {len(ids):,}" if ids else "0"
-    tools = (
-        f'<div class="table-tools">{_csv_button(name, type_)} '
-        f'<input type="search" class="table-filter" data-type="{h(type_)}" placeholder="Filter 筛选"'
-        f' aria-label="Filter the {h(type_)} table by name or alias"> '
+    pager = (
         f'<span class="pager" data-type="{h(type_)}">'
         '<button type="button" class="page-prev" disabled title="Previous page 上一页">‹</button> '
         f'<span class="pos">{shown}</span> '
-        '<button type="button" class="page-next" disabled title="Next page 下一页">›</button></span></div>'
+        '<button type="button" class="page-next" disabled title="Next page 下一页">›</button></span>'
+    )
+    tools = (
+        f'<div class="table-tools">{_csv_button(name, type_)} '
+        f'<input type="search" class="table-filter" data-type="{h(type_)}" placeholder="Filter 筛选"'
+        f' aria-label="Filter the {h(type_)} table by name or alias"> {pager}</div>'
     )
     table = (
         f'{tools}<table class="entities paged" data-type="{h(type_)}" data-name="{h(name)}"'
@@ -209,6 +211,8 @@ def table_html(ix: ViewIndex, type_: str, ids: list[str], open_: bool) -> str:
         f"{_th('articles', 'Articles 文章', 2, 'num')}{_th('relations', 'Relations 关系', 3, 'num')}"
         f"</tr></thead><tbody>{rows}</tbody></table>"
     )
+    if len(ids) > PAGE_ROWS:  # the same pager under a full page
+        table += f'<div class="table-tools pager-end">{pager}</div>'
     head = f"{_glyph(type_)}{h(type_)} {h(TYPE_STYLE[type_][0])} <small>{len(ids):,}</small>"
     if open_:
         return f'<section class="table" id="type-{h(type_)}"><h2>{head}</h2>{table}</section>'
@@ -390,14 +394,17 @@ def heatmaps_html(ix: ViewIndex) -> str:
         "<small>(a city row counts the city, its counties, towns and their bodies)</small></label>"
         f'<span class="dates">{date_inputs_html(ix)}</span>'
         "</form>"
+        # filled by assets/index.js when a city is chosen and a heat map is cut to its top rows
+        '<p class="note" id="city-note" hidden></p>'
         f"{''.join(matrix_html(ix, m, cities) for m in MATRICES)}</section>"
     )
 
 
 def index_data(ix: ViewIndex) -> dict[str, object]:
-    """The page's JSON block: the types (with their data files), the cities of the filter and
-    the page size. The rows themselves are in the data files (:func:`index_data_files`)."""
+    """The page's JSON block: the types (with their data files), the cities of the filter (and
+    their views) and the page size. The rows themselves are in the data files (:func:`index_data_files`)."""
     counts = Counter(eid.partition(":")[0] for eid in ix.order)
+    cities = index_cities(ix)
     return {
         "types": [
             {
@@ -409,7 +416,8 @@ def index_data(ix: ViewIndex) -> dict[str, object]:
             }
             for t in ENTITY_TYPES
         ],
-        "cities": [ix.entity(c).name for c in index_cities(ix)],
+        "cities": [ix.entity(c).name for c in cities],
+        "cityPages": [ix.pages[c] for c in cities],
         "page": PAGE_ROWS,
     }
 

@@ -156,9 +156,12 @@
       if (t.filter.value.trim()) why.push("matching “" + t.filter.value.trim() + "”");
       text += " " + why.join(", ") + " (of " + rows.length.toLocaleString("en") + ")";
     }
-    t.pos.textContent = text;
-    t.prev.disabled = t.page === 0;
-    t.next.disabled = end >= t.view.length;
+    t.pagers.forEach(function (pager) {
+      pager.querySelector(".pos").textContent = text;
+      pager.querySelector(".page-prev").disabled = t.page === 0;
+      pager.querySelector(".page-next").disabled = end >= t.view.length;
+      pager.parentNode.hidden = pager.parentNode.classList.contains("pager-end") && end - start < PAGE;
+    });
     t.table.setAttribute("data-page", String(t.page));
     t.table.setAttribute("data-shown", String(t.view.length));
     t.table.setAttribute("data-state", "ready");
@@ -187,8 +190,7 @@
       table: table,
       section: section,
       pos: section.querySelector(".pager .pos"),
-      prev: section.querySelector(".pager .page-prev"),
-      next: section.querySelector(".pager .page-next"),
+      pagers: Array.prototype.slice.call(section.querySelectorAll(".pager")), // above and below
       filter: section.querySelector("input.table-filter"),
       view: [],
       page: 0,
@@ -196,13 +198,18 @@
       dir: null,
     };
     tables[type] = t;
-    t.prev.addEventListener("click", function () {
-      t.page -= 1;
-      render(t);
-    });
-    t.next.addEventListener("click", function () {
-      t.page += 1;
-      render(t);
+    t.pagers.forEach(function (pager, k) {
+      function turn(step) {
+        t.page += step;
+        render(t);
+        if (k > 0) t.table.scrollIntoView({ block: "start" }); // from below: the page's top
+      }
+      pager.querySelector(".page-prev").addEventListener("click", function () {
+        turn(-1);
+      });
+      pager.querySelector(".page-next").addEventListener("click", function () {
+        turn(1);
+      });
     });
     t.filter.addEventListener("input", function () {
       load(type, function () {
@@ -262,7 +269,27 @@
     }
   });
 
+  /** With a city chosen, say where all of its places are when a heat map shows only its top rows. */
+  var cityNote = document.getElementById("city-note");
+  function noteCity() {
+    if (!cityNote) return;
+    while (cityNote.firstChild) cityNote.removeChild(cityNote.firstChild);
+    var i = cityValue();
+    cityNote.hidden = i === "" || !document.querySelector("section.matrix .notice");
+    if (cityNote.hidden) return;
+    var name = CITIES[Number(i)];
+    cityNote.appendChild(document.createTextNode(
+      "The heat maps keep their most active rows, so they may show few of " + name + "'s places: "
+      + "all of them are in the Place table below and in the roll-up of "));
+    var a = el("a", "", name + "'s view");
+    var url = D.cityPages[Number(i)];
+    if (PAGE_RE.test(url)) a.href = url;
+    cityNote.appendChild(a);
+    cityNote.appendChild(document.createTextNode(". 热力图只显示最活跃的行。"));
+  }
+
   if (cityBox) {
+    cityBox.addEventListener("change", noteCity);
     cityBox.addEventListener("change", function () {
       ["Place", "Organization"].forEach(function (type) {
         var t = tables[type];
@@ -274,6 +301,8 @@
       });
     });
   }
+
+  noteCity(); // a reloaded page keeps the form's values
 
   // -- the search over every name and alias ---------------------------------------------------
   var entries = null; // [name, aliases, type index, page href, n relations] of every type
