@@ -99,7 +99,7 @@ def _size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def _until(page: Any, js: str, t0: float, limit: float = 300.0) -> float:
+def _until(page: Any, js: str, t0: float, limit: float = 120.0) -> float:
     """Poll ``js`` until true; seconds since ``t0``."""
     while not page.evaluate(js):
         if time.perf_counter() - t0 > limit:
@@ -124,7 +124,7 @@ def _tables(page: Any, res: dict[str, float | int | None]) -> None:
         res[key] = _until(page, _q(f'{table} button.sort[data-col="{col}"][data-dir]', " !== null"), t)
     t = time.perf_counter()
     page.select_option("#city-filter", index=1)
-    res["city_s"] = _until(page, _q(table, ".dataset.shown < ") + _q(table, ".dataset.total"), t)
+    res["city_s"] = _until(page, "+" + _q(table, ".dataset.shown < +") + _q(table, ".dataset.total"), t)
     people = "#type-Person table.paged"
     t = time.perf_counter()
     page.click("#type-Person summary")
