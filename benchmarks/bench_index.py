@@ -10,7 +10,8 @@ Chromium (/usr/bin/chromium, networking off, a fresh profile each time) and time
 navigation start:
 
 - first rows: the first table's rows on screen;
-- interactive: the four open tables' rows loaded (paging, sorting, filters live);
+- interactive: the page parsed and its scripts run (the search box live) and, for the paged
+  index, the four open tables' rows loaded (paging, sorting, filters live);
 - search: typing a person's name (the last type's file) until that entity is the first
   result, the first time (every type's rows loaded) and again with another name;
 - in the table of places: next page, sort by name, sort by relations, the city filter; the
@@ -138,11 +139,13 @@ def _open(html: Path, people: list[str], paged: bool) -> dict[str, float | int |
     from playwright.sync_api import sync_playwright
 
     first_row = "document.querySelector('table.entities tbody tr td a') !== null"
-    live = (
-        "Array.from(document.querySelectorAll('table.paged')).filter(t => !t.closest('details'))"
+    # the page parsed and its scripts run (they are at the end of the body); for the paged index
+    # also the open tables' rows loaded
+    live = "document.readyState !== 'loading'" + (
+        " && Array.from(document.querySelectorAll('table.paged')).filter(t => !t.closest('details'))"
         ".every(t => t.getAttribute('data-state') === 'ready')"
         if paged
-        else first_row
+        else ""
     )
 
     def found(name: str) -> str:
