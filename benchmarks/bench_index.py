@@ -1,6 +1,7 @@
 """index.html at scale: its size, write time, and how soon it is usable in Chromium.
 
     python benchmarks/bench_index.py [--entities 100000] [--compare /work/main] [--keep DIR]
+    python benchmarks/bench_index.py --focused [--entities 100000]
 
 Builds the synthetic corpus of ``bench_views.py`` (real names over real places; at 100,000
 entities mostly people, organizations, campaigns and mechanisms) and writes the index alone
@@ -16,6 +17,10 @@ navigation start:
   result, the first time (every type's rows loaded) and again with another name;
 - in the table of places: next page, sort by name, sort by relations, the city filter; the
   table of people (folded, the largest): open it, sort it by name; each until redrawn.
+
+``--focused`` writes all the views instead (render_views, one process) and samples the
+process's RSS and the number of focused views written every 3 s: a flat RSS while the
+entity/ folder grows by a gigabyte shows the pages are written one at a time, not held.
 
 ``--compare DIR`` runs the same on the index of another checkout (e.g. main's one-page index)
 in the same run, for the ratio. Bar (issue 12, item 5): at 100,000 entities the index is
@@ -80,6 +85,41 @@ print(json.dumps({
     "index_s": ix_s, "write_s": write_s, "people": [person[len(person) // 3], person[2 * len(person) // 3]],
     "types": {t: sum(1 for e in ix.entities if e.type == t) for t in ("Place", "Organization", "Person")},
 }, ensure_ascii=False))
+"""
+
+
+#: ``--focused``: every view of the synthetic corpus, RSS sampled while the focused views are written
+_FOCUSED = r"""
+import os, resource, sys, threading, time
+root, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+sys.path.insert(0, root)
+sys.path.insert(0, root + "/benchmarks")
+from pathlib import Path
+from bench_views import synthetic_corpus
+from kg.export.views import render_views
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+corpus = synthetic_corpus(n)
+print(f"corpus built: RSS {rss():.0f} MB", flush=True)
+out = Path(out)
+samples, done = [], []
+def watch():
+    while not done:
+        d = out / "entity"
+        samples.append((time.perf_counter(), sum(1 for _ in os.scandir(d)) if d.exists() else 0, rss()))
+        time.sleep(3)
+threading.Thread(target=watch, daemon=True).start()
+t = time.perf_counter()
+def progress(m):
+    print(f"{time.perf_counter() - t:7.1f} s  RSS {rss():5.0f} MB  {m}", flush=True)
+render_views(corpus, out, jobs=1, progress=progress)
+done.append(1)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+print(f"render_views {time.perf_counter() - t:.1f} s, peak RSS {peak:.0f} MB; as it wrote focused views:")
+for ts, k, r in samples[:: max(1, len(samples) // 12)] + samples[-1:]:
+    print(f"{ts - t:7.1f} s  RSS {r:5.0f} MB  {k:>8,} focused views")
+size = sum(f.stat().st_size for f in (out / "entity").iterdir())
+print(f"entity/: {size / 1e6:,.0f} MB in {sum(1 for _ in (out / 'entity').iterdir()):,} pages")
 """
 
 
@@ -199,8 +239,17 @@ def main() -> int:
     ap.add_argument("--entities", type=int, default=100_000)
     ap.add_argument("--compare", type=Path, help="another checkout whose index to measure alongside")
     ap.add_argument("--keep", type=Path, help="write the indexes here and keep them (default: a temp folder)")
+    ap.add_argument("--focused", action="store_true", help="write every view and sample RSS (see above)")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_index_"))
+    if args.focused:
+        out = work / "views"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [sys.executable, "-c", _FOCUSED, str(ROOT), str(args.entities), str(out)]
+        subprocess.run(cmd, cwd=ROOT, check=True)
+        if not args.keep:
+            shutil.rmtree(work)
+        return 0
     runs = [("this", ROOT)] + ([("compare", args.compare.resolve())] if args.compare else [])
     rows = []
     for label, root in runs:
