@@ -100,12 +100,14 @@ class Page:
 
 
 def _task(
-    job: tuple[SourceText, str | None, FileResult | None, Callable[[FileResult], Any] | None, str | None],
+    job: tuple[
+        SourceText, str | None, FileResult | None, Callable[[FileResult], Any] | None, str | None, bool
+    ],
 ) -> tuple[FileResult | None, str | None, Any]:
     """One page where a worker runs it: its extraction (unless ``cached`` is given) with the
     user rules folder (if any) layered, and the caller's per-page work on it; (result without
-    its text, error, what the work gave)."""
-    source, home, cached, work, rules_dir = job
+    its text, or None unless ``keep``; error; what the work gave)."""
+    source, home, cached, work, rules_dir, keep = job
     r = cached
     if r is None:
         try:
@@ -113,6 +115,8 @@ def _task(
         except KgError as exc:
             return None, str(exc), None
     extra = work(r) if work is not None else None
+    if not keep:
+        return None, None, extra  # the caller wants only what the work gave: nothing to pickle
     return replace(r, source=replace(source, text="")), None, extra  # the caller has the text
 
 
@@ -131,6 +135,7 @@ def iter_pages(
     rules_dir: str | None = None,
     date: str | None = None,
     manifest: Mapping[str, PageInfo] | None = None,
+    results: bool = True,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
     first, then the files sorted by path, or by name with ``unique_names``), whatever runs
@@ -153,7 +158,10 @@ def iter_pages(
     ``kg/rules``) and vocabularies (``*.ttl``, read with ``ontology/vocab``); a bad file there
     is a DataError before any page is read (Dask workers read it at the same path).
     ``date`` (``--date``) and ``manifest`` (per file name: date, publisher, home) say what is
-    known of the pages (:func:`page_info`).
+    known of the pages (:func:`page_info`). ``results=False`` (with ``page_work``, no
+    ``cache``): a page's result stays where it was made and only ``Page.extra`` comes back
+    (``Page.result`` is None, ``Page.error`` says what failed), so a result is not pickled
+    back to this process for nothing (``kg extract`` gets its JSON lines).
     """
     from kg.ingest import read_source
     from kg.ingest.files import display_path, find_files
@@ -180,6 +188,7 @@ def iter_pages(
     keys: dict[int, str] = {}
     hits: set[int] = set()
     run = jobs if len(paths) > 1 else 1
+    keep = results or cache is not None or page_work is None
 
     def items() -> Iterator[Any]:
         for i, path in enumerate(paths):
@@ -199,17 +208,19 @@ def iter_pages(
                     if page_work is None or run <= 1:
                         yield Done((hit, None, page_work(hit) if page_work else None))
                     else:
-                        yield (src, page_home, hit, page_work, rules_dir)
+                        yield (src, page_home, hit, page_work, rules_dir, keep)
                     continue
-            yield (src, page_home, None, page_work, rules_dir)
+            yield (src, page_home, None, page_work, rules_dir, keep)
 
     outs = ordered_map(_task, items(), jobs=run, client=client)
     for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
         src = sources.pop(i, None)
         page = Page(display_path(path), src.name if src else display_path(path.name))
         r, err, page.extra = out
-        if r is None or src is None:
+        if err is not None or src is None:
             page.error = err
+        elif r is None:  # not kept (``results=False``): only ``page.extra`` came back
+            pass
         elif i in hits:
             page.result, page.cached = (r if r.source is src else replace(r, source=src)), True
         else:
