@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from kg.schema import ENTITY_TYPES as ENTITY_TYPES
 from kg.schema import PREDICATES as PREDICATES
 
+_new = object.__new__
+
 
 def entity_id(type_: str, name: str) -> str:
     """Stable id of an entity: its type and canonical name."""
@@ -98,7 +100,37 @@ class Mention:
     def at(self, start: int, end: int) -> Mention:
         """The same mention at other offsets (its source span); what ``dataclasses.replace``
         does, without its field-by-field introspection (a page has hundreds of mentions)."""
-        return Mention(self.article, start, end, self.text, self.type, self.name, self.extractor, self.attrs)
+        return Mention.make(
+            self.article, start, end, self.text, self.type, self.name, self.extractor, self.attrs
+        )
+
+    @classmethod
+    def make(
+        cls,
+        article: str,
+        start: int,
+        end: int,
+        text: str,
+        type_: str,
+        name: str,
+        extractor: str,
+        attrs: tuple[tuple[str, str], ...] = (),
+    ) -> Mention:
+        """``Mention(...)`` without the frozen dataclass's ``__init__``, which sets each field
+        through ``object.__setattr__`` (three times slower; a page makes hundreds of
+        mentions): the fields go into the instance dict in their order, so the object is the
+        same (equality, hash, repr, pickle)."""
+        m = _new(cls)
+        d = m.__dict__
+        d["article"] = article
+        d["start"] = start
+        d["end"] = end
+        d["text"] = text
+        d["type"] = type_
+        d["name"] = name
+        d["extractor"] = extractor
+        d["attrs"] = attrs
+        return m
 
 
 @dataclass(frozen=True)

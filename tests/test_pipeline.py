@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import UsageError
-from kg.export.jsonl import file_record
+from kg.export.jsonl import file_record, jsonl_line
 from kg.model import FileResult, SourceText
-from kg.pipeline import check_home, extract_paths, extract_source, extract_text
+from kg.pipeline import check_home, extract_paths, extract_source, extract_text, iter_pages
 
 from ._util import ROOT
 
@@ -93,6 +93,28 @@ def test_extract_paths_reports_unreadable_inputs_and_applies_homes(tmp_path: Pat
     # pages are read lazily, as the workers take them: progress counts every file found,
     # the unreadable one included, and ends at its total
     assert [(i, n) for i, n, _name, _hit in seen] == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_results_only_the_page_work_comes_back(tmp_path: Path, jobs: int) -> None:
+    # kg extract's path: each page's JSON line is made where the page was extracted and the
+    # result is not sent back; the lines are those of the results, errors still reported
+    (tmp_path / "a.txt").write_text("县应急管理局开展应急演练。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("市消防救援支队检查商场。\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    kept = {p.name: p for p in iter_pages([str(tmp_path)], home="黎城县", jobs=jobs, page_work=jsonl_line)}
+    lean = {
+        p.name: p
+        for p in iter_pages([str(tmp_path)], home="黎城县", jobs=jobs, page_work=jsonl_line, results=False)
+    }
+    assert [p.result for p in lean.values()] == [None, None, None]
+    assert {n for n, p in lean.items() if p.error} == {"empty.txt"}
+    assert {n: p.extra for n, p in lean.items() if not p.error} == {
+        n: json.dumps(file_record(p.result), ensure_ascii=False) + "\n"
+        for n, p in kept.items()
+        if p.result is not None
+    }
+    assert [json.loads(lean[n].extra)["file"] for n in ("a.txt", "b.txt")] == ["a.txt", "b.txt"]
 
 
 def test_two_inputs_of_one_name_are_refused_before_extraction(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 
 import pytest
 
@@ -12,7 +14,7 @@ from kg.nlp import segment
 from kg.nlp.segment import MAX_SENTENCE, Doc, Segmenter
 from kg.pipeline import extract_text
 
-from ._util import SEEDS, unbroken
+from ._util import ROOT, SEEDS, unbroken
 
 #: A made-up clause with places, bodies, terms and a campaign, and no full stop.
 CLAUSE = "长子县应急管理局联合县消防救援大队对危险化学品企业和加油站开展隐患排查扎实推进“春夏九防·敲门行动”"
@@ -154,3 +156,22 @@ def test_jieba_is_the_fallback_where_rjieba_is_missing(monkeypatch) -> None:
         importlib.util, "find_spec", lambda name, *a: None if name == "rjieba" else real(name, *a)
     )
     assert segment.backend() == "jieba"
+
+
+def test_rjieba_is_used_without_building_its_default_tokenizer() -> None:
+    # rjieba's package __init__ builds a tokenizer at import (0.2 s a process); ours is built
+    # from its extension module alone, and a later `import rjieba` reuses that module
+    code = (
+        "import sys\n"
+        "from kg.nlp.segment import Segmenter\n"
+        "seg = Segmenter([('县应急管理局', 2000, 'nt')], 'rjieba')\n"
+        "print('rjieba' in sys.modules)\n"
+        "import rjieba\n"
+        "ref = rjieba.Jieba()\n"
+        "ref.add_word('县应急管理局', 2000, 'nt')\n"
+        f"text = {CLAUSE!r}\n"
+        "print(type(seg._jieba) is rjieba.Jieba, seg.tag(text) == ref.tag(text))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["False", "True", "True"]

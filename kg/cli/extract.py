@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli.options import home_option, jobs_option, max_file_size_option, report_skipped, rules_option
-
-if TYPE_CHECKING:
-    from kg.model import FileResult
 
 
 @click.command()
@@ -51,22 +47,29 @@ def extract(
     Every readable file gives one JSON line. Unreadable files are reported on
     stderr and the exit code is 1; the others are still processed.
     """
-    from kg.export.jsonl import write_jsonl
+    from kg.export.jsonl import jsonl_line, write_lines
     from kg.pipeline import iter_pages
 
     errors: list[tuple[str, str]] = []
 
-    def results() -> Iterator[FileResult]:
-        # each line written as its page comes back (in input order), not the corpus at once
+    def lines() -> Iterator[str]:
+        # each line rendered where its page was extracted (a worker with --jobs N) and written
+        # as the page comes back (in input order); the results themselves stay in the workers
         for page in iter_pages(
-            list(paths), home=home, max_bytes=max_file_size, jobs=jobs, rules_dir=rules_dir
+            list(paths),
+            home=home,
+            max_bytes=max_file_size,
+            jobs=jobs,
+            rules_dir=rules_dir,
+            page_work=jsonl_line,
+            results=False,
         ):
-            if page.result is None:
-                errors.append((page.path, page.error or "not extracted"))
+            if page.error is not None:
+                errors.append((page.path, page.error))
             else:
-                yield page.result
+                yield page.extra
 
-    write_jsonl(results(), output if output else sys.stdout)
+    write_lines(lines(), output if output else sys.stdout)
     report_skipped(errors)
     if errors:
         sys.exit(1)

@@ -42,6 +42,12 @@ def file_record(r: FileResult) -> dict[str, Any]:
     }
 
 
+def jsonl_line(r: FileResult) -> str:
+    """One result as its JSON line (newline included): ``kg extract`` renders it where the
+    page was extracted (a ``page_work`` of :func:`kg.pipeline.iter_pages`)."""
+    return json.dumps(file_record(r), ensure_ascii=False, sort_keys=False) + "\n"
+
+
 def jsonl_lines(results: Iterable[FileResult]) -> Iterable[str]:
     for r in results:
         yield json.dumps(file_record(r), ensure_ascii=False, sort_keys=False)
@@ -49,10 +55,13 @@ def jsonl_lines(results: Iterable[FileResult]) -> Iterable[str]:
 
 def write_jsonl(results: Iterable[FileResult], out: IO[str] | str | Path) -> None:
     """Write results as JSON lines to a stream or (atomically) to a path."""
+    write_lines((line + "\n" for line in jsonl_lines(results)), out)
+
+
+def write_lines(lines: Iterable[str], out: IO[str] | str | Path) -> None:
+    """Write lines already rendered (:func:`jsonl_line`) to a stream or (atomically) to a path."""
     if isinstance(out, (str, Path)):
         with atomic_writer(out) as fh:
-            for line in jsonl_lines(results):
-                fh.write(line + "\n")
+            fh.writelines(lines)
         return
-    for line in jsonl_lines(results):
-        out.write(line + "\n")
+    out.writelines(lines)

@@ -116,13 +116,13 @@ class Context:
         """Build a mention at normalised ``[start, end)``."""
         doc = self.doc
         art = doc.article_at(start)
-        return Mention(
-            article=art.id,
-            start=start,
-            end=end,
-            text=doc.text[start:end],
-            type=type_,
-            name=name,
-            extractor=extractor,
-            attrs=tuple(sorted((k, str(v)) for k, v in attrs.items() if v is not None)),
+        return Mention.make(
+            art.id,
+            start,
+            end,
+            doc.text[start:end],
+            type_,
+            name,
+            extractor,
+            tuple(sorted((k, str(v)) for k, v in attrs.items() if v is not None)) if attrs else (),
         )

@@ -211,7 +211,8 @@ def _merge_type(type_: str, group: list[Mention]) -> tuple[list[Entity], list[Me
 
 
 def _renamed(m: Mention, name: str) -> Mention:
-    return replace(m, name=name)
+    # what replace(m, name=name) gives, without its introspection (most mentions of a page)
+    return Mention.make(m.article, m.start, m.end, m.text, m.type, name, m.extractor, m.attrs)
 
 
 def _merge_short_orgs(uf: _UnionFind, group: list[Mention]) -> None:

@@ -8,6 +8,7 @@ loaded with the project's user dictionary so that terms and names stay whole.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -121,9 +122,7 @@ class Segmenter:
         self.name = name or backend()
         self._jieba: rjieba.Jieba | _Jieba
         if self.name == "rjieba":
-            import rjieba  # lazy: import costs ~0.2 s
-
-            self._jieba = rjieba.Jieba()
+            self._jieba = _rjieba_class()()
         else:
             self._jieba = _Jieba()
         self.n_words = 0
@@ -139,6 +138,39 @@ class Segmenter:
     def has_word(self, word: str) -> bool:
         """Whether ``word`` is in the dictionary (jieba's or the user dictionary)."""
         return not _SURROGATE.search(word) and bool(self._jieba.has_word(word))
+
+
+def _rjieba_class() -> type[rjieba.Jieba]:
+    """rjieba's ``Jieba``, from its extension module alone when it can be found: the package's
+    ``__init__`` builds a default tokenizer at import (0.2 s and its dictionary's memory, in
+    every process) that is never used here, since ours carries the user dictionary."""
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    name = "rjieba.rjieba"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.find_spec("rjieba")  # locates the package, does not run it
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        paths = [
+            os.path.join(folder, "rjieba" + suffix)
+            for folder in folders
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES
+        ]
+        path = next((p for p in paths if os.path.isfile(p)), None)
+        if path is None:  # laid out otherwise: the ordinary import
+            import rjieba
+
+            return rjieba.Jieba
+        loader = importlib.machinery.ExtensionFileLoader(name, path)
+        found = importlib.util.spec_from_file_location(name, path, loader=loader)
+        assert found is not None
+        module = importlib.util.module_from_spec(found)
+        loader.exec_module(module)
+        sys.modules[name] = module  # ``import rjieba`` later reuses it (loaded once)
+    cls: type[rjieba.Jieba] = module.Jieba
+    return cls
 
 
 def _encodable(text: str) -> str:

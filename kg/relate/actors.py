@@ -117,6 +117,7 @@ class Actors:
         ctx = rc.ctx
         self.doc = ctx.doc
         self.text = self.doc.text
+        self.conf = _conf()  # the page's rules, looked up once (clauses ask thousands of times)
         gaz = ctx.res.gaz
         # the home (我县 on a county site, 我市 in a city paper) and the city 我市/全市 mean:
         # on a county's or district's site that is its prefecture, on a county-level
@@ -128,7 +129,7 @@ class Actors:
             home_div = ctx.home if self.county_home else gaz.prefecture_of(ctx.home) or ctx.home
             self.home = self._place(home_div)
             city_div = home_div
-            if self.county_home and ctx.home.kind != _conf().county_city_kind:
+            if self.county_home and ctx.home.kind != self.conf.county_city_kind:
                 city_div = gaz.prefecture_of(ctx.home) or home_div
             self.city = self._place(city_div)
         self.index: SpanIndex[Mention] = SpanIndex(
@@ -173,7 +174,7 @@ class Actors:
     def scope_place(self, end: int) -> str | None:
         """The place a scope word ending at ``end`` names (推进全市…行动, 我县“…”活动):
         全市/我市 the city, 全县/我县 the county (as when they are subjects)."""
-        conf = _conf()
+        conf = self.conf
         text = self.text
         for word in conf.scope_words:
             if text.endswith(word, 0, end):
@@ -194,7 +195,7 @@ class Actors:
             return self._gov_cache[eid]
         found = None
         if eid.startswith("Organization:"):
-            conf = _conf()
+            conf = self.conf
             e = self.rc.by_key.get(("Organization", eid.split(":", 1)[1]))
             for name in (e.name, *e.aliases) if e is not None else ():
                 for prefix in conf.party_prefixes:
@@ -231,7 +232,7 @@ class Actors:
                 main = found[0]
         if not main and self.home is not None:
             art_text = "".join(text[doc.sentences[i].start : doc.sentences[i].end] for i in sent_ids)
-            conf = _conf()
+            conf = self.conf
             triggers = conf.county_home_triggers if self.county_home else conf.home_triggers
             if any(w in art_text for w in triggers):
                 main = (self.home.id,)
@@ -249,7 +250,7 @@ class Actors:
             # that follows it in the sentence
             purposes: list[int] = []
             pos = s.start
-            for m in [*_conf().clause_split.finditer(text, s.start, s.end), None]:
+            for m in [*self.conf.clause_split.finditer(text, s.start, s.end), None]:
                 end = m.start() if m is not None else s.end
                 in_headline = doc.paras[s.para].kind == "headline"
                 # headlines (and teasers above them) were read for the article's actor already
@@ -308,7 +309,7 @@ class Actors:
 
     def _purpose(self, start: int, end: int) -> bool:
         """Whether the clause states a purpose (为切实做好…, 为进一步加强…)."""
-        purpose = _conf().purpose_re
+        purpose = self.conf.purpose_re
         if purpose.search(self.text, start, end) is None:
             return False  # the common case, decided in one C-level scan
         return purpose.match(self.text, self.skip_openers(start, end)) is not None
@@ -316,7 +317,7 @@ class Actors:
     def _agent(self, start: int, end: int) -> tuple[tuple[str, ...], str] | None:
         """此次行动由市防震减灾中心和市文物局联合组织开展: the bodies after 由 act."""
         text = self.text
-        conf = _conf()
+        conf = self.conf
         k = text.find(conf.by_marker, start, end)
         if k < 0:
             return None
@@ -336,12 +337,12 @@ class Actors:
         e = self.rc.by_key.get(("Place", main[0].split(":", 1)[1]))
         code = e.attr("adcode") if e is not None else None
         div = self.rc.ctx.res.gaz.by_code.get(code) if code else None
-        return main[0] if div is not None and div.kind == _conf().county_city_kind else None
+        return main[0] if div is not None and div.kind == self.conf.county_city_kind else None
 
     def _joint(self, start: int, end: int) -> tuple[str, ...]:
         """A clause that opens with a joint-work verb (联合, 会同 …) names partners: every
         organization listed after it (联合各镇（街道）和市市场监管局: the bodies of the list)."""
-        conf = _conf()
+        conf = self.conf
         p = self.skip_openers(start, end)
         jm = conf.joint_re.match(self.text, p)
         if jm is None or self._name_starts_at(p):
@@ -352,7 +353,7 @@ class Actors:
         """Organizations of the list that starts at ``q``: each opens the list or follows
         a separator (、和及与); a list item that is not a body (各镇（街道）) is passed over."""
         text = self.text
-        conf = _conf()
+        conf = self.conf
         out: list[Mention] = []
         longest: dict[int, Mention] = {}
         for s, e, m in self.index.overlapping(q, end):
@@ -377,7 +378,7 @@ class Actors:
         for a in actors:
             e = self.rc.by_key.get(("Organization", a.split(":", 1)[1]))
             name = e.name if e is not None else a
-            if not (name.startswith(_conf().party_bodies) or _has_division_prefix(self.rc, name)):
+            if not (name.startswith(self.conf.party_bodies) or _has_division_prefix(self.rc, name)):
                 return False
         return True
 
@@ -385,7 +386,7 @@ class Actors:
         """The actors a clause starting at ``start`` names, and their kind
         (place | org | home | pronoun | person), or None when it names none."""
         text = self.text
-        conf = _conf()
+        conf = self.conf
         p = self.skip_openers(start, end)
         if p >= end:
             return None
@@ -455,7 +456,7 @@ class Actors:
         if k == len(self._person_starts) or self._person_starts[k] >= end:
             return None  # no one named in the clause
         text = self.text
-        conf = _conf()
+        conf = self.conf
         comma = conf.enumeration_comma
         q = p
         while q < end:
@@ -521,11 +522,11 @@ class Actors:
             if self.index.starting_at(q):
                 continue
             # a list (、和及与) or joint work (会同, 联合, 携手): every body named acts
-            sep = _conf().joiner_re.match(text, q)
+            sep = self.conf.joiner_re.match(text, q)
             if sep is not None:
                 q = sep.end()
                 continue
-            jm = _conf().joint_re.match(text, q)
+            jm = self.conf.joint_re.match(text, q)
             if jm is None:
                 break
             if lead is None:
@@ -535,7 +536,7 @@ class Actors:
         return found
 
     def _verbish(self, pos: int) -> bool:
-        if self.text.startswith(_conf().followers, pos):
+        if self.text.startswith(self.conf.followers, pos):
             return True
         ts, _te, tag = self.doc.token_at(pos)
         return ts == pos and tag in _VERBISH
@@ -546,7 +547,7 @@ class Actors:
         if key in self._skipped:
             return self._skipped[key]
         text = self.text
-        conf = _conf()
+        conf = self.conf
         while p < end:
             if text[p] in conf.lead_marks:
                 p += 1
