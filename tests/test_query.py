@@ -623,6 +623,67 @@ def test_an_unknown_name_given_to_a_named_query_says_so(out: Path, args: list[st
     assert message in line
 
 
+@pytest.mark.parametrize(
+    ("query", "args", "message"),
+    [
+        ("evidence-for-relation", ["-p", "predicate=foo"],
+         "kg:foo is not a value of parameter predicate; it accepts kg:locatedIn, kg:implements, "
+         "kg:targets, kg:adopts, kg:takesMeasure, kg:issues, kg:organizes, kg:partnersWith, kg:holdsPost"),
+        ("evidence-for-relation", ["-p", "predicate=rdfs:label"],
+         "rdfs:label is not a value of parameter predicate; it accepts kg:locatedIn"),
+        ("places-implementing-campaign", ["-p", "campaign=长子县"],
+         "'长子县' names no kg:Campaign (parameter campaign accepts a name of one); it names kg:Place"),
+        ("targets-within-place", ["-p", f"place={KNOCK}"],
+         f"'{KNOCK}' names no kg:Place (parameter place accepts a name of one); it names kg:Campaign"),
+        ("places-active-in-season", ["-p", "hazard=矿山"],
+         "'矿山' names no kgv:hazard (parameter hazard accepts a name of one); it names "),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_kind_is_a_one_line_error(
+    out: Path, query: str, args: list[str], message: str
+) -> None:
+    """An IRI the parameter does not accept, or a name that only something of another kind
+    bears, is refused with what the parameter accepts, instead of an empty answer."""
+    p = kg("query", str(out), query, *args)
+    assert p.returncode == 2, p.stdout
+    (line,) = p.stderr.strip().splitlines()
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "var", "value"),
+    [
+        ("evidence-for-relation", {"predicate": "kg:implements"}, "text", None),
+        ("evidence-for-relation", {"predicate": f"<{PREFIXES['kg']}implements>"}, "text", None),
+        ("places-implementing-campaign", {"campaign": KNOCK}, "place", "长子县"),
+        ("targets-under-term", {"term": "矿山"}, "target", None),
+    ],
+)  # fmt: skip
+def test_values_of_the_accepted_kind_still_answer(
+    engines: dict[str, Target], query: str, params: dict[str, str], var: str, value: str | None
+) -> None:
+    r = run(engines["oxigraph"].target, query, params)
+    assert r.rows, (query, params)
+    if value is not None:
+        assert value in values(r, var)
+
+
+def test_accepts_of_evidence_for_relation_are_the_predicates() -> None:
+    """The predicates a query accepts are the ontology's, all of them."""
+    from kg.export.rdf.iri import PREDICATE_IRI
+    from kg.export.sparql.named import expand
+
+    (p,) = [p for p in named_queries()["evidence-for-relation"].params if p.name == "predicate"]
+    assert {expand(a) for a in p.accepts} == {f"<{iri}>" for iri in PREDICATE_IRI.values()}
+
+
+def test_accepts_names_a_parameter_of_the_query() -> None:
+    with pytest.raises(UsageError, match="'# accepts:' for county, which is no '# param:'"):
+        parse_query_file(
+            '# param: place = "长治市"@zh -- p\n# accepts: county = kg:Place\nSELECT * WHERE { }'
+        )
+
+
 def test_an_alias_given_where_the_query_takes_the_name_says_which_name(out: Path) -> None:
     p = kg("query", str(out), "work-within-place", "-p", "place=长治")
     assert p.returncode == 2, p.stdout
@@ -651,7 +712,10 @@ def test_the_defaults_of_every_named_query_are_known_names(engines: dict[str, Ta
 
 def test_known_names_and_aliases_are_not_refused(out: Path) -> None:
     """Names as the queries match them: canonical names and a term's alias (skos:altLabel)."""
-    alias = run(out, "SELECT ?a WHERE { ?t skos:altLabel ?a } ORDER BY ?a LIMIT 1").rows[0][0]
+    # a term's alias (a mechanism's alias names no term: the query refuses it, see above)
+    alias = run(out, "SELECT ?a WHERE { ?t skos:altLabel ?a ; skos:inScheme ?s } ORDER BY ?a LIMIT 1").rows[
+        0
+    ][0]
     assert alias is not None
     p = kg("query", str(out), "targets-under-term", "-p", f"term={alias[1]}", "-f", "csv")
     assert p.returncode == 0, p.stderr

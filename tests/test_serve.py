@@ -579,6 +579,20 @@ def test_select_star_keeps_the_query_order_at_the_endpoint(endpoint: str, fmt: s
     assert _header(fmt, r.text) == ["zone", "alias", "m"]
 
 
+def test_a_named_query_value_of_the_wrong_kind_is_a_400_naming_what_it_accepts(endpoint: str) -> None:
+    base = endpoint.replace("/sparql", "/queries")
+    bad = requests.get(f"{base}/evidence-for-relation", params={"predicate": "foo"}, timeout=30)
+    assert bad.status_code == 400
+    (line,) = bad.text.strip().splitlines()
+    assert line.startswith("kg:foo is not a value of parameter predicate; it accepts kg:locatedIn, ")
+    kind = requests.get(f"{base}/places-implementing-campaign", params={"campaign": "长子县"}, timeout=30)
+    assert kind.status_code == 400
+    (line,) = kind.text.strip().splitlines()
+    assert (
+        line == "'长子县' names no kg:Campaign (parameter campaign accepts a name of one); it names kg:Place"
+    )
+
+
 def test_named_queries_at_the_endpoint(endpoint: str) -> None:
     base = endpoint.replace("/sparql", "/queries")
     listing = requests.get(base, timeout=30)

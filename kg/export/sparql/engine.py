@@ -20,8 +20,8 @@ from kg.errors import KgError, UsageError
 from kg.export.sparql.check import ForbiddenQuery, Plan, check, is_update
 from kg.export.sparql.child import call_with_timeout
 from kg.export.sparql.lex import in_text_order, readable_parser_error, star_projection
-from kg.export.sparql.named import NamedQuery, bind, param_term, resolve
-from kg.export.sparql.results import WRITERS, Answer, Cell, Result, nt
+from kg.export.sparql.named import NamedQuery, Param, bind, param_term, resolve
+from kg.export.sparql.results import WRITERS, Answer, Cell, Result, display, nt
 from kg.namespace import PREFIXES, XSD
 
 ENGINES = ("oxigraph", "rdflib")
@@ -445,6 +445,7 @@ def check_names(g: Target, nq: NamedQuery, given: Mapping[str, str]) -> None:
             continue
         props = label_properties(nq, p.name)
         if g.execute(f"ASK {{ ?x {'|'.join(props)} {term} }}").boolean:
+            check_kind(g, p, term, props)
             continue
         name = re.sub(r"\\(.)", r"\1", m.group(1))
         others = [x for x in _LABELS if x not in props]
@@ -462,6 +463,26 @@ def check_names(g: Target, nq: NamedQuery, given: Mapping[str, str]) -> None:
         close = close_names(g, name, props)
         hint = f"; close names: {', '.join(close)}" if close else "; no name is close to it"
         raise UsageError(f"no entity is named {name!r} (parameter {p.name}){hint}")
+
+
+def check_kind(g: Target, p: Param, term: str, props: Sequence[str]) -> None:
+    """Refuse a name that some entity bears but none of the kind the parameter accepts
+    (``# accepts:`` classes or concept schemes): a one-line :class:`UsageError` naming the
+    parameter, what it accepts and what the name does name, instead of no rows."""
+    if not p.accepts:
+        return
+    kinds = " ".join(p.accepts)
+    lab = "|".join(props)
+    if g.execute(f"ASK {{ VALUES ?k {{ {kinds} }} ?x {lab} {term} ; rdf:type|skos:inScheme ?k }}").boolean:
+        return
+    r = g.execute(f"SELECT DISTINCT ?k WHERE {{ ?x {lab} {term} ; rdf:type|skos:inScheme ?k }} ORDER BY ?k")
+    named = [display(row[0]) for row in r.rows if row[0] and row[0][0] == "uri"]
+    m = _ZH_NAME.fullmatch(term)
+    name = re.sub(r"\\(.)", r"\1", m.group(1)) if m else term
+    what = f"it names {', '.join(n for n in named if n) or 'something else'}"
+    raise UsageError(
+        f"{name!r} names no {' or '.join(p.accepts)} (parameter {p.name} accepts a name of one); {what}"
+    )
 
 
 def close_names(g: Target, name: str, props: Sequence[str] = _LABELS, n: int = 5) -> list[str]:

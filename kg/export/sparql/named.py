@@ -6,17 +6,23 @@ named query declares its parameters in its comment header::
     # title: Places that implement a campaign
     # answers: Which places implement the campaign named ?campaign?
     # param: campaign = "春夏九防·敲门行动"@zh -- the campaign's canonical name
+    # accepts: campaign = kg:Campaign
 
 and a parameter is bound by a ``VALUES`` block at the top of the query's WHERE group, so the
 same text runs on any SPARQL 1.1 engine (``--show`` prints it, :func:`with_prefixes` adds the
 predeclared prefixes for engines that do not know them).
+
+``accepts`` says what a parameter takes, so that a value of the wrong kind is a one-line error
+naming the parameter and what it accepts, not an empty answer: for a name (a ``"…"@zh``
+default), the classes or concept schemes one of whose members must bear it; for an IRI (a
+``kg:implements`` default), the IRIs it may be.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +39,9 @@ class Param:
     name: str
     default: str
     description: str = ""
+    #: what the parameter accepts (``# accepts:``): classes or concept schemes for a name,
+    #: the allowed IRIs for an IRI; empty: anything
+    accepts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ class NamedQuery:
     path: Path | None = None
 
 
-_HEADER = re.compile(r"^#\s*(title|answers|param)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|answers|param|accepts)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\??([A-Za-z_]\w*)\s*=\s*(.+?)(?:\s+--\s+(.*))?$")
 
 
@@ -53,6 +62,7 @@ def parse_query_file(text: str, name: str = "", path: Path | None = None) -> Nam
     """A query file with its comment header (title, answers, params)."""
     title = answers = ""
     params: list[Param] = []
+    accepts: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -66,6 +76,13 @@ def parse_query_file(text: str, name: str = "", path: Path | None = None) -> Nam
             title = value
         elif key == "answers":
             answers = value
+        elif key == "accepts":
+            am = re.match(r"^\??([A-Za-z_]\w*)\s*=\s*(\S.*)$", value)
+            if not am:
+                raise UsageError(
+                    f"{path or name}: bad accepts line {line!r}; write '# accepts: name = kg:Class …'"
+                )
+            accepts[am.group(1)] = tuple(am.group(2).split())
         else:
             pm = _PARAM.match(value)
             if not pm:
@@ -73,6 +90,10 @@ def parse_query_file(text: str, name: str = "", path: Path | None = None) -> Nam
                     f"{path or name}: bad parameter line {line!r}; write '# param: name = default -- text'"
                 )
             params.append(Param(pm.group(1), pm.group(2).strip(), (pm.group(3) or "").strip()))
+    unknown = sorted(set(accepts) - {p.name for p in params})
+    if unknown:
+        raise UsageError(f"{path or name}: '# accepts:' for {', '.join(unknown)}, which is no '# param:'")
+    params = [replace(p, accepts=accepts.get(p.name, ())) for p in params]
     return NamedQuery(name, title, answers, tuple(params), text, path)
 
 
@@ -148,12 +169,36 @@ def bind(nq: NamedQuery, given: Mapping[str, str] | None = None) -> str:
         return nq.text
     names = [p.name for p in nq.params]
     terms = [param_term(given[p.name], p.default) if p.name in given else p.default for p in nq.params]
+    for p, t in zip(nq.params, terms, strict=True):
+        check_iri(p, t)
     # one VALUES block per variable: Virtuoso 7.2 fails to compile some multi-variable ones
     values = "".join(f"  VALUES ?{n} {{ {t} }}\n" for n, t in zip(names, terms, strict=True))
     pos = where_brace(nq.text)
     if pos < 0:
         raise UsageError(f"{nq.name}: cannot find the WHERE group to bind {', '.join(names)}")
     return nq.text[: pos + 1] + "\n" + values + nq.text[pos + 1 :]
+
+
+def expand(term: str) -> str:
+    """A prefixed name (``kg:targets``) as ``<IRI>``; any other term as it is."""
+    m = re.fullmatch(r"([A-Za-z][\w-]*)?:(\S*)", term)
+    if m and (m.group(1) or "") in PREFIXES:
+        return f"<{PREFIXES[m.group(1) or '']}{m.group(2)}>"
+    return term
+
+
+def is_name_param(p: Param) -> bool:
+    """Whether ``p`` takes a name (its default is a quoted literal), not an IRI."""
+    return p.default.startswith(('"', "'"))
+
+
+def check_iri(p: Param, term: str) -> None:
+    """Refuse an IRI given to a parameter that accepts some IRIs only: a one-line
+    :class:`UsageError` naming the parameter and the IRIs it accepts."""
+    if not p.accepts or is_name_param(p):
+        return
+    if expand(term) not in {expand(a) for a in p.accepts}:
+        raise UsageError(f"{term} is not a value of parameter {p.name}; it accepts {', '.join(p.accepts)}")
 
 
 def with_prefixes(text: str) -> str:
@@ -174,6 +219,9 @@ def list_queries() -> str:
             lines.append(
                 f"    -p {p.name}=…  (default {p.default}){'  ' + p.description if p.description else ''}"
             )
+            if p.accepts:
+                what = "a name of a member of" if is_name_param(p) else "one of"
+                lines.append(f"        accepts {what}: {' '.join(p.accepts)}")
     return "\n".join(lines)
 
 
