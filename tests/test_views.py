@@ -660,6 +660,9 @@ def test_article_markup_is_text_in_every_file(xss_corpus: Corpus, tmp_path: Path
         assert not re.search("[<>&\u2028\u2029]", text), path.name
     names = {r[0] for t in ENTITY_TYPES for r in index_rows(tmp_path, t)}
     assert any("<img src=x onerror=alert(1)>" in n for n in names)  # JSON restores it
+    # resolve.html's shards likewise (resolve_shards checks that no <, > or & is left)
+    iris = [iri for _pages, entities in resolve_shards(tmp_path).values() for iri in entities]
+    assert any("<img src=x onerror=alert(1)>" in iri for iri in iris)
 
 
 def test_pages_forbid_outside_origins_and_inline_script(site: Path) -> None:

@@ -1131,6 +1131,21 @@ def test_resolve_page_opens_entity_article_and_evidence_iris_from_shards(
     page.close()
 
 
+def test_resolve_page_without_its_shards_says_which_file_is_missing(
+    browser: Any, sharded: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    shutil.copytree(sharded / "assets", tmp_path / "assets")
+    shutil.copy(sharded / "resolve.html", tmp_path / "resolve.html")  # copied without resolve/
+    page, log = open_page(browser, tmp_path / "resolve.html", "#kgi:place/长子县")
+    wait(page, "document.getElementById('resolve-msg').textContent.indexOf('Could not load') === 0")
+    assert "resolve/" in page.inner_text("#resolve-msg")
+    assert page.url.split("#")[0].endswith("/resolve.html")
+    assert not log.outside
+    page.close()
+
+
 # -- time: a dated corpus ---------------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@
   }
 
   var SHARDS = {}; // name → [pages, entities]
+  var missing = null; // a shard that could not be loaded (resolve/ not beside the page)
   var pending = {}; // name → callbacks waiting for it
   var failed = {};
 
@@ -67,6 +68,7 @@
     s.src = D.src + name + ".js";
     s.onerror = function () {
       failed[name] = true;
+      missing = s.src;
       var waiting = pending[name] || [];
       delete pending[name];
       waiting.forEach(function (f) {
@@ -139,6 +141,9 @@
         msg.textContent = "→ " + href;
         window.kgResolve.last = href;
         location.href = href;
+      } else if (missing) {
+        msg.textContent = "Could not load " + missing + ": keep the folder resolve/ beside resolve.html 无法加载";
+        window.kgResolve.last = null;
       } else {
         msg.textContent = "Not in these views 未找到: " + iri;
         window.kgResolve.last = null;
