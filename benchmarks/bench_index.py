@@ -22,6 +22,12 @@ navigation start:
 process's RSS and the number of focused views written every 3 s: a flat RSS while the
 entity/ folder grows by a gigabyte shows the pages are written one at a time, not held.
 
+``--lookup`` writes the index's data files, overview.html and resolve.html (with its shards
+resolve/*.js where the checkout writes them) instead, prints their sizes, and times in Chromium:
+the overview's script run and its layout frozen; its search for a person it does not draw (the
+value typed, Find clicked) until the link to the person's view shows; resolve.html#<IRI> of a
+person until the page asks for the person's view.
+
 ``--compare DIR`` runs the same on the index of another checkout (e.g. main's one-page index)
 in the same run, for the ratio. Bar (issue 12, item 5): at 100,000 entities the index is
 interactive in ≤ 2 s and a search answers in ≤ 1 s, with index.html under 2 MB.
@@ -123,10 +129,52 @@ print(f"entity/: {size / 1e6:,.0f} MB in {sum(1 for _ in (out / 'entity').iterdi
 """
 
 
-def _write(root: Path, n: int, out: Path) -> dict[str, Any]:
+#: ``--lookup``: the index's data files, overview.html and resolve.html (and its shards)
+_LOOKUP = r"""
+import json, sys, time
+root, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+sys.path.insert(0, root)
+sys.path.insert(0, root + "/benchmarks")
+from pathlib import Path
+from urllib.parse import unquote
+from bench_views import synthetic_corpus
+from kg.export.rdf.iri import entity_iri
+from kg.export.views.assets import asset_files
+from kg.export.views.data import ViewIndex
+from kg.export.views import index as index_mod, overview as overview_mod, resolve as resolve_mod
+out = Path(out)
+corpus = synthetic_corpus(n)
+ix = ViewIndex.build(corpus)
+def put(rel, text):
+    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+    (out / rel).write_text(text, encoding="utf-8")
+for name, blob in asset_files().items():
+    (out / "assets").mkdir(parents=True, exist_ok=True)
+    (out / "assets" / name).write_bytes(blob)
+for rel, text in index_mod.index_data_files(ix):
+    put(rel, text)
+t = time.perf_counter()
+put("overview.html", overview_mod.render_overview(ix, max_nodes=1500))
+overview_s = time.perf_counter() - t
+t = time.perf_counter()
+put("resolve.html", resolve_mod.render_resolve(ix))
+for rel, text in getattr(resolve_mod, "resolve_data_files", lambda ix: ())(ix):
+    put(rel, text)
+resolve_s = time.perf_counter() - t
+drawn = set(overview_mod.choose_nodes(ix, 1500))
+people = [e for e in ix.entities if e.type == "Person" and e.id not in drawn]
+person = people[len(people) // 2]
+print(json.dumps({
+    "entities": len(ix.entities), "overview_s": overview_s, "resolve_s": resolve_s,
+    "person": person.name, "page": ix.pages[person.id], "iri": entity_iri(person),
+}, ensure_ascii=False))
+"""
+
+
+def _write(root: Path, n: int, out: Path, script: str = _WRITE) -> dict[str, Any]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     proc = subprocess.run(
-        [sys.executable, "-c", _WRITE, str(root), str(n), str(out)],
+        [sys.executable, "-c", script, str(root), str(n), str(out)],
         cwd=root,
         env=env,
         check=True,
@@ -234,14 +282,122 @@ def _open(html: Path, people: list[str], paged: bool) -> dict[str, float | int |
     return res
 
 
+def _lookup(out: Path, w: dict[str, Any]) -> dict[str, float | int | None]:
+    """The overview's search for a person not drawn, and resolve.html#<the person's IRI>."""
+    from playwright.sync_api import sync_playwright
+
+    res: dict[str, float | int | None] = {}
+    name, page_rel = w["person"], w["page"]
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        page = ctx.new_page()
+        outside: list[str] = []
+        errors: list[str] = []
+        asked: list[float] = []  # when the person's view was asked for
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def route(r: Any) -> None:  # networking off: only the folder itself
+            url = r.request.url
+            if url.endswith("/" + page_rel):
+                asked.append(time.perf_counter())
+                r.abort()  # the view is not written: what counts is that it is opened
+            elif url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                outside.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        t0 = time.perf_counter()
+        page.goto((out / "overview.html").as_uri(), wait_until="commit", timeout=600_000)
+        res["script_s"] = _until(page, "window.kgView !== undefined", t0)
+        res["layout_s"] = _until(page, "window.kgView.state === 'ready'", t0)
+        t = time.perf_counter()
+        page.evaluate(f"document.getElementById('search').value = {json.dumps(name)}")
+        page.click("#search-form button")
+        found = (
+            "(() => { const a = document.querySelector('#search-msg a');"
+            f" return a !== null && a.getAttribute('href') === {json.dumps(page_rel)}; }})()"
+        )
+        res["find_s"] = _until(page, found, t)
+        t = time.perf_counter()
+        page.fill("#search", name[:-1])  # suggestions while typing (the names are loaded now)
+        res["suggest_s"] = _until(page, "document.querySelectorAll('#suggest li').length > 0", t)
+        page.close()
+        page = ctx.new_page()
+        page.route("**/*", route)
+        t0 = time.perf_counter()
+        page.goto((out / "resolve.html").as_uri() + "#" + w["iri"], wait_until="commit", timeout=600_000)
+        _until(page, "true", t0)
+        while not asked:
+            if time.perf_counter() - t0 > 120:
+                raise TimeoutError("resolve.html did not open the view")
+            page.wait_for_timeout(5)  # lets playwright deliver the request to route()
+        res["resolve_s"] = asked[0] - t0
+        res["outside"] = len(outside)
+        res["errors"] = len([e for e in errors if "ERR_FAILED" not in e])  # the aborted view
+        ctx.close()
+    return res
+
+
+def lookup(runs: list[tuple[str, Path]], n: int, work: Path) -> None:
+    """``--lookup``: overview.html and resolve.html side by side."""
+    rows = []
+    for label, root in runs:
+        out = work / label
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        w = _write(root, n, out, _LOOKUP)
+        rows.append((label, out, w))
+        shards = list((out / "resolve").glob("*.js"))
+        print(
+            f"{label} ({root}): {w['entities']:,} entities; overview.html "
+            f"{(out / 'overview.html').stat().st_size / 1e6:.2f} MB (written in {w['overview_s']:.1f} s), "
+            f"resolve.html {(out / 'resolve.html').stat().st_size / 1e6:.3f} MB + resolve/ "
+            f"{_size(out / 'resolve') / 1e6:.2f} MB in {len(shards)} files (largest "
+            f"{max((f.stat().st_size for f in shards), default=0) / 1e3:.0f} kB; "
+            f"written in {w['resolve_s']:.1f} s); "
+            f"index/ {_size(out / 'index') / 1e6:.2f} MB"
+        )
+    if not CHROMIUM.exists():
+        print("no /usr/bin/chromium: browser figures skipped (bash .ci/install-browser.sh)")
+        return
+    print(
+        "\nheadless Chromium, networking off, seconds from navigation start (find, suggest: from the action):"
+    )
+    keys = ("script_s", "layout_s", "find_s", "suggest_s", "resolve_s")
+    print(f"{'views':<8} " + " ".join(f"{k.removesuffix('_s'):>9}" for k in keys) + "  outside errors")
+    for label, out, w in rows:
+        r = _lookup(out, w)
+        cells = " ".join(f"{r[k]:>9.2f}" for k in keys)
+        print(f"{label:<8} {cells}  {r['outside']:>7} {r['errors']:>6}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--entities", type=int, default=100_000)
     ap.add_argument("--compare", type=Path, help="another checkout whose index to measure alongside")
     ap.add_argument("--keep", type=Path, help="write the indexes here and keep them (default: a temp folder)")
     ap.add_argument("--focused", action="store_true", help="write every view and sample RSS (see above)")
+    ap.add_argument("--lookup", action="store_true", help="overview.html and resolve.html (see above)")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_index_"))
+    if args.lookup:
+        lookup(
+            [("this", ROOT)] + ([("compare", args.compare.resolve())] if args.compare else []),
+            args.entities,
+            work,
+        )
+        if not args.keep:
+            shutil.rmtree(work)
+        return 0
     if args.focused:
         out = work / "views"
         shutil.rmtree(out, ignore_errors=True)

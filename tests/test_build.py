@@ -67,7 +67,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subproc
 
 def test_build_writes_every_output(built) -> None:  # type: ignore[no-untyped-def]
     out, _out2, proc = built
-    views = {"index.html", "overview.html", "resolve.html", "assets", "entity", "article", "index"}
+    views = {"index.html", "overview.html", "resolve.html", "assets", "entity", "article", "index", "resolve"}
     assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, *views])
     summary_entities = json.loads((out / "summary.json").read_text(encoding="utf-8"))["entities"]
     assert len(list((out / "entity").glob("*.html"))) == sum(summary_entities.values())

@@ -474,7 +474,63 @@ def test_overview_above_the_limit_keeps_the_most_connected_and_says_so(tmp_path:
     # the hub's panel still knows all 30 relations, also those to entities not drawn
     hub = drawn.index("长治市")
     assert sum(1 for r in data["relations"] if hub in (r[0], r[2])) == 30
-    assert len(data["search"]) == 111  # the search finds what is not drawn
+    # the search finds what is not drawn in the index's data files, every type's (not in the page)
+    assert data["search"] is None
+    assert data["searchSrc"] == [[t, f"index/{t.lower()}.js"] for t in ENTITY_TYPES]
+    assert sum(len(index_rows(tmp_path, t)) for t in ENTITY_TYPES) == 111
+
+
+def resolve_shards(folder: Path) -> dict[str, tuple[dict, dict]]:
+    """The shards of resolve.html's table (resolve/<hex>.js: kgResolve.put([name, pages, entities]))."""
+    out = {}
+    for path in sorted((folder / "resolve").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[<>&\u2028\u2029]", text), path.name  # data, never markup
+        m = re.fullmatch(r"/\*[^*]*\*/\nkgResolve\.put\((.*)\);\n", text, re.S)
+        assert m is not None, text[:200]
+        name, pages, entities = json.loads(m.group(1))
+        assert path.name == f"{name}.js"
+        out[name] = (pages, entities)
+    return out
+
+
+def test_resolve_table_is_in_shards_by_the_crc_of_its_keys(site: Path, seeds: Corpus, tmp_path: Path) -> None:
+    """Every entity IRI and every page of articles is in exactly one shard, the one its key's
+    CRC-32 names; resolve.html carries no table, and the number of shards grows with the corpus."""
+    import zlib
+
+    from kg.export.rdf.iri import entity_iri
+    from kg.export.views import resolve
+
+    ix = ViewIndex.build(seeds)
+    data = data_block(site / "resolve.html")
+    assert data["digits"] == 0 and data["src"] == "resolve/" and "entities" not in data
+    shards = resolve_shards(site)
+    assert list(shards) == ["0"]
+    pages, entities = shards["0"]
+    assert entities == {unquote(entity_iri(e)): ix.pages[e.id] for e in ix.entities}
+    assert sorted(pages) == sorted({a.source for a in seeds.articles.values()})
+    assert sum(len(rows) for rows in pages.values()) == len(seeds.articles)
+
+    # a large corpus: 16 shards, each key in the one named by its CRC-32, every key once
+    big = _star(300, 650)  # 1,601 entities
+    write_views(big, tmp_path)
+    assert data_block(tmp_path / "resolve.html")["digits"] == 1
+    shards = resolve_shards(tmp_path)
+    assert list(shards) == [f"{i:x}" for i in range(16)]
+    seen: dict[str, str] = {}
+    for name, (pages, entities) in shards.items():
+        assert pages == {}
+        assert 0 < len(entities) <= 2 * resolve.SHARD_KEYS
+        for iri, href in entities.items():
+            assert f"{zlib.crc32(iri.encode()) % 16:x}" == name
+            seen[iri] = href
+    big_ix = ViewIndex.build(big)
+    assert seen == {unquote(entity_iri(e)): big_ix.pages[e.id] for e in big_ix.entities}
+    # resolve.html is the same size whatever the corpus
+    a, b = (site / "resolve.html").stat().st_size, (tmp_path / "resolve.html").stat().st_size
+    assert abs(a - b) < 10, (a, b)
+    assert [resolve.shard_digits(n) for n in (0, 1000, 1001, 16_000, 16_001, 100_000)] == [0, 0, 1, 1, 2, 2]
 
 
 def test_large_networks_start_laid_out(tmp_path: Path) -> None:
@@ -604,6 +660,9 @@ def test_article_markup_is_text_in_every_file(xss_corpus: Corpus, tmp_path: Path
         assert not re.search("[<>&\u2028\u2029]", text), path.name
     names = {r[0] for t in ENTITY_TYPES for r in index_rows(tmp_path, t)}
     assert any("<img src=x onerror=alert(1)>" in n for n in names)  # JSON restores it
+    # resolve.html's shards likewise (resolve_shards checks that no <, > or & is left)
+    iris = [iri for _pages, entities in resolve_shards(tmp_path).values() for iri in entities]
+    assert any("<img src=x onerror=alert(1)>" in iri for iri in iris)
 
 
 def test_pages_forbid_outside_origins_and_inline_script(site: Path) -> None:
@@ -656,11 +715,15 @@ def test_pages_of_entities_gone_from_the_corpus_are_removed(tmp_path: Path) -> N
     (tmp_path / "entity" / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "index" / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "index" / "gone.js").write_text("kgIndex.put([])", encoding="utf-8")  # like ours
+    (tmp_path / "resolve" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "resolve" / "ff.js").write_text("kgResolve.put([])", encoding="utf-8")  # a larger corpus's
     write_views(_star(2, 1), tmp_path)
     assert not old.exists()
     assert (tmp_path / "entity" / "notes.txt").is_file()  # not ours: left alone
     assert (tmp_path / "index" / "notes.txt").is_file()
     assert not (tmp_path / "index" / "gone.js").exists()
+    assert (tmp_path / "resolve" / "notes.txt").is_file()
+    assert sorted(p.name for p in (tmp_path / "resolve").iterdir()) == ["0.js", "notes.txt"]
     assert len(index_rows(tmp_path, "Campaign")) == 2
 
 
@@ -970,10 +1033,12 @@ def test_evidence_iris_resolve_to_their_article_spans(seeds: Corpus, site: Path)
     .locate, as resolve.html's table does)."""
     from kg.export.rdf.iri import evidence_iri
     from kg.export.views.article import locate
+    from kg.export.views.resolve import shard_of
     from kg.namespace import KGI
 
     data = data_block(site / "resolve.html")
     assert data["base"] == str(KGI)
+    shards = resolve_shards(site)
     for r in seeds.relations.values():
         for ev in r.evidence:
             iri = evidence_iri(ev.source, ev.start, ev.end)
@@ -982,7 +1047,7 @@ def test_evidence_iris_resolve_to_their_article_spans(seeds: Corpus, site: Path)
                 ev.article,
                 f"ev-{ev.start}-{ev.end}",
             )
-            rows = data["pages"][ev.source]
+            rows = shards[shard_of(ev.source, data["digits"])][0][ev.source]
             (row,) = [x for x in rows if any(s <= ev.start < e for s, e in x[4])]
             assert row[2] == article_filename(ev.article)
     with pytest.raises(KeyError):

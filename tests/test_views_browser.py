@@ -23,6 +23,7 @@ from kg.corpus import Corpus
 from kg.export.views import write_views
 from kg.export.views.data import ViewIndex, entity_filename
 from kg.export.views.index import MATRICES
+from kg.model import ENTITY_TYPES
 
 from ._util import ROOT, missing_service
 from .test_views import TOWN_CITIES, XSS_PAGE, _star, _towns, corpus_of
@@ -103,7 +104,7 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Corpus]:
     return out, corpus
 
 
-def open_page(ctx: Any, path: Path) -> tuple[Any, Log]:
+def open_page(ctx: Any, path: Path, fragment: str = "") -> tuple[Any, Log]:
     page = ctx.new_page()
     log = Log()
 
@@ -125,7 +126,7 @@ def open_page(ctx: Any, path: Path) -> tuple[Any, Log]:
         d.dismiss()
 
     page.on("dialog", dialog)
-    page.goto(path.resolve().as_uri())
+    page.goto(path.resolve().as_uri() + fragment)
     return page, log
 
 
@@ -317,11 +318,40 @@ def test_overview_above_the_size_limit_says_so_and_stays_responsive(browser: Any
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert time.perf_counter() - t < 2.0
     page.check("input[data-type='1']")
-    # an entity left out of the drawing is still found, with a link to its own view
+    # the page does not carry the names of what it leaves out: the index's data files hold them,
+    # loaded once the search is used
+    assert not [u for u in log.requests if "/index/" in u]
+    # an entity left out of the drawing is still suggested while typing, and found, with a link
+    # to its own view
+    page.fill("#search", "行动029")
+    wait(
+        page, "Array.from(document.querySelectorAll('#suggest li')).some(li => li.dataset.name == '行动0299')"
+    )
+    item = page.locator("#suggest li[data-name='行动0299']")
+    assert "not drawn" in item.inner_text()
+    assert {u.rsplit("/", 1)[1] for u in log.requests if "/index/" in u} == {
+        f"{t.lower()}.js" for t in ENTITY_TYPES
+    }
     page.fill("#search", "行动0299")
     page.click("#search-form button")
     link = page.locator("#search-msg a")
     assert link.get_attribute("href") == f"entity/{entity_filename('Campaign:行动0299')}"
+    assert link.inner_text() == "行动0299 →"
+    link.click()
+    page.wait_for_url(f"**/entity/{entity_filename('Campaign:行动0299')}")
+    wait_ready(page)
+    assert_clean(log)
+    page.close()
+    # a person's first act, before the names are loaded: Find on a name not drawn
+    page, log = open_page(browser, tmp_path / "overview.html")
+    wait_ready(page)
+    page.evaluate("document.getElementById('search').value = '行动0298'")
+    page.click("#search-form button")
+    wait(page, "document.querySelector('#search-msg a') !== null")
+    assert page.get_attribute("#search-msg a", "href") == f"entity/{entity_filename('Campaign:行动0298')}"
+    page.fill("#search", "没有这个名字")
+    page.click("#search-form button")
+    wait(page, "document.getElementById('search-msg').textContent === 'No match 未找到'")
     assert_clean(log)
     page.close()
 
@@ -1024,6 +1054,95 @@ def test_resolve_page_opens_an_evidence_iri_at_its_span(browser: Any, site: Path
     page.wait_for_url("**/article/*.html#ev-*")
     assert_span_shown(page, ev)
     assert_clean(log)
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory, seeds: Corpus) -> Path:
+    """The seeds' views with resolve.html's table in many small shards (as at 100k entities)."""
+    from kg.export.views import resolve
+
+    out = tmp_path_factory.mktemp("sharded_site")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(resolve, "SHARD_KEYS", 2)
+        write_views(seeds, out)
+    return out
+
+
+def test_resolve_page_opens_entity_article_and_evidence_iris_from_shards(
+    browser: Any, sharded: Path, seeds: Corpus
+) -> None:
+    """resolve.html#<IRI> opens an entity's view, an article's page and an evidence span's
+    article at the span, each loading the one shard it needs (its key's CRC-32, computed in the
+    page as in Python); an IRI not in the views says so."""
+    import json
+    import zlib
+    from urllib.parse import unquote
+
+    from kg.export.rdf.iri import article_iri, entity_iri, evidence_iri
+    from kg.export.views.data import article_filename
+    from kg.namespace import KGI
+
+    digits = json.loads(
+        sharded.joinpath("resolve.html").read_text(encoding="utf-8").split('id="kg-data">')[1].split("<")[0]
+    )["digits"]
+    assert digits >= 2  # hundreds of shards
+    shards = len(list((sharded / "resolve").glob("*.js")))
+    assert shards == 16**digits
+
+    def shard(key: str) -> str:
+        return f"{zlib.crc32(key.encode()) % 16**digits:0{digits}x}.js"
+
+    def open_iri(iri: str) -> tuple[Any, Log]:
+        return open_page(browser, sharded / "resolve.html", "#" + iri)
+
+    def loaded(log: Log) -> list[str]:
+        return [u.rsplit("/", 1)[1] for u in log.requests if "/resolve/" in u]
+
+    ix = ViewIndex.build(seeds)
+    e = next(x for x in ix.entities if x.id == "Place:长子县")
+    page, log = open_iri(entity_iri(e))  # the full IRI, percent-encoded as in a result
+    page.wait_for_url(f"**/entity/{entity_filename(e.id)}")
+    wait_ready(page)
+    assert "长子县" in page.title()
+    assert loaded(log) == [shard(unquote(entity_iri(e)))]
+    assert_clean(log)
+    page.close()
+    # an article, compacted as kg query prints it
+    a = next(x for x in seeds.articles.values() if x.index > 0)
+    page, log = open_iri("kgi:" + article_iri(a.id).removeprefix(str(KGI)))
+    page.wait_for_url(f"**/article/{article_filename(a.id).rsplit('/', 1)[-1]}")
+    assert loaded(log) == [shard(a.source)]
+    assert_clean(log)
+    page.close()
+    # an evidence span: its article at the span
+    ev = seeds.relations[("Place:屯留区", "implements", "Campaign:春夏九防·敲门行动")].evidence[0]
+    page, log = open_iri(evidence_iri(ev.source, ev.start, ev.end))
+    page.wait_for_url("**/article/*.html#ev-*")
+    assert_span_shown(page, ev)
+    assert loaded(log) == [shard(ev.source)]
+    assert_clean(log)
+    page.close()
+    # not in these views: said so, nothing opened
+    page, log = open_iri("kgi:place/没有这个地方")
+    wait(page, "document.getElementById('resolve-msg').textContent.indexOf('Not in these views') === 0")
+    assert page.url.split("#")[0].endswith("/resolve.html")
+    assert_clean(log)
+    page.close()
+
+
+def test_resolve_page_without_its_shards_says_which_file_is_missing(
+    browser: Any, sharded: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    shutil.copytree(sharded / "assets", tmp_path / "assets")
+    shutil.copy(sharded / "resolve.html", tmp_path / "resolve.html")  # copied without resolve/
+    page, log = open_page(browser, tmp_path / "resolve.html", "#kgi:place/长子县")
+    wait(page, "document.getElementById('resolve-msg').textContent.indexOf('Could not load') === 0")
+    assert "resolve/" in page.inner_text("#resolve-msg")
+    assert page.url.split("#")[0].endswith("/resolve.html")
+    assert not log.outside
     page.close()
 
 

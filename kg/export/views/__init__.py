@@ -15,7 +15,8 @@
   text with every mention linked to its entity's view and every evidence span highlighted,
   anchored ``#ev-<start>-<end>``; every quoted sentence of the other views links there;
 - ``resolve.html``: ``resolve.html#<IRI>`` opens what an IRI of a query result names (an
-  evidence span its article at the span, an entity its view);
+  evidence span its article at the span, an entity its view), from its table in shards
+  ``resolve/<hex>.js`` (loaded one at a time, so the page stays small at 100k entities);
 - ``assets/``: vis-network (from pyvis), scripts, styles, licences.
 
 No page requests anything outside its folder. Output is deterministic (the same
@@ -42,7 +43,7 @@ _PAGE_NAME = re.compile(r"^[a-z]+-[0-9a-f]{16}\.html$")
 _ARTICLE_NAME = re.compile(r"^[0-9a-f]{16}\.html$")
 _INDEX_DATA = re.compile(r"^[a-z0-9]+\.js$")
 #: the folders of pages the views write (replaced whole, the user's files in them kept)
-VIEW_FOLDERS = frozenset({"entity", "article", "index"})
+VIEW_FOLDERS = frozenset({"entity", "article", "index", "resolve"})
 
 
 #: top-level files the views write (besides entity/ and assets/)
@@ -54,15 +55,15 @@ _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 def owns_view(rel: str) -> bool:
     """Whether the views write the entry ``rel`` (a relative path) of an output folder.
 
-    ``assets/`` is ours whole; in ``entity/``, ``article/`` and ``index/`` only the pages and
-    the index's data files are (and temp files), so a file the user put there is kept.
+    ``assets/`` is ours whole; in ``entity/``, ``article/``, ``index/`` and ``resolve/`` only the
+    pages and the data files are (and temp files), so a file the user put there is kept.
     """
     top, _, rest = rel.partition("/")
     if top == "assets" or (not rest and (rel in VIEW_FILES or _TEMP_NAME.match(rel))):
         return True
     if top == "article" and rest and _ARTICLE_NAME.match(rest):
         return True
-    if top == "index" and rest and _INDEX_DATA.match(rest):
+    if top in ("index", "resolve") and rest and _INDEX_DATA.match(rest):
         return True
     return top in VIEW_FOLDERS and bool(rest) and bool(_PAGE_NAME.match(rest) or _TEMP_NAME.match(rest))
 
@@ -112,7 +113,7 @@ def render_views(
     from kg.export.views.data import ViewIndex
     from kg.export.views.index import index_data_files, render_index
     from kg.export.views.overview import render_overview
-    from kg.export.views.resolve import render_resolve
+    from kg.export.views.resolve import render_resolve, resolve_data_files
 
     if max_overview_nodes < 1:
         raise ValueError("max_overview_nodes must be at least 1")
@@ -137,6 +138,8 @@ def render_views(
         progress("overview.html")
     put("overview.html", render_overview(ix, max_nodes=max_overview_nodes))
     put("resolve.html", render_resolve(ix))
+    for rel, text in resolve_data_files(ix):
+        put(rel, text)
     if progress:
         progress(f"{len(ix.entities)} focused views")
     ids = [e.id for e in ix.entities]

@@ -137,7 +137,10 @@ def inline_page(
     from kg.export.views.overview import render_overview
 
     ix = ViewIndex.build(corpus, folder=folder)
-    page = render_focus(ix, entity_id) if entity_id else render_overview(ix, max_nodes=max_nodes)
+    if entity_id:
+        page = render_focus(ix, entity_id)
+    else:  # no data files beside a notebook's page: it carries every name for its search
+        page = render_overview(ix, max_nodes=max_nodes, embed_search=True)
     templates = article_templates(ix, page)
     if templates:
         page = page.replace("</body>", templates + '<script src="assets/inline.js"></script>\n</body>', 1)

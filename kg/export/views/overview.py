@@ -4,8 +4,11 @@ A browser lays out a few thousand nodes in seconds but not tens of thousands; ab
 ``max_nodes`` the overview keeps the most connected entities (ties broken by type
 and name, so the choice is stable) and says so on the page with the counts. The
 side panel still lists every relation of a drawn node, and every entity keeps
-its focused view. Beside the full graph, ready-made views (:data:`PRESETS`) show two types
-and the predicate between them, laid out by ``assets/views.js`` in two columns.
+its focused view. The search still finds every entity: the names of those not drawn are read
+from the index's data files (``index/<type>.js``, loaded once the search is used), so the page
+does not carry a table of the whole corpus. Beside the full graph, ready-made views
+(:data:`PRESETS`) show two types and the predicate between them, laid out by
+``assets/views.js`` in two columns.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from kg.export.views import page
 from kg.export.views.data import ViewIndex
+from kg.export.views.index import data_path
 from kg.export.views.network import network_payload, network_section_html
 from kg.model import ENTITY_TYPES, PREDICATES
 
@@ -63,12 +67,15 @@ def overview_notice(ix: ViewIndex, shown: list[str]) -> str | None:
     )
 
 
-def render_overview(ix: ViewIndex, *, max_nodes: int) -> str:
-    """overview.html."""
+def render_overview(ix: ViewIndex, *, max_nodes: int, embed_search: bool = False) -> str:
+    """overview.html. Cut, its search finds what is not drawn in the index's data files
+    (index.html's tables, next to it); with ``embed_search`` (a page on its own: a notebook's)
+    the page carries every entity's name and aliases instead (:func:`search_entries`)."""
     shown = choose_nodes(ix, max_nodes)
     notice = overview_notice(ix, shown)
     data = network_payload(ix, shown, root="", mode="overview", panel_all_relations=True)
-    data["search"] = search_entries(ix) if notice else None
+    data["search"] = search_entries(ix) if notice and embed_search else None
+    data["searchSrc"] = [[t, data_path(t)] for t in ENTITY_TYPES] if notice and not embed_search else None
     data["presets"] = presets()
     body = (
         '<main class="overview">\n'

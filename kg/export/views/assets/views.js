@@ -601,12 +601,70 @@
       if (old === undefined || (old >= SHOWN && i < SHOWN)) exact.set(name, i);
     });
   });
-  var others = new Map(); // entities of the whole corpus (overview above its limit)
-  (D.search || []).forEach(function (s) {
+  // entities of the whole corpus (the overview above its limit): the rows of the index's data
+  // files index/<type>.js ([name, aliases, articles, relations, page hash, cities]), loaded with
+  // script elements (fetch() of a local file is blocked on file://) once the search is used
+  var others = new Map(); // name or alias -> [name, aliases, page href]
+  var SEARCH_SRC = D.searchSrc || []; // one file per type, in type order
+  var SRC_RE = /^index\/[a-z0-9]+\.js$/;
+  var loaded = {}; // type -> [prefix, rows]
+  var othersReady = !SEARCH_SRC.length;
+  var othersWaiting = null; // callbacks, once loading started
+  var othersFailed = false;
+
+  /** Make an entity ([name, aliases, page href]) findable by the search and the suggestions. */
+  function addOther(s) {
     [s[0]].concat(s[1]).forEach(function (name) {
       if (!others.has(name)) others.set(name, s);
     });
-  });
+    if (!drawnNames.has(s[0])) pool.push([s[0], s[1], -1, s[2]]);
+  }
+
+  function othersDone() {
+    // every type's rows in type order, each in its table's order (most relations first)
+    SEARCH_SRC.forEach(function (f) {
+      var d = loaded[f[1]];
+      if (!d) return;
+      d[1].forEach(function (r) {
+        var href = d[0] + r[4] + ".html";
+        addOther([r[0], r[1], PAGE_RE.test(href) ? href : null]);
+      });
+    });
+    othersReady = true;
+    var waiting = othersWaiting || [];
+    othersWaiting = [];
+    waiting.forEach(function (f) {
+      f();
+    });
+  }
+
+  /** Call back once every entity's name is known (at once when the overview draws them all). */
+  function loadOthers(done) {
+    if (othersReady || othersFailed) return done();
+    if (othersWaiting) return othersWaiting.push(done);
+    othersWaiting = [done];
+    var left = SEARCH_SRC.length;
+    var srcOf = {}; // type -> its file
+    window.kgIndex = {
+      put: function (d) {
+        var src = srcOf[d[0]];
+        if (!src || loaded[src]) return;
+        loaded[src] = [String(d[1]), d[2]];
+        if (--left === 0) othersDone();
+      },
+    };
+    SEARCH_SRC.forEach(function (f) {
+      srcOf[f[0]] = f[1];
+      if (!SRC_RE.test(f[1])) return;
+      var s = document.createElement("script");
+      s.src = D.root + f[1];
+      s.onerror = function () {
+        othersFailed = true;
+        searchMsg.textContent = "Could not load " + f[1] + " (the index's data files) 无法加载";
+      };
+      document.body.appendChild(s);
+    });
+  }
 
   /** The drawn entity named (or aliased) q; else the first drawn one containing q. */
   function find(q) {
@@ -658,6 +716,13 @@
       return;
     }
     if (strict) return;
+    if (!othersReady && !othersFailed) {
+      searchMsg.textContent = "Loading the names of every entity 加载中…";
+      loadOthers(function () {
+        if (searchInput.value === q) search(q, false);
+      });
+      return;
+    }
     var other = others.get((q || "").trim());
     if (other) {
       searchMsg.appendChild(document.createTextNode("Not drawn here 未显示: "));
@@ -673,16 +738,12 @@
   // -- suggestions while typing: names and aliases, drawn or not ------------------------
   var suggestBox = document.getElementById("suggest");
   var pool = []; // [name, aliases, entity index or -1, page href of an entity not drawn]
-  (function () {
-    var drawnNames = new Set();
-    for (var i = 0; i < SHOWN; i++) {
-      pool.push([ENT[i][0], ENT[i][3], i, null]);
-      drawnNames.add(ENT[i][0]);
-    }
-    (D.search || []).forEach(function (s) {
-      if (!drawnNames.has(s[0])) pool.push([s[0], s[1], -1, s[2]]);
-    });
-  })();
+  var drawnNames = new Set();
+  for (var di = 0; di < SHOWN; di++) {
+    pool.push([ENT[di][0], ENT[di][3], di, null]);
+    drawnNames.add(ENT[di][0]);
+  }
+  (D.search || []).forEach(addOther); // a page that carries every name (a notebook's overview)
   var shownSuggestions = [];
   var active = -1;
 
@@ -783,6 +844,12 @@
   searchInput.addEventListener("input", function () {
     search(searchInput.value, true); // an exact name focuses while typing
     renderSuggestions();
+    loadOthers(function () {
+      if (document.activeElement === searchInput) renderSuggestions(); // with what is not drawn
+    });
+  });
+  searchInput.addEventListener("focus", function () {
+    loadOthers(function () {});
   });
   searchInput.addEventListener("keydown", function (ev) {
     if (suggestBox.hidden) return;
