@@ -96,12 +96,16 @@ def render_views(
     progress: Callable[[str], None] | None = None,
     previous: Path | None = None,
     jobs: int = 1,
+    articles_written: bool = False,
 ) -> list[str]:
     """Write the views into ``folder`` (a new generation); return relative paths. A page
     whose bytes are those of the same page in ``previous`` (the old generation) is
     hard-linked from it rather than written again. The focused views (one per entity: most
     of the time at scale) are written by ``jobs`` processes, forked once the index is built
-    so they share it; each page is a function of the index alone, so the bytes are the same."""
+    so they share it; each page is a function of the index alone, so the bytes are the same.
+    With ``articles_written`` the article pages are in ``folder`` already (``kg build`` writes
+    each page's as the page comes back: :func:`kg.export.views.article.page_articles`) and
+    the other views link to those."""
     from kg.export.staging import write_file
     from kg.export.views.article import render_article
     from kg.export.views.assets import asset_files
@@ -121,7 +125,7 @@ def render_views(
         write_file(path, data, previous / rel if previous is not None else None)
         written.append(rel)
 
-    ix = ViewIndex.build(corpus)
+    ix = ViewIndex.build(corpus, folder=folder if articles_written else None)
     for name, blob in asset_files().items():
         put(f"assets/{name}", blob)
     if progress:
@@ -152,11 +156,13 @@ def render_views(
     finally:
         _FOCUS = None
     written += [ix.pages[eid] for eid in ids]
-    if progress and ix.article_pages:
+    if progress and ix.article_pages and not articles_written:
         progress(f"{len(ix.article_pages)} article pages")
     for aid, rel in ix.article_pages.items():
         if ix.corpus.articles[aid].source in ix.corpus.texts:
             put(rel, render_article(ix, aid))
+        elif articles_written:
+            written.append(rel)
     return written
 
 
