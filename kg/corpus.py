@@ -6,15 +6,18 @@ one entity with the union of its aliases; the same relation (s, p, o) is one
 relation carrying every piece of evidence and a count.
 
 A corpus built for writing at scale (``lean=True``, what ``kg build`` merges its pages into)
-shares one string object per page name and article id among all its mentions and evidence
-spans instead of one per span. It keeps the page texts, the articles' paragraphs and every
-mention, because the article pages show them all (each mention linked, each paragraph laid
-out as the extractor read it). Each page's own part of the dataset (its mention spans among
-them) is written while the pages come in, from the page's own result.
+keeps what the outputs written at the end read and drops what grows with the text: the page
+texts, the articles' paragraphs (but their spans, which resolve.html maps offsets with) and
+every mention but the first of an entity in each article (the views list an entity's
+articles; :meth:`Corpus.mention_count` still counts them all). It shares one string object per
+page name and article id among its mentions and evidence spans instead of one per span. Each
+page's own outputs (its named graph with its mention spans, its article pages with its text)
+are written while the pages come in, from the page's own result.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -58,6 +61,8 @@ class Corpus:
     #: merged with ``lean``: mentions per entity id, all of them (``mentions`` keeps one per article)
     mention_counts: dict[str, int] = field(default_factory=dict)
     lean: bool = False
+    #: merged with ``lean``: article id → its paragraphs' (start, end), flat (the articles keep none)
+    paragraph_ends: dict[str, array[int]] = field(default_factory=dict)
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:
@@ -71,6 +76,14 @@ class Corpus:
         if self.lean:
             return self.mention_counts.get(entity_id, 0)
         return len(self.mentions.get(entity_id, ()))
+
+    def paragraph_spans(self, article_id: str) -> list[tuple[int, int]]:
+        """(start, end) of each paragraph of the article, in its order (none when it has no
+        paragraph structure)."""
+        if self.lean:
+            flat = self.paragraph_ends.get(article_id, ())
+            return list(zip(flat[::2], flat[1::2], strict=True))
+        return [(p.start, p.end) for p in self.articles[article_id].paragraphs]
 
     def add(self, r: FileResult) -> None:
         """Merge one file's result into the corpus."""
@@ -86,19 +99,30 @@ class Corpus:
             hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
             len(src.text),
         )
-        self.texts[src.name] = src.text
+        if not self.lean:
+            self.texts[src.name] = src.text
         for a in r.articles:
+            if self.lean:
+                if a.paragraphs:
+                    self.paragraph_ends[a.id] = array(
+                        "q", [x for p in a.paragraphs for x in (p.start, p.end)]
+                    )
+                a = replace(a, paragraphs=())
             self.articles[a.id] = a
         for e in r.entities:
             old = self.entities.get(e.id)
             self.entities[e.id] = e if old is None else merge_entities(old, e)
         names = {(e.type, e.name): e.id for e in r.entities}
+        seen: set[tuple[str, str]] = set()
         for m in r.mentions:
             eid = names.get((m.type, m.name))
             if eid is None:
                 continue
             if self.lean:
                 self.mention_counts[eid] = self.mention_counts.get(eid, 0) + 1
+                if (eid, m.article) in seen:
+                    continue
+                seen.add((eid, m.article))
                 article = self.articles[m.article].id if m.article in self.articles else m.article
                 m = replace(m, article=article)  # one string per article id, shared
             self.mentions.setdefault(eid, []).append(MentionRef(src.name, m.article, m.start, m.end, m.text))

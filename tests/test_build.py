@@ -80,6 +80,30 @@ def test_build_writes_every_output(built) -> None:  # type: ignore[no-untyped-de
     assert sum(1 for line in (out / "graph.nq").open(encoding="utf-8") if line.strip()) == summary["triples"]
 
 
+def test_build_views_are_the_views_of_the_whole_corpus(  # type: ignore[no-untyped-def]
+    built, seed_corpus: Corpus, tmp_path: Path
+) -> None:
+    """kg build writes each page's article pages as the page comes back and merges a corpus
+    without page texts, paragraphs or repeated mentions: its views are still byte for byte
+    those write_views writes from the whole corpus."""
+    from kg.export.views import write_views
+
+    out, _out2, _proc = built
+    write_views(seed_corpus, tmp_path / "views")
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*.html")
+            if p.is_file() and not p.name.startswith(".")
+        }
+
+    mine, theirs = files(out), files(tmp_path / "views")
+    assert sorted(mine) == sorted(theirs)
+    assert sum(1 for rel in mine if rel.startswith("article/")) > 10
+    assert [rel for rel in sorted(mine) if mine[rel] != theirs[rel]] == []
+
+
 @pytest.mark.parametrize("name", OUTPUT_FILES)
 def test_outputs_are_byte_identical_across_processes(built, name: str) -> None:  # type: ignore[no-untyped-def]
     out1, out2, _proc = built

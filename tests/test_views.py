@@ -1052,3 +1052,38 @@ def test_evidence_iris_resolve_to_their_article_spans(seeds: Corpus, site: Path)
             assert row[2] == article_filename(ev.article)
     with pytest.raises(KeyError):
         locate(seeds, "kgi:evidence/nowhere.txt/1-2")
+
+
+def test_focused_views_in_forked_processes_are_those_of_one_and_a_failure_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above one chunk of entities the focused views are written by processes forked per chunk:
+    the same bytes as one process writes, and an error in one of them reaches the caller."""
+    import sys
+
+    from kg.export.views import focus, render_views
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forked view processes are Linux only")
+    corpus = _star(300, 150)  # 601 entities: four chunks
+    render_views(corpus, tmp_path / "one", jobs=1)
+    render_views(corpus, tmp_path / "two", jobs=2)
+    one = {
+        p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()
+    }
+    two = {
+        p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()
+    }
+    assert len([p for p in one if p.parts[0] == "entity"]) == 601
+    assert one == two
+
+    real = focus.render_focus
+
+    def fails_on_one(ix: ViewIndex, eid: str) -> str:
+        if eid == "Organization:机构0100":
+            raise PermissionError(1, "Operation not permitted", "entity/x.html")
+        return real(ix, eid)
+
+    monkeypatch.setattr(focus, "render_focus", fails_on_one)
+    with pytest.raises(PermissionError, match="not permitted"):
+        render_views(corpus, tmp_path / "three", jobs=2)

@@ -186,29 +186,43 @@ def write_build(
 
 
 def write_views_into(
-    folder: Path, corpus: Corpus, max_overview_nodes: int | None, previous: Path | None, jobs: int = 1
+    folder: Path,
+    corpus: Corpus,
+    max_overview_nodes: int | None,
+    previous: Path | None,
+    jobs: int = 1,
+    articles_written: bool = False,
 ) -> list[str]:
     from kg.export.views import DEFAULT_MAX_OVERVIEW_NODES, render_views
 
     limit = max_overview_nodes or DEFAULT_MAX_OVERVIEW_NODES
-    return render_views(corpus, folder, max_overview_nodes=limit, previous=previous, jobs=jobs)
+    return render_views(
+        corpus,
+        folder,
+        max_overview_nodes=limit,
+        previous=previous,
+        jobs=jobs,
+        articles_written=articles_written,
+    )
 
 
-#: one page's part of the dataset, made where the page was extracted: (graph, quads,
-#: serialized bytes per format, evidence spans, mention spans)
-PageOutput = tuple[str, int, dict[str, bytes], int, int]
+#: one page's part of the outputs, made where the page was extracted: (graph, quads,
+#: serialized bytes per format, evidence spans, mention spans, article pages by relative path)
+PageOutput = tuple[str, int, dict[str, bytes], int, int, dict[str, bytes]]
 
 
-def page_output(r: FileResult, formats: Sequence[str]) -> PageOutput:
-    """One page's named graph (from the page's result alone) serialized in ``formats``, and
-    its span counts: the per-page work of a build, run in the worker that extracted it."""
+def page_output(r: FileResult, formats: Sequence[str], articles: bool = False) -> PageOutput:
+    """One page's named graph (from the page's result alone) serialized in ``formats``, its
+    span counts and (with ``articles``) its article pages: the per-page work of a build, run
+    in the worker that extracted it."""
     from kg.export.rdf.iri import page_graph
     from kg.export.rdf.quads import page_quads
     from kg.export.rdf.stream import render_graph
+    from kg.export.views.article import page_articles
 
     g = page_graph(r.source.name)
     n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
-    return (g, n, chunks, *page_counts(r))
+    return (g, n, chunks, *page_counts(r), page_articles(r) if articles else {})
 
 
 class DatasetOutput:
@@ -252,12 +266,21 @@ class DatasetOutput:
         return tuple(f for f in RDF_FORMATS if f in need)
 
     def page(self, rendered: PageOutput) -> None:
-        """Write one page's named graph, rendered by :func:`page_output`, and count its spans."""
-        g, n, chunks, ev, men = rendered
+        """Write one page's named graph, rendered by :func:`page_output`, and count its spans;
+        its article pages go into OUT's new generation (hard-linked from the old one when
+        unchanged)."""
+        from kg.export.staging import write_file
+
+        g, n, chunks, ev, men, articles = rendered
         for w in self.writers:
             w.write(g, n, chunks)
         self.evidence += ev
         self.mentions += men
+        stage, old = self.stages.out_stage, self.stages.out
+        if articles and stage is not None:
+            (stage / "article").mkdir(exist_ok=True)
+            for rel, data in articles.items():
+                write_file(stage / rel, data, old / rel if old is not None else None)
 
     def finish(self, corpus: Corpus) -> None:
         """Write the graphs of the whole corpus (entities, relations, vocabularies); close."""
@@ -342,9 +365,10 @@ class Stages:
         views: bool,
         max_overview_nodes: int | None,
         jobs: int = 1,
+        articles_written: bool = False,
     ) -> tuple[list[str], dict[str, Any] | None]:
-        """After the dataset: the summary, GraphML and views (in ``jobs`` processes) into OUT,
-        the store loaded."""
+        """After the dataset: the summary, GraphML and views (in ``jobs`` processes; the article
+        pages written already with ``articles_written``) into OUT, the store loaded."""
         written: list[str] = []
         store_report = None
         if self.out_stage is not None:
@@ -356,7 +380,9 @@ class Stages:
             write_files(self.out_stage, files, self.out)
             written = [n for n in OUTPUT_FILES if (self.out_stage / n).exists()]
             if views:
-                written += write_views_into(self.out_stage, corpus, max_overview_nodes, self.out, jobs)
+                written += write_views_into(
+                    self.out_stage, corpus, max_overview_nodes, self.out, jobs, articles_written
+                )
         if self.store_stage is not None and ds.load_nq is not None:
             from kg.export.bulkstore import load_store
 
@@ -459,6 +485,8 @@ def build(
         report = BuildReport(summary={})
         corpus = Corpus(lean=True)
         ds = DatasetOutput(stages, fmts)
+        # each page's article pages are written as the page comes back: the corpus keeps no text
+        articles = views and stages.out_stage is not None
         try:
             for page in iter_pages(
                 inputs,
@@ -472,7 +500,7 @@ def build(
                 rules_dir=rules_dir,
                 date=date,
                 manifest=manifest,
-                page_work=partial(page_output, formats=ds.render_formats),
+                page_work=partial(page_output, formats=ds.render_formats, articles=articles),
             ):
                 if page.result is None:
                     report.errors.append((page.path, page.error or "not extracted"))
@@ -494,7 +522,7 @@ def build(
 
         view_jobs = 1 if client is not None else (default_jobs() if jobs is None else max(1, jobs))
         files, report.store = stages.finish(
-            ds, corpus, report.summary, fmts, views, max_overview_nodes, view_jobs
+            ds, corpus, report.summary, fmts, views, max_overview_nodes, view_jobs, articles
         )
         if out is not None:
             report.written = [f for f in files if f in OUTPUT_FILES]

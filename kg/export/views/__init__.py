@@ -101,12 +101,16 @@ def render_views(
     progress: Callable[[str], None] | None = None,
     previous: Path | None = None,
     jobs: int = 1,
+    articles_written: bool = False,
 ) -> list[str]:
     """Write the views into ``folder`` (a new generation); return relative paths. A page
     whose bytes are those of the same page in ``previous`` (the old generation) is
     hard-linked from it rather than written again. The focused views (one per entity: most
     of the time at scale) are written by ``jobs`` processes, forked once the index is built
-    so they share it; each page is a function of the index alone, so the bytes are the same."""
+    so they share it; each page is a function of the index alone, so the bytes are the same.
+    With ``articles_written`` the article pages are in ``folder`` already (``kg build`` writes
+    each page's as the page comes back: :func:`kg.export.views.article.page_articles`) and
+    the other views link to those."""
     from kg.export.staging import write_file
     from kg.export.views.article import render_article
     from kg.export.views.assets import asset_files
@@ -126,7 +130,7 @@ def render_views(
         write_file(path, data, previous / rel if previous is not None else None)
         written.append(rel)
 
-    ix = ViewIndex.build(corpus)
+    ix = ViewIndex.build(corpus, folder=folder if articles_written else None)
     for name, blob in asset_files().items():
         put(f"assets/{name}", blob)
     if progress:
@@ -149,29 +153,99 @@ def render_views(
     _FOCUS = (ix, folder, previous)
     try:
         if jobs > 1 and len(chunks) > 1 and sys.platform.startswith("linux"):
-            from kg.pipeline.parallel import pool
-
-            # forked: the workers inherit the index (nothing is pickled but entity ids)
-            with pool(min(jobs, len(chunks))) as workers:
-                for _ in workers.map(_write_focus, chunks):
-                    pass
+            _fork_each(_write_focus, chunks, jobs)
         else:
             for chunk in chunks:
                 _write_focus(chunk)
     finally:
         _FOCUS = None
     written += [ix.pages[eid] for eid in ids]
-    if progress and ix.article_pages:
+    if progress and ix.article_pages and not articles_written:
         progress(f"{len(ix.article_pages)} article pages")
     for aid, rel in ix.article_pages.items():
         if ix.corpus.articles[aid].source in ix.corpus.texts:
             put(rel, render_article(ix, aid))
+        elif articles_written:
+            written.append(rel)
     return written
 
 
 #: focused views per task, and what the tasks read: (index, folder, previous generation)
 _CHUNK = 200
 _FOCUS: tuple[Any, Path, Path | None] | None = None
+
+
+def _fork_each(work: Callable[[list[str]], None], chunks: list[list[str]], jobs: int) -> None:
+    """``work(chunk)`` for every chunk, each in a process forked for it, ``jobs`` at a time.
+
+    A forked process shares the index with this one until it writes to a page of it, and
+    reading an object writes its reference count: a long-lived worker ends up with a copy of
+    all it has read (at 10,000 pages, two of them held most of the index again). One process
+    per chunk copies only what that chunk reads. The index's objects are frozen out of the
+    collector's sight first (a collection in a child would write to every one of them)."""
+    import contextlib
+    import gc
+    import os
+    import pickle
+    import select
+    import signal
+
+    from kg.pipeline.parallel import die_with_parent
+
+    gc.collect()
+    gc.freeze()
+    running: dict[int, int] = {}  # the read end of a child's error pipe → its pid
+    failure: BaseException | None = None
+    parent = os.getpid()
+
+    def reap() -> None:
+        """Wait for one child to end (its pipe closes) and collect what it reported."""
+        nonlocal failure
+        ready, _w, _x = select.select(list(running), [], [])
+        fd = ready[0]
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read()
+        _pid, status = os.waitpid(running.pop(fd), 0)
+        if failure is None and (data or status != 0):
+            failure = (
+                pickle.loads(data) if data else RuntimeError(f"a focused-view process ended with {status}")
+            )
+
+    try:
+        for chunk in chunks:
+            while len(running) >= jobs:
+                reap()
+            if failure is not None:
+                break
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: write the chunk, report an exception through the pipe
+                code = 0
+                try:
+                    os.close(r)
+                    die_with_parent(parent)
+                    work(chunk)
+                except BaseException as exc:
+                    code = 1
+                    try:
+                        data = pickle.dumps(exc)
+                    except Exception:
+                        data = pickle.dumps(RuntimeError(repr(exc)))
+                    os.write(w, data)
+                finally:
+                    os._exit(code)
+            os.close(w)
+            running[r] = pid
+        while running:
+            reap()
+    finally:
+        while running:  # interrupted: the children still running end with this build
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(next(iter(running.values())), signal.SIGKILL)
+            reap()
+        gc.unfreeze()
+    if failure is not None:
+        raise failure
 
 
 def _write_focus(ids: list[str]) -> None:

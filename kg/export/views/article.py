@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from kg.export.views import page
 from kg.export.views.data import PREDICATE_STYLE, TYPE_STYLE, ViewIndex, span_anchor, type_rank
 from kg.export.views.escape import display_text, h
-from kg.model import Article, Evidence, Relation
+from kg.model import Article, Evidence, FileResult, Relation
 
 if TYPE_CHECKING:
     from kg.corpus import Corpus
@@ -224,6 +224,17 @@ def render_article(ix: ViewIndex, aid: str, target: str | None = None) -> str:
         scripts=("assets/article.js",),
         page_class="article-page",
     )
+
+
+def page_articles(r: FileResult) -> dict[str, bytes]:
+    """The article pages of one page, from its result alone (``article/<hash>.html`` → bytes):
+    what :func:`kg.export.views.write_views` writes for its articles from the whole corpus
+    (see :meth:`ViewIndex.of_page`). ``kg build`` renders them where the page is extracted
+    and writes them as the page comes back, so the corpus it merges holds no page text."""
+    from kg.corpus import Corpus
+
+    ix = ViewIndex.of_page(Corpus.from_results([r]))
+    return {rel: render_article(ix, aid).encode("utf-8") for aid, rel in ix.article_pages.items()}
 
 
 def article_page_html(ix: ViewIndex, aid: str, target: str | None = None) -> str | None:

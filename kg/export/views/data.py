@@ -155,17 +155,7 @@ class ViewIndex:
     @classmethod
     def build(cls, corpus: Corpus, folder: Path | None = None) -> ViewIndex:
         ix = cls(corpus, folder=folder)
-        # only the model's types and predicates have a colour, a shape and a place in the
-        # legend; anything else (and a relation whose end is not an entity) is left out
-        ix.entities = sorted(
-            (e for e in corpus.entities.values() if e.type in TYPE_STYLE),
-            key=lambda e: (ENTITY_TYPES.index(e.type), e.name),
-        )
-        ix.order = {e.id: i for i, e in enumerate(ix.entities)}
-        known = set(ix.order)
-        ix.relations = [
-            r for r in corpus.sorted_relations() if r.s in known and r.o in known and r.p in PREDICATE_STYLE
-        ]
+        ix._entities()
         skipped = (len(corpus.entities) - len(ix.entities), len(corpus.relations) - len(ix.relations))
         if any(skipped):
             log.warning("views: left out %d entities and %d relations outside the model", *skipped)
@@ -192,17 +182,43 @@ class ViewIndex:
             code = e.attr("adcode") if e.type == "Place" else None
             if code and code not in ix.place_by_adcode:
                 ix.place_by_adcode[code] = e.id
-        names: dict[str, str] = {}
-        for e in ix.entities:
-            fname = entity_filename(e.id)
-            if fname in names:  # 64 bits of sha256: never in practice, but never silently
-                raise ValueError(f"file name collision: {names[fname]!r} and {e.id!r}")
-            names[fname] = e.id
-            ix.pages[e.id] = f"entity/{fname}"
         ix._place_hierarchy()
         ix._term_hierarchy()
         ix._articles()
         return ix
+
+    @classmethod
+    def of_page(cls, corpus: Corpus) -> ViewIndex:
+        """The index of one page's corpus with only what its article pages read (kg build renders
+        them where the page was extracted). An article page shows its page's text, articles,
+        mentions and evidence, and links entities by name and file name, which follow from
+        their ids; so it is the same from the page's result as from the whole corpus."""
+        ix = cls(corpus)
+        ix._entities()
+        ix._articles()
+        return ix
+
+    def _entities(self) -> None:
+        """The entities in display order, the relations among them, their pages' file names."""
+        corpus = self.corpus
+        # only the model's types and predicates have a colour, a shape and a place in the
+        # legend; anything else (and a relation whose end is not an entity) is left out
+        self.entities = sorted(
+            (e for e in corpus.entities.values() if e.type in TYPE_STYLE),
+            key=lambda e: (ENTITY_TYPES.index(e.type), e.name),
+        )
+        self.order = {e.id: i for i, e in enumerate(self.entities)}
+        known = set(self.order)
+        self.relations = [
+            r for r in corpus.sorted_relations() if r.s in known and r.o in known and r.p in PREDICATE_STYLE
+        ]
+        names: dict[str, str] = {}
+        for e in self.entities:
+            fname = entity_filename(e.id)
+            if fname in names:  # 64 bits of sha256: never in practice, but never silently
+                raise ValueError(f"file name collision: {names[fname]!r} and {e.id!r}")
+            names[fname] = e.id
+            self.pages[e.id] = f"entity/{fname}"
 
     def _articles(self) -> None:
         """The article pages to write (articles whose page text is known) and what each shows."""
@@ -211,10 +227,13 @@ class ViewIndex:
             rel = article_filename(aid)
             if a.source in c.texts or (self.folder is not None and (self.folder / rel).is_file()):
                 self.article_pages[aid] = rel
+        # what an article page shows, for the pages rendered from this corpus (those read back
+        # from a build folder, or written by kg build as its pages came in, need nothing)
+        shown = {aid for aid in self.article_pages if c.articles[aid].source in c.texts}
         spans: dict[str, dict[tuple[int, int], tuple[Evidence, list[Relation]]]] = {}
         for r in self.relations:
             for ev in r.evidence:
-                if ev.article in self.article_pages:
+                if ev.article in shown:
                     at = spans.setdefault(ev.article, {})
                     at.setdefault((ev.start, ev.end), (ev, []))[1].append(r)
         for aid, at in spans.items():
@@ -224,7 +243,7 @@ class ViewIndex:
             if eid not in known:
                 continue
             for m in refs:
-                if m.article in self.article_pages:
+                if m.article in shown:
                     self.mentions_in.setdefault(m.article, []).append((m.start, m.end, eid))
         for aid, ms in self.mentions_in.items():
             self.mentions_in[aid] = sorted(set(ms), key=lambda m: (m[0], m[1], self.order[m[2]]))

@@ -64,7 +64,7 @@ def resolve_tables(ix: ViewIndex) -> tuple[dict[str, list[list[Any]]], dict[str,
     pages: dict[str, list[list[Any]]] = {}
     for aid, rel in ix.article_pages.items():
         a = ix.corpus.articles[aid]
-        paras = [[x.start, x.end] for x in a.paragraphs] or [[a.start, a.end]]
+        paras = [[s, e] for s, e in ix.corpus.paragraph_spans(aid)] or [[a.start, a.end]]
         pages.setdefault(a.source, []).append([a.start, a.end, rel, a.index, paras])
     for rows in pages.values():
         rows.sort()
