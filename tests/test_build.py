@@ -260,25 +260,6 @@ def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: P
     assert not list(st.quads_for_pattern(None, None, None, g))
 
 
-@pytest.mark.parametrize("lines", [50, 1000, 10**9])
-def test_the_store_is_bulk_loaded_in_chunks_that_hold_the_same_quads(
-    tmp_path: Path, pages: Path, lines: int
-) -> None:
-    """Cut into chunks of any size (within a graph, across graphs, all in one), the bulk
-    loader's store holds exactly the N-Quads file's quads."""
-    import pyoxigraph as ox
-
-    from kg.export.bulkstore import bulk_load_chunks
-
-    nq = tmp_path / "graph.nq"
-    build([str(pages)], out=tmp_path / "o", cache=None, views=False)
-    shutil.copy(tmp_path / "o" / "graph.nq", nq)
-    want = set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
-    st = ox.Store(str(tmp_path / "db"))
-    bulk_load_chunks(st, nq, lines)
-    assert set(st) == want and len(want) > 1000
-
-
 def test_a_failed_build_leaves_the_old_outputs(
     tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
