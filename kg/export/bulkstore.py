@@ -38,18 +38,19 @@ def load_store(stage: Path, nq: Path, graphs: dict[str, int], previous: Path | N
     graphs and their sizes are ``graphs``); return what changed, as the build reports it."""
     import pyoxigraph as ox
 
-    from kg.export.sparql.store import DATA, FORMAT, MARKER, _ours, _rocksdb_errors, start_from
+    from kg.export.sparql.store import (
+        DATA,
+        FORMAT,
+        MARKER,
+        _ours,
+        _rocksdb_errors,
+        new_report,
+        start_from,
+        update_graphs,
+    )
 
     graphs = {g: n for g, n in graphs.items() if n}
-    report = {
-        "graphs": len(graphs),
-        "unchanged": 0,
-        "changed": 0,
-        "added": 0,
-        "removed": 0,
-        "quads_added": 0,
-        "quads_removed": 0,
-    }
+    report = new_report(len(graphs))
     start_from(stage, previous)
     with _rocksdb_errors(stage):
         st = ox.Store(str(stage / DATA))
@@ -60,30 +61,7 @@ def load_store(stage: Path, nq: Path, graphs: dict[str, int], previous: Path | N
             report["added"] = len(graphs)
             report["quads_added"] = sum(graphs.values())
         else:
-            for g, qs in _graphs_of(nq):
-                new = set(qs)
-                if g not in existing:
-                    st.extend(qs)
-                    report["added"] += 1
-                    report["quads_added"] += len(new)
-                    continue
-                old = set(st.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                if old == new:
-                    report["unchanged"] += 1
-                    continue
-                report["changed"] += 1
-                removed, added = list(old - new), list(new - old)
-                for q in removed:
-                    st.remove(q)
-                if added:
-                    st.extend(added)
-                report["quads_removed"] += len(removed)
-                report["quads_added"] += len(added)
-            for g in sorted(existing - set(graphs)):
-                n = sum(1 for _ in st.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                st.remove_graph(ox.NamedNode(g))
-                report["removed"] += 1
-                report["quads_removed"] += n
+            update_graphs(st, _graphs_of(nq), existing, report)
         st.flush()
         del st  # close the database before the folder is swapped in
     marker = {"format": FORMAT, "graphs": len(graphs), "quads": sum(graphs.values())}
