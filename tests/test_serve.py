@@ -330,7 +330,10 @@ def get_raw(url: str, query: str, timeout: float = 30.0) -> bytes:
 
 
 def test_200_concurrent_clients_are_answered_without_a_reset(out: Path) -> None:
-    with serving(out, timeout=10, workers=2) as server:
+    # The time limit is also how long a query may wait for a place: 200 queries take 4 s on a quiet
+    # machine and took over 40 s on a loaded one in CI. The limit is generous so that what is tested
+    # is the queue (no reset, no refusal), not the machine's speed.
+    with serving(out, timeout=90, workers=2) as server:
         answers = _many_clients(server.url, 200)
     assert {a for a in answers if a not in (200, 503)} == set()  # no reset, no refusal, no silence
     assert answers.count(200) >= 180
@@ -345,7 +348,7 @@ def _many_clients(endpoint: str, n: int) -> list[int | str]:
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(30)
         try:
-            answers.append(status_of(get_raw(endpoint, ASK, timeout=120)))
+            answers.append(status_of(get_raw(endpoint, ASK, timeout=150)))
         except OSError as exc:  # reset, refused, timed out
             answers.append(type(exc).__name__)
 
@@ -353,7 +356,7 @@ def _many_clients(endpoint: str, n: int) -> list[int | str]:
     for th in threads:
         th.start()
     for th in threads:
-        th.join(180)
+        th.join(240)
     assert len(answers) == n
     return answers
 
