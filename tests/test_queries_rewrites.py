@@ -64,6 +64,8 @@ PARAMS: dict[str, list[dict[str, str]]] = {
 #: parameter values each Oxigraph form is compared with (the defaults first, then others)
 OXIGRAPH: dict[str, list[dict[str, str]]] = {
     "industries-targeted-together": [{}],
+    "county-targets": [{}],
+    "targets-without-measure": [{}],
     "entities-per-type": [{}],
     "entity-relations": [{}, {"entity": "长治市"}, {"entity": "春夏九防·敲门行动"}, {"entity": "非煤矿山"}],
     "places-active-in-season": [
