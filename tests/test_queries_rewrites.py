@@ -47,6 +47,20 @@ SELECT ?actor ?type ?target (COUNT(DISTINCT ?ev) AS ?evidence) WHERE {
 GROUP BY ?actor ?type ?target
 ORDER BY ?actor ?target
 """,
+    "entity-relations": """\
+# param: entity = "壶关县"@zh -- the entity's canonical name
+SELECT ?direction ?predicate ?other (COUNT(DISTINCT ?ev) AS ?evidence) WHERE {
+  ?e rdfs:label ?entity .
+  ?st rdf:subject|rdf:object ?e .
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?ev .
+  BIND (IF(?s = ?e, "out", "in") AS ?direction)
+  BIND (IF(?s = ?e, ?o, ?s) AS ?x)
+  ?x rdfs:label ?other .
+  BIND (STRAFTER(STR(?p), "#") AS ?predicate)
+}
+GROUP BY ?direction ?predicate ?other
+ORDER BY ?direction ?predicate ?other
+""",
 }
 
 #: parameter values each is compared with (the defaults, and others with answers on the seeds)
@@ -58,6 +72,7 @@ PARAMS: dict[str, list[dict[str, str]]] = {
         {"term": "宣传教育"},
         {"term": "人员密集场所"},
     ],
+    "entity-relations": [{}, {"entity": "长治市"}, {"entity": "春夏九防·敲门行动"}, {"entity": "非煤矿山"}],
 }
 
 
@@ -67,7 +82,6 @@ OXIGRAPH: dict[str, list[dict[str, str]]] = {
     "county-targets": [{}],
     "targets-without-measure": [{}],
     "entities-per-type": [{}],
-    "entity-relations": [{}, {"entity": "长治市"}, {"entity": "春夏九防·敲门行动"}, {"entity": "非煤矿山"}],
     "places-active-in-season": [
         {},
         {"hazard": "洪水"},
