@@ -196,8 +196,8 @@ class KnowledgeGraph:
         from kg.export.sparql.named import bind, resolve
 
         nq = resolve(query)
-        text = bind(nq, params)
         engine = self._engine if self._engine is not None else Target.of_store(self.store)
+        text = bind(nq, params, engine.engine)
         check_names(engine, nq, params)
         return engine.execute(text)
 

@@ -42,7 +42,10 @@ from kg.cli.options import echo_err as _echo_err
 )
 @click.option("--timeout", type=float, metavar="SECONDS", help="Stop the query after this many seconds.")
 @click.option(
-    "--show", is_flag=True, help="Print the query as it would run (prefixes, bound parameters) and exit."
+    "--show",
+    is_flag=True,
+    help="Print the query as it would run on any engine (prefixes, bound parameters) and exit "
+    "(the portable text: Oxigraph runs a named query's Oxigraph form where it has one).",
 )
 def query(
     target: str | None,

@@ -378,7 +378,7 @@ def run(
     names no entity of the target is an error (:func:`check_names`).
     """
     nq = resolve(query)
-    text = bind(nq, params)
+    text = bind(nq, params, engine)
     g = Target(target, engine)
 
     def work() -> Result:
@@ -402,7 +402,7 @@ def run_answer(
 ) -> Answer:
     """:func:`run`, with the result written in ``fmt`` (:meth:`Target.answer`)."""
     nq = resolve(query)
-    text = bind(nq, params)
+    text = bind(nq, params, engine)
     g = Target(target, engine)
 
     def work() -> Answer:

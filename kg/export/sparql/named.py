@@ -12,6 +12,13 @@ and a parameter is bound by a ``VALUES`` block at the top of the query's WHERE g
 same text runs on any SPARQL 1.1 engine (``--show`` prints it, :func:`with_prefixes` adds the
 predeclared prefixes for engines that do not know them).
 
+A named query may also carry an Oxigraph form, ``ontology/queries/oxigraph/NAME.rq``: the same
+question led differently through the data (sub-selects that Oxigraph joins by hashing, where it
+would otherwise look each solution up one by one), which rdflib cannot run in reasonable time.
+The Oxigraph engine (``kg query``'s default, ``kg serve``, the library API) runs that form,
+bound with the same parameters; rdflib and ``--show`` (for other engines) take the portable
+text. tests/test_queries_rewrites.py checks that both forms answer the same multiset of rows.
+
 ``accepts`` says what a parameter takes, so that a value of the wrong kind is a one-line error
 naming the parameter and what it accepts, not an empty answer: for a name (a ``"…"@zh``
 default), the classes or concept schemes one of whose members must bear it; for an IRI (a
@@ -52,6 +59,8 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     path: Path | None = None
+    #: the Oxigraph form (``ontology/queries/oxigraph/NAME.rq``), which the Oxigraph engine runs
+    oxigraph: str | None = None
 
 
 _HEADER = re.compile(r"^#\s*(title|answers|param|accepts)\s*:\s*(.*)$")
@@ -101,12 +110,22 @@ def queries_dir() -> Path:
     return ontology_dir() / "queries"
 
 
+#: the folder of ``queries_dir()`` that holds the Oxigraph forms of some named queries
+OXIGRAPH_FORMS = "oxigraph"
+
+
 @cache
 def named_queries() -> dict[str, NamedQuery]:
-    """The named queries of ``ontology/queries/*.rq``, by name (the file stem)."""
+    """The named queries of ``ontology/queries/*.rq``, by name (the file stem), each with its
+    Oxigraph form when ``ontology/queries/oxigraph/`` has one of the same name."""
     out = {}
+    forms = queries_dir() / OXIGRAPH_FORMS
     for p in sorted(queries_dir().glob("*.rq")):
-        out[p.stem] = parse_query_file(p.read_text(encoding="utf-8"), p.stem, p)
+        nq = parse_query_file(p.read_text(encoding="utf-8"), p.stem, p)
+        ox = forms / p.name
+        if ox.is_file():
+            nq = replace(nq, oxigraph=ox.read_text(encoding="utf-8"))
+        out[p.stem] = nq
     return out
 
 
@@ -153,8 +172,11 @@ def param_term(value: str, default: str) -> str:
     return f'"{escaped}"'
 
 
-def bind(nq: NamedQuery, given: Mapping[str, str] | None = None) -> str:
-    """The query text with its parameters bound by a VALUES block (defaults where not given)."""
+def bind(nq: NamedQuery, given: Mapping[str, str] | None = None, engine: str | None = None) -> str:
+    """The query text with its parameters bound by a VALUES block (defaults where not given):
+    the Oxigraph form when ``engine`` is ``"oxigraph"`` and the query has one, else the
+    portable text."""
+    text = nq.oxigraph if engine == "oxigraph" and nq.oxigraph is not None else nq.text
     given = dict(given or {})
     known = {p.name for p in nq.params}
     unknown = sorted(set(given) - known)
@@ -166,17 +188,17 @@ def bind(nq: NamedQuery, given: Mapping[str, str] | None = None) -> str:
             )
         raise UsageError(f"{nq.name or 'the query'} takes no parameters (got {', '.join(unknown)})")
     if not nq.params:
-        return nq.text
+        return text
     names = [p.name for p in nq.params]
     terms = [param_term(given[p.name], p.default) if p.name in given else p.default for p in nq.params]
     for p, t in zip(nq.params, terms, strict=True):
         check_iri(p, t)
     # one VALUES block per variable: Virtuoso 7.2 fails to compile some multi-variable ones
     values = "".join(f"  VALUES ?{n} {{ {t} }}\n" for n, t in zip(names, terms, strict=True))
-    pos = where_brace(nq.text)
+    pos = where_brace(text)
     if pos < 0:
         raise UsageError(f"{nq.name}: cannot find the WHERE group to bind {', '.join(names)}")
-    return nq.text[: pos + 1] + "\n" + values + nq.text[pos + 1 :]
+    return text[: pos + 1] + "\n" + values + text[pos + 1 :]
 
 
 def expand(term: str) -> str:

@@ -391,7 +391,7 @@ class App:
                 return _text(HTTPStatus.BAD_REQUEST, f"parameter {key} given {len(vals)} times")
             given[key] = vals[0]
         try:
-            text = bind(nq, given)
+            text = bind(nq, given, self.endpoint.target.engine)
         except UsageError as exc:
             return _text(HTTPStatus.BAD_REQUEST, str(exc))
         fmt = params["format"][0] if params.get("format") else None
