@@ -260,6 +260,38 @@ def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: P
     assert not list(st.quads_for_pattern(None, None, None, g))
 
 
+@pytest.mark.parametrize("block", [20_000, 10**9])
+def test_the_store_is_bulk_loaded_in_blocks_that_hold_the_same_quads(
+    tmp_path: Path, pages: Path, block: int
+) -> None:
+    """Cut into blocks (within a graph, across graphs, all in one), the bulk loader's store
+    holds exactly the N-Quads file's quads."""
+    import pyoxigraph as ox
+
+    from kg.export.bulkstore import bulk_load_blocks
+
+    nq = tmp_path / "graph.nq"
+    build([str(pages)], out=tmp_path / "o", cache=None, views=False)
+    shutil.copy(tmp_path / "o" / "graph.nq", nq)
+    want = set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    st = ox.Store(str(tmp_path / "db"))
+    bulk_load_blocks(st, nq, block)
+    assert set(st) == want and len(want) > 1000
+
+
+def test_a_bulk_load_block_smaller_than_a_line_waits_for_the_line_end(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from kg.export.bulkstore import bulk_load_blocks
+
+    lines = [f'<urn:s{i}> <urn:p> "{"长" * (i % 7)}{i}" <urn:g{i // 5}> .' for i in range(40)]
+    nq = tmp_path / "x.nq"
+    nq.write_text("\n".join(lines), encoding="utf-8")  # no line end after the last line
+    st = ox.Store(str(tmp_path / "db"))
+    bulk_load_blocks(st, nq, 7)
+    assert set(st) == set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)) and len(st) == 40
+
+
 def test_a_failed_build_leaves_the_old_outputs(
     tmp_path: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
