@@ -148,7 +148,8 @@ def render_views(
         progress(f"{len(ix.entities)} focused views")
     ids = [e.id for e in ix.entities]
     (folder / "entity").mkdir(parents=True, exist_ok=True)
-    chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    ix.prepare()
+    chunks = focus_chunks(ix, ids)
     global _FOCUS
     _FOCUS = (ix, folder, previous)
     try:
@@ -173,6 +174,44 @@ def render_views(
 #: focused views per task, and what the tasks read: (index, folder, previous generation)
 _CHUNK = 200
 _FOCUS: tuple[Any, Path, Path | None] | None = None
+
+
+def focus_chunks(ix: Any, ids: list[str], size: int = _CHUNK) -> list[list[str]]:
+    """``ids`` in runs of at most ``size`` entities, cut where the relations their views read
+    reach what ``size`` entities read on average: a hub (a province, an industry, a common
+    measure) reads thousands, so hubs share a process with few others, and what each process
+    copies of the index (what it reads: see :func:`_fork_each`) stays about the same. The
+    processes then also take about the same time, so none is left running alone at the end."""
+    weights = [_focus_weight(ix, eid) for eid in ids]
+    chunks = max(1, -(-len(ids) // size))
+    budget = max(1, -(-sum(weights) // chunks))
+    out: list[list[str]] = []
+    run: list[str] = []
+    total = 0
+    for eid, w in zip(ids, weights, strict=True):
+        if run and (len(run) >= size or total + w > budget):
+            out.append(run)
+            run, total = [], 0
+        run.append(eid)
+        total += w
+    if run:
+        out.append(run)
+    return out
+
+
+def _focus_weight(ix: Any, eid: str) -> int:
+    """About how much of the index an entity's focused view reads: its relations, those of
+    the places within it (a place's roll-up), of the terms under it (a term's) and the
+    measures of those targeting it."""
+    w = 1 + len(ix.by_entity.get(eid, ()))
+    for x in ix.within.get(eid, ()):
+        w += len(ix.outgoing.get(x, ()))
+    for x in ix.narrower.get(eid, ()):
+        w += len(ix.by_entity.get(x, ()))
+    takes = ix.out_by.get("takesMeasure", {})
+    for r in ix.in_by.get("targets", {}).get(eid, ()):  # a term's measures taken by who targets it
+        w += len(takes.get(r.s, ()))
+    return w
 
 
 def _fork_each(work: Callable[[list[str]], None], chunks: list[list[str]], jobs: int) -> None:
