@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -369,8 +370,24 @@ class Stages:
     ) -> tuple[list[str], dict[str, Any] | None]:
         """After the dataset: the summary, GraphML and views (in ``jobs`` processes; the article
         pages written already with ``articles_written``) into OUT, the store loaded."""
+        written = self.write_out(
+            ds, corpus, summary, formats, views, max_overview_nodes, jobs, articles_written
+        )
+        return written, self.load_store(ds)
+
+    def write_out(
+        self,
+        ds: DatasetOutput,
+        corpus: Corpus,
+        summary: dict[str, Any],
+        formats: Sequence[str],
+        views: bool,
+        max_overview_nodes: int | None,
+        jobs: int = 1,
+        articles_written: bool = False,
+    ) -> list[str]:
+        """The summary, GraphML and views into OUT (see :meth:`finish`); the files written."""
         written: list[str] = []
-        store_report = None
         if self.out_stage is not None:
             ds.link_unchanged()
             files: dict[str, bytes] = {}
@@ -383,13 +400,36 @@ class Stages:
                 written += write_views_into(
                     self.out_stage, corpus, max_overview_nodes, self.out, jobs, articles_written
                 )
-        if self.store_stage is not None and ds.load_nq is not None:
-            from kg.export.bulkstore import load_store
+        return written
 
-            store_report = load_store(self.store_stage, ds.load_nq, ds.graphs, previous=self.store)
-            if ds.load_nq.parent == self.store_stage:
-                ds.load_nq.unlink()
-        return written, store_report
+    def load_store(self, ds: DatasetOutput) -> dict[str, Any] | None:
+        """Load the dataset's N-Quads into the store's new generation (what the update did)."""
+        if self.store_stage is None or ds.load_nq is None:
+            return None
+        from kg.export.bulkstore import load_store
+
+        store_report = load_store(self.store_stage, ds.load_nq, ds.graphs, previous=self.store)
+        if ds.load_nq.parent == self.store_stage:
+            ds.load_nq.unlink()
+        return store_report
+
+
+def release_memory() -> None:
+    """Free what is no longer referenced and hand the freed memory back to the system.
+
+    CPython returns a block of its small-object memory only once all of it is free, and
+    glibc's malloc keeps freed pages of its heap for reuse; ``malloc_trim`` gives them back,
+    so what comes next (Oxigraph's loader, which allocates with malloc too) starts from the
+    memory the process still uses, not from its high-water mark."""
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def render_graphml(corpus: Corpus) -> bytes:
@@ -521,9 +561,14 @@ def build(
         from kg.pipeline.parallel import default_jobs
 
         view_jobs = 1 if client is not None else (default_jobs() if jobs is None else max(1, jobs))
-        files, report.store = stages.finish(
+        files = stages.write_out(
             ds, corpus, report.summary, fmts, views, max_overview_nodes, view_jobs, articles
         )
+        # the views were the last to read the corpus: the store's bulk load (the build's
+        # largest allocation) starts without it
+        del corpus
+        release_memory()
+        report.store = stages.load_store(ds)
         if out is not None:
             report.written = [f for f in files if f in OUTPUT_FILES]
             if views:

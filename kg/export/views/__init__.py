@@ -148,12 +148,13 @@ def render_views(
         progress(f"{len(ix.entities)} focused views")
     ids = [e.id for e in ix.entities]
     (folder / "entity").mkdir(parents=True, exist_ok=True)
-    chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    ix.prepare()
+    chunks, weights = focus_chunks(ix, ids)
     global _FOCUS
     _FOCUS = (ix, folder, previous)
     try:
         if jobs > 1 and len(chunks) > 1 and sys.platform.startswith("linux"):
-            _fork_each(_write_focus, chunks, jobs)
+            _fork_each(_write_focus, chunks, jobs, heavy_first(weights))
         else:
             for chunk in chunks:
                 _write_focus(chunk)
@@ -175,8 +176,81 @@ _CHUNK = 200
 _FOCUS: tuple[Any, Path, Path | None] | None = None
 
 
-def _fork_each(work: Callable[[list[str]], None], chunks: list[list[str]], jobs: int) -> None:
-    """``work(chunk)`` for every chunk, each in a process forked for it, ``jobs`` at a time.
+def focus_chunks(ix: Any, ids: list[str], size: int = _CHUNK) -> tuple[list[list[str]], list[int]]:
+    """``ids`` in runs of at most ``size`` entities, cut where what their views read reaches
+    what ``size`` entities read on average: a hub (a province, an industry, a common
+    measure) reads thousands of relations, so hubs share a process with few others, and what
+    each process copies of the index (what it reads: see :func:`_fork_each`) stays bounded.
+    The processes then also take about the same time, so none is left running alone at the
+    end. Returns the runs and what each reads (:func:`_focus_weight`)."""
+    weights = [_focus_weight(ix, eid) for eid in ids]
+    chunks = max(1, -(-len(ids) // size))
+    budget = max(1, -(-sum(weights) // chunks))
+    out: list[list[str]] = []
+    reads: list[int] = []
+    run: list[str] = []
+    total = 0
+    for eid, w in zip(ids, weights, strict=True):
+        if run and (len(run) >= size or total + w > budget):
+            out.append(run)
+            reads.append(total)
+            run, total = [], 0
+        run.append(eid)
+        total += w
+    if run:
+        out.append(run)
+        reads.append(total)
+    return out, reads
+
+
+def heavy_first(weights: list[int]) -> list[int]:
+    """The order to run chunks of these weights in so that two heavy ones (above the median
+    weight: hubs, and the places with their roll-ups) rarely run at once: the heaviest first,
+    each next to light ones, which fill the other processes. What the processes copy at
+    once is then about one heavy chunk's and the light ones', not two heavy ones'."""
+    order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
+    median = weights[order[len(order) // 2]] if order else 0
+    heavy = [i for i in order if weights[i] > median]
+    light = sorted(i for i in order if weights[i] <= median)
+    out: list[int] = []
+    # one heavy chunk per run of light ones, as many light per heavy as there are to spare
+    per = max(1, len(light) // max(1, len(heavy)))
+    while heavy or light:
+        if heavy:
+            out.append(heavy.pop(0))
+        out += light[:per]
+        light = light[per:]
+    return out
+
+
+def _focus_weight(ix: Any, eid: str) -> int:
+    """About how much of the index an entity's focused view reads: its relations, those of
+    the places within it (a place's roll-up), of the terms under it (a term's) and the
+    measures of those targeting it."""
+    from kg.export.views.focus import MAX_FOCUS_NODES
+
+    rels = ix.by_entity.get(eid, ())
+    w = 1 + len(rels) + sum(len(r.evidence) for r in rels)  # its lists and its timeline
+    # its network: the relations among its neighbours drawn (the most connected), read
+    # through their own relations
+    if rels:
+        share = min(1.0, MAX_FOCUS_NODES / max(1, ix.degree.get(eid, 1)))
+        w += int(share * sum(len(ix.outgoing.get(r.o if r.s == eid else r.s, ())) for r in rels))
+    for x in ix.within.get(eid, ()):
+        w += len(ix.outgoing.get(x, ()))
+    for x in ix.narrower.get(eid, ()):
+        w += len(ix.by_entity.get(x, ()))
+    takes = ix.out_by.get("takesMeasure", {})
+    for r in ix.in_by.get("targets", {}).get(eid, ()):  # a term's measures taken by who targets it
+        w += len(takes.get(r.s, ()))
+    return w
+
+
+def _fork_each(
+    work: Callable[[list[str]], None], chunks: list[list[str]], jobs: int, order: list[int] | None = None
+) -> None:
+    """``work(chunk)`` for every chunk, each in a process forked for it, ``jobs`` at a time
+    (in ``order``, positions in ``chunks``: the results do not depend on it).
 
     A forked process shares the index with this one until it writes to a page of it, and
     reading an object writes its reference count: a long-lived worker ends up with a copy of
@@ -212,7 +286,7 @@ def _fork_each(work: Callable[[list[str]], None], chunks: list[list[str]], jobs:
             )
 
     try:
-        for chunk in chunks:
+        for chunk in [chunks[i] for i in order] if order is not None else chunks:
             while len(running) >= jobs:
                 reap()
             if failure is not None:

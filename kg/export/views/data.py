@@ -151,6 +151,14 @@ class ViewIndex:
 
     #: a build folder whose article pages link when the corpus holds no page texts (kg.load)
     folder: Path | None = None
+    #: article id → its full date, for the articles that have one (date_of, filled on first use)
+    full_dates: dict[str, str] | None = None
+    #: entity id → its place in by_degree's order (filled on first use)
+    degree_rank: dict[str, int] | None = None
+    #: predicate → entity id → its relations by that predicate as subject (``out_by``) and as
+    #: object (``in_by``), sorted: what a focused view reads of a hub's neighbours
+    out_by: dict[str, dict[str, list[Relation]]] = field(default_factory=dict)
+    in_by: dict[str, dict[str, list[Relation]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus, folder: Path | None = None) -> ViewIndex:
@@ -164,6 +172,8 @@ class ViewIndex:
             ix.by_entity[e.id] = []
             ix.outgoing[e.id] = []
         for r in ix.relations:
+            ix.out_by.setdefault(r.p, {}).setdefault(r.s, []).append(r)
+            ix.in_by.setdefault(r.p, {}).setdefault(r.o, []).append(r)
             ix.outgoing[r.s].append(r)
             ix.by_entity[r.s].append(r)
             if r.o != r.s:
@@ -248,6 +258,19 @@ class ViewIndex:
         for aid, ms in self.mentions_in.items():
             self.mentions_in[aid] = sorted(set(ms), key=lambda m: (m[0], m[1], self.order[m[2]]))
 
+    def prepare(self) -> None:
+        """Make the lookups the focused views read, before processes are forked to write them.
+
+        A forked process shares this one's memory until it writes to a page of it, and reading
+        a Python object writes its reference count: a view that scanned a hub's neighbours'
+        relations, sorted them by their entities' names or looked every article up for its
+        date would copy most of the index. With these it reads only what it shows: the dates
+        of the dated articles (shared strings), each entity's rank by degree (ints made
+        together), each entity's relations per predicate, the dates of each entity's articles."""
+        self.by_degree([])
+        for e in self.entities:
+            self.dates_of(e.id)
+
     def evidence_href(self, ev: Evidence, root: str = "") -> str | None:
         """The link to an evidence span in its article's page (None when no page is written)."""
         page = self.article_pages.get(ev.article)
@@ -262,10 +285,16 @@ class ViewIndex:
         return found
 
     def date_of(self, aid: str) -> str:
-        """An article's date when it is a full date (YYYY-MM-DD), else ""."""
-        a = self.corpus.articles.get(aid)
-        d = a.date if a is not None else None
-        return d if d and len(d) == 10 and not d.startswith("-") else ""
+        """An article's date when it is a full date (YYYY-MM-DD), else "" (from a table of the
+        dated articles, made once: the articles themselves are not read again)."""
+        if self.full_dates is None:
+            same: dict[str, str] = {}  # one string object per date
+            self.full_dates = {
+                a.id: same.setdefault(d, d)
+                for a in self.corpus.articles.values()
+                if (d := a.date) and len(d) == 10 and not d.startswith("-")
+            }
+        return self.full_dates.get(aid, "")
 
     def _place_hierarchy(self) -> None:
         """``within`` and ``cities_of`` from the locatedIn relations (county → city → province).
@@ -363,10 +392,14 @@ class ViewIndex:
 
     def by_degree(self, ids: list[str] | None = None) -> list[str]:
         """Entity ids, most connected first (ties: type order, then name)."""
+        if self.degree_rank is None:
+            ranked = sorted(
+                (e.id for e in self.entities),
+                key=lambda i: (-self.degree.get(i, 0), type_rank(i.partition(":")[0]), self.entity(i).name),
+            )
+            self.degree_rank = {eid: k for k, eid in enumerate(ranked)}
         pool = [e.id for e in self.entities] if ids is None else ids
-        return sorted(
-            pool, key=lambda i: (-self.degree.get(i, 0), type_rank(i.partition(":")[0]), self.entity(i).name)
-        )
+        return sorted(pool, key=self.degree_rank.__getitem__)
 
     def relations_among(self, ids: set[str]) -> list[Relation]:
         """Relations with both ends in ``ids``, sorted (through the adjacency, not a full scan)."""
@@ -381,10 +414,10 @@ class ViewIndex:
         objects most widely shared first, then in display order.
         """
         found: dict[str, list[Relation]] = {}
+        out = self.out_by.get(predicate, {})
         for actor in (eid, *self.within.get(eid, ())):
-            for r in self.outgoing.get(actor, ()):
-                if r.p == predicate:
-                    found.setdefault(r.o, []).append(r)
+            for r in out.get(actor, ()):
+                found.setdefault(r.o, []).append(r)
         return sorted(found.items(), key=lambda kv: (-len(kv[1]), self.order[kv[0]]))
 
     def under(self, eid: str, predicate: str) -> list[tuple[str, list[Relation]]]:
@@ -394,10 +427,10 @@ class ViewIndex:
         most terms first, then in display order.
         """
         found: dict[str, list[Relation]] = {}
+        into = self.in_by.get(predicate, {})
         for term in (eid, *self.narrower.get(eid, ())):
-            for r in self.by_entity.get(term, ()):
-                if r.p == predicate and r.o == term:
-                    found.setdefault(r.s, []).append(r)
+            for r in into.get(term, ()):
+                found.setdefault(r.s, []).append(r)
         for rels in found.values():
             rels.sort(key=lambda r: self.order[r.o])
         return sorted(found.items(), key=lambda kv: (-len(kv[1]), self.order[kv[0]]))

@@ -148,13 +148,10 @@ def derived_measures(ix: ViewIndex, eid: str) -> list[tuple[str, list[str], list
     Returns (measure id, actor ids, evidence) sorted by evidence count, then name.
     """
     found: dict[str, tuple[set[str], dict[tuple[str, int, int], Evidence]]] = {}
-    for r in ix.by_entity.get(eid, []):
-        if r.p != "targets" or r.o != eid:
-            continue
+    takes = ix.out_by.get("takesMeasure", {})
+    for r in ix.in_by.get("targets", {}).get(eid, []):
         arts = {ev.article for ev in r.evidence}
-        for r2 in ix.by_entity.get(r.s, []):
-            if r2.p != "takesMeasure" or r2.s != r.s:
-                continue
+        for r2 in takes.get(r.s, []):
             evs = [ev for ev in r2.evidence if ev.article in arts]
             if not evs:
                 continue

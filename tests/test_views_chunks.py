@@ -1,0 +1,83 @@
+"""How the focused views are split between forked processes: chunks weighed by what their
+views read (a hub alone or nearly), run heaviest first beside light ones; and the lookups the
+views read instead of scanning a hub's neighbours (ViewIndex.prepare) give the same answers."""
+
+from __future__ import annotations
+
+import itertools
+
+from kg.corpus import Corpus
+from kg.export.views import _CHUNK, focus_chunks, heavy_first
+from kg.export.views.data import ViewIndex, type_rank
+from kg.model import Article, Entity, Evidence, Relation
+
+
+def _corpus(places: int, hub_targets: int) -> Corpus:
+    """``places`` counties, each in one province, the first ``hub_targets`` of them targeting
+    one industry (the hub) and taking one measure, stated in one dated article each."""
+    c = Corpus()
+    prov = Entity("Place", "某某省", (), (("level", "province"),))
+    hub = Entity("Industry", "危险化学品")
+    measure = Entity("Measure", "隐患排查")
+    for e in (prov, hub, measure):
+        c.entities[e.id] = e
+    for i in range(places):
+        p = Entity("Place", f"第{i:04d}县", (), (("level", "county"),))
+        c.entities[p.id] = p
+        aid = f"page{i}.txt#0"
+        c.articles[aid] = Article(
+            aid, f"page{i}.txt", 0, f"标题{i}", 0, 40, (), date=f"2025-03-{i % 28 + 1:02d}"
+        )
+        ev = Evidence(f"page{i}.txt", aid, 0, 20, f"第{i:04d}县开展危险化学品隐患排查")
+        rels = [Relation(p.id, "locatedIn", prov.id, (ev,))]
+        if i < hub_targets:
+            rels += [
+                Relation(p.id, "targets", hub.id, (ev,)),
+                Relation(p.id, "takesMeasure", measure.id, (ev,)),
+            ]
+        for r in rels:
+            c.relations[r.key] = r
+    return c
+
+
+def test_chunks_cover_every_entity_in_order_and_a_hub_shares_its_process_with_few() -> None:
+    ix = ViewIndex.build(_corpus(places=1200, hub_targets=600))
+    ix.prepare()
+    ids = [e.id for e in ix.entities]
+    chunks, weights = focus_chunks(ix, ids)
+    assert [x for ch in chunks for x in ch] == ids
+    assert len(weights) == len(chunks) and all(len(ch) <= _CHUNK for ch in chunks)
+    where = {x: ch for ch in chunks for x in ch}
+    # the province (a roll-up of 1,200 counties) and the industry (600 actors) are hubs
+    assert len(where["Place:某某省"]) < 10
+    assert len(where["Industry:危险化学品"]) < 10
+    # counties alone fill whole chunks
+    assert max(len(ch) for ch in chunks) == _CHUNK
+
+
+def test_heavy_chunks_run_first_each_beside_light_ones() -> None:
+    weights = [5, 100, 6, 7, 90, 4, 80, 3]
+    order = heavy_first(weights)
+    assert sorted(order) == list(range(len(weights)))
+    heavy = {i for i, w in enumerate(weights) if w > sorted(weights)[len(weights) // 2]}
+    assert order[0] == 1  # the heaviest first
+    # never two heavy chunks one after the other while light ones are left
+    assert not any(a in heavy and b in heavy for a, b in itertools.pairwise(order))
+    assert heavy_first([]) == []
+
+
+def test_prepared_lookups_answer_as_the_scans_did() -> None:
+    ix = ViewIndex.build(_corpus(places=300, hub_targets=120))
+    ix.prepare()
+    ids = [e.id for e in ix.entities]
+    # the ranks made once give the order the key gave: most connected, then type, then name
+    by_key = sorted(ids, key=lambda i: (-ix.degree[i], type_rank(i.partition(":")[0]), ix.entity(i).name))
+    assert ix.by_degree() == by_key
+    assert by_key[:2] == ["Place:某某省", "Industry:危险化学品"]
+    assert ix.by_degree(by_key[::-3]) == by_key[::-3][::-1]
+    assert ix.date_of("page3.txt#0") == "2025-03-04" and ix.date_of("nowhere#0") == ""
+    assert ix.dates_of("Industry:危险化学品") == sorted({f"2025-03-{i % 28 + 1:02d}" for i in range(120)})
+    hub = "Industry:危险化学品"
+    assert ix.in_by["targets"][hub] == [r for r in ix.by_entity[hub] if r.p == "targets" and r.o == hub]
+    first = "Place:第0000县"
+    assert ix.out_by["takesMeasure"][first] == [r for r in ix.outgoing[first] if r.p == "takesMeasure"]
