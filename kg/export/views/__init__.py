@@ -154,7 +154,15 @@ def render_views(
     _FOCUS = (ix, folder, previous)
     try:
         if jobs > 1 and len(chunks) > 1 and sys.platform.startswith("linux"):
-            _fork_each(_write_focus, chunks, jobs, heavy_first(weights))
+            # hubs' views (places with their roll-ups, terms) read much of the index: in a forked
+            # process they would copy it (0.5-1.2 GB a chunk at 10,000 pages), so this process
+            # writes them itself, with no process forked beside it; the rest is forked
+            hub = [any(ix.entity(eid).type in _HUB_TYPES for eid in chunk) for chunk in chunks]
+            forked = [i for i in heavy_first(weights) if not hub[i]]
+            _fork_each(_write_focus, chunks, jobs, forked)
+            for chunk, is_hub in zip(chunks, hub, strict=True):
+                if is_hub:
+                    _write_focus(chunk)
         else:
             for chunk in chunks:
                 _write_focus(chunk)
@@ -170,6 +178,10 @@ def render_views(
             written.append(rel)
     return written
 
+
+#: entity types whose focused views read beyond their own relations (a place's roll-up of
+#: the places within it, a term's of its narrower terms and of its actors' measures)
+_HUB_TYPES = frozenset({"Place", "Industry", "Venue", "Hazard", "Measure"})
 
 #: focused views per task, and what the tasks read: (index, folder, previous generation)
 _CHUNK = 200
