@@ -154,9 +154,9 @@ def render_views(
     _FOCUS = (ix, folder, previous)
     try:
         if jobs > 1 and len(chunks) > 1 and sys.platform.startswith("linux"):
-            # hubs' views (places with their roll-ups, terms) read much of the index: in a forked
-            # process they would copy it (0.5-1.2 GB a chunk at 10,000 pages), so this process
-            # writes them itself, with no process forked beside it; the rest is forked
+            # terms' views (their roll-ups and their actors' measures) read much of the index: in
+            # a forked process a chunk of them would copy it (0.9-1.2 GB at 10,000 pages), so this
+            # process writes them itself, with no process forked beside it; the rest is forked
             hub = [any(ix.entity(eid).type in _HUB_TYPES for eid in chunk) for chunk in chunks]
             forked = [i for i in heavy_first(weights) if not hub[i]]
             _fork_each(_write_focus, chunks, jobs, forked)
@@ -179,9 +179,11 @@ def render_views(
     return written
 
 
-#: entity types whose focused views read beyond their own relations (a place's roll-up of
-#: the places within it, a term's of its narrower terms and of its actors' measures)
-_HUB_TYPES = frozenset({"Place", "Industry", "Venue", "Hazard", "Measure"})
+#: entity types whose focused views read far beyond their own relations (a term's roll-up
+#: of its narrower terms and of the measures its actors take); they are few (82 at 10,000
+#: pages), so writing them in one process costs little time. (Places roll up too, but they
+#: are thousands: forked, a chunk of them copies about 0.5 GB.)
+_HUB_TYPES = frozenset({"Industry", "Venue", "Hazard", "Measure"})
 
 #: focused views per task, and what the tasks read: (index, folder, previous generation)
 _CHUNK = 200
