@@ -275,7 +275,7 @@ def test_the_store_is_bulk_loaded_in_blocks_that_hold_the_same_quads(
     shutil.copy(tmp_path / "o" / "graph.nq", nq)
     want = set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
     st = ox.Store(str(tmp_path / "db"))
-    bulk_load_blocks(st, nq, block)
+    bulk_load_blocks(st, nq, block, threads=3)
     assert set(st) == want and len(want) > 1000
 
 
@@ -290,6 +290,19 @@ def test_a_bulk_load_block_smaller_than_a_line_waits_for_the_line_end(tmp_path: 
     st = ox.Store(str(tmp_path / "db"))
     bulk_load_blocks(st, nq, 7)
     assert set(st) == set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)) and len(st) == 40
+
+
+def test_a_bad_block_stops_the_bulk_load_with_its_error(tmp_path: Path) -> None:
+    from kg.export.bulkstore import bulk_load_blocks
+
+    lines = [f"<urn:s{i}> <urn:p> <urn:o{i}> <urn:g> ." for i in range(200)]
+    lines[150] = "<urn:s> <urn:p> <urn:o"  # cut short
+    nq = tmp_path / "x.nq"
+    nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import pyoxigraph as ox
+
+    with pytest.raises(SyntaxError):
+        bulk_load_blocks(ox.Store(str(tmp_path / "db")), nq, 300, threads=3)
 
 
 def test_a_failed_build_leaves_the_old_outputs(
