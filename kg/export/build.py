@@ -355,25 +355,7 @@ class Stages:
         )
         mentions = len({(m.source, m.start, m.end) for refs in corpus.mentions.values() for m in refs})
         summary = summary_of(corpus, ds.graphs, evidence, mentions, errors)
-        return self.finish(ds, corpus, summary, fmts, views, max_overview_nodes)
-
-    def finish(
-        self,
-        ds: DatasetOutput,
-        corpus: Corpus,
-        summary: dict[str, Any],
-        formats: Sequence[str],
-        views: bool,
-        max_overview_nodes: int | None,
-        jobs: int = 1,
-        articles_written: bool = False,
-    ) -> tuple[list[str], dict[str, Any] | None]:
-        """After the dataset: the summary, GraphML and views (in ``jobs`` processes; the article
-        pages written already with ``articles_written``) into OUT, the store loaded."""
-        written = self.write_out(
-            ds, corpus, summary, formats, views, max_overview_nodes, jobs, articles_written
-        )
-        return written, self.load_store(ds)
+        return self.write_out(ds, corpus, summary, fmts, views, max_overview_nodes), self.load_store(ds)
 
     def write_out(
         self,
@@ -386,7 +368,8 @@ class Stages:
         jobs: int = 1,
         articles_written: bool = False,
     ) -> list[str]:
-        """The summary, GraphML and views into OUT (see :meth:`finish`); the files written."""
+        """The summary, GraphML and views (in ``jobs`` processes; the article pages written already
+        with ``articles_written``) into OUT; the files written."""
         written: list[str] = []
         if self.out_stage is not None:
             ds.link_unchanged()

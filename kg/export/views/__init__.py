@@ -114,7 +114,7 @@ def render_views(
     from kg.export.staging import write_file
     from kg.export.views.article import render_article
     from kg.export.views.assets import asset_files
-    from kg.export.views.data import ViewIndex
+    from kg.export.views.data import TERM_TYPES, ViewIndex
     from kg.export.views.index import index_data_files, render_index
     from kg.export.views.overview import render_overview
     from kg.export.views.resolve import render_resolve, resolve_data_files
@@ -157,7 +157,8 @@ def render_views(
             # terms' views (their roll-ups and their actors' measures) read much of the index: in
             # a forked process a chunk of them would copy it (0.9-1.2 GB at 10,000 pages), so this
             # process writes them itself, with no process forked beside it; the rest is forked
-            hub = [any(ix.entity(eid).type in _HUB_TYPES for eid in chunk) for chunk in chunks]
+            # (terms are few: 82 at 10,000 pages; places roll up too, but they are thousands)
+            hub = [any(ix.entity(eid).type in TERM_TYPES for eid in chunk) for chunk in chunks]
             forked = [i for i in heavy_first(weights) if not hub[i]]
             _fork_each(_write_focus, chunks, jobs, forked)
             for chunk, is_hub in zip(chunks, hub, strict=True):
@@ -178,12 +179,6 @@ def render_views(
             written.append(rel)
     return written
 
-
-#: entity types whose focused views read far beyond their own relations (a term's roll-up
-#: of its narrower terms and of the measures its actors take); they are few (82 at 10,000
-#: pages), so writing them in one process costs little time. (Places roll up too, but they
-#: are thousands: forked, a chunk of them copies about 0.5 GB.)
-_HUB_TYPES = frozenset({"Industry", "Venue", "Hazard", "Measure"})
 
 #: focused views per task, and what the tasks read: (index, folder, previous generation)
 _CHUNK = 200

@@ -104,7 +104,7 @@ def entity_filename(entity_id: str) -> str:
 _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2, "town": 3, "village": 4}
 
 #: Types whose entities are concepts of the SKOS vocabularies (skos:broader applies).
-_TERM_TYPES = ("Industry", "Venue", "Hazard", "Measure")
+TERM_TYPES = ("Industry", "Venue", "Hazard", "Measure")
 
 
 def type_rank(type_: str) -> int:
@@ -351,7 +351,7 @@ class ViewIndex:
         A term is its vocabulary concept (its ``iri`` attribute when named otherwise);
         terms outside the vocabulary have no hierarchy.
         """
-        terms = [e for e in self.entities if e.type in _TERM_TYPES]
+        terms = [e for e in self.entities if e.type in TERM_TYPES]
         if not terms:
             return
         from kg.nlp import vocab as vocab_mod
