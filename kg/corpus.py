@@ -18,7 +18,7 @@ are written while the pages come in, from the page's own result.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kg.model import ENTITY_TYPES, Article, Entity, Evidence, FileResult, Relation
@@ -63,6 +63,8 @@ class Corpus:
     lean: bool = False
     #: merged with ``lean``: article id → its paragraphs' (start, end), flat (the articles keep none)
     paragraph_ends: dict[str, array[int]] = field(default_factory=dict)
+    #: relations whose evidence a merge has sorted and deduplicated (see :meth:`add`)
+    _merged: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:
@@ -133,9 +135,11 @@ class Corpus:
             if old_rel is None:
                 self.relations[rel.key] = rel
             else:
+                sorted_ = rel.key in self._merged
                 self.relations[rel.key] = Relation(
-                    rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence)
+                    rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence, sorted_)
                 )
+                self._merged.add(rel.key)
 
     def _shared(self, ev: Evidence) -> Evidence:
         src = self.sources[ev.source].name if ev.source in self.sources else ev.source
@@ -186,8 +190,22 @@ def merge_entities(a: Entity, b: Entity) -> Entity:
     return Entity(a.type, a.name, aliases, tuple(sorted(attrs.items())))
 
 
-def merge_evidence(a: Iterable[Evidence], b: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    """Evidence of both, without duplicates, in a stable order."""
+def merge_evidence(
+    a: Sequence[Evidence], b: Iterable[Evidence], a_sorted: bool = False
+) -> tuple[Evidence, ...]:
+    """Evidence of both, without duplicates, in a stable order (source, start, end).
+
+    With ``a_sorted`` (``a`` is in that order, without duplicates, as this function returns
+    it) and ``b`` wholly after ``a``, as when pages are merged in name order, ``b`` is only
+    appended: a relation stated on thousands of pages is not sorted again for each."""
+    if a_sorted and a:
+        new: dict[tuple[str, int, int], Evidence] = {}
+        for e in b:
+            new.setdefault((e.source, e.start, e.end), e)
+        keys = sorted(new)
+        last = a[-1]
+        if not keys or (last.source, last.start, last.end) < keys[0]:
+            return (*a, *(new[k] for k in keys))
     seen = {(e.source, e.start, e.end): e for e in a}
     for e in b:
         seen.setdefault((e.source, e.start, e.end), e)

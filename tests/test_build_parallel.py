@@ -69,6 +69,17 @@ def test_pages_served_from_the_cache_in_two_processes_write_the_same_bytes(
     assert tree(tmp_path / "b") == serial
 
 
+def test_workers_store_in_the_cache_the_entries_this_process_stores(inputs: Path, tmp_path: Path) -> None:
+    """With 2 jobs the workers write the cache entries of the pages they extract; the entries
+    are those a serial build writes, byte for byte, and nothing is left in the temp folder."""
+    build([str(inputs)], out=tmp_path / "a", jobs=1, cache=ResultCache(tmp_path / "c1"))
+    build([str(inputs)], out=tmp_path / "b", jobs=2, cache=ResultCache(tmp_path / "c2"))
+    one, two = tree(tmp_path / "c1"), tree(tmp_path / "c2")
+    assert len([k for k in one if k.endswith(".json")]) == 10
+    assert two == one
+    assert not list((tmp_path / "c2" / "tmp").iterdir())
+
+
 def test_a_dask_cluster_of_two_worker_processes_writes_the_same_bytes(
     inputs: Path, serial: dict[str, str], tmp_path: Path
 ) -> None:

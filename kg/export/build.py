@@ -212,10 +212,17 @@ def write_views_into(
 PageOutput = tuple[str, int, dict[str, bytes], int, int, dict[str, bytes]]
 
 
-def page_output(r: FileResult, formats: Sequence[str], articles: bool = False) -> PageOutput:
+def page_output(
+    r: FileResult,
+    formats: Sequence[str],
+    articles: bool = False,
+    write_to: tuple[str, str | None] | None = None,
+) -> PageOutput:
     """One page's named graph (from the page's result alone) serialized in ``formats``, its
     span counts and (with ``articles``) its article pages: the per-page work of a build, run
-    in the worker that extracted it."""
+    in the worker that extracted it. With ``write_to`` (OUT's new generation and the old
+    one, when the worker sees them: not on a cluster) the worker writes the article pages
+    itself (as :meth:`DatasetOutput.page` would) and returns none."""
     from kg.export.rdf.iri import page_graph
     from kg.export.rdf.quads import page_quads
     from kg.export.rdf.stream import render_graph
@@ -223,7 +230,21 @@ def page_output(r: FileResult, formats: Sequence[str], articles: bool = False) -
 
     g = page_graph(r.source.name)
     n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
-    return (g, n, chunks, *page_counts(r), page_articles(r) if articles else {})
+    pages = page_articles(r) if articles else {}
+    if pages and write_to is not None:
+        write_articles(pages, Path(write_to[0]), Path(write_to[1]) if write_to[1] is not None else None)
+        pages = {}
+    return (g, n, chunks, *page_counts(r), pages)
+
+
+def write_articles(pages: Mapping[str, bytes], stage: Path, old: Path | None) -> None:
+    """Write article pages (``article/<hash>.html`` → bytes) into OUT's new generation ``stage``,
+    hard-linked from the old generation ``old`` where unchanged."""
+    from kg.export.staging import write_file
+
+    (stage / "article").mkdir(exist_ok=True)
+    for rel, data in pages.items():
+        write_file(stage / rel, data, old / rel if old is not None else None)
 
 
 class DatasetOutput:
@@ -270,18 +291,13 @@ class DatasetOutput:
         """Write one page's named graph, rendered by :func:`page_output`, and count its spans;
         its article pages go into OUT's new generation (hard-linked from the old one when
         unchanged)."""
-        from kg.export.staging import write_file
-
         g, n, chunks, ev, men, articles = rendered
         for w in self.writers:
             w.write(g, n, chunks)
         self.evidence += ev
         self.mentions += men
-        stage, old = self.stages.out_stage, self.stages.out
-        if articles and stage is not None:
-            (stage / "article").mkdir(exist_ok=True)
-            for rel, data in articles.items():
-                write_file(stage / rel, data, old / rel if old is not None else None)
+        if articles and self.stages.out_stage is not None:
+            write_articles(articles, self.stages.out_stage, self.stages.out)
 
     def finish(self, corpus: Corpus) -> None:
         """Write the graphs of the whole corpus (entities, relations, vocabularies); close."""
@@ -510,6 +526,10 @@ def build(
         ds = DatasetOutput(stages, fmts)
         # each page's article pages are written as the page comes back: the corpus keeps no text
         articles = views and stages.out_stage is not None
+        # a local worker writes its page's article pages itself; a cluster's send them here
+        write_to = None
+        if articles and client is None and stages.out_stage is not None:
+            write_to = (str(stages.out_stage), str(stages.out) if stages.out is not None else None)
         try:
             for page in iter_pages(
                 inputs,
@@ -523,7 +543,9 @@ def build(
                 rules_dir=rules_dir,
                 date=date,
                 manifest=manifest,
-                page_work=partial(page_output, formats=ds.render_formats, articles=articles),
+                page_work=partial(
+                    page_output, formats=ds.render_formats, articles=articles, write_to=write_to
+                ),
             ):
                 if page.result is None:
                     report.errors.append((page.path, page.error or "not extracted"))

@@ -116,19 +116,28 @@ class Page:
 
 def _task(
     job: tuple[
-        SourceText, str | None, FileResult | None, Callable[[FileResult], Any] | None, str | None, bool
+        SourceText,
+        str | None,
+        FileResult | None,
+        Callable[[FileResult], Any] | None,
+        str | None,
+        bool,
+        tuple[str, str] | None,
     ],
 ) -> tuple[FileResult | None, str | None, Any]:
     """One page where a worker runs it: its extraction (unless ``cached`` is given) with the
-    user rules folder (if any) layered, and the caller's per-page work on it; (result without
-    its text, or None unless ``keep``; error; what the work gave)."""
-    source, home, cached, work, rules_dir, keep = job
+    user rules folder (if any) layered, stored in the cache (``store``: its folder and the
+    page's key) and the caller's per-page work on it; (result without its text, or None
+    unless ``keep``; error; what the work gave)."""
+    source, home, cached, work, rules_dir, keep, store = job
     r = cached
     if r is None:
         try:
             r = extract_source(source, resources(rules_dir, rules_dir), home=home)
         except KgError as exc:
             return None, str(exc), None
+        if store is not None:
+            ResultCache(store[0], swept=True).put(store[1], r)
     extra = work(r) if work is not None else None
     if not keep:
         return None, None, extra  # the caller wants only what the work gave: nothing to pickle
@@ -205,6 +214,13 @@ def iter_pages(
     hits: set[int] = set()
     run = jobs if len(paths) > 1 else 1
     keep = results or cache is not None or page_work is None
+    # a local worker stores what it extracted in the cache itself (encoding a result is a
+    # good part of a page's cost in this process, which merges every page); a cluster's
+    # workers may not see the cache's folder, so their results are stored here
+    store_there = cache is not None and client is None and run > 1
+    if store_there:
+        assert cache is not None
+        cache.sweep()
 
     def items() -> Iterator[Any]:
         for i, path in enumerate(paths):
@@ -224,9 +240,10 @@ def iter_pages(
                     if page_work is None or run <= 1:
                         yield Done((hit, None, page_work(hit) if page_work else None))
                     else:
-                        yield (src, page_home, hit, page_work, rules_dir, keep)
+                        yield (src, page_home, hit, page_work, rules_dir, keep, None)
                     continue
-            yield (src, page_home, None, page_work, rules_dir, keep)
+            store = (str(cache.folder), keys[i]) if store_there and cache is not None else None
+            yield (src, page_home, None, page_work, rules_dir, keep, store)
 
     outs = ordered_map(_task, items(), jobs=run, client=client)
     for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
@@ -241,7 +258,7 @@ def iter_pages(
             page.result, page.cached = (r if r.source is src else replace(r, source=src)), True
         else:
             page.result = replace(r, source=src)
-            if cache is not None:
+            if cache is not None and not store_there:
                 cache.put(keys[i], page.result)
         hits.discard(i)
         keys.pop(i, None)

@@ -212,9 +212,16 @@ def load(data: dict[str, Any], source: SourceText) -> FileResult:
 class ResultCache:
     """A folder of cached extractions, one JSON file per key (``ab/abcdef….json``)."""
 
-    def __init__(self, folder: str | Path | None = None) -> None:
+    def __init__(self, folder: str | Path | None = None, *, swept: bool = False) -> None:
         self.folder = Path(folder) if folder else cache_dir() / "extract"
-        self._swept = False
+        self._swept = swept  # True: the temp files of killed runs are gone already
+
+    def sweep(self) -> None:
+        """Remove the temp files that killed runs left (once; the first :meth:`put` does it):
+        before worker processes store entries in the same folder."""
+        if not self._swept:
+            self._swept = True
+            sweep_temps(self.folder / "tmp")
 
     def _path(self, k: str) -> Path:
         return self.folder / k[:2] / f"{k}.json"
@@ -235,9 +242,7 @@ class ResultCache:
         path = self._path(k)
         tmpdir = self.folder / "tmp"
         try:
-            if not self._swept:
-                self._swept = True
-                sweep_temps(tmpdir)
+            self.sweep()
             path.parent.mkdir(parents=True, exist_ok=True)
             tmpdir.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=tmpdir, prefix=_temp_prefix(), suffix=".tmp")
