@@ -18,7 +18,7 @@ mentioned on several pages, gets one block per graph: the same triples, every on
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,6 +41,10 @@ RDF_FORMATS = ("nq", "trig", "ttl", "jsonld")
 #: province-year, gigabytes each), and GraphML carries every evidence sentence for Gephi:
 #: written when asked for (``--formats all``).
 DEFAULT_FORMATS = ("nq",)
+
+#: quads of one graph rendered at once (:func:`render_pieces`): Oxigraph's copy of them and
+#: their bytes are what a build holds of the entity and relation graphs at a time
+PIECE = 100_000
 
 
 def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -108,23 +112,31 @@ class DatasetWriter:
     def quads(self) -> int:
         return sum(self.graphs.values())
 
-    def graph(self, g: str, quads: Iterable[Quad]) -> int:
-        """Write the named graph ``g`` (its quads deduplicated and sorted); return its size."""
-        n, chunks = render_graph(g, quads, self.formats)
-        self.write(g, n, chunks)
-        return n
+    def graph(self, g: str, quads: Iterable[Quad], piece: int = PIECE) -> int:
+        """Write the named graph ``g`` (its quads deduplicated and sorted); return its size.
+        It is rendered ``piece`` quads at a time (:func:`render_pieces`): the entity and
+        relation graphs of a province-year are millions of quads."""
+        qs = sorted_quads(g, quads)
+        self.write_pieces(g, len(qs), render_pieces(g, qs, self.formats, piece))
+        return len(qs)
 
     def write(self, g: str, n: int, chunks: dict[str, bytes]) -> None:
         """Write the graph ``g`` of ``n`` quads, already rendered (:func:`render_graph`)."""
+        self.write_pieces(g, n, [chunks])
+
+    def write_pieces(self, g: str, n: int, pieces: Iterable[dict[str, bytes]]) -> None:
+        """Write the graph ``g`` of ``n`` quads from its rendered pieces, in order."""
         if g in self.graphs:
             raise ValueError(f"graph {g} written twice")
         self.graphs[g] = n
         if not n:
             return
-        for fmt in self.formats:
-            if fmt == "jsonld" and not self._first_graph:
-                self._put(fmt, b",\n")
-            self._put(fmt, chunks[fmt])
+        if "jsonld" in self.formats and not self._first_graph:
+            self._put("jsonld", b",\n")
+        for chunks in pieces:
+            for fmt in self.formats:
+                if fmt in chunks:
+                    self._put(fmt, chunks[fmt])
         self._first_graph = False
 
     def close(self) -> dict[str, str]:
@@ -162,36 +174,71 @@ def serialize_dataset(quads: Iterable[Quad], fmt: str) -> bytes:
     return sink.getvalue()
 
 
+def sorted_quads(g: str, quads: Iterable[Quad]) -> list[Quad]:
+    """The quads of the graph ``g``, without duplicates, in the order they are written."""
+    qs = sorted(set(quads), key=quad_key)
+    if any(q[3] != g for q in qs):
+        raise ValueError(f"a quad of another graph given for {g}")
+    return qs
+
+
 def render_graph(g: str, quads: Iterable[Quad], formats: Sequence[str]) -> tuple[int, dict[str, bytes]]:
     """The named graph ``g`` in each of ``formats``, as :class:`DatasetWriter` appends it:
     (its size, bytes per format). A pure function of its arguments: a worker process can
     render a page's graph and the build write the bytes."""
-    from kg.namespace import PREFIXES
+    qs = sorted_quads(g, quads)
+    chunks: dict[str, list[bytes]] = {}
+    for piece in render_pieces(g, qs, formats, max(1, len(qs))):
+        for fmt, data in piece.items():
+            chunks.setdefault(fmt, []).append(data)
+    return len(qs), {fmt: b"".join(parts) for fmt, parts in chunks.items()}
 
-    qs = sorted(set(quads), key=quad_key)
-    if any(q[3] != g for q in qs):
-        raise ValueError(f"a quad of another graph given for {g}")
-    chunks: dict[str, bytes] = {}
+
+def render_pieces(
+    g: str, qs: Sequence[Quad], formats: Sequence[str], piece: int = PIECE
+) -> Iterator[dict[str, bytes]]:
+    """The sorted quads ``qs`` of the graph ``g`` (:func:`sorted_quads`) rendered about
+    ``piece`` quads at a time, cut between subjects: bytes per format of each piece, which
+    joined are those of the whole graph rendered at once (Turtle and TriG group a subject's
+    triples; TriG opens the graph in the first piece and closes it in the last). JSON-LD,
+    one object per graph, comes whole with the first piece."""
     if not qs:
-        return 0, chunks
+        return
     import pyoxigraph as ox
 
     from kg.export.rdf.serialize import jsonld_graph, ox_serialize, to_oxigraph
+    from kg.namespace import PREFIXES
 
     prefixes = dict(PREFIXES)
-    ox_quads = list(to_oxigraph(qs)) if set(formats) - {"jsonld"} else []
-    for fmt in formats:
-        if fmt == "nq":
-            chunks[fmt] = ox_serialize(ox_quads, ox.RdfFormat.N_QUADS)
-        elif fmt == "trig":
-            data = ox_serialize(ox_quads, ox.RdfFormat.TRIG, prefixes)
-            chunks[fmt] = _strip_prefixes(data) + b"\n"
-        elif fmt == "ttl":
-            data = ox_serialize([q.triple for q in ox_quads], ox.RdfFormat.TURTLE, prefixes)
-            chunks[fmt] = _strip_prefixes(data) + b"\n"
-        elif fmt == "jsonld":
-            chunks[fmt] = jsonld_graph(g, qs).encode("utf-8")
-    return len(qs), chunks
+    start = 0
+    while start < len(qs):
+        end = min(len(qs), start + max(1, piece))
+        while end < len(qs) and qs[end][0] == qs[end - 1][0]:
+            end += 1  # a subject's triples stay in one piece
+        first, last = start == 0, end == len(qs)
+        part = qs[start:end]
+        chunks: dict[str, bytes] = {}
+        ox_quads = list(to_oxigraph(part)) if set(formats) - {"jsonld"} else []
+        for fmt in formats:
+            if fmt == "nq":
+                chunks[fmt] = ox_serialize(ox_quads, ox.RdfFormat.N_QUADS)
+            elif fmt == "trig":
+                # "<g> {\n", the subjects' blocks, "}\n": the blocks, opened once and closed once
+                data = _strip_prefixes(ox_serialize(ox_quads, ox.RdfFormat.TRIG, prefixes))
+                if not first:
+                    data = data[data.index(b"\n") + 1 :]
+                if not last:
+                    data = data.removesuffix(b"}\n")
+                chunks[fmt] = data + b"\n" if last else data
+            elif fmt == "ttl":
+                triples = [q.triple for q in ox_quads]
+                data = _strip_prefixes(ox_serialize(triples, ox.RdfFormat.TURTLE, prefixes))
+                chunks[fmt] = data + b"\n" if last else data
+            elif fmt == "jsonld" and first:
+                chunks[fmt] = jsonld_graph(g, qs).encode("utf-8")
+        del ox_quads, part
+        yield chunks
+        start = end
 
 
 def same_file(path: Path, sha256: str, previous: Path | None) -> bool:
