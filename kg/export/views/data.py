@@ -115,6 +115,10 @@ def predicate_rank(p: str) -> int:
     return PREDICATES.index(p) if p in PREDICATES else len(PREDICATES)
 
 
+#: relations as subject above which an entity's are also kept by object (ViewIndex.out_to)
+_HUB = 64
+
+
 @dataclass
 class ViewIndex:
     """The corpus with the lookups the views need."""
@@ -159,6 +163,15 @@ class ViewIndex:
     #: object (``in_by``), sorted: what a focused view reads of a hub's neighbours
     out_by: dict[str, dict[str, list[Relation]]] = field(default_factory=dict)
     in_by: dict[str, dict[str, list[Relation]]] = field(default_factory=dict)
+    #: entity id with many relations as subject → object id → those relations: what
+    #: relations_among looks up instead of scanning a hub's relations (filled by prepare)
+    out_to: dict[str, dict[str, list[Relation]]] = field(default_factory=dict)
+    #: relation key → the sorted full dates of its sentences' articles (relation_dates)
+    rel_dates: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    #: the last relations_among answer: (its entities, the relations) — a view asks twice
+    _among: tuple[frozenset[str], list[Relation]] | None = field(default=None, repr=False)
+    #: actor id → its measures by article (measures_by_article, filled on first use)
+    _taken: dict[str, dict[str, list[tuple[str, Evidence]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, corpus: Corpus, folder: Path | None = None) -> ViewIndex:
@@ -270,6 +283,35 @@ class ViewIndex:
         self.by_degree([])
         for e in self.entities:
             self.dates_of(e.id)
+        for eid, rels in self.outgoing.items():
+            if len(rels) > _HUB:
+                to: dict[str, list[Relation]] = {}
+                for r in rels:
+                    to.setdefault(r.o, []).append(r)
+                self.out_to[eid] = to
+        for r in self.relations:
+            self.relation_dates(r)
+
+    def measures_by_article(self, eid: str) -> dict[str, list[tuple[str, Evidence]]]:
+        """The measures ``eid`` takes, by the articles that state them: article id → (measure
+        id, evidence span) (kept: an actor targets many terms, each of which lists the
+        measures it takes in the same articles)."""
+        found = self._taken.get(eid)
+        if found is None:
+            found = self._taken[eid] = {}
+            for r in self.out_by.get("takesMeasure", {}).get(eid, ()):
+                for ev in r.evidence:
+                    found.setdefault(ev.article, []).append((r.o, ev))
+        return found
+
+    def relation_dates(self, r: Relation) -> list[str]:
+        """The sorted full dates of the articles that state ``r`` (kept: a relation is drawn in
+        the views of both its ends and of their neighbours)."""
+        found = self.rel_dates.get(r.key)
+        if found is None:
+            dates = {d for ev in r.evidence if (d := self.date_of(ev.article))}
+            found = self.rel_dates[r.key] = sorted(dates)
+        return found
 
     def evidence_href(self, ev: Evidence, root: str = "") -> str | None:
         """The link to an evidence span in its article's page (None when no page is written)."""
@@ -402,10 +444,22 @@ class ViewIndex:
         return sorted(pool, key=self.degree_rank.__getitem__)
 
     def relations_among(self, ids: set[str]) -> list[Relation]:
-        """Relations with both ends in ``ids``, sorted (through the adjacency, not a full scan)."""
-        out = [r for eid in ids for r in self.outgoing.get(eid, []) if r.o in ids]
+        """Relations with both ends in ``ids``, sorted (through the adjacency, not a full scan:
+        a hub's relations are looked up by object, not read through)."""
+        key = frozenset(ids)
+        if self._among is not None and self._among[0] == key:
+            return list(self._among[1])
+        out: list[Relation] = []
+        for eid in ids:
+            to = self.out_to.get(eid)
+            if to is not None and len(ids) < len(self.outgoing[eid]):
+                for o in ids:
+                    out += to.get(o, ())
+            else:
+                out += [r for r in self.outgoing.get(eid, ()) if r.o in ids]
         out.sort(key=lambda r: r.key)
-        return out
+        self._among = (key, out)
+        return list(out)
 
     def rolled_up(self, eid: str, predicate: str) -> list[tuple[str, list[Relation]]]:
         """What a place and everything within it (``within``) does by ``predicate``.

@@ -148,16 +148,12 @@ def derived_measures(ix: ViewIndex, eid: str) -> list[tuple[str, list[str], list
     Returns (measure id, actor ids, evidence) sorted by evidence count, then name.
     """
     found: dict[str, tuple[set[str], dict[tuple[str, int, int], Evidence]]] = {}
-    takes = ix.out_by.get("takesMeasure", {})
     for r in ix.in_by.get("targets", {}).get(eid, []):
-        arts = {ev.article for ev in r.evidence}
-        for r2 in takes.get(r.s, []):
-            evs = [ev for ev in r2.evidence if ev.article in arts]
-            if not evs:
-                continue
-            actors, ev_map = found.setdefault(r2.o, (set(), {}))
-            actors.add(r.s)
-            for ev in evs:
+        taken = ix.measures_by_article(r.s)
+        for art in sorted({ev.article for ev in r.evidence}):
+            for mid, ev in taken.get(art, ()):
+                actors, ev_map = found.setdefault(mid, (set(), {}))
+                actors.add(r.s)
                 ev_map.setdefault((ev.source, ev.start, ev.end), ev)
     out = []
     for mid, (actors, ev_map) in found.items():
@@ -184,11 +180,16 @@ _IN_THEIR_VIEWS = "more sentences in the actors' views 其余见各主体专页"
 
 
 def _evidence_items(
-    ix: ViewIndex, evs: Sequence[Evidence], listed: int = EVIDENCE_LISTED, rest_note: str = _NOT_LISTED
+    ix: ViewIndex,
+    evs: Sequence[Evidence],
+    listed: int = EVIDENCE_LISTED,
+    rest_note: str = _NOT_LISTED,
+    total: int | None = None,
 ) -> str:
     """The evidence sentences with their headline, date and page, each linked to its span in its
     article's page; the article id (``<page>#<n>``) and the date are data attributes, read by the
-    CSV download and the date filter (assets/tables.js)."""
+    CSV download and the date filter (assets/tables.js). ``total``: how many ``evs`` stands for
+    (when it holds only the first ``listed``)."""
     items = []
     for ev in evs[:listed]:
         a = ix.article(ev.article)
@@ -212,8 +213,9 @@ def _evidence_items(
             f"<details><summary>{len(rest)} more sentences 更多证据</summary>"
             f'<ul class="evidence">{"".join(rest)}</ul></details>'
         )
-    if len(evs) > listed:
-        html += f'<p class="more">{len(evs) - listed} {h(rest_note)}</p>'
+    n = len(evs) if total is None else total
+    if n > listed:
+        html += f'<p class="more">{n - listed} {h(rest_note)}</p>'
     return html
 
 
@@ -240,12 +242,16 @@ def _sort_rows(ix: ViewIndex, eid: str, rels: list[Relation]) -> list[Relation]:
     return sorted(rels, key=key)
 
 
-def _merged_evidence(rels: Sequence[Relation]) -> list[Evidence]:
+def _merged_evidence(rels: Sequence[Relation], first: int) -> tuple[list[Evidence], int]:
+    """The first ``first`` of the relations' evidence spans, in order, and how many there are
+    (a roll-up lists one sentence of thousands: they are counted, not sorted)."""
+    import heapq
+
     seen: dict[tuple[str, int, int], Evidence] = {}
     for r in rels:
         for ev in r.evidence:
             seen.setdefault((ev.source, ev.start, ev.end), ev)
-    return [seen[k] for k in sorted(seen)]
+    return [seen[k] for k in heapq.nsmallest(first, seen)], len(seen)
 
 
 def _links(
@@ -281,13 +287,13 @@ def place_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Rel
             if k >= ROLLUP_LISTED:
                 continue  # in the CSV only
             actors = [r.s for r in rels]
-            evs = _merged_evidence(rels)
+            evs, n_evs = _merged_evidence(rels, ROLLUP_EVIDENCE)
             rows.append(
                 f'<li class="rel" data-name="{h(ix.entity(obj).name)}" data-n="{len(actors)}">'
                 f'{_entity_link(ix, obj, root)} <span class="pred">by 由</span> '
                 f"{_links(ix, actors, root, ROLLUP_ACTORS, compact=True)}"
                 f' <span class="count">{len(actors)} actor{"s" if len(actors) != 1 else ""}</span>'
-                f"{_evidence_items(ix, evs, ROLLUP_EVIDENCE, _IN_THEIR_VIEWS)}</li>"
+                f"{_evidence_items(ix, evs, ROLLUP_EVIDENCE, _IN_THEIR_VIEWS, n_evs)}</li>"
             )
         if rows:
             cut = ""
@@ -331,11 +337,12 @@ def term_rollup_html(ix: ViewIndex, eid: str, root: str) -> tuple[str, list[Rela
     listed: list[Relation] = []
     for actor, rels in found:
         listed.extend(rels)
+        evs, n_evs = _merged_evidence(rels, ROLLUP_EVIDENCE)
         rows.append(
             f'<li class="rel" data-name="{h(ix.entity(actor).name)}" data-n="{len(rels)}">'
             f'{_entity_link(ix, actor, root)} <span class="pred">→ {h(predicate)}</span> '
             f"{_links(ix, [r.o for r in rels], root)}"
-            f"{_evidence_items(ix, _merged_evidence(rels), ROLLUP_EVIDENCE, _IN_THEIR_VIEWS)}</li>"
+            f"{_evidence_items(ix, evs, ROLLUP_EVIDENCE, _IN_THEIR_VIEWS, n_evs)}</li>"
         )
     listed.sort(key=lambda r: r.key)
     terms = "、".join(ix.entity(x).name for x in narrower)

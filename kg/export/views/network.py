@@ -163,7 +163,6 @@ def network_payload(
     that are not drawn (the overview above its size limit).
     """
     from pyvis.edge import Edge
-    from pyvis.network import Network
     from pyvis.node import Node
 
     order = ix.order
@@ -234,18 +233,21 @@ def network_payload(
             [display_text(ev.text), art(ev.article), ev.start, ev.end] for ev in r.evidence[:evidence_limit]
         ]
         # the full dates of all its sentences, for the date filter
-        dates = sorted({d for ev in r.evidence if (d := ix.date_of(ev.article))})
+        dates = ix.relation_dates(r)
         relations.append([local[r.s], predicate_rank(r.p), local[r.o], len(r.evidence), evs, dates])
 
     # pyvis's add_node/add_edge look every id up in a list (3 s for 5,000 nodes and
-    # 15,000 edges): build its Node/Edge records directly into the Network instead
+    # 15,000 edges), and a Network costs a millisecond to make and more to ask for its data
+    # (it serializes its options, which vis_options has already): its Node/Edge records are
+    # built directly into the lists it would hold
     large = len(shown) > LARGE
     positions: list[tuple[float, float]] | None = None
     if len(shown) > PRELAID:
         from kg.export.views.positions import initial_positions
 
         positions = initial_positions(len(shown), [(local[r.s], local[r.o]) for r in edges_rel])
-    net = Network(directed=True)
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     for eid in shown:
         e = ix.entity(eid)
         _label, colour, shape, _glyph = TYPE_STYLE.get(e.type, ("", "#999999", "dot", "●"))
@@ -267,9 +269,7 @@ def network_payload(
             }
             opts["borderWidth"] = 3
             opts["font"] = {"size": 18, "bold": True}
-        node = Node(local[eid], shape, label=short_label(e.name), **opts)
-        net.nodes.append(node.options)
-        net.node_ids.append(local[eid])
+        nodes.append(Node(local[eid], shape, label=short_label(e.name), **opts).options)
     rel_index = {r.key: i for i, r in enumerate(panel_rel)}
     for r in edges_rel:
         _zh, colour = PREDICATE_STYLE.get(r.p, (r.p, "#999999"))
@@ -281,8 +281,7 @@ def network_payload(
             "width": round((0.5 if large else 1.0) * (1.0 + min(3.0, math.log2(len(r.evidence) or 1))), 2),
             "p": predicate_rank(r.p),
         }
-        net.edges.append(Edge(local[r.s], local[r.o], directed=True, **eopts).options)
-    nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+        edges.append(Edge(local[r.s], local[r.o], directed=True, **eopts).options)
 
     return {
         "mode": mode,
