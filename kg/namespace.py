@@ -129,6 +129,7 @@ class KG:
     start = "https://w3id.org/safety-kg/ontology#start"  # datatype property: start offset
     takesMeasure = "https://w3id.org/safety-kg/ontology#takesMeasure"  # object property: takes measure
     targets = "https://w3id.org/safety-kg/ontology#targets"  # object property: targets
+    targetsWithMeasure = "https://w3id.org/safety-kg/ontology#targetsWithMeasure"  # object property
     text = "https://w3id.org/safety-kg/ontology#text"  # datatype property: text
     Venue = "https://w3id.org/safety-kg/ontology#Venue"  # class: Venue
 
@@ -164,6 +165,7 @@ OBJECT_PROPERTIES: tuple[str, ...] = (
     "relatedTo",
     "takesMeasure",
     "targets",
+    "targetsWithMeasure",
 )
 DATATYPE_PROPERTIES: tuple[str, ...] = (
     "adcode",

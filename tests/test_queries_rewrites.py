@@ -61,6 +61,21 @@ SELECT ?direction ?predicate ?other (COUNT(DISTINCT ?ev) AS ?evidence) WHERE {
 GROUP BY ?direction ?predicate ?other
 ORDER BY ?direction ?predicate ?other
 """,
+    # before the derived link kg:targetsWithMeasure: the pairs whose statements share a span
+    "targets-without-measure": """\
+SELECT ?county ?industry WHERE {
+  ?c kg:level "county" ; kg:targets ?i .
+  ?i a kg:Industry .
+  MINUS {
+    # a measure the county takes, stated in the span that states the target
+    ?m rdf:predicate kg:takesMeasure ; prov:wasDerivedFrom ?ev ; rdf:subject ?c .
+    ?t prov:wasDerivedFrom ?ev ; rdf:subject ?c ; rdf:object ?i .
+  }
+  ?c rdfs:label ?county .
+  ?i rdfs:label ?industry .
+}
+ORDER BY ?county ?industry
+""",
 }
 
 #: parameter values each is compared with (the defaults, and others with answers on the seeds)
@@ -73,6 +88,7 @@ PARAMS: dict[str, list[dict[str, str]]] = {
         {"term": "人员密集场所"},
     ],
     "entity-relations": [{}, {"entity": "长治市"}, {"entity": "春夏九防·敲门行动"}, {"entity": "非煤矿山"}],
+    "targets-without-measure": [{}],
 }
 
 
@@ -164,3 +180,45 @@ def test_the_oxigraph_form_answers_what_the_portable_query_answers(dated: Target
         assert _rows(new) == _rows(old), params
         answered.append(bool(new.rows))
     assert any(answered)  # some case has rows: the comparison means something
+
+
+#: a made-up page: counties that target an industry in a clause with a measure of their own
+#: (长子县 煤矿; 壶关县 危险化学品, which it also targets in a clause without one), without any
+#: (长子县 烟花爆竹), with a measure of theirs in another clause only (黎城县 建筑施工), or
+#: beside another actor's measure (平顺县 煤矿, 长治市应急管理局's 执法检查)
+LINKED_PAGE = """长治市部署安全生产工作
+
+长子县聚焦煤矿行业开展应急演练。长子县紧盯烟花爆竹行业。壶关县针对危险化学品行业开展隐患排查。\
+壶关县紧盯危险化学品行业。黎城县紧盯建筑施工行业。黎城县开展应急演练。\
+平顺县紧盯煤矿行业，长治市应急管理局开展执法检查。
+"""
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The made-up page built by ``kg build`` (each page's graph is made in its worker)."""
+    from .test_queries_hierarchy import kg
+
+    base = tmp_path_factory.mktemp("linked")
+    (base / "pages").mkdir()
+    (base / "pages" / "clauses.txt").write_text(LINKED_PAGE, encoding="utf-8")
+    p = kg("build", str(base / "pages"), "-o", str(base / "out"), "-q", "--no-views")
+    assert p.returncode == 0, p.stderr
+    return base / "out"
+
+
+def test_the_build_links_an_actor_to_what_it_targets_in_a_clause_with_its_own_measure(linked: Path) -> None:
+    g = Target(linked, "oxigraph").load()
+    r = g.execute("SELECT ?a ?t WHERE { ?x kg:targetsWithMeasure ?y . ?x rdfs:label ?a . ?y rdfs:label ?t }")
+    assert _rows(r) == Counter({("长子县", "煤矿"): 1, ("壶关县", "危险化学品"): 1})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_targets_without_measure_is_decided_by_the_clause_link(linked: Path, engine: str) -> None:
+    g = Target(linked, engine).load()
+    want = {("长子县", "烟花爆竹"), ("黎城县", "建筑施工"), ("平顺县", "煤矿")}
+    name = "targets-without-measure"
+    now = g.execute(bind(named_queries()[name], {}, engine))  # its Oxigraph form on Oxigraph
+    portable = g.execute(bind(named_queries()[name], {}))
+    before = g.execute(bind(parse_query_file(BEFORE[name], name), {}))
+    assert _rows(now) == _rows(portable) == _rows(before) == Counter(want)

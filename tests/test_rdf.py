@@ -305,6 +305,9 @@ def _break(g: rdflib.Graph) -> dict[str, tuple[rdflib.term.Node, str]]:
     cases["targets a campaign"] = (campaign, "kgs:TargetsObject")
     cases["person as subject of targets"] = (actor, "kgs:TargetsSubject")
     cases["relation without provenance"] = (U(KGG.relations), "kgs:RelationProvenance")
+    g.add((place, U(KG.targetsWithMeasure), campaign))
+    cases["derived link to a campaign"] = (campaign, "kgs:TargetsWithMeasureObject")
+    cases["derived link without a span stating both"] = (place, "kgs:TargetsWithMeasureDerived")
     ev = _first(g, KG.Evidence)
     g.remove((ev, U(PROV.wasQuotedFrom), None))
     cases["evidence not quoted from an article"] = (ev, "kgs:Span")
@@ -362,6 +365,8 @@ def broken(seed_corpus: Corpus) -> tuple[dict[str, tuple[rdflib.term.Node, str]]
         "targets a campaign",
         "person as subject of targets",
         "relation without provenance",
+        "derived link to a campaign",
+        "derived link without a span stating both",
         "evidence not quoted from an article",
         "statement without evidence",
     ],

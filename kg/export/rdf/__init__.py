@@ -1,7 +1,8 @@
 """The RDF view of a corpus: quads under the safety-kg ontology, with provenance.
 
 Layout of the dataset (named graphs are disjoint, so a store's union default graph holds
-every triple exactly once, and a page's part can be replaced without touching the rest):
+every triple exactly once, and a page's part can be replaced without touching the rest; the one
+exception is the derived ``kg:targetsWithMeasure`` link, written by each page that states it):
 
 ``kgg:vocab``
     The SKOS concept schemes (Industry, Venue, Hazard, Measure) as published: concepts,
@@ -16,7 +17,9 @@ every triple exactly once, and a page's part can be replaced without touching th
 ``kgg:page/<file>`` (one per input page)
     The page, its articles (DCTERMS), the mention spans, the evidence spans (``kg:Evidence``,
     ``prov:wasQuotedFrom`` an article) and the provenance links ``statement
-    prov:wasDerivedFrom evidence``.
+    prov:wasDerivedFrom evidence``. Also a link derived from them at build time, not
+    extracted: ``actor kg:targetsWithMeasure target`` when one evidence span of the page states
+    both that the actor targets the target and that it takes a measure.
 
 IRIs are a pure function of the data: ``kgi:<type>/<percent-encoded canonical name>`` for
 entities (the SKOS concept IRI for vocabulary terms), ``kgi:page/<file>``,

@@ -191,21 +191,35 @@ class PageIndex:
         self.articles: dict[str, list[Article]] = defaultdict(list)
         self.mentions: dict[str, list[tuple[str, MentionRef]]] = defaultdict(list)
         self.evidence: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
+        #: per page, the derived (actor, target) pairs of kg:targetsWithMeasure
+        self.links: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for a in corpus.articles.values():
             self.articles[a.source].append(a)
         for eid, refs in corpus.mentions.items():
             iri = iri_of_id(eid, self.iris)
             for m in refs:
                 self.mentions[m.source].append((iri, m))
+        measures: set[tuple[str, int, int, str]] = set()  # (page, start, end, actor)
+        targets: list[tuple[str, int, int, str, str]] = []  # (page, start, end, actor, target)
         for r in corpus.relations.values():
             s, o = iri_of_id(r.s, self.iris), iri_of_id(r.o, self.iris)
-            st = statement_iri(s, PREDICATE_IRI.get(r.p, KG.NS + r.p), o)
+            p = PREDICATE_IRI.get(r.p, KG.NS + r.p)
+            st = statement_iri(s, p, o)
             for ev in r.evidence:
                 self.evidence[ev.source].append((st, ev))
+                if p == KG.takesMeasure:
+                    measures.add((ev.source, ev.start, ev.end, s))
+                elif p == KG.targets:
+                    targets.append((ev.source, ev.start, ev.end, s, o))
+        # an actor that targets something in a span that also states a measure it takes
+        for src, start, end, s, o in targets:
+            if (src, start, end, s) in measures:
+                self.links[src].add((s, o))
 
 
 def page_quads(corpus: Corpus, name: str, index: PageIndex | None = None) -> list[Quad]:
-    """The ``kgg:page/<name>`` graph: one page, its articles, mentions, evidence, provenance."""
+    """The ``kgg:page/<name>`` graph: one page, its articles, mentions, evidence, provenance,
+    and the links derived from its evidence (``kg:targetsWithMeasure``)."""
     index = index or PageIndex(corpus)
     g = page_graph(name)
     src = corpus.sources[name]
@@ -254,6 +268,8 @@ def page_quads(corpus: Corpus, name: str, index: PageIndex | None = None) -> lis
         ]
     for st, ev in index.evidence.get(name, ()):
         out += evidence_quads(st, ev, g)
+    # derived at build time from this page's evidence alone (see kg:targetsWithMeasure)
+    out += [(s, KG.targetsWithMeasure, o, g) for s, o in sorted(index.links.get(name, ()))]
     return out
 
 
