@@ -65,6 +65,12 @@ class Corpus:
     paragraph_ends: dict[str, array[int]] = field(default_factory=dict)
     #: relations whose evidence a merge has sorted and deduplicated (see :meth:`add`)
     _merged: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
+    #: merged with ``defer``: relation key → the evidence later pages gave it, not yet in the
+    #: relation (:meth:`settle` folds it in)
+    _later: dict[tuple[str, str, str], list[Evidence]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    defer: bool = False
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:
@@ -134,12 +140,26 @@ class Corpus:
             old_rel = self.relations.get(rel.key)
             if old_rel is None:
                 self.relations[rel.key] = rel
+            elif self.defer:
+                self._later.setdefault(rel.key, []).extend(rel.evidence)
             else:
                 sorted_ = rel.key in self._merged
                 self.relations[rel.key] = Relation(
                     rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence, sorted_)
                 )
                 self._merged.add(rel.key)
+
+    def settle(self) -> None:
+        """Fold the evidence that pages added with ``defer`` gave known relations into them.
+
+        A build merges pages with ``defer``: a relation stated on thousands of pages (a
+        county located in its province) would otherwise be copied whole for each of them,
+        its evidence growing one page at a time. Until this is called such a relation holds
+        the evidence of its first page only."""
+        for key, more in self._later.items():
+            r = self.relations[key]
+            self.relations[key] = Relation(r.s, r.p, r.o, merge_evidence(r.evidence, more))
+        self._later.clear()
 
     def _shared(self, ev: Evidence) -> Evidence:
         src = self.sources[ev.source].name if ev.source in self.sources else ev.source

@@ -163,6 +163,11 @@ class Evidence:
     end: int
     text: str  # == without_breaks(source text[start:end]): the words whole, offsets verbatim
 
+    def __reduce__(self) -> tuple[type[Evidence], tuple[str, str, int, int, str]]:
+        # pickled as its fields: a slotted dataclass's own state methods walk fields() for
+        # every object (half the cost of a page's result sent back from a worker)
+        return (Evidence, (self.source, self.article, self.start, self.end, self.text))
+
 
 @dataclass(frozen=True)
 class Relation:

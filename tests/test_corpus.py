@@ -49,8 +49,15 @@ PAGES = [page("p1.txt", [(16, 32), (0, 16)]), page("p2.txt", [(0, 16)]), page("p
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
 def test_a_relation_on_several_pages_has_its_evidence_in_one_order(order: tuple[int, ...]) -> None:
-    for lean in (False, True):
-        c = Corpus.from_results([PAGES[i] for i in order], lean=lean)
+    for lean, defer in ((False, False), (True, False), (True, True)):
+        c = Corpus(lean=lean, defer=defer)
+        for i in order:
+            c.add(PAGES[i])
+        if defer:  # a build's corpus: later pages' evidence is folded in once, at the end
+            assert len(c.relations[next(iter(c.relations))].evidence) == len(
+                PAGES[order[0]].relations[0].evidence
+            )
+            c.settle()
         (rel,) = c.relations.values()
         assert [(e.source, e.start) for e in rel.evidence] == [
             ("p1.txt", 0),
@@ -59,3 +66,13 @@ def test_a_relation_on_several_pages_has_its_evidence_in_one_order(order: tuple[
             ("p3.txt", 0),
             ("p3.txt", 32),
         ]
+
+
+def test_a_page_result_sent_between_processes_is_the_same() -> None:
+    """Workers send results back pickled (Evidence pickles as its fields)."""
+    import copy
+    import pickle
+
+    for r in PAGES:
+        assert pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) == r
+        assert copy.deepcopy(r) == r

@@ -522,7 +522,7 @@ def build(
     # after an hour), and all are complete before any is swapped in
     with staged(out, store) as stages:
         report = BuildReport(summary={})
-        corpus = Corpus(lean=True)
+        corpus = Corpus(lean=True, defer=True)
         ds = DatasetOutput(stages, fmts)
         # each page's article pages are written as the page comes back: the corpus keeps no text
         articles = views and stages.out_stage is not None
@@ -556,6 +556,7 @@ def build(
             if not corpus.sources:
                 detail = "; ".join(m for _p, m in report.errors[:3])
                 raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
+            corpus.settle()
             ds.finish(corpus)
         except BaseException:
             ds.abort()
