@@ -98,6 +98,7 @@ OXIGRAPH: dict[str, list[dict[str, str]]] = {
     "county-targets": [{}],
     "targets-without-measure": [{}],
     "entities-per-type": [{}],
+    "mechanisms-per-city": [{}],
     "places-active-in-season": [
         {},
         {"hazard": "洪水"},
@@ -116,8 +117,22 @@ def engines(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Corpus) -> di
     return {e: Target(folder, e).load() for e in ENGINES}
 
 
-def _rows(r: Result) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(display(c) for c in row) for row in r.rows)
+#: columns made by GROUP_CONCAT, whose order SPARQL leaves open (each engine concatenates in
+#: the order its plan meets the values, and a form is a different plan): compared as the
+#: multiset of their pieces between separators. A name may hold the separator itself
+#: (党政同责、一岗双责、…), so pieces, not names, but any order of the same names gives the same
+#: pieces, and a missing or extra name changes them.
+CONCATENATED: dict[str, tuple[str, str]] = {"mechanisms-per-city": ("names", "、")}
+
+
+def _rows(r: Result, name: str = "") -> Counter[tuple[str, ...]]:
+    rows = [[display(c) for c in row] for row in r.rows]
+    if name in CONCATENATED:
+        var, sep = CONCATENATED[name]
+        i = r.vars.index(var)
+        for row in rows:
+            row[i] = sep.join(sorted(row[i].split(sep)))
+    return Counter(tuple(row) for row in rows)
 
 
 def test_every_rewritten_query_is_a_named_query_with_cases() -> None:
@@ -177,7 +192,7 @@ def test_the_oxigraph_form_answers_what_the_portable_query_answers(dated: Target
         assert portable != on_ox and bind(nq, params, "rdflib") == portable
         new, old = dated.execute(on_ox), dated.execute(portable)
         assert new.vars == old.vars
-        assert _rows(new) == _rows(old), params
+        assert _rows(new, name) == _rows(old, name), params
         answered.append(bool(new.rows))
     assert any(answered)  # some case has rows: the comparison means something
 
