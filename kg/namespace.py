@@ -115,6 +115,7 @@ class KG:
     Mention = "https://w3id.org/safety-kg/ontology#Mention"  # class: Mention
     mentionedIn = "https://w3id.org/safety-kg/ontology#mentionedIn"  # object property: mentioned in
     mentionOf = "https://w3id.org/safety-kg/ontology#mentionOf"  # object property: mention of
+    mentionsType = "https://w3id.org/safety-kg/ontology#mentionsType"  # object property
     Organization = "https://w3id.org/safety-kg/ontology#Organization"  # class: Organization
     organizes = "https://w3id.org/safety-kg/ontology#organizes"  # object property: organizes
     Page = "https://w3id.org/safety-kg/ontology#Page"  # class: Page
@@ -160,6 +161,7 @@ OBJECT_PROPERTIES: tuple[str, ...] = (
     "locatedIn",
     "mentionedIn",
     "mentionOf",
+    "mentionsType",
     "organizes",
     "partnersWith",
     "relatedTo",

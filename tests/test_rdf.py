@@ -497,3 +497,14 @@ def test_a_graph_written_in_pieces_has_the_bytes_of_one_written_whole(quads: lis
         a.close()
         b.close()
         assert pieces.getvalue() == whole.getvalue(), fmt
+
+
+def test_each_article_is_linked_to_the_types_of_the_entities_it_mentions(quads: list[Quad]) -> None:
+    """kg:mentionsType, derived by the build: exactly the (article, class) pairs that the
+    mentions and the entities' types give, each once, in the article's page graph."""
+    types = {s: o for s, p, o, _g in quads if p == str(RDF.type) and str(o).startswith(KG.NS)}
+    expected = {(a, types[e], g) for e, p, a, g in quads if p == KG.mentionedIn}
+    links = [(a, c, g) for a, p, c, g in quads if p == KG.mentionsType]
+    assert len(links) == len(set(links))
+    assert set(links) == expected
+    assert {c for _a, c, _g in links} >= {KG.Place, KG.Organization}  # the seeds name both

@@ -19,7 +19,8 @@ exception is the derived ``kg:targetsWithMeasure`` link, written by each page th
     ``prov:wasQuotedFrom`` an article) and the provenance links ``statement
     prov:wasDerivedFrom evidence``. Also a link derived from them at build time, not
     extracted: ``actor kg:targetsWithMeasure target`` when one evidence span of the page states
-    both that the actor targets the target and that it takes a measure.
+    both that the actor targets the target and that it takes a measure; and ``article
+    kg:mentionsType class`` for each entity type the article mentions.
 
 IRIs are a pure function of the data: ``kgi:<type>/<percent-encoded canonical name>`` for
 entities (the SKOS concept IRI for vocabulary terms), ``kgi:page/<file>``,

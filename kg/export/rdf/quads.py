@@ -193,12 +193,17 @@ class PageIndex:
         self.evidence: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
         #: per page, the derived (actor, target) pairs of kg:targetsWithMeasure
         self.links: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        #: per page, the derived (article, entity class) pairs of kg:mentionsType
+        self.types: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for a in corpus.articles.values():
             self.articles[a.source].append(a)
         for eid, refs in corpus.mentions.items():
             iri = iri_of_id(eid, self.iris)
+            cls = CLASS_OF.get(eid.partition(":")[0])
             for m in refs:
                 self.mentions[m.source].append((iri, m))
+                if cls is not None:
+                    self.types[m.source].add((article_iri(m.article), cls))
         measures: set[tuple[str, int, int, str]] = set()  # (page, start, end, actor)
         targets: list[tuple[str, int, int, str, str]] = []  # (page, start, end, actor, target)
         for r in corpus.relations.values():
@@ -219,7 +224,7 @@ class PageIndex:
 
 def page_quads(corpus: Corpus, name: str, index: PageIndex | None = None) -> list[Quad]:
     """The ``kgg:page/<name>`` graph: one page, its articles, mentions, evidence, provenance,
-    and the links derived from its evidence (``kg:targetsWithMeasure``)."""
+    and the links derived from them (``kg:targetsWithMeasure``, ``kg:mentionsType``)."""
     index = index or PageIndex(corpus)
     g = page_graph(name)
     src = corpus.sources[name]
@@ -270,6 +275,7 @@ def page_quads(corpus: Corpus, name: str, index: PageIndex | None = None) -> lis
         out += evidence_quads(st, ev, g)
     # derived at build time from this page's evidence alone (see kg:targetsWithMeasure)
     out += [(s, KG.targetsWithMeasure, o, g) for s, o in sorted(index.links.get(name, ()))]
+    out += [(a, KG.mentionsType, c, g) for a, c in sorted(index.types.get(name, ()))]
     return out
 
 
