@@ -18,7 +18,7 @@ are written while the pages come in, from the page's own result.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from kg.model import ENTITY_TYPES, Article, Entity, Evidence, FileResult, Relation
@@ -63,8 +63,6 @@ class Corpus:
     lean: bool = False
     #: merged with ``lean``: article id → its paragraphs' (start, end), flat (the articles keep none)
     paragraph_ends: dict[str, array[int]] = field(default_factory=dict)
-    #: relations whose evidence a merge has sorted and deduplicated (see :meth:`add`)
-    _merged: set[tuple[str, str, str]] = field(default_factory=set, repr=False, compare=False)
     #: merged with ``defer``: relation key → the evidence later pages gave it, not yet in the
     #: relation (:meth:`settle` folds it in)
     _later: dict[tuple[str, str, str], list[Evidence]] = field(
@@ -74,9 +72,11 @@ class Corpus:
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult], lean: bool = False) -> Corpus:
-        c = cls(lean=lean)
+        c = cls(lean=lean, defer=True)
         for r in results:
             c.add(r)
+        c.settle()
+        c.defer = False
         return c
 
     def mention_count(self, entity_id: str) -> int:
@@ -143,19 +143,17 @@ class Corpus:
             elif self.defer:
                 self._later.setdefault(rel.key, []).extend(rel.evidence)
             else:
-                sorted_ = rel.key in self._merged
                 self.relations[rel.key] = Relation(
-                    rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence, sorted_)
+                    rel.s, rel.p, rel.o, merge_evidence(old_rel.evidence, rel.evidence)
                 )
-                self._merged.add(rel.key)
 
     def settle(self) -> None:
         """Fold the evidence that pages added with ``defer`` gave known relations into them.
 
-        A build merges pages with ``defer``: a relation stated on thousands of pages (a
-        county located in its province) would otherwise be copied whole for each of them,
-        its evidence growing one page at a time. Until this is called such a relation holds
-        the evidence of its first page only."""
+        A build (and :meth:`from_results`) merges pages with ``defer``: a relation stated on
+        thousands of pages (a county located in its province) would otherwise be merged and
+        sorted again for each of them, its evidence growing one page at a time. Until this is
+        called such a relation holds the evidence of its first page only."""
         for key, more in self._later.items():
             r = self.relations[key]
             self.relations[key] = Relation(r.s, r.p, r.o, merge_evidence(r.evidence, more))
@@ -210,22 +208,9 @@ def merge_entities(a: Entity, b: Entity) -> Entity:
     return Entity(a.type, a.name, aliases, tuple(sorted(attrs.items())))
 
 
-def merge_evidence(
-    a: Sequence[Evidence], b: Iterable[Evidence], a_sorted: bool = False
-) -> tuple[Evidence, ...]:
-    """Evidence of both, without duplicates, in a stable order (source, start, end).
-
-    With ``a_sorted`` (``a`` is in that order, without duplicates, as this function returns
-    it) and ``b`` wholly after ``a``, as when pages are merged in name order, ``b`` is only
-    appended: a relation stated on thousands of pages is not sorted again for each."""
-    if a_sorted and a:
-        new: dict[tuple[str, int, int], Evidence] = {}
-        for e in b:
-            new.setdefault((e.source, e.start, e.end), e)
-        keys = sorted(new)
-        last = a[-1]
-        if not keys or (last.source, last.start, last.end) < keys[0]:
-            return (*a, *(new[k] for k in keys))
+def merge_evidence(a: Iterable[Evidence], b: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """Evidence of both, without duplicates (the first of a span kept), in a stable order
+    (source, start, end)."""
     seen = {(e.source, e.start, e.end): e for e in a}
     for e in b:
         seen.setdefault((e.source, e.start, e.end), e)

@@ -15,7 +15,7 @@ def ev(source: str, start: int, end: int, text: str = "") -> Evidence:
     return Evidence(source, f"{source}#1", start, end, text or f"{source}:{start}")
 
 
-# (evidence already merged, evidence of the next page): the merge of the two
+# (evidence merged so far, evidence of the next page)
 MERGES = [
     ([ev("a", 0, 5)], [ev("b", 0, 5)]),  # a later page: appended
     ([ev("a", 0, 5), ev("a", 9, 12)], [ev("b", 7, 9), ev("b", 1, 3)]),  # unsorted within the page
@@ -29,9 +29,15 @@ MERGES = [
 
 
 @pytest.mark.parametrize(("merged", "page"), MERGES)
-def test_appending_a_page_gives_the_full_merge(merged: list[Evidence], page: list[Evidence]) -> None:
+def test_merging_at_once_gives_what_merging_span_by_span_gives(
+    merged: list[Evidence], page: list[Evidence]
+) -> None:
+    """Corpus.settle merges a relation's later evidence at once; Corpus.add, one page at a time."""
     full = merge_evidence(merged, page)
-    assert merge_evidence(merged, page, a_sorted=True) == full
+    one_by_one = tuple(merged)
+    for e in page:
+        one_by_one = merge_evidence(one_by_one, [e])
+    assert one_by_one == full
     keys = [(e.source, e.start, e.end) for e in full]
     assert keys == sorted(set(keys))
 

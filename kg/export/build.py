@@ -216,7 +216,7 @@ def page_output(
     r: FileResult,
     formats: Sequence[str],
     articles: bool = False,
-    write_to: tuple[str, str | None] | None = None,
+    write_to: tuple[Path, Path | None] | None = None,
 ) -> PageOutput:
     """One page's named graph (from the page's result alone) serialized in ``formats``, its
     span counts and (with ``articles``) its article pages: the per-page work of a build, run
@@ -232,7 +232,7 @@ def page_output(
     n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
     pages = page_articles(r) if articles else {}
     if pages and write_to is not None:
-        write_articles(pages, Path(write_to[0]), Path(write_to[1]) if write_to[1] is not None else None)
+        write_articles(pages, *write_to)
         pages = {}
     return (g, n, chunks, *page_counts(r), pages)
 
@@ -529,7 +529,7 @@ def build(
         # a local worker writes its page's article pages itself; a cluster's send them here
         write_to = None
         if articles and client is None and stages.out_stage is not None:
-            write_to = (str(stages.out_stage), str(stages.out) if stages.out is not None else None)
+            write_to = (stages.out_stage, stages.out)
         try:
             for page in iter_pages(
                 inputs,

@@ -122,11 +122,11 @@ def _task(
         Callable[[FileResult], Any] | None,
         str | None,
         bool,
-        tuple[str, str] | None,
+        tuple[ResultCache, str] | None,
     ],
 ) -> tuple[FileResult | None, str | None, Any]:
     """One page where a worker runs it: its extraction (unless ``cached`` is given) with the
-    user rules folder (if any) layered, stored in the cache (``store``: its folder and the
+    user rules folder (if any) layered, stored in the cache (``store``: the cache and the
     page's key) and the caller's per-page work on it; (result without its text, or None
     unless ``keep``; error; what the work gave)."""
     source, home, cached, work, rules_dir, keep, store = job
@@ -137,7 +137,7 @@ def _task(
         except KgError as exc:
             return None, str(exc), None
         if store is not None:
-            ResultCache(store[0], swept=True).put(store[1], r)
+            store[0].put(store[1], r)
     extra = work(r) if work is not None else None
     if not keep:
         return None, None, extra  # the caller wants only what the work gave: nothing to pickle
@@ -217,10 +217,9 @@ def iter_pages(
     # a local worker stores what it extracted in the cache itself (encoding a result is a
     # good part of a page's cost in this process, which merges every page); a cluster's
     # workers may not see the cache's folder, so their results are stored here
-    store_there = cache is not None and client is None and run > 1
-    if store_there:
-        assert cache is not None
-        cache.sweep()
+    store_there = client is None and run > 1
+    if cache is not None and store_there:
+        cache.sweep()  # once, here: the workers' copies of the cache do not sweep again
 
     def items() -> Iterator[Any]:
         for i, path in enumerate(paths):
@@ -242,7 +241,7 @@ def iter_pages(
                     else:
                         yield (src, page_home, hit, page_work, rules_dir, keep, None)
                     continue
-            store = (str(cache.folder), keys[i]) if store_there and cache is not None else None
+            store = (cache, keys[i]) if cache is not None and store_there else None
             yield (src, page_home, None, page_work, rules_dir, keep, store)
 
     outs = ordered_map(_task, items(), jobs=run, client=client)

@@ -212,9 +212,9 @@ def load(data: dict[str, Any], source: SourceText) -> FileResult:
 class ResultCache:
     """A folder of cached extractions, one JSON file per key (``ab/abcdef….json``)."""
 
-    def __init__(self, folder: str | Path | None = None, *, swept: bool = False) -> None:
+    def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = Path(folder) if folder else cache_dir() / "extract"
-        self._swept = swept  # True: the temp files of killed runs are gone already
+        self._swept = False
 
     def sweep(self) -> None:
         """Remove the temp files that killed runs left (once; the first :meth:`put` does it):
