@@ -99,7 +99,14 @@ OXIGRAPH: dict[str, list[dict[str, str]]] = {
     "targets-without-measure": [{}],
     "entities-per-type": [{}],
     "mechanisms-per-city": [{}],
-    "targets-under-term": [{}, {"term": "自然灾害"}, {"term": "隐患排查"}, {"term": "危化品"}, {"term": "森林火灾"}],
+    # a hazard, a broader one, a measure by its alias, an industry by its alias, a narrower hazard
+    "targets-under-term": [
+        {},
+        {"term": "自然灾害"},
+        {"term": "隐患排查"},
+        {"term": "危化品"},
+        {"term": "森林火灾"},
+    ],
     "places-active-in-season": [
         {},
         {"hazard": "洪水"},
