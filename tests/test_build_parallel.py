@@ -112,3 +112,23 @@ def test_kg_extract_writes_the_same_lines_with_one_and_two_jobs(inputs: Path, tm
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert outs[0].count(b"\n") == 10
+
+
+def _collector_state() -> tuple[int, tuple[int, int, int], int]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold(), os.getpid()
+
+
+def test_a_pool_worker_keeps_what_it_inherited_out_of_garbage_collection() -> None:
+    import gc
+
+    from kg.pipeline.parallel import WORKER_GC_THRESHOLDS, pool
+
+    before = gc.get_threshold()
+    with pool(1) as workers:
+        frozen, thresholds, pid = workers.submit(_collector_state).result()
+    assert pid != os.getpid()
+    assert frozen > 1000  # the objects it was forked with (this test session's, at least)
+    assert thresholds == WORKER_GC_THRESHOLDS
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0  # this process: as it was
