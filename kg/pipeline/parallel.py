@@ -78,7 +78,7 @@ def start_worker(parent: int) -> None:
     objects (the loaded resources) live as long as the worker, so :func:`gc.freeze` takes them
     out of every collection; a page's extraction makes and drops many small objects that
     reference counting frees, so collecting every 700 allocations traversed them for nothing
-    (2.7 % of the extraction's CPU on 5 MB of pages, against 0.1 % with these thresholds)."""
+    (2.7 % of the extraction's CPU on 5 MB of pages, against 0.05 % with these thresholds)."""
     import gc
 
     die_with_parent(parent)
