@@ -13,9 +13,10 @@ Three outputs, each rewritten from the ontology:
   an ``owl:unionOf`` of them); the symmetric predicates; the zh/en labels and the short
   Chinese label the views show (``kg:shortLabel``). Plain constants: nothing parses the
   ontology at run time;
-- the block of ``ontology/shapes.ttl`` between its GENERATED markers: per predicate, a
-  SHACL shape for the type of its subjects and one for its objects, and the shapes that
-  need the list of predicates (statements, provenance).
+- the block of ``ontology/shapes.ttl`` between its GENERATED markers: per predicate and per
+  derived link between entities (``kg:targetsWithMeasure``), a SHACL shape for the type of its
+  subjects and one for its objects, the shapes that need the list of predicates (statements,
+  provenance), and the one that needs the list of entity types (``kg:mentionsType``).
 
 Usage: ``python scripts/gen_schema.py`` (rewrites the outputs) or ``--check`` (exit 1 when
 one is stale). tests/test_schema.py runs the check.
@@ -64,6 +65,9 @@ class Schema:
     predicates: tuple[Term, ...]
     signatures: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # in type order
     symmetric: tuple[str, ...]
+    #: the links derived at build time between entities (object properties outside
+    #: kg:relatedTo whose domain and range are entity types): name -> (subjects, objects)
+    links: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 # -- reading the ontology ------------------------------------------------------------------------
@@ -180,6 +184,24 @@ def read_schema(path: Path = ONTOLOGY) -> Schema:
             raise SchemaError(f"{where}: {what} {_local(node)} is no entity type (a subclass of kg:Entity)")
         return found
 
+    def ends(s: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = []
+        for prop, role in ((RDFS.domain, "subjects"), (RDFS.range, "objects")):
+            nodes = list(g.objects(s, prop))
+            if len(nodes) != 1:
+                raise SchemaError(
+                    f"{where}: {_local(s)} has {len(nodes) or 'no'} {_local(prop)}; give the types of "
+                    f"its {role} as one class or one owl:unionOf"
+                )
+            got = classes(nodes[0], f"the {_local(prop)} of {_local(s)} names")
+            found.append(tuple(t for t in names if t in got))
+        return found[0], found[1]
+
+    def entity_types_only(node: Any) -> bool:
+        if isinstance(node, BNode) and g.value(node, OWL.unionOf) is not None:
+            return all(entity_types_only(m) for m in Collection(g, g.value(node, OWL.unionOf)))
+        return any(str(node) in supers[t] for t in names)
+
     preds: list[Term] = []
     signatures: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for s in g.transitive_subjects(RDFS.subPropertyOf, related):
@@ -188,23 +210,24 @@ def read_schema(path: Path = ONTOLOGY) -> Schema:
         term = _term(g, s, where)
         if (s, RDF.type, OWL.ObjectProperty) not in g:
             raise SchemaError(f"{where}: {_local(s)} is a predicate; declare it an owl:ObjectProperty")
-        ends = []
-        for prop, role in ((RDFS.domain, "subjects"), (RDFS.range, "objects")):
-            nodes = list(g.objects(s, prop))
-            if len(nodes) != 1:
-                raise SchemaError(
-                    f"{where}: {_local(s)} has {len(nodes) or 'no'} {_local(prop)}; give the types of "
-                    f"its {role} as one class or one owl:unionOf"
-                )
-            found = classes(nodes[0], f"the {_local(prop)} of {_local(s)} names")
-            ends.append(tuple(t for t in names if t in found))
         preds.append(term)
-        signatures[term.name] = (ends[0], ends[1])
+        signatures[term.name] = ends(s)
     predicates = _ordered(preds)
     symmetric = tuple(
         p.name for p in predicates if (URIRef(KG_NS + p.name), RDF.type, OWL.SymmetricProperty) in g
     )
-    return Schema(types, predicates, {p.name: signatures[p.name] for p in predicates}, symmetric)
+    links = {
+        str(s)[len(KG_NS) :]: ends(s)
+        for s in sorted(g.subjects(RDF.type, OWL.ObjectProperty))
+        if str(s).startswith(KG_NS)
+        and s != related
+        and str(s)[len(KG_NS) :] not in signatures
+        and all(
+            len(nodes := list(g.objects(s, prop))) == 1 and entity_types_only(nodes[0])
+            for prop in (RDFS.domain, RDFS.range)
+        )
+    }
+    return Schema(types, predicates, {p.name: signatures[p.name] for p in predicates}, symmetric, links)
 
 
 # -- kg/namespace.py -----------------------------------------------------------------------------
@@ -408,24 +431,34 @@ def render_shapes_block(schema: Schema) -> str:
     out = [
         BEGIN,
         "#",
-        "# Per predicate, the class of its subjects and of its objects (its rdfs:domain and rdfs:range",
-        "# in the ontology); every relation is reified and derived from evidence (provenance).",
+        "# Per predicate and per derived link between entities, the class of its subjects and of its",
+        "# objects (its rdfs:domain and rdfs:range in the ontology); every relation is reified and",
+        "# derived from evidence (provenance); kg:mentionsType names an entity type.",
         "",
     ]
-    for p in schema.predicates:
-        cap = p.name[0].upper() + p.name[1:]
-        dom, rng = schema.signatures[p.name]
+    signed = [(p.name, schema.signatures[p.name]) for p in schema.predicates]
+    for name, (dom, rng) in [*signed, *schema.links.items()]:
+        cap = name[0].upper() + name[1:]
         for role, target, names in (
             ("subject", "sh:targetSubjectsOf", dom),
             ("object", "sh:targetObjectsOf", rng),
         ):
             out += [
                 f"kgs:{cap}{role.capitalize()} a sh:NodeShape ;",
-                f"    {target} kg:{p.name} ;",
+                f"    {target} kg:{name} ;",
                 f"    {_class_constraint(names)} ;",
-                f'    sh:message "the {role} of {p.name} is {_either(names)}"@en .',
+                f'    sh:message "the {role} of {name} is {_either(names)}"@en .',
                 "",
             ]
+    out += [
+        "kgs:MentionsTypeObject a sh:NodeShape ;",
+        "    sh:targetObjectsOf kg:mentionsType ;",
+        "    sh:in (",
+        *_wrapped([f"kg:{t.name}" for t in schema.types], " " * 8),
+        "    ) ;",
+        '    sh:message "the object of mentionsType is an entity type"@en .',
+        "",
+    ]
     preds = [f"kg:{p.name}" for p in schema.predicates]
     out += [
         "kgs:StatementPredicate a sh:NodeShape ;",

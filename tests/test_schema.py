@@ -18,6 +18,7 @@ from types import ModuleType
 
 import pytest
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF
 
 from kg import relate
@@ -113,6 +114,39 @@ def test_a_new_predicate_needs_only_the_ontology(tmp_path: Path) -> None:
     assert shapes.value(obj, sh.targetObjectsOf) == rdflib.URIRef(KG + "madeUpConcerns")
     # and its relations are checked for provenance
     assert "kg:madeUpConcerns" in block.split("kgs:RelationProvenance", 1)[1]
+
+
+NEW_LINKS = """
+kg:madeUpWarnsWith a owl:ObjectProperty ;
+    rdfs:domain [ a owl:Class ; owl:unionOf ( kg:Organization kg:Place ) ] ;
+    rdfs:range kg:Hazard .
+
+kg:madeUpCites a owl:ObjectProperty ;
+    rdfs:domain kg:Article ;
+    rdfs:range kg:Document .
+"""
+
+
+def test_a_derived_link_between_entities_gets_the_shapes_of_its_ends(tmp_path: Path) -> None:
+    # an object property outside kg:relatedTo between entity types (as kg:targetsWithMeasure):
+    # shapes for its subjects and objects, no predicate; one from an article (as
+    # kg:mentionsType): none
+    schema = gen().read_schema(_ontology(tmp_path, NEW_LINKS))
+    assert schema.links == {
+        "madeUpWarnsWith": (("Place", "Organization"), ("Hazard",)),
+        "targetsWithMeasure": (("Place", "Organization"), ("Industry", "Venue", "Hazard")),
+    }
+    assert [p.name for p in schema.predicates] == list(PREDICATES)
+    block = gen().render_shapes_block(schema)
+    shapes = rdflib.Graph().parse(data=_prefixed(block), format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    obj = rdflib.URIRef(KGS + "MadeUpWarnsWithObject")
+    assert shapes.value(obj, sh.targetObjectsOf) == rdflib.URIRef(KG + "madeUpWarnsWith")
+    assert shapes.value(obj, sh["class"]) == rdflib.URIRef(KG + "Hazard")
+    assert "madeUpCites" not in block
+    assert "kg:madeUpWarnsWith" not in block.split("kgs:StatementPredicate", 1)[1]  # not a predicate
+    types = Collection(shapes, shapes.value(rdflib.URIRef(KGS + "MentionsTypeObject"), sh["in"]))
+    assert [str(t)[len(KG) :] for t in types] == list(ENTITY_TYPES)
 
 
 def _prefixed(block: str) -> str:
