@@ -2,7 +2,7 @@
 
     python benchmarks/bench_scale.py [--pages 2000] [--jobs 2] [--store] [--formats nq,graphml]
                                      [--no-rerun] [--queries] [--keep DIR]
-    python benchmarks/bench_scale.py --extract-mb 5 [--jobs 2]
+    python benchmarks/bench_scale.py --extract-mb 5 [--jobs 2] [--rounds 5]
 
 The corpus: the five seed pages copied over and over with their places moved to other real
 divisions of the gazetteer (as ``bench_sparql.py`` does: a county becomes a random county, its
@@ -19,7 +19,10 @@ and the largest single process's peak RSS (``ru_maxrss`` of the children).
 
 ``--extract-mb``: whole processes on the same text (the seeds repeated to that size), wall
 clock from start to exit: a plain ``jieba.lcut`` over every page, against ``kg extract
---jobs J`` (start-up, reading, extraction of entities and relations, JSONL written). It also
+--jobs J`` (start-up, reading, extraction of entities and relations, JSONL written; kg's
+modules compiled to bytecode first, as an installed package has them, like jieba's), the two
+side by side in each of ``--rounds`` rounds (which goes first alternates), and the median of
+the rounds' ratios; ``kg extract --jobs 1`` once, whose JSONL must be the same bytes. It also
 prints each one's CPU critical path: the CPU seconds of the main process plus those of its
 busiest worker (sampled from /proc every 0.05 s), what the wall time is when the cores are
 free; on a shared machine the wall clock also measures the other jobs.
@@ -197,7 +200,7 @@ def time_queries(store: Path, runs: int = 3, slow: float = 10.0) -> list[tuple[s
     return rows
 
 
-def extract_throughput(mb: float, jobs: int, work: Path) -> int:
+def extract_throughput(mb: float, jobs: int, work: Path, rounds: int = 5) -> int:
     """Whole-process ``kg extract --jobs J`` against a plain jieba.lcut process, same text."""
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     pages = work / "pages"
@@ -211,6 +214,14 @@ def extract_throughput(mb: float, jobs: int, work: Path) -> int:
         chars += len(data.decode("utf-8"))
         i += 1
     print(f"{i} pages, {size / 1e6:.2f} MB, {chars:,} characters", flush=True)
+    # kg's modules as an installed kg has them, compiled to bytecode (pip compiles a package at
+    # install, as it did jieba's; a checkout's first run writes them, unless
+    # PYTHONDONTWRITEBYTECODE is set): otherwise every kg process here compiles them again
+    import kg as package
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *package.__path__], check=True)
+    flag = os.environ.get("PYTHONDONTWRITEBYTECODE", "")
+    print(f"kg's bytecode compiled first (PYTHONDONTWRITEBYTECODE={flag!r} here)")
     jieba_code = (
         "import sys, pathlib, jieba\n"
         "jieba.setLogLevel(60)\n"
@@ -220,40 +231,77 @@ def extract_throughput(mb: float, jobs: int, work: Path) -> int:
         "print(n)\n"
     )
     # CPU sampled every 0.05 s: a worker's last CPU seconds are those of its last sample
-    jb = run([sys.executable, "-c", jieba_code, str(pages)], every=0.05)
-    kg = run(
-        [sys.executable, "-m", "kg", "extract", str(pages), "--jobs", str(jobs), "-o", str(work / "x.jsonl")],
-        every=0.05,
-    )
+    jb_cmd = [sys.executable, "-c", jieba_code, str(pages)]
+    kg_cmd = [
+        sys.executable,
+        "-m",
+        "kg",
+        "extract",
+        str(pages),
+        "--jobs",
+        str(jobs),
+        "-o",
+        str(work / "x.jsonl"),
+    ]
     kg1 = run(
         [sys.executable, "-m", "kg", "extract", str(pages), "--jobs", "1", "-o", str(work / "y.jsonl")],
         every=0.05,
     )
+    # the two processes side by side, ``rounds`` times, which one goes first alternating: on a
+    # shared machine the speed of a core drifts from minute to minute, and a ratio of two runs
+    # far apart measures the drift as much as the code
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for k in range(rounds):
+        if k % 2 == 0:
+            jb = run(jb_cmd, every=0.05)
+            kg = run(kg_cmd, every=0.05)
+        else:
+            kg = run(kg_cmd, every=0.05)
+            jb = run(jb_cmd, every=0.05)
+        for label, r in (("jieba.lcut", jb), (f"kg extract --jobs {jobs}", kg)):
+            if r["rc"] != 0:
+                print(f"{label}: exit {r['rc']}: {r['stderr']}")
+                return 1
+        pairs.append((jb, kg))
+    if kg1["rc"] != 0:
+        print(f"kg extract --jobs 1: exit {kg1['rc']}: {kg1['stderr']}")
+        return 1
     same = (work / "x.jsonl").read_bytes() == (work / "y.jsonl").read_bytes()
     print()
     head = f"{'process':<28} {'seconds':>8} {'CPU s':>7} {'chars/s':>10}"
-    print(f"{head} {'vs jieba.lcut':>14} {'peak PSS MB':>12}")
-    for label, r in (("jieba.lcut", jb), ("kg extract --jobs 1", kg1), (f"kg extract --jobs {jobs}", kg)):
-        if r["rc"] != 0:
-            print(f"{label}: exit {r['rc']}: {r['stderr']}")
-            return 1
+    print(f"{head} {'vs jieba.lcut':>14} {'peak PSS MB':>12}  critical path s (main + busiest worker)")
+
+    def path(r: dict[str, Any]) -> tuple[float, str]:
+        # what the wall time would be with the cores free: the main process (start-up,
+        # reading, writing; it competes with the workers for the cores) plus the busiest
+        # worker; on a loaded machine the wall clock measures the other jobs too
+        busiest = r["child_cpu"][0] if r["child_cpu"] else 0.0
+        workers = " + ".join(f"{c:.2f}" for c in r["child_cpu"]) or "none"
+        return r["main_cpu"] + busiest, f"main {r['main_cpu']:.2f}, workers {workers}"
+
+    def line(label: str, r: dict[str, Any], jb: dict[str, Any]) -> tuple[float, float]:
+        cp, parts = path(r)
+        wall, cpu = jb["seconds"] / r["seconds"], jb["main_cpu"] / cp
         print(
             f"{label:<28} {r['seconds']:8.2f} {r['cpu']:7.2f} {chars / r['seconds']:10,.0f} "
-            f"{jb['seconds'] / r['seconds']:13.2f}× {r['pss_mb']:12,.0f}"
+            f"{wall:13.2f}× {r['pss_mb']:12,.0f}  {cp:.2f} ({parts}): {cpu:.2f}×"
         )
-    # what the wall time would be with the cores free: the main process (start-up, reading,
-    # writing; it competes with the workers for the cores) plus the busiest worker, against
-    # jieba's CPU time; on a loaded machine the wall clock measures the other jobs too
-    print(f"\nCPU critical path (main process + busiest worker: the wall time with {jobs} free cores)")
-    for label, r in (("jieba.lcut", jb), ("kg extract --jobs 1", kg1), (f"kg extract --jobs {jobs}", kg)):
-        busiest = r["child_cpu"][0] if r["child_cpu"] else 0.0
-        path = r["main_cpu"] + busiest
-        workers = " + ".join(f"{c:.2f}" for c in r["child_cpu"]) or "none"
-        print(
-            f"{label:<28} {path:6.2f} s (main {r['main_cpu']:.2f}, workers {workers})"
-            f"  vs jieba.lcut {jb['main_cpu'] / path:.2f}×"
-        )
-    print(f"\nJSONL of --jobs 1 and --jobs {jobs} byte-identical: {same}")
+        return wall, cpu
+
+    walls, cpus = [], []
+    for k, (jb, kg) in enumerate(pairs, 1):
+        line(f"round {k}: jieba.lcut", jb, jb)
+        wall, cpu = line(f"round {k}: kg extract -j {jobs}", kg, jb)
+        walls.append(wall)
+        cpus.append(cpu)
+    line("kg extract --jobs 1", kg1, pairs[0][0])
+    print(
+        f"\nkg extract --jobs {jobs} vs jieba.lcut over {rounds} round(s): wall median "
+        f"{statistics.median(walls):.2f}× (range {min(walls):.2f}–{max(walls):.2f}×), CPU critical "
+        f"path median {statistics.median(cpus):.2f}× (range {min(cpus):.2f}–{max(cpus):.2f}×); "
+        f"bar ≥ 1.5×: {'met' if statistics.median(walls) >= 1.5 else 'NOT met'} (wall median)"
+    )
+    print(f"JSONL of --jobs 1 and --jobs {jobs} byte-identical: {same}")
     return 0 if same else 1
 
 
@@ -275,13 +323,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-views", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (pages are reused)")
     ap.add_argument("--extract-mb", type=float, default=0, help="run the kg extract throughput bar instead")
+    ap.add_argument(
+        "--rounds", type=int, default=5, help="--extract-mb: rounds of jieba.lcut and kg extract side by side"
+    )
     args = ap.parse_args(argv)
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
         if args.extract_mb:
-            return extract_throughput(args.extract_mb, args.jobs, work)
+            return extract_throughput(args.extract_mb, args.jobs, work, args.rounds)
         pages = work / f"pages-{args.pages}"
         if not pages.is_dir() or len(list(pages.iterdir())) != args.pages:
             shutil.rmtree(pages, ignore_errors=True)
