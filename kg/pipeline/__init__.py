@@ -244,7 +244,7 @@ def iter_pages(
             store = (cache, keys[i]) if cache is not None and store_there else None
             yield (src, page_home, None, page_work, rules_dir, keep, store)
 
-    outs = ordered_map(_task, items(), jobs=run, client=client, total=len(paths))
+    outs = ordered_map(_task, items(), jobs=run, client=client)
     for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
         src = sources.pop(i, None)
         page = Page(display_path(path), src.name if src else display_path(path.name))

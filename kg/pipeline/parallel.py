@@ -9,12 +9,7 @@ to be merged are a handful, not the corpus.
 - ``jobs <= 1`` and no client: a plain loop in this process;
 - ``jobs > 1``: a :class:`~concurrent.futures.ProcessPoolExecutor`. On Linux the workers are
   forked after the caller has loaded the extraction resources (gazetteer, automaton,
-  tokenizer), so they share those pages copy-on-write and start at once. Tasks go to the
-  workers in chunks of consecutive items when their number is known (``total``): a task's
-  round trip through the pool (pickled out, a pipe, pickled back, a future settled, threads
-  woken) costs about a millisecond of this process's CPU, which competes with the workers for
-  the cores; chunks shrink as the end nears (guided scheduling), so no worker is left alone
-  with a long last chunk;
+  tokenizer), so they share those pages copy-on-write and start at once;
 - a ``dask.distributed.Client`` (``kg build --scheduler tcp://HOST:8786``): one task per page
   on the cluster's workers, gathered here in order. Workers need safety-kg installed (the same
   version); they receive the decoded page text, so they need no access to the input files.
@@ -113,11 +108,6 @@ def _pool_context() -> Any:
 #: long page left the other worker waiting for work (idle a third of the time at 10,000 pages)
 WINDOW = 16
 
-#: the most items in one task of the local pool, and how many chunks each worker has left to
-#: take when the chunk size is set (a chunk holds at most what remains / (workers * SPREAD))
-CHUNK_MAX = 8
-CHUNK_SPREAD = 4
-
 
 class Done:
     """An item whose result is known already (a page served from the cache): passed through in
@@ -142,13 +132,10 @@ def ordered_map(
     jobs: int = 1,
     client: Any = None,
     window: int | None = None,
-    total: int | None = None,
 ) -> Iterator[R]:
     """``fn`` over ``items``, results in the order of ``items``, with at most ``window`` items in
     flight (default: :data:`WINDOW` per worker). A :class:`Done` item is its own result. ``fn``
-    must be a module-level function (it is pickled). ``total``, the number of items when it is
-    known, lets the local pool send them in chunks (:func:`chunk_size`); an exception that
-    ``fn`` raises still comes after the results of the items before it."""
+    must be a module-level function (it is pickled)."""
     if client is None and jobs <= 1:
         for item in items:
             yield item.value if isinstance(item, Done) else fn(item)
@@ -161,10 +148,7 @@ def ordered_map(
         return
     with pool(jobs) as workers:
         try:
-            if total is None:
-                yield from _windowed(items, lambda item: workers.submit(fn, item), window or WINDOW * jobs)
-            else:
-                yield from _chunked(fn, items, workers, jobs, window or WINDOW * jobs, total)
+            yield from _windowed(items, lambda item: workers.submit(fn, item), window or WINDOW * jobs)
         except BaseException:
             workers.shutdown(wait=False, cancel_futures=True)
             raise
@@ -192,76 +176,3 @@ def _windowed(items: Iterable[T | Done], submit: Callable[[T], Any], window: int
                 f.cancel()
             raise
         yield result
-
-
-def chunk_size(remaining: int, jobs: int) -> int:
-    """Items in the next task of a pool of ``jobs`` workers with ``remaining`` items left to
-    send: :data:`CHUNK_MAX` while there are many, down to one near the end, so that the last
-    tasks are short and the workers finish together."""
-    return max(1, min(CHUNK_MAX, remaining // (jobs * CHUNK_SPREAD)))
-
-
-def _apply_all(fn: Callable[[T], R], items: list[T]) -> tuple[list[R], BaseException | None]:
-    """``fn`` over a chunk, in a worker: the results, and the exception that stopped it (with
-    the worker's traceback as a note), so that the caller raises it where it happened."""
-    out: list[R] = []
-    for item in items:
-        try:
-            out.append(fn(item))
-        except Exception as exc:
-            import traceback
-
-            exc.add_note("in the worker:\n" + "".join(traceback.format_exception(exc)).rstrip())
-            return out, exc
-    return out, None
-
-
-def _chunked(
-    fn: Callable[[T], R], items: Iterable[T | Done], workers: Any, jobs: int, window: int, total: int
-) -> Iterator[Any]:
-    """:func:`_windowed` for a local pool, consecutive items sent as one task (a :class:`Done`
-    item ends a chunk: it is not sent); ``window`` counts items, not tasks."""
-    pending: deque[tuple[int, Any]] = deque()  # (items, a future of _apply_all or a Done)
-    it = iter(items)
-    sent = in_flight = 0
-    exhausted = False
-    while True:
-        while not exhausted and in_flight < window:
-            size = chunk_size(total - sent, jobs)
-            batch: list[Any] = []
-            done: Done | None = None
-            while len(batch) < size:
-                try:
-                    item = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                if isinstance(item, Done):
-                    done = item
-                    break
-                batch.append(item)
-            if batch:
-                pending.append((len(batch), workers.submit(_apply_all, fn, batch)))
-            if done is not None:
-                pending.append((1, done))
-            n = len(batch) + (done is not None)
-            sent += n
-            in_flight += n
-        if not pending:
-            return
-        n, fut = pending.popleft()
-        in_flight -= n
-        if isinstance(fut, Done):
-            yield fut.value
-            continue
-        try:
-            results, error = fut.result()
-        except BaseException:
-            for _n, f in pending:
-                f.cancel()
-            raise
-        yield from results
-        if error is not None:
-            for _n, f in pending:
-                f.cancel()
-            raise error
