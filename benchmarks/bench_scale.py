@@ -232,21 +232,12 @@ def extract_throughput(mb: float, jobs: int, work: Path, rounds: int = 5) -> int
     )
     # CPU sampled every 0.05 s: a worker's last CPU seconds are those of its last sample
     jb_cmd = [sys.executable, "-c", jieba_code, str(pages)]
-    kg_cmd = [
-        sys.executable,
-        "-m",
-        "kg",
-        "extract",
-        str(pages),
-        "--jobs",
-        str(jobs),
-        "-o",
-        str(work / "x.jsonl"),
-    ]
-    kg1 = run(
-        [sys.executable, "-m", "kg", "extract", str(pages), "--jobs", "1", "-o", str(work / "y.jsonl")],
-        every=0.05,
-    )
+
+    def kg_extract(j: int, out: str) -> list[str]:
+        return [sys.executable, "-m", "kg", "extract", str(pages), "--jobs", str(j), "-o", str(work / out)]
+
+    kg_cmd = kg_extract(jobs, "x.jsonl")
+    kg1 = run(kg_extract(1, "y.jsonl"), every=0.05)
     # the two processes side by side, ``rounds`` times, which one goes first alternating: on a
     # shared machine the speed of a core drifts from minute to minute, and a ratio of two runs
     # far apart measures the drift as much as the code
