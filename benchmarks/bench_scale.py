@@ -3,6 +3,7 @@
     python benchmarks/bench_scale.py [--pages 2000] [--jobs 2] [--store] [--formats nq,graphml]
                                      [--no-rerun] [--queries] [--keep DIR]
     python benchmarks/bench_scale.py --extract-mb 5 [--jobs 2] [--rounds 5]
+    python benchmarks/bench_scale.py --time-queries STORE
 
 The corpus: the five seed pages copied over and over with their places moved to other real
 divisions of the gazetteer (as ``bench_sparql.py`` does: a county becomes a random county, its
@@ -11,7 +12,9 @@ files and extracted for real: about ten articles per page. The first five pages 
 themselves, so the named queries' default parameters have answers. Then ``kg build PAGES -o OUT
 --jobs J`` runs in a fresh process with an empty cache (``--store`` adds ``--store STORE``);
 then it builds again with nothing changed (``--no-rerun`` skips that); ``--queries`` runs
-every named query on the store (``--store``), median of three after a warm-up.
+every named query on the store (``--store``), median of three after a warm-up;
+``--time-queries STORE`` does that alone, on a store built before (``--keep DIR`` leaves one
+in ``DIR/store``), so that a query's new form is timed on the same data without a new build.
 
 Memory: the peak over the build of the sum of PSS (proportional set size: pages shared by
 the forked workers counted once) of the ``kg`` process and its workers, sampled every 0.2 s,
@@ -303,6 +306,18 @@ BARS: dict[int, dict[str, float]] = {
 }
 
 
+def _report_queries(store: Path) -> int:
+    if not store.is_dir() or not any(store.iterdir()):
+        print(f"{store}: no store here; build one with --store --keep DIR (it is DIR/store)")
+        return 2
+    print("\nnamed queries on the store (median of 3 after a warm-up):")
+    rows = time_queries(store)
+    worst = max(rows, key=lambda r: r[2])
+    slow = [r[0] for r in rows if r[2] >= 1.0]
+    print(f"slowest: {worst[0]} {worst[2]:.3f} s; at or over 1 s: {', '.join(slow) or 'none'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=2000, help="synthetic pages (about 10 articles each)")
@@ -313,11 +328,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", action="store_true", help="time every named query on the store")
     ap.add_argument("--no-views", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (pages are reused)")
+    ap.add_argument(
+        "--time-queries", metavar="STORE", help="only time every named query on STORE (a kept store)"
+    )
     ap.add_argument("--extract-mb", type=float, default=0, help="run the kg extract throughput bar instead")
     ap.add_argument(
         "--rounds", type=int, default=5, help="--extract-mb: rounds of jieba.lcut and kg extract side by side"
     )
     args = ap.parse_args(argv)
+    if args.time_queries:
+        return _report_queries(Path(args.time_queries))
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -379,11 +399,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"OUT {outputs / 1e6:,.0f} MB"
             )
         if ok and args.queries and args.store:
-            print("\nnamed queries on the store (median of 3 after a warm-up):")
-            rows = time_queries(store)
-            worst = max(rows, key=lambda r: r[2])
-            slow = [r[0] for r in rows if r[2] >= 1.0]
-            print(f"slowest: {worst[0]} {worst[2]:.3f} s; at or over 1 s: {', '.join(slow) or 'none'}")
+            _report_queries(store)
         return 0 if ok else 1
     finally:
         if not args.keep:

@@ -107,6 +107,14 @@ OXIGRAPH: dict[str, list[dict[str, str]]] = {
         {"term": "危化品"},
         {"term": "森林火灾"},
     ],
+    # a city, a province, a broader term, a county with an industry's alias, a narrower hazard
+    "place-targets-under-term": [
+        {},
+        {"place": "山西省"},
+        {"term": "自然灾害"},
+        {"place": "长子县", "term": "危化品"},
+        {"place": "山西省", "term": "森林火灾"},
+    ],
     "places-active-in-season": [
         {},
         {"hazard": "洪水"},

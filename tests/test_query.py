@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.corpus import Corpus
-from kg.errors import UsageError
+from kg.errors import DataError, UsageError
 from kg.export.build import render_outputs, summarize, write_outputs
 from kg.export.rdf.quads import corpus_quads
 from kg.export.sparql.check import ForbiddenQuery, canonical, is_update, where_brace
@@ -311,6 +311,37 @@ def test_param_terms(value: str, default: str, term: str) -> None:
 )  # fmt: skip
 def test_values_go_into_the_outer_where_group(text: str, expected: str) -> None:
     assert text[: where_brace(text) + 1] == expected
+
+
+#: a made-up query with two parameters, for where their VALUES blocks go
+_TWO = '# param: a = "甲"@zh\n# param: b = "乙"@zh\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "given", "bound"),
+    [
+        # no marker: both at the top of the WHERE group
+        ("SELECT ?x WHERE { ?x ?p ?a , ?b }", {},
+         'SELECT ?x WHERE {\n  VALUES ?a { "甲"@zh }\n  VALUES ?b { "乙"@zh }\n ?x ?p ?a , ?b }'),
+        # a marker inside a sub-select takes its parameter there; the other one goes to the top
+        ("SELECT ?x WHERE {\n  { SELECT ?x WHERE {\n    # values: ?a\n    ?x ?p ?a } }\n  ?x ?q ?b }",
+         {"a": "丙"},
+         'SELECT ?x WHERE {\n  VALUES ?b { "乙"@zh }\n\n  { SELECT ?x WHERE {\n    VALUES ?a { "丙"@zh }'
+         "\n    ?x ?p ?a } }\n  ?x ?q ?b }"),
+        # one marker for both, each block on its own line at the marker's indent
+        ("SELECT ?x WHERE {\n #values: ?b ?a\n ?x ?p ?a , ?b }", {},
+         'SELECT ?x WHERE {\n VALUES ?b { "乙"@zh }\n VALUES ?a { "甲"@zh }\n ?x ?p ?a , ?b }'),
+    ],
+)  # fmt: skip
+def test_values_go_where_a_marker_puts_them(body: str, given: dict[str, str], bound: str) -> None:
+    nq = parse_query_file(_TWO + body, "two")
+    assert bind(nq, given) == _TWO + bound
+
+
+def test_a_marker_naming_no_parameter_is_a_data_error() -> None:
+    nq = parse_query_file(_TWO + "SELECT ?x WHERE {\n  # values: ?c\n  ?x ?p ?a , ?b }", "two")
+    with pytest.raises(DataError, match=r"two: '# values:' names \?c, which is not one of its parameters"):
+        bind(nq)
 
 
 @pytest.mark.parametrize(

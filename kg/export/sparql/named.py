@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from kg.errors import UsageError
+from kg.errors import DataError, UsageError
 from kg.export.sparql.check import where_brace
 from kg.namespace import PREFIXES
 from kg.paths import ontology_dir
@@ -172,10 +172,17 @@ def param_term(value: str, default: str) -> str:
     return f'"{escaped}"'
 
 
+#: a comment line ``# values: ?name …`` marks where those parameters' VALUES blocks go: inside
+#: the sub-select that needs them (an Oxigraph form's), which a block at the top of the WHERE
+#: group would bind only after the sub-select has been evaluated for every value
+_VALUES_HERE = re.compile(r"^([ \t]*)#[ \t]*values:[ \t]*(\?\w+(?:[ \t]+\?\w+)*)[ \t]*$", re.M)
+
+
 def bind(nq: NamedQuery, given: Mapping[str, str] | None = None, engine: str | None = None) -> str:
-    """The query text with its parameters bound by a VALUES block (defaults where not given):
+    """The query text with its parameters bound by VALUES blocks (defaults where not given):
     the Oxigraph form when ``engine`` is ``"oxigraph"`` and the query has one, else the
-    portable text."""
+    portable text. A block goes where a ``# values: ?name`` line marks it, else at the top of
+    the WHERE group."""
     text = nq.oxigraph if engine == "oxigraph" and nq.oxigraph is not None else nq.text
     given = dict(given or {})
     known = {p.name for p in nq.params}
@@ -194,10 +201,25 @@ def bind(nq: NamedQuery, given: Mapping[str, str] | None = None, engine: str | N
     for p, t in zip(nq.params, terms, strict=True):
         check_iri(p, t)
     # one VALUES block per variable: Virtuoso 7.2 fails to compile some multi-variable ones
-    values = "".join(f"  VALUES ?{n} {{ {t} }}\n" for n, t in zip(names, terms, strict=True))
+    blocks = {n: f"VALUES ?{n} {{ {t} }}" for n, t in zip(names, terms, strict=True)}
+    placed: set[str] = set()
+
+    def here(m: re.Match[str]) -> str:
+        wanted = [v[1:] for v in m.group(2).split()]
+        for n in wanted:
+            if n not in blocks:
+                raise DataError(f"{nq.name}: '# values:' names ?{n}, which is not one of its parameters")
+        placed.update(wanted)
+        return "\n".join(m.group(1) + blocks[n] for n in wanted)
+
+    text = _VALUES_HERE.sub(here, text)
+    rest = [n for n in names if n not in placed]
+    if not rest:
+        return text
     pos = where_brace(text)
     if pos < 0:
-        raise UsageError(f"{nq.name}: cannot find the WHERE group to bind {', '.join(names)}")
+        raise UsageError(f"{nq.name}: cannot find the WHERE group to bind {', '.join(rest)}")
+    values = "".join(f"  {blocks[n]}\n" for n in rest)
     return text[: pos + 1] + "\n" + values + text[pos + 1 :]
 
 
