@@ -336,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=5, help="--extract-mb: rounds of jieba.lcut and kg extract side by side"
     )
     args = ap.parse_args(argv)
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if args.time_queries:
         return _report_queries(Path(args.time_queries))
 
