@@ -1057,7 +1057,7 @@ def test_evidence_iris_resolve_to_their_article_spans(seeds: Corpus, site: Path)
 def test_focused_views_in_forked_processes_are_those_of_one_and_a_failure_is_raised(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above one chunk of entities the focused views are written by processes forked per chunk:
+    """Above one chunk of entities the focused views are written by forked processes:
     the same bytes as one process writes, and an error in one of them reaches the caller."""
     import sys
 

@@ -5,9 +5,15 @@ views read instead of scanning a hub's neighbours (ViewIndex.prepare) give the s
 from __future__ import annotations
 
 import itertools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from kg.corpus import Corpus
-from kg.export.views import _CHUNK, focus_chunks, heavy_first
+from kg.export.views import _CHUNK, _fork_each, focus_chunks, heavy_first
 from kg.export.views.data import ViewIndex, type_rank
 from kg.model import Article, Entity, Evidence, Relation
 
@@ -81,3 +87,74 @@ def test_prepared_lookups_answer_as_the_scans_did() -> None:
     assert ix.in_by["targets"][hub] == [r for r in ix.by_entity[hub] if r.p == "targets" and r.o == hub]
     first = "Place:第0000县"
     assert ix.out_by["takesMeasure"][first] == [r for r in ix.outgoing[first] if r.p == "takesMeasure"]
+
+
+# -- the processes that write them: reused until what they copied passes a budget ------------
+
+
+def _record(folder: Path, grow: int = 0) -> Callable[[list[str]], None]:
+    """A chunk's work: note which process wrote it (and copy ``grow`` bytes of fresh memory)."""
+
+    def work(chunk: list[str]) -> None:
+        if grow:
+            _KEEP.append(bytearray(b"x" * grow))  # written, so private to the process
+        (folder / chunk[0]).write_text(str(os.getpid()))
+
+    return work
+
+
+_KEEP: list[bytearray] = []
+
+
+def _writers(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize(
+    ("budget", "grow", "most", "least"),
+    [
+        (1 << 40, 0, 2, 1),  # under the budget: two processes take all ten chunks
+        (0, 0, 10, 10),  # no budget: one process per chunk, as before
+        (64 << 20, 40 << 20, 6, 5),  # past the budget every second chunk: two each (one at the end)
+    ],
+)
+def test_focus_processes_take_chunks_until_their_copy_passes_the_budget(
+    tmp_path: Path, budget: int, grow: int, most: int, least: int
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forked view processes are Linux only")
+    chunks = [[f"c{i}"] for i in range(10)]
+    _fork_each(_record(tmp_path, grow), chunks, 2, order=list(range(9, -1, -1)), budget=budget)
+    writers = _writers(tmp_path)
+    assert set(writers) == {f"c{i}" for i in range(10)}  # each chunk written, once
+    assert os.getpid() not in {int(p) for p in writers.values()}
+    assert least <= len(set(writers.values())) <= most
+
+
+def _fail_on(name: str, how: str) -> Callable[[list[str]], None]:
+    def work(chunk: list[str]) -> None:
+        if chunk[0] == name:
+            if how == "raise":
+                raise PermissionError(1, "Operation not permitted", "entity/x.html")
+            os._exit(3)  # dies without a word
+
+    return work
+
+
+@pytest.mark.parametrize(
+    ("how", "error", "match"),
+    [("raise", PermissionError, "not permitted"), ("die", RuntimeError, "ended with")],
+)
+def test_a_focus_process_that_fails_or_dies_fails_the_views_and_leaves_no_process(
+    how: str, error: type[BaseException], match: str
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forked view processes are Linux only")
+    import gc
+
+    chunks = [[f"c{i}"] for i in range(12)]
+    with pytest.raises(error, match=match):
+        _fork_each(_fail_on("c3", how), chunks, 2, budget=1 << 40)
+    assert gc.get_freeze_count() == 0  # unfrozen again
+    with pytest.raises(ChildProcessError):  # every child reaped
+        os.waitpid(-1, os.WNOHANG)

@@ -256,16 +256,24 @@ def _focus_weight(ix: Any, eid: str) -> int:
 
 
 def _fork_each(
-    work: Callable[[list[str]], None], chunks: list[list[str]], jobs: int, order: list[int] | None = None
+    work: Callable[[list[str]], None],
+    chunks: list[list[str]],
+    jobs: int,
+    order: list[int] | None = None,
+    budget: int | None = None,
 ) -> None:
-    """``work(chunk)`` for every chunk, each in a process forked for it, ``jobs`` at a time
-    (in ``order``, positions in ``chunks``: the results do not depend on it).
+    """``work(chunk)`` for every chunk, in ``jobs`` forked processes (chunks taken in
+    ``order``, positions in ``chunks``: the results do not depend on it).
 
     A forked process shares the index with this one until it writes to a page of it, and
-    reading an object writes its reference count: a long-lived worker ends up with a copy of
-    all it has read (at 10,000 pages, two of them held most of the index again). One process
-    per chunk copies only what that chunk reads. The index's objects are frozen out of the
-    collector's sight first (a collection in a child would write to every one of them)."""
+    reading an object writes its reference count: a worker ends up with a copy of all it has
+    read (at 10,000 pages, two long-lived ones held most of the index again). So a process
+    takes chunk after chunk only while the memory it has copied (``Private_Dirty``) stays
+    under ``budget`` bytes (:data:`_CHILD_BUDGET`); past it, it ends after its chunk and a
+    new one is forked. Each chunk is then not paid for with a fork and a new copy of every
+    page it reads (the kernel's time was half the processes' time with one per chunk), and
+    memory stays bounded. The index's objects are frozen out of the collector's sight first
+    (a collection in a child would write to every one of them)."""
     import contextlib
     import gc
     import os
@@ -275,60 +283,116 @@ def _fork_each(
 
     from kg.pipeline.parallel import die_with_parent
 
+    limit = _CHILD_BUDGET if budget is None else budget
+    todo = list(order) if order is not None else list(range(len(chunks)))
+    todo.reverse()  # popped from the end
     gc.collect()
     gc.freeze()
-    running: dict[int, int] = {}  # the read end of a child's error pipe → its pid
+    children: dict[int, tuple[int, int]] = {}  # a child's report pipe (read end) → (pid, task pipe)
+    busy: set[int] = set()  # report pipes of children with a chunk in hand
     failure: BaseException | None = None
     parent = os.getpid()
 
-    def reap() -> None:
-        """Wait for one child to end (its pipe closes) and collect what it reported."""
+    def child(tasks: int, report: int) -> None:
+        """Take chunk numbers from ``tasks`` until it closes or memory passes the budget."""
+        code = 0
+        try:
+            die_with_parent(parent)
+            with os.fdopen(tasks, "rb") as fh:
+                while (head := fh.read(4)) and len(head) == 4:
+                    work(chunks[int.from_bytes(head, "little")])
+                    if _private_bytes() > limit:
+                        os.write(report, b"x")  # done, and ending
+                        break
+                    os.write(report, b".")  # done, ready for another
+        except BaseException as exc:
+            code = 1
+            try:
+                data = pickle.dumps(exc)
+            except Exception:
+                data = pickle.dumps(RuntimeError(repr(exc)))
+            with contextlib.suppress(OSError):
+                os.write(report, b"e" + data)
+        finally:
+            os._exit(code)
+
+    def spawn() -> int:
+        tr, tw = os.pipe()
+        rr, rw = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(tw)
+            os.close(rr)
+            for fd, (_pid, task_w) in children.items():  # the siblings' pipes are not its own
+                os.close(fd)
+                os.close(task_w)
+            child(tr, rw)
+        os.close(tr)
+        os.close(rw)
+        children[rr] = (pid, tw)
+        return rr
+
+    def send(fd: int) -> None:
+        os.write(children[fd][1], todo.pop().to_bytes(4, "little"))
+        busy.add(fd)
+
+    def end(fd: int, data: bytes = b"") -> None:
+        """The child of ``fd`` has ended or is ending: collect its status and its report."""
         nonlocal failure
-        ready, _w, _x = select.select(list(running), [], [])
-        fd = ready[0]
+        pid, task_w = children.pop(fd)
+        busy.discard(fd)
+        with contextlib.suppress(OSError):
+            os.close(task_w)
         with os.fdopen(fd, "rb") as fh:
-            data = fh.read()
-        _pid, status = os.waitpid(running.pop(fd), 0)
-        if failure is None and (data or status != 0):
-            failure = (
-                pickle.loads(data) if data else RuntimeError(f"a focused-view process ended with {status}")
-            )
+            data += fh.read()
+        _pid, status = os.waitpid(pid, 0)
+        if failure is None and (data[:1] == b"e" or status != 0):
+            died = RuntimeError(f"a focused-view process ended with {status}")
+            failure = pickle.loads(data[1:]) if data[:1] == b"e" else died
 
     try:
-        for chunk in [chunks[i] for i in order] if order is not None else chunks:
-            while len(running) >= jobs:
-                reap()
-            if failure is not None:
+        while todo or children:
+            while todo and failure is None and len(children) < jobs:
+                send(spawn())
+            if not children:
                 break
-            r, w = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: write the chunk, report an exception through the pipe
-                code = 0
-                try:
-                    os.close(r)
-                    die_with_parent(parent)
-                    work(chunk)
-                except BaseException as exc:
-                    code = 1
-                    try:
-                        data = pickle.dumps(exc)
-                    except Exception:
-                        data = pickle.dumps(RuntimeError(repr(exc)))
-                    os.write(w, data)
-                finally:
-                    os._exit(code)
-            os.close(w)
-            running[r] = pid
-        while running:
-            reap()
+            ready, _w, _x = select.select(list(children), [], [])
+            for fd in ready:
+                msg = os.read(fd, 1)
+                if msg == b".":
+                    busy.discard(fd)
+                    if todo and failure is None:
+                        send(fd)
+                    else:
+                        end(fd)  # closing its task pipe ends it
+                else:  # b"x": ended after its chunk; b"e": failed; b"": died
+                    end(fd, msg)
     finally:
-        while running:  # interrupted: the children still running end with this build
+        for pid, _task_w in list(children.values()):  # interrupted: the children end with this build
             with contextlib.suppress(ProcessLookupError):
-                os.kill(next(iter(running.values())), signal.SIGKILL)
-            reap()
+                os.kill(pid, signal.SIGKILL)
+        for fd in list(children):
+            end(fd)
         gc.unfreeze()
     if failure is not None:
         raise failure
+
+
+#: what a focused-view process may copy of the index (bytes) before it ends and a fresh one
+#: is forked (:func:`_fork_each`)
+_CHILD_BUDGET = 256 << 20
+
+
+def _private_bytes() -> int:
+    """The memory this process has written since it was forked (``Private_Dirty``, bytes)."""
+    try:
+        with open("/proc/self/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Private_Dirty:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _write_focus(ids: list[str]) -> None:
