@@ -614,8 +614,21 @@ def test_place_and_term_hierarchies() -> None:
 # -- safety ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ('<a href="x">&\'', "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"),
+        ("我县开展危险化学品专项整治", "我县开展危险化学品专项整治"),  # nothing to escape: as it is
+        ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
+        ("“三管三必须”<b>", "“三管三必须”&lt;b&gt;"),  # each of the five alone, and after text
+        (42, "42"), ("", ""),
+    ],
+)  # fmt: skip
+def test_escape_for_html(value: object, escaped: str) -> None:
+    assert h(value) == escaped
+
+
 def test_escape_helpers() -> None:
-    assert h('<a href="x">&\'') == "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"
     text = "</script><!-- \u2028\u2029 <img onerror=x>"
     blob = json_for_script({"t": text})
     for bad in ("</", "<!--", "<", ">", "\u2028", "\u2029"):
