@@ -11,6 +11,7 @@ import pytest
 from kg.corpus import Corpus
 from kg.export.views import assets, inline, network, overview, page, positions
 from kg.export.views.data import ViewIndex
+from kg.model import Article, Entity, Evidence, Relation
 from kg.pipeline import extract_text
 
 PAGES = {
@@ -82,3 +83,59 @@ def test_inline_page_is_one_file_without_outward_links(ix: ViewIndex) -> None:
     assert "vis.Network" in html or "vis-network" in html
     focus = inline.inline_page(ix.corpus, "Place:黎城县")
     assert "黎城县" in focus and "安全护航" in focus
+
+
+# -- a term's measures: taken in the same articles by who targets it --------------------------
+
+
+def _targets_and_measures(rows: list[tuple[str, str, str, str]]) -> ViewIndex:
+    """A corpus of (place, predicate, object, article) rows, each stated by its own sentence of
+    its article (one sentence per (place, article): a place's two relations in one article
+    share the span, as a sentence that states both does)."""
+    c = Corpus()
+    for place, _p, obj, _art in rows:
+        for e in (Entity("Place", place), Entity(obj.partition(":")[0], obj.partition(":")[2])):
+            c.entities[e.id] = e
+    spans: dict[tuple[str, str], Evidence] = {}
+    found: dict[tuple[str, str, str], list[Evidence]] = {}
+    for place, p, obj, art in rows:
+        aid = f"{art}.txt#0"
+        c.articles.setdefault(aid, Article(aid, f"{art}.txt", 0, art, 0, 400, (), date="2025-03-01"))
+        if (place, art) not in spans:
+            start = 20 * len([k for k in spans if k[1] == art])
+            spans[(place, art)] = Evidence(f"{art}.txt", aid, start, start + 10, f"{place}的句子")
+        found.setdefault((f"Place:{place}", p, obj), []).append(spans[(place, art)])
+    for (s, p, o), evs in found.items():
+        r = Relation(s, p, o, tuple(evs))
+        c.relations[r.key] = r
+    return ViewIndex.build(c)
+
+
+def test_a_terms_measures_are_those_its_actors_take_in_the_articles_stating_it() -> None:
+    from kg.export.views.focus import derived_measures
+
+    ix = _targets_and_measures(
+        [
+            ("甲县", "targets", "Industry:危险化学品", "a1"),
+            ("甲县", "takesMeasure", "Measure:隐患排查", "a1"),  # same article: counted
+            ("甲县", "takesMeasure", "Measure:宣传教育", "a3"),  # another article: not
+            ("乙县", "targets", "Industry:危险化学品", "a2"),
+            ("乙县", "targets", "Industry:危险化学品", "a4"),
+            ("乙县", "takesMeasure", "Measure:隐患排查", "a2"),
+            ("乙县", "takesMeasure", "Measure:应急演练", "a2"),
+            ("乙县", "takesMeasure", "Measure:应急演练", "a4"),
+            ("丙县", "takesMeasure", "Measure:隐患排查", "a1"),  # in a1, but targets nothing
+            ("甲县", "takesMeasure", "Measure:应急演练", "a5"),  # 甲县 the more connected
+        ]
+    )
+    got = [
+        (mid, actors, [(ev.article, ev.start) for ev in evs])
+        for mid, actors, evs in derived_measures(ix, "Industry:危险化学品")
+    ]
+    # most sentences first, then by name (a tie here); the actors most connected first; a
+    # span once however many of the actor's relations it states
+    assert got == [
+        ("Measure:应急演练", ["Place:乙县"], [("a2.txt#0", 0), ("a4.txt#0", 0)]),
+        ("Measure:隐患排查", ["Place:甲县", "Place:乙县"], [("a1.txt#0", 0), ("a2.txt#0", 0)]),
+    ]
+    assert derived_measures(ix, "Measure:隐患排查") == []  # nobody targets a measure

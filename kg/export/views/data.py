@@ -171,7 +171,9 @@ class ViewIndex:
     #: the last relations_among answer: (its entities, the relations) — a view asks twice
     _among: tuple[frozenset[str], list[Relation]] | None = field(default=None, repr=False)
     #: actor id → its measures by article (measures_by_article, filled on first use)
-    _taken: dict[str, dict[str, list[tuple[str, Evidence]]]] = field(default_factory=dict, repr=False)
+    _taken: dict[str, dict[str, list[tuple[str, tuple[str, int, int], Evidence]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(cls, corpus: Corpus, folder: Path | None = None) -> ViewIndex:
@@ -292,16 +294,16 @@ class ViewIndex:
         for r in self.relations:
             self.relation_dates(r)
 
-    def measures_by_article(self, eid: str) -> dict[str, list[tuple[str, Evidence]]]:
+    def measures_by_article(self, eid: str) -> dict[str, list[tuple[str, tuple[str, int, int], Evidence]]]:
         """The measures ``eid`` takes, by the articles that state them: article id → (measure
-        id, evidence span) (kept: an actor targets many terms, each of which lists the
-        measures it takes in the same articles)."""
+        id, the span's key (source, start, end), evidence span) (kept: an actor targets many
+        terms, each of which lists the measures it takes in the same articles)."""
         found = self._taken.get(eid)
         if found is None:
             found = self._taken[eid] = {}
             for r in self.out_by.get("takesMeasure", {}).get(eid, ()):
                 for ev in r.evidence:
-                    found.setdefault(ev.article, []).append((r.o, ev))
+                    found.setdefault(ev.article, []).append((r.o, (ev.source, ev.start, ev.end), ev))
         return found
 
     def relation_dates(self, r: Relation) -> list[str]:

@@ -150,15 +150,20 @@ def derived_measures(ix: ViewIndex, eid: str) -> list[tuple[str, list[str], list
     found: dict[str, tuple[set[str], dict[tuple[str, int, int], Evidence]]] = {}
     for r in ix.in_by.get("targets", {}).get(eid, []):
         taken = ix.measures_by_article(r.s)
-        for art in sorted({ev.article for ev in r.evidence}):
-            for mid, ev in taken.get(art, ()):
-                actors, ev_map = found.setdefault(mid, (set(), {}))
-                actors.add(r.s)
-                ev_map.setdefault((ev.source, ev.start, ev.end), ev)
+        if not taken:
+            continue
+        # in any order: what is found is gathered in sets and sorted below
+        for art in {ev.article for ev in r.evidence}:
+            for mid, key, ev in taken.get(art, ()):
+                entry = found.get(mid)
+                if entry is None:
+                    entry = found[mid] = (set(), {})
+                entry[0].add(r.s)
+                entry[1].setdefault(key, ev)
     out = []
     for mid, (actors, ev_map) in found.items():
         out.append((mid, ix.by_degree(sorted(actors)), [ev_map[k] for k in sorted(ev_map)]))
-    out.sort(key=lambda t: (-len(t[2]), ix.entity(t[0]).name))
+    out.sort(key=lambda t: (-len(t[2]), ix.entity(t[0]).name, t[0]))
     return out
 
 
