@@ -131,8 +131,9 @@ def test_focus_processes_take_chunks_until_their_copy_passes_the_budget(
     assert least <= len(set(writers.values())) <= most
 
 
-def _fail_on(name: str, how: str) -> Callable[[list[str]], None]:
+def _fail_on(folder: Path, name: str, how: str) -> Callable[[list[str]], None]:
     def work(chunk: list[str]) -> None:
+        (folder / chunk[0]).write_text(str(os.getpid()))
         if chunk[0] == name:
             if how == "raise":
                 raise PermissionError(1, "Operation not permitted", "entity/x.html")
@@ -146,7 +147,7 @@ def _fail_on(name: str, how: str) -> Callable[[list[str]], None]:
     [("raise", PermissionError, "not permitted"), ("die", RuntimeError, "ended with")],
 )
 def test_a_focus_process_that_fails_or_dies_fails_the_views_and_leaves_no_process(
-    how: str, error: type[BaseException], match: str
+    tmp_path: Path, how: str, error: type[BaseException], match: str
 ) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("forked view processes are Linux only")
@@ -154,7 +155,10 @@ def test_a_focus_process_that_fails_or_dies_fails_the_views_and_leaves_no_proces
 
     chunks = [[f"c{i}"] for i in range(12)]
     with pytest.raises(error, match=match):
-        _fork_each(_fail_on("c3", how), chunks, 2, budget=1 << 40)
+        _fork_each(_fail_on(tmp_path, "c3", how), chunks, 2, budget=1 << 40)
     assert gc.get_freeze_count() == 0  # unfrozen again
-    with pytest.raises(ChildProcessError):  # every child reaped
-        os.waitpid(-1, os.WNOHANG)
+    pids = {int(pid) for pid in _writers(tmp_path).values()}
+    assert "c3" in _writers(tmp_path) and len(pids) >= 2
+    for pid in pids:  # every process it forked reaped (no longer a child of this one)
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
