@@ -289,7 +289,6 @@ def _fork_each(
     gc.collect()
     gc.freeze()
     children: dict[int, tuple[int, int]] = {}  # a child's report pipe (read end) → (pid, task pipe)
-    busy: set[int] = set()  # report pipes of children with a chunk in hand
     failure: BaseException | None = None
     parent = os.getpid()
 
@@ -334,13 +333,11 @@ def _fork_each(
 
     def send(fd: int) -> None:
         os.write(children[fd][1], todo.pop().to_bytes(4, "little"))
-        busy.add(fd)
 
     def end(fd: int, data: bytes = b"") -> None:
         """The child of ``fd`` has ended or is ending: collect its status and its report."""
         nonlocal failure
         pid, task_w = children.pop(fd)
-        busy.discard(fd)
         with contextlib.suppress(OSError):
             os.close(task_w)
         with os.fdopen(fd, "rb") as fh:
@@ -360,7 +357,6 @@ def _fork_each(
             for fd in ready:
                 msg = os.read(fd, 1)
                 if msg == b".":
-                    busy.discard(fd)
                     if todo and failure is None:
                         send(fd)
                     else:
