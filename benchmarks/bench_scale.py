@@ -11,7 +11,9 @@ city and province follow, and so do the organizations named after them), written
 files and extracted for real: about ten articles per page. The first five pages are the seeds
 themselves, so the named queries' default parameters have answers. Then ``kg build PAGES -o OUT
 --jobs J`` runs in a fresh process with an empty cache (``--store`` adds ``--store STORE``);
-then it builds again with nothing changed (``--no-rerun`` skips that); ``--queries`` runs
+then it builds again with nothing changed, and again with one page edited (a paragraph added
+to the last page: the other pages come from the cache, the outputs are all written again;
+``--no-rerun`` skips both); ``--queries`` runs
 every named query on the store (``--store``), median of three after a warm-up;
 ``--time-queries STORE`` does that alone, on a store built before (``--keep DIR`` leaves one
 in ``DIR/store``), so that a query's new form is timed on the same data without a new build.
@@ -299,6 +301,9 @@ def extract_throughput(mb: float, jobs: int, work: Path, rounds: int = 5) -> int
     return 0 if same else 1
 
 
+#: the paragraph added to one page for the "one page edited" build
+EDIT = "县应急管理局开展危险化学品企业安全生产专项检查，督促企业落实主体责任。"
+
 #: the issue's bars by corpus size (2 jobs): first build seconds, peak MB, re-run seconds
 BARS: dict[int, dict[str, float]] = {
     2000: {"seconds": 120, "mb": 1500, "rerun": 15},
@@ -365,6 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         results = [("first build (empty cache)", run(cmd))]
         if not args.no_rerun:
             results.append(("no-change re-run", run(cmd)))
+            # an analyst's usual re-run: one page new or edited, every other page cached, so the
+            # outputs are written again from the cache (no bar; the cost of adding a day's pages)
+            last = sorted(pages.iterdir())[-1]
+            text = last.read_text(encoding="utf-8")
+            try:
+                last.write_text(text + "\n\n" + EDIT, encoding="utf-8")
+                results.append(("one page edited", run(cmd)))
+            finally:
+                last.write_text(text, encoding="utf-8")
         print()
         print(f"{args.pages:,} pages, {size / 1e6:.1f} MB, --jobs {args.jobs}")
         print(f"{'run':<28} {'seconds':>8} {'CPU s':>8} {'peak PSS MB':>12} {'max RSS MB':>11}")
@@ -380,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         bars = BARS.get(args.pages)
         if ok and bars and args.jobs == 2:
-            first, rerun = results[0][1], results[-1][1] if len(results) > 1 else None
+            first, rerun = results[0][1], results[1][1] if len(results) > 1 else None
             peak = max(first["pss_mb"], first["max_rss_mb"])
             print(f"\nbars for {args.pages:,} pages with 2 jobs (issue 12):")
             checks = [("first build", first["seconds"], bars["seconds"], "s")]

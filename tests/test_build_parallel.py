@@ -69,6 +69,35 @@ def test_pages_served_from_the_cache_in_two_processes_write_the_same_bytes(
     assert tree(tmp_path / "b") == serial
 
 
+def test_the_workers_read_the_cache_and_mend_a_broken_entry(
+    inputs: Path, serial: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With 2 jobs the workers look their pages up in the cache (the building process decodes
+    no entry: it merges every page and was the bottleneck of a cached build); an entry cut short
+    is extracted again, stored whole, and the build is that of an empty cache."""
+    cache = ResultCache(tmp_path / "cache")
+    build([str(inputs)], out=tmp_path / "a", jobs=2, cache=cache, formats="all")
+    entries = sorted((tmp_path / "cache").glob("*/*.json"))
+    broken = entries[3]
+    whole = broken.read_bytes()
+    broken.write_bytes(whole[: len(whole) // 2])
+    readers = tmp_path / "readers"
+    get = ResultCache.get
+
+    def recorded(self: ResultCache, k: str, source: object) -> object:
+        with open(readers, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return get(self, k, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ResultCache, "get", recorded)
+    again = build([str(inputs)], out=tmp_path / "b", jobs=2, cache=cache, formats="all")
+    assert (len(again.extracted), len(again.cached)) == (1, 9)
+    assert broken.read_bytes() == whole
+    pids = readers.read_text(encoding="utf-8").split()
+    assert len(pids) == 10 and str(os.getpid()) not in pids
+    assert tree(tmp_path / "b") == serial
+
+
 def test_workers_store_in_the_cache_the_entries_this_process_stores(inputs: Path, tmp_path: Path) -> None:
     """With 2 jobs the workers write the cache entries of the pages they extract; the entries
     are those a serial build writes, byte for byte, and nothing is left in the temp folder."""

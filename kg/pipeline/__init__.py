@@ -124,24 +124,29 @@ def _task(
         bool,
         tuple[ResultCache, str] | None,
     ],
-) -> tuple[FileResult | None, str | None, Any]:
-    """One page where a worker runs it: its extraction (unless ``cached`` is given) with the
-    user rules folder (if any) layered, stored in the cache (``store``: the cache and the
-    page's key) and the caller's per-page work on it; (result without its text, or None
-    unless ``keep``; error; what the work gave)."""
+) -> tuple[FileResult | None, str | None, Any, bool]:
+    """One page where a worker runs it: its cached result (``store``: the cache and the page's
+    key, looked up here, where decoding it costs the merging process nothing), else its
+    extraction with the user rules folder (if any) layered, then stored in the cache; the
+    caller's per-page work on it. A result given as ``cached`` is used as it is. Returns
+    (result without its text, or None unless ``keep``; error; what the work gave; whether
+    the result came from the cache)."""
     source, home, cached, work, rules_dir, keep, store = job
     r = cached
+    if r is None and store is not None:
+        r = store[0].get(store[1], source)
+    hit = r is not None
     if r is None:
         try:
             r = extract_source(source, resources(rules_dir, rules_dir), home=home)
         except KgError as exc:
-            return None, str(exc), None
+            return None, str(exc), None, False
         if store is not None:
             store[0].put(store[1], r)
     extra = work(r) if work is not None else None
     if not keep:
-        return None, None, extra  # the caller wants only what the work gave: nothing to pickle
-    return replace(r, source=replace(source, text="")), None, extra  # the caller has the text
+        return None, None, extra, hit  # the caller wants only what the work gave: nothing to pickle
+    return replace(r, source=replace(source, text="")), None, extra, hit  # the caller has the text
 
 
 def iter_pages(
@@ -211,12 +216,11 @@ def iter_pages(
         _warm_up(resources(rules_dir, rules_dir))
     sources: dict[int, SourceText] = {}
     keys: dict[int, str] = {}
-    hits: set[int] = set()
     run = jobs if len(paths) > 1 else 1
     keep = results or cache is not None or page_work is None
-    # a local worker stores what it extracted in the cache itself (encoding a result is a
-    # good part of a page's cost in this process, which merges every page); a cluster's
-    # workers may not see the cache's folder, so their results are stored here
+    # a local worker looks its page up in the cache and stores what it extracted there itself
+    # (decoding and encoding results are a good part of a page's cost, and this process merges
+    # every page); a cluster's workers may not see the cache's folder, so that is done here
     store_there = client is None and run > 1
     if cache is not None and store_there:
         cache.sweep()  # once, here: the workers' copies of the cache do not sweep again
@@ -226,40 +230,43 @@ def iter_pages(
             try:
                 src = read_source(path, max_bytes=max_bytes)
             except KgError as exc:
-                yield Done((None, str(exc), None))
+                yield Done((None, str(exc), None, False))
                 continue
             src = page_info(src, manifest.get(src.name), date)
             sources[i] = src
             page_home = homes.get(src.name, home)
             if cache is not None:
                 keys[i] = cache_key(src, page_home, user)
+            if cache is not None and store_there:
+                # the worker looks the page up: decoding thousands of cached results here, and
+                # pickling each to a worker for its page work, made this process the bottleneck
+                yield (src, page_home, None, page_work, rules_dir, keep, (cache, keys[i]))
+                continue
+            if cache is not None:
                 hit = cache.get(keys[i], src)
                 if hit is not None:
-                    hits.add(i)
                     if page_work is None or run <= 1:
-                        yield Done((hit, None, page_work(hit) if page_work else None))
+                        yield Done((hit, None, page_work(hit) if page_work else None, True))
                     else:
                         yield (src, page_home, hit, page_work, rules_dir, keep, None)
                     continue
-            store = (cache, keys[i]) if cache is not None and store_there else None
-            yield (src, page_home, None, page_work, rules_dir, keep, store)
+            yield (src, page_home, None, page_work, rules_dir, keep, None)
 
     outs = ordered_map(_task, items(), jobs=run, client=client)
     for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
         src = sources.pop(i, None)
         page = Page(display_path(path), src.name if src else display_path(path.name))
-        r, err, page.extra = out
+        r, err, page.extra, hit = out
         if err is not None or src is None:
             page.error = err
         elif r is None:  # not kept (``results=False``): only ``page.extra`` came back
-            pass
-        elif i in hits:
+            page.cached = hit
+        elif hit:
             page.result, page.cached = (r if r.source is src else replace(r, source=src)), True
         else:
             page.result = replace(r, source=src)
             if cache is not None and not store_there:
                 cache.put(keys[i], page.result)
-        hits.discard(i)
         keys.pop(i, None)
         if progress:
             progress(i + 1, len(paths), page.name, page.cached)
