@@ -13,8 +13,8 @@ themselves, so the named queries' default parameters have answers. Then ``kg bui
 --jobs J`` runs in a fresh process with an empty cache (``--store`` adds ``--store STORE``);
 then it builds again with nothing changed, and again with one page edited (a paragraph added
 to the last page: the other pages come from the cache, the outputs are all written again;
-``--no-rerun`` skips both); ``--queries`` runs
-every named query on the store (``--store``), median of three after a warm-up;
+``--no-rerun`` skips both); ``--queries`` runs every named query on the store (``--store``),
+median of three after a warm-up;
 ``--time-queries STORE`` does that alone, on a store built before (``--keep DIR`` leaves one
 in ``DIR/store``), so that a query's new form is timed on the same data without a new build.
 

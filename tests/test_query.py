@@ -117,7 +117,13 @@ def _norm(r: Result) -> list[tuple[str, ...]]:
     return sorted(tuple(cell(c) for c in row) for row in r.rows)
 
 
-@pytest.mark.parametrize("name", [p.stem for p in QUERY_FILES])
+#: compared on both engines elsewhere, on data that gives them rows: places-active-in-season in
+#: tests/test_queries_period.py, on the seeds with their pages' dates (rdflib takes ~30 s on it,
+#: and here, without those dates, it has no row to compare)
+BOTH_ENGINES_ELSEWHERE = {"places-active-in-season"}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in QUERY_FILES if p.stem not in BOTH_ENGINES_ELSEWHERE])
 def test_named_query_runs_the_same_on_both_engines(engines: dict[str, Target], name: str) -> None:
     text = bind(named_queries()[name])
     ox = engines["oxigraph"].execute(text)
