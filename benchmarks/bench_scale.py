@@ -323,6 +323,19 @@ def _report_queries(store: Path) -> int:
     return 0
 
 
+def _describe(out: Path) -> str:
+    """What a build wrote into ``out``: its summary's counts and the size of the folder."""
+    import json
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    outputs = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return (
+        f"articles {summary['articles']:,}, entities {sum(summary['entities'].values()):,}, "
+        f"relations {sum(summary['relations'].values()):,}, quads {summary['triples']:,}; "
+        f"OUT {outputs / 1e6:,.0f} MB"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=2000, help="synthetic pages (about 10 articles each)")
@@ -368,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--no-views"] if args.no_views else []
         print(" ".join(cmd[1:]), flush=True)
         results = [("first build (empty cache)", run(cmd))]
+        described = _describe(out) if results[0][1]["rc"] == 0 else ""  # the first build's OUT
         if not args.no_rerun:
             results.append(("no-change re-run", run(cmd)))
             # an analyst's usual re-run: one page new or edited, every other page cached, so the
@@ -405,15 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = "met" if got <= bar else "NOT met"
                 print(f"  {what:<54} {got:8,.1f} {unit} (bar ≤ {bar:,} {unit}): {verdict}")
         if ok:
-            import json
-
-            summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-            outputs = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-            print(
-                f"articles {summary['articles']:,}, entities {sum(summary['entities'].values()):,}, "
-                f"relations {sum(summary['relations'].values()):,}, quads {summary['triples']:,}; "
-                f"OUT {outputs / 1e6:,.0f} MB"
-            )
+            print(described)
         if ok and args.queries and args.store:
             _report_queries(store)
         return 0 if ok else 1

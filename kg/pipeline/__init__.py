@@ -237,12 +237,12 @@ def iter_pages(
             page_home = homes.get(src.name, home)
             if cache is not None:
                 keys[i] = cache_key(src, page_home, user)
-            if cache is not None and store_there:
-                # the worker looks the page up: decoding thousands of cached results here, and
-                # pickling each to a worker for its page work, made this process the bottleneck
-                yield (src, page_home, None, page_work, rules_dir, keep, (cache, keys[i]))
-                continue
-            if cache is not None:
+                if store_there:
+                    # the worker looks the page up: decoding thousands of cached results here,
+                    # and pickling each to a worker for its page work, made this process the
+                    # bottleneck
+                    yield (src, page_home, None, page_work, rules_dir, keep, (cache, keys[i]))
+                    continue
                 hit = cache.get(keys[i], src)
                 if hit is not None:
                     if page_work is None or run <= 1:
