@@ -110,7 +110,7 @@ def context(text: str, home: str | None = None, before: str | None = None):  # -
     from kg.nlp import layout
     from kg.nlp.resources import resources
     from kg.nlp.segment import Doc
-    from kg.pipeline import _is_known_name
+    from kg.pipeline.extraction import _is_known_name
 
     res = resources()
     source = SourceText(path="t.txt", name="t.txt", text=text, encoding="utf-8", format="txt")

@@ -147,8 +147,9 @@ def test_the_cache_key_changes_with_the_libraries_whose_data_decides_results(mon
 
 
 def test_the_cache_key_follows_the_extraction_code_only(tmp_path, monkeypatch):
-    """Editing a view, the RDF export or the server keeps every cached page; editing a
-    stage of extraction, a rule file or the model invalidates them all."""
+    """Editing a view, the RDF export, the server or the orchestration (how pages are sent
+    to processes) keeps every cached page; editing a stage of extraction, one page's
+    extraction, the cache's layout, a rule file or the model invalidates them all."""
     import shutil
 
     from kg.pipeline import cache
@@ -166,7 +167,15 @@ def test_the_cache_key_follows_the_extraction_code_only(tmp_path, monkeypatch):
     try:
         cache.code_fingerprint.cache_clear()
         before = cache.code_fingerprint()
-        for rel in ("export/views/page.py", "export/rdf/quads.py", "export/sparql/serve.py", "cli/build.py"):
+        kept = (
+            "export/views/page.py",
+            "export/rdf/quads.py",
+            "export/sparql/serve.py",
+            "cli/build.py",
+            "pipeline/__init__.py",
+            "pipeline/parallel.py",
+        )
+        for rel in kept:
             assert fingerprint_after(rel) == before, rel
         seen = {before}
         for rel in (
@@ -174,7 +183,8 @@ def test_the_cache_key_follows_the_extraction_code_only(tmp_path, monkeypatch):
             "relate/actors.py",
             "nlp/segment.py",
             "model.py",
-            "pipeline/__init__.py",
+            "pipeline/extraction.py",
+            "pipeline/cache.py",
         ):
             now = fingerprint_after(rel)
             assert now not in seen, rel

@@ -44,14 +44,17 @@ FORMAT = "2"
 _PKG = package_dir()
 
 #: What an extraction depends on, relative to ``kg/``: the packages of the stages from a file to
-#: its relations (and their data), and the modules they import from the package root. The
-#: exports (RDF, views, SPARQL), the CLI and the API read results and are not in it.
+#: its relations (and their data), the modules they import from the package root, one page's
+#: extraction and this module (the entries' layout). The exports (RDF, views, SPARQL), the
+#: CLI, the API and the orchestration (reading pages, processes, Dask: :mod:`kg.pipeline`,
+#: :mod:`kg.pipeline.parallel`) read or move results and are not in it.
 EXTRACTION_CODE = (
     "ingest",
     "nlp",
     "extract",
     "relate",
-    "pipeline",
+    "pipeline/extraction.py",
+    "pipeline/cache.py",
     "rules",
     "data",
     "model.py",
