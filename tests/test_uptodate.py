@@ -98,3 +98,98 @@ def test_the_key_changes_with_any_file_of_the_package(
         assert uptodate.build_key([str(SEED_DIR)], options) != before
     finally:
         uptodate._code_fingerprint.cache_clear()
+
+
+# -- a build that runs copies what it would render the same from the last OUT ------------------
+
+#: a made-up paragraph added to a page (no rule or lexicon entry refers to it)
+EDIT = "\n\n县应急管理局联合县消防救援大队开展安全生产大检查，排查隐患12处。\n"
+
+
+@pytest.fixture
+def four(tmp_path: Path) -> Path:
+    """Two seeds and each again with its paragraphs reversed: four pages of real text."""
+    d = tmp_path / "four"
+    d.mkdir()
+    for p in sorted(SEED_DIR.glob("*.txt"))[:2]:
+        text = p.read_text(encoding="utf-8")
+        (d / p.name).write_text(text, encoding="utf-8")
+        (d / f"r{p.name}").write_text("\n\n".join(reversed(text.split("\n\n"))), encoding="utf-8")
+    return d
+
+
+def _edit(page: Path) -> None:
+    page.write_text(page.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_edited_page_is_rendered_and_the_others_copied(four: Path, tmp_path: Path, jobs: int) -> None:
+    """One page edited: the other pages' graphs and article pages are copied from the last
+    OUT, and OUT is byte for byte what a build without the cache writes."""
+    cache, out = ResultCache(tmp_path / "cache"), tmp_path / "out"
+    first = build([str(four)], out=out, cache=cache, skip_unchanged=True, jobs=jobs, formats="all")
+    assert first.reused == []
+    edited = sorted(four.glob("*.txt"))[1]
+    _edit(edited)
+    again = build([str(four)], out=out, cache=cache, skip_unchanged=True, jobs=jobs, formats="all")
+    assert again.extracted == [edited.name]
+    assert sorted(again.reused) == sorted(p.name for p in four.glob("*.txt") if p != edited)
+    assert tree(out) == fresh(four, tmp_path / "fresh", formats="all")
+
+
+@pytest.mark.parametrize("damage", ["graph.nq", "graph.jsonld", "article page"])
+def test_bytes_of_the_last_out_that_are_not_what_it_wrote_are_rendered_again(
+    four: Path, tmp_path: Path, damage: str
+) -> None:
+    """A page whose bytes in the last OUT differ from the record's digest (a file edited by
+    hand, a disk error) is rendered again, not copied: the output is still a fresh build's."""
+    cache, out = ResultCache(tmp_path / "cache"), tmp_path / "out"
+    build([str(four)], out=out, cache=cache, skip_unchanged=True, formats="all")
+    pages = _recorded(tmp_path / "cache")
+    hurt = sorted(four.glob("*.txt"))[2].name
+    if damage == "article page":
+        victim = out / pages[hurt][3][0]
+        victim.write_bytes(victim.read_bytes().replace(b"</body>", b"<p>edited</p></body>"))
+    else:  # one letter of the page's graph changed in place (the file keeps its size)
+        f = out / damage
+        data = bytearray(f.read_bytes())
+        off, length = pages[hurt][2][damage.removeprefix("graph.")]
+        at = next(i for i in range(off + length // 2, off + length) if chr(data[i]).isalpha())
+        data[at] = ord("x") if data[at] != ord("x") else ord("y")
+        f.write_bytes(bytes(data))
+    edited = sorted(four.glob("*.txt"))[0]
+    _edit(edited)
+    again = build([str(four)], out=out, cache=cache, skip_unchanged=True, formats="all")
+    assert sorted(again.reused) == sorted(
+        p.name for p in four.glob("*.txt") if p.name not in (edited.name, hurt)
+    )
+    assert tree(out) == fresh(four, tmp_path / "fresh", formats="all")
+
+
+def _recorded(cache: Path) -> dict[str, list]:
+    """The pages of the build record in the cache folder (there is one)."""
+    import json
+
+    (rec,) = (cache / "builds").glob("*.json")
+    pages: dict[str, list] = json.loads(rec.read_text(encoding="utf-8"))["outputs"]["pages"]
+    return pages
+
+
+@pytest.mark.parametrize("change", ["formats", "code", "no views"])
+def test_nothing_is_copied_when_the_output_code_or_options_change(
+    four: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, out = ResultCache(tmp_path / "cache"), tmp_path / "out"
+    build([str(four)], out=out, cache=cache, skip_unchanged=True)
+    options: dict[str, object] = {}
+    if change == "formats":
+        options = {"formats": "nq,ttl"}
+    elif change == "no views":
+        options = {"views": False}
+    else:  # another version of the package: its pages may be rendered otherwise
+        real = uptodate._code_fingerprint()
+        monkeypatch.setattr(uptodate, "_code_fingerprint", lambda: real[::-1])
+    _edit(sorted(four.glob("*.txt"))[0])
+    again = build([str(four)], out=out, cache=cache, skip_unchanged=True, **options)  # type: ignore[arg-type]
+    assert again.reused == [] and len(again.cached) == 3
+    assert tree(out) == fresh(four, tmp_path / "fresh", **options)

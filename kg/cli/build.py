@@ -158,8 +158,9 @@ def build(
         _echo_err(f"kg: skipped {path}: {msg}" if not msg.startswith(path) else f"kg: skipped {msg}")
     if not quiet:
         _echo_err(format_summary(report.summary))
+        reused = f" ({len(report.reused)} written as the last build wrote them)" if report.reused else ""
         _echo_err(
-            f"{len(report.extracted)} page(s) extracted, {len(report.cached)} from the cache, "
+            f"{len(report.extracted)} page(s) extracted, {len(report.cached)} from the cache{reused}, "
             f"{report.seconds:.1f} s"
         )
         if report.unchanged:

@@ -25,8 +25,10 @@ of it in the same way, where only the graphs that changed are rewritten
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -34,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.corpus import Corpus
 from kg.errors import UsageError
@@ -42,6 +44,7 @@ from kg.model import ENTITY_TYPES, PREDICATES, FileResult
 
 if TYPE_CHECKING:
     from kg.export.staging import Replacement
+    from kg.export.uptodate import PriorPage
     from kg.ingest.manifest import PageInfo
     from kg.pipeline import Progress
     from kg.pipeline.cache import ResultCache
@@ -63,6 +66,7 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)  # pages served from the cache
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     written: list[str] = field(default_factory=list)  # output files
+    reused: list[str] = field(default_factory=list)  # pages whose output was copied from the last OUT
     store: dict[str, Any] | None = None  # what the store update did
     seconds: float = 0.0
     unchanged: bool = False  # nothing changed since the last build: nothing was written
@@ -207,9 +211,27 @@ def write_views_into(
     )
 
 
-#: one page's part of the outputs, made where the page was extracted: (graph, quads,
-#: serialized bytes per format, evidence spans, mention spans, article pages by relative path)
-PageOutput = tuple[str, int, dict[str, bytes], int, int, dict[str, bytes]]
+class PageOutput(NamedTuple):
+    """One page's part of the outputs, made where the page was extracted."""
+
+    graph: str  # its named graph's IRI
+    quads: int
+    chunks: dict[str, bytes]  # the graph serialized, per format
+    evidence: int  # evidence spans
+    mentions: int  # mention spans
+    articles: dict[str, bytes]  # article pages by relative path (none when the worker wrote them)
+    written: tuple[str, ...]  # the relative paths of its article pages, written here or there
+    digest: str  # :func:`output_digest` of the chunks and the article pages
+
+
+def output_digest(chunks: Mapping[str, bytes], articles: Mapping[str, bytes]) -> str:
+    """The SHA-256 of one page's output (its graph per format, its article pages by path): what
+    the build record keeps, so that the next build can check the bytes it copies from OUT."""
+    h = hashlib.sha256()
+    for name, data in [*sorted(chunks.items()), *sorted(articles.items())]:
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def page_output(
@@ -231,10 +253,11 @@ def page_output(
     g = page_graph(r.source.name)
     n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
     pages = page_articles(r) if articles else {}
+    written, digest = tuple(sorted(pages)), output_digest(chunks, pages)
     if pages and write_to is not None:
         write_articles(pages, *write_to)
         pages = {}
-    return (g, n, chunks, *page_counts(r), pages)
+    return PageOutput(g, n, chunks, *page_counts(r), pages, written, digest)
 
 
 def write_articles(pages: Mapping[str, bytes], stage: Path, old: Path | None) -> None:
@@ -262,6 +285,9 @@ class DatasetOutput:
         self.hashes: dict[str, str] = {}
         self.evidence = 0
         self.mentions = 0
+        #: page name → (cache key, quads, article pages, digest): what the build record keeps
+        self.written: dict[str, tuple[str, int, tuple[str, ...], str]] = {}
+        self._old: dict[str, Any] = {}  # format → the last build's file in OUT, open for reading
         if stages.out_stage is not None:
             self.writers.append(DatasetWriter(stages.out_stage, self.formats))
             if "nq" in self.formats:
@@ -287,17 +313,84 @@ class DatasetOutput:
         need = set(self.formats) | ({"nq"} if self.stages.store_stage is not None else set())
         return tuple(f for f in RDF_FORMATS if f in need)
 
-    def page(self, rendered: PageOutput) -> None:
+    @property
+    def reusable(self) -> bool:
+        """Whether a page's output can be copied from the last build's OUT: every format a
+        page is rendered in is one OUT holds (not with ``--store`` and no N-Quads in OUT)."""
+        from kg.export.rdf.stream import RDF_FORMATS
+
+        written = {f for f in self.formats if f in RDF_FORMATS}
+        return self.stages.out_stage is not None and set(self.render_formats) == written
+
+    def page(self, rendered: PageOutput, name: str | None = None, key: str | None = None) -> None:
         """Write one page's named graph, rendered by :func:`page_output`, and count its spans;
         its article pages go into OUT's new generation (hard-linked from the old one when
-        unchanged)."""
-        g, n, chunks, ev, men, articles = rendered
+        unchanged). With the page's ``name`` and cache ``key``, where its bytes went is kept
+        for the build record (:meth:`prior_pages`)."""
+        g, n, chunks, ev, men, articles, written, digest = rendered
         for w in self.writers:
             w.write(g, n, chunks)
         self.evidence += ev
         self.mentions += men
         if articles and self.stages.out_stage is not None:
             write_articles(articles, self.stages.out_stage, self.stages.out)
+        if name is not None and key is not None:
+            self.written[name] = (key, n, written, digest)
+
+    def reuse(self, name: str, prior: PriorPage, r: FileResult) -> bool:
+        """Write the page ``name`` as the last build wrote it into OUT (``prior``: where its
+        bytes are there and their digest), its article pages hard-linked: True when the bytes
+        read are those (:func:`output_digest`), else False and nothing is written. The
+        caller has checked that the page's cache key is the one ``prior`` was made from."""
+        from kg.export.rdf.iri import page_graph
+        from kg.export.rdf.stream import FORMAT_FILES
+
+        old, stage = self.stages.out, self.stages.out_stage
+        if old is None or stage is None or not self.reusable:
+            return False
+        chunks: dict[str, bytes] = {}
+        try:
+            for fmt in self.render_formats:
+                off, length = prior.ranges[fmt]
+                if fmt not in self._old:
+                    self._old[fmt] = open(old / FORMAT_FILES[fmt], "rb")  # noqa: SIM115 (closed in finish())
+                chunks[fmt] = os.pread(self._old[fmt].fileno(), length, off)
+            pages = {rel: (old / rel).read_bytes() for rel in prior.articles}
+        except (OSError, KeyError, ValueError):
+            return False
+        if output_digest(chunks, pages) != prior.digest:
+            return False
+        if pages:
+            (stage / "article").mkdir(exist_ok=True)
+        for rel, data in pages.items():
+            try:
+                os.link(old / rel, stage / rel)
+            except OSError:  # no hard links here, or gone since: write the bytes read
+                with open(stage / rel, "wb") as fh:
+                    fh.write(data)
+        ev, men = page_counts(r)
+        out = PageOutput(page_graph(name), prior.quads, chunks, ev, men, {}, prior.articles, prior.digest)
+        self.page(out, name, prior.key)
+        return True
+
+    def prior_pages(self) -> dict[str, list[Any]]:
+        """Per page written: its cache key, quads, where its bytes are in each of OUT's files,
+        its article pages and their digest (:class:`kg.export.uptodate.PriorPage`), for the
+        next build to copy what it would render the same; none when pages cannot be copied."""
+        if not self.reusable or not self.writers:
+            return {}
+        from kg.export.rdf.iri import page_graph
+
+        ranges = self.writers[0].ranges
+        return {
+            name: [key, n, {f: list(r) for f, r in ranges[page_graph(name)].items()}, list(arts), digest]
+            for name, (key, n, arts, digest) in sorted(self.written.items())
+        }
+
+    def _close_old(self) -> None:
+        for fh in self._old.values():
+            fh.close()
+        self._old.clear()
 
     def finish(self, corpus: Corpus) -> None:
         """Write the graphs of the whole corpus (entities, relations, vocabularies); close."""
@@ -315,6 +408,7 @@ class DatasetOutput:
                 self.hashes = hashes
         if getattr(self, "_load_fh", None) is not None:
             self._load_fh.close()
+        self._close_old()
 
     def link_unchanged(self) -> None:
         """Hard-link each written serialization whose bytes the old OUT holds already."""
@@ -331,6 +425,7 @@ class DatasetOutput:
             w.abort()
         if getattr(self, "_load_fh", None) is not None:
             self._load_fh.close()
+        self._close_old()
 
 
 @dataclass
@@ -518,18 +613,28 @@ def build(
         previous = record.unchanged(key)
         if previous is not None:
             return _unchanged(previous, store is not None, time.monotonic() - t0)
+    # each page's article pages are written as the page comes back: the corpus keeps no text
+    articles = views and out is not None
+    # a page whose result is the one the last build into OUT had: its output is copied from there
+    out_options = {"formats": list(fmts), "articles": articles}
+    prior = record.prior_pages(out_options) if record is not None and out is not None else {}
     # the new generations exist before extraction starts (an unwritable folder fails now, not
     # after an hour), and all are complete before any is swapped in
     with staged(out, store) as stages:
         report = BuildReport(summary={})
         corpus = Corpus(lean=True, defer=True)
         ds = DatasetOutput(stages, fmts)
-        # each page's article pages are written as the page comes back: the corpus keeps no text
-        articles = views and stages.out_stage is not None
+        if not ds.reusable:
+            prior = {}
         # a local worker writes its page's article pages itself; a cluster's send them here
         write_to = None
         if articles and client is None and stages.out_stage is not None:
             write_to = (stages.out_stage, stages.out)
+        work = partial(page_output, formats=ds.render_formats, articles=articles, write_to=write_to)
+
+        def same_as_before(name: str, key: str) -> bool:
+            return name in prior and prior[name].key == key
+
         try:
             for page in iter_pages(
                 inputs,
@@ -543,15 +648,19 @@ def build(
                 rules_dir=rules_dir,
                 date=date,
                 manifest=manifest,
-                page_work=partial(
-                    page_output, formats=ds.render_formats, articles=articles, write_to=write_to
-                ),
+                page_work=work,
+                reuse=same_as_before if prior else None,
             ):
                 if page.result is None:
                     report.errors.append((page.path, page.error or "not extracted"))
                     continue
                 corpus.add(page.result)
-                ds.page(page.extra)
+                if page.extra is not None:
+                    ds.page(page.extra, page.name, page.key)
+                elif page.name in prior and ds.reuse(page.name, prior[page.name], page.result):
+                    report.reused.append(page.name)
+                else:  # the last OUT does not hold what the record says: render it here
+                    ds.page(work(page.result), page.name, page.key)
                 (report.cached if page.cached else report.extracted).append(page.name)
             if not corpus.sources:
                 detail = "; ".join(m for _p, m in report.errors[:3])
@@ -581,7 +690,7 @@ def build(
                 pages = sum(1 for f in files if f.endswith(".html"))
                 report.written.append(f"{pages} HTML views (index.html)")
     if record is not None and key is not None:
-        record.record(key, report.summary)
+        record.record(key, report.summary, ds.prior_pages() if out is not None else None, out_options)
     report.seconds = time.monotonic() - t0
     return report
 

@@ -10,6 +10,13 @@ with the same key, whose folders are still those (not replaced, not edited, no e
 removed), leaves them untouched and reports from their ``summary.json``: a no-change
 re-run costs reading the inputs, not writing gigabytes of the same bytes again.
 ``--no-cache`` always builds.
+
+A build that does run (a page added or edited) makes most pages' output as the last one did:
+a page's named graph and its article pages are a function of its result (its cache key) and
+the code. The record keeps, per page, its cache key, where its bytes are in each of OUT's
+files and a digest of them (:class:`PriorPage`); with the same code and formats, a page of
+the same key is copied from the last OUT, the bytes checked against the digest, instead of
+rendered again (:meth:`kg.export.build.DatasetOutput.reuse`).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: bump when what the key covers changes
 FORMAT = "1"
@@ -93,6 +100,16 @@ def build_key(inputs: Sequence[str], options: Mapping[str, Any], max_bytes: int 
     return h.hexdigest()
 
 
+class PriorPage(NamedTuple):
+    """Where the last build into OUT wrote one page's output, and what it was made from."""
+
+    key: str  # the page's cache key (its extraction's inputs)
+    quads: int
+    ranges: dict[str, tuple[int, int]]  # format → (offset, length) in OUT's file of that format
+    articles: tuple[str, ...]  # its article pages, relative to OUT
+    digest: str  # kg.export.build.output_digest of those bytes
+
+
 def _folder_id(folder: Path) -> list[int] | None:
     """What changes when ``folder`` is replaced or edited: its inode and modification time,
     and those of ``entity/`` and ``summary.json`` in it."""
@@ -140,10 +157,36 @@ class BuildRecord:
             return None
         return summary if isinstance(summary, dict) else None
 
-    def record(self, key: str, summary: dict[str, Any]) -> None:
-        """Remember ``key`` for the folders as they are now (an unwritable cache is no error)."""
+    def prior_pages(self, options: Mapping[str, Any]) -> dict[str, PriorPage]:
+        """The pages the last build wrote into OUT (:class:`PriorPage` by page name), when it
+        ran this code with these output ``options``; else none."""
+        try:
+            rec = json.loads(self.path.read_text(encoding="utf-8"))
+            outputs = rec.get("outputs") or {}
+            if outputs.get("code") != _code_fingerprint() or outputs.get("options") != json.loads(
+                json.dumps(dict(options), sort_keys=True)
+            ):
+                return {}
+            return {
+                name: PriorPage(k, int(n), {f: (int(o), int(ln)) for f, (o, ln) in r.items()}, tuple(a), d)
+                for name, (k, n, r, a, d) in outputs.get("pages", {}).items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}
+
+    def record(
+        self,
+        key: str,
+        summary: dict[str, Any],
+        pages: Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Remember ``key`` for the folders as they are now, and where the build wrote each
+        of ``pages`` with these output ``options`` (an unwritable cache is no error)."""
         ids = self._ids()
-        data = {"key": key, "ids": ids, "summary": summary if self.out is None else None}
+        data: dict[str, Any] = {"key": key, "ids": ids, "summary": summary if self.out is None else None}
+        if pages:
+            data["outputs"] = {"code": _code_fingerprint(), "options": dict(options or {}), "pages": pages}
         import tempfile
 
         from kg.pipeline.cache import _temp_prefix, sweep_temps

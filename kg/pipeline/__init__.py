@@ -18,7 +18,7 @@ from kg.model import Extraction, FileResult, SourceText
 from kg.nlp.resources import resources
 from kg.pipeline.cache import ResultCache
 from kg.pipeline.cache import key as cache_key
-from kg.pipeline.extraction import _is_known_name, _warm_up, check_home, extract_source, extract_text
+from kg.pipeline.extraction import _warm_up, check_home, extract_source, extract_text
 
 __all__ = [
     "Page",
@@ -49,6 +49,7 @@ class Page:
     error: str | None = None
     cached: bool = False
     extra: Any = None  # what ``page_work`` gave for it
+    key: str | None = None  # its cache key (with a cache)
 
 
 def _task(
@@ -102,6 +103,7 @@ def iter_pages(
     date: str | None = None,
     manifest: Mapping[str, PageInfo] | None = None,
     results: bool = True,
+    reuse: Callable[[str, str], bool] | None = None,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
     first, then the files sorted by path, or by name with ``unique_names``), whatever runs
@@ -127,7 +129,9 @@ def iter_pages(
     known of the pages (:func:`page_info`). ``results=False`` (with ``page_work``, no
     ``cache``): a page's result stays where it was made and only ``Page.extra`` comes back
     (``Page.result`` is None, ``Page.error`` says what failed), so a result is not pickled
-    back to this process for nothing (``kg extract`` gets its JSON lines).
+    back to this process for nothing (``kg extract`` gets its JSON lines). ``reuse`` (with a
+    ``cache``) is asked of each page by name and cache key: when it says yes, ``page_work``
+    does not run on that page (the caller has its output already: ``Page.extra`` is None).
     """
     from kg.ingest import read_source
     from kg.ingest.files import display_path, find_files
@@ -172,22 +176,25 @@ def iter_pages(
             src = page_info(src, manifest.get(src.name), date)
             sources[i] = src
             page_home = homes.get(src.name, home)
+            work = page_work
             if cache is not None:
                 keys[i] = cache_key(src, page_home, user)
+                if reuse is not None and reuse(src.name, keys[i]):
+                    work = None
                 if store_there:
                     # the worker looks the page up: decoding thousands of cached results here,
                     # and pickling each to a worker for its page work, made this process the
                     # bottleneck
-                    yield (src, page_home, None, page_work, rules_dir, keep, (cache, keys[i]))
+                    yield (src, page_home, None, work, rules_dir, keep, (cache, keys[i]))
                     continue
                 hit = cache.get(keys[i], src)
                 if hit is not None:
-                    if page_work is None or run <= 1:
-                        yield Done((hit, None, page_work(hit) if page_work else None, True))
+                    if work is None or run <= 1:
+                        yield Done((hit, None, work(hit) if work else None, True))
                     else:
-                        yield (src, page_home, hit, page_work, rules_dir, keep, None)
+                        yield (src, page_home, hit, work, rules_dir, keep, None)
                     continue
-            yield (src, page_home, None, page_work, rules_dir, keep, None)
+            yield (src, page_home, None, work, rules_dir, keep, None)
 
     outs = ordered_map(_task, items(), jobs=run, client=client)
     for i, (path, out) in enumerate(zip(paths, outs, strict=True)):
@@ -204,7 +211,7 @@ def iter_pages(
             page.result = replace(r, source=src)
             if cache is not None and not store_there:
                 cache.put(keys[i], page.result)
-        keys.pop(i, None)
+        page.key = keys.pop(i, None)
         if progress:
             progress(i + 1, len(paths), page.name, page.cached)
         yield page

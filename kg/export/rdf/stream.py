@@ -82,7 +82,10 @@ class DatasetWriter:
         self.formats = tuple(f for f in RDF_FORMATS if f in set(formats))
         self.prefixes = dict(PREFIXES)
         self.graphs: dict[str, int] = {}  # graph IRI → quads written
+        #: graph IRI → where its bytes are in each file: format → (offset, length)
+        self.ranges: dict[str, dict[str, tuple[int, int]]] = {}
         self.files: dict[str, IO[bytes]] = {}
+        self._pos: dict[str, int] = {}
         self.hashes: dict[str, Any] = {}
         self._first_graph = True
         header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(self.prefixes.items())) + "\n"
@@ -93,6 +96,7 @@ class DatasetWriter:
                 assert folder is not None
                 self.files[fmt] = open(folder / FORMAT_FILES[fmt], "wb")  # noqa: SIM115 (closed in close())
             self.hashes[fmt] = hashlib.sha256()
+            self._pos[fmt] = 0
             if fmt in ("trig", "ttl"):
                 self._put(fmt, header.encode("utf-8"))
             elif fmt == "jsonld":
@@ -107,6 +111,7 @@ class DatasetWriter:
     def _put(self, fmt: str, data: bytes) -> None:
         self.files[fmt].write(data)
         self.hashes[fmt].update(data)
+        self._pos[fmt] += len(data)
 
     @property
     def quads(self) -> int:
@@ -133,10 +138,12 @@ class DatasetWriter:
             return
         if "jsonld" in self.formats and not self._first_graph:
             self._put("jsonld", b",\n")
+        start = dict(self._pos)
         for chunks in pieces:
             for fmt in self.formats:
                 if fmt in chunks:
                     self._put(fmt, chunks[fmt])
+        self.ranges[g] = {fmt: (start[fmt], self._pos[fmt] - start[fmt]) for fmt in self.formats}
         self._first_graph = False
 
     def close(self) -> dict[str, str]:
