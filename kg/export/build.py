@@ -222,6 +222,7 @@ class PageOutput(NamedTuple):
     articles: dict[str, bytes]  # article pages by relative path (none when the worker wrote them)
     written: tuple[str, ...]  # the relative paths of its article pages, written here or there
     digest: str  # :func:`output_digest` of the chunks and the article pages
+    copied: bool = False  # copied from the last build's OUT (:func:`copy_page`), not rendered
 
 
 def output_digest(chunks: Mapping[str, bytes], articles: Mapping[str, bytes]) -> str:
@@ -239,18 +240,25 @@ def page_output(
     formats: Sequence[str],
     articles: bool = False,
     write_to: tuple[Path, Path | None] | None = None,
+    prior: PriorPage | None = None,
 ) -> PageOutput:
     """One page's named graph (from the page's result alone) serialized in ``formats``, its
     span counts and (with ``articles``) its article pages: the per-page work of a build, run
     in the worker that extracted it. With ``write_to`` (OUT's new generation and the old
     one, when the worker sees them: not on a cluster) the worker writes the article pages
-    itself (as :meth:`DatasetOutput.page` would) and returns none."""
+    itself (as :meth:`DatasetOutput.page` would) and returns none; with ``prior`` too (where
+    the last build wrote this page, made from the same cache key) the page's bytes are copied
+    from the old generation when they are still those (:func:`copy_page`), not rendered."""
     from kg.export.rdf.iri import page_graph
     from kg.export.rdf.quads import page_quads
     from kg.export.rdf.stream import render_graph
     from kg.export.views.article import page_articles
 
     g = page_graph(r.source.name)
+    if prior is not None and write_to is not None and write_to[1] is not None:
+        chunks = copy_page(prior, formats, *write_to)
+        if chunks is not None:
+            return PageOutput(g, prior.quads, chunks, *page_counts(r), {}, prior.articles, prior.digest, True)
     n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
     pages = page_articles(r) if articles else {}
     written, digest = tuple(sorted(pages)), output_digest(chunks, pages)
@@ -258,6 +266,39 @@ def page_output(
         write_articles(pages, *write_to)
         pages = {}
     return PageOutput(g, n, chunks, *page_counts(r), pages, written, digest)
+
+
+def copy_page(
+    prior: PriorPage, formats: Sequence[str], stage: Path, old: Path | None
+) -> dict[str, bytes] | None:
+    """A page's graph in each of ``formats`` as the last build wrote it into OUT (``old``, at
+    the ranges ``prior`` gives), its article pages hard-linked into the new generation
+    ``stage``: the bytes per format, or None (nothing written) when what is read is not
+    what that build wrote (:func:`output_digest`: a file edited by hand, or gone)."""
+    from kg.export.rdf.stream import FORMAT_FILES
+
+    if old is None:
+        return None
+    chunks: dict[str, bytes] = {}
+    try:
+        for fmt in formats:
+            off, length = prior.ranges[fmt]
+            with open(old / FORMAT_FILES[fmt], "rb") as fh:
+                chunks[fmt] = os.pread(fh.fileno(), length, off)
+        pages = {rel: (old / rel).read_bytes() for rel in prior.articles}
+    except (OSError, KeyError, ValueError):
+        return None
+    if output_digest(chunks, pages) != prior.digest:
+        return None
+    if pages:
+        (stage / "article").mkdir(exist_ok=True)
+    for rel, data in pages.items():
+        try:
+            os.link(old / rel, stage / rel)
+        except OSError:  # no hard links here, or gone since: write the bytes read
+            with open(stage / rel, "wb") as fh:
+                fh.write(data)
+    return chunks
 
 
 def write_articles(pages: Mapping[str, bytes], stage: Path, old: Path | None) -> None:
@@ -287,7 +328,6 @@ class DatasetOutput:
         self.mentions = 0
         #: page name → (cache key, quads, article pages, digest): what the build record keeps
         self.written: dict[str, tuple[str, int, tuple[str, ...], str]] = {}
-        self._old: dict[str, Any] = {}  # format → the last build's file in OUT, open for reading
         if stages.out_stage is not None:
             self.writers.append(DatasetWriter(stages.out_stage, self.formats))
             if "nq" in self.formats:
@@ -327,7 +367,7 @@ class DatasetOutput:
         its article pages go into OUT's new generation (hard-linked from the old one when
         unchanged). With the page's ``name`` and cache ``key``, where its bytes went is kept
         for the build record (:meth:`prior_pages`)."""
-        g, n, chunks, ev, men, articles, written, digest = rendered
+        g, n, chunks, ev, men, articles, written, digest, _copied = rendered
         for w in self.writers:
             w.write(g, n, chunks)
         self.evidence += ev
@@ -336,42 +376,6 @@ class DatasetOutput:
             write_articles(articles, self.stages.out_stage, self.stages.out)
         if name is not None and key is not None:
             self.written[name] = (key, n, written, digest)
-
-    def reuse(self, name: str, prior: PriorPage, r: FileResult) -> bool:
-        """Write the page ``name`` as the last build wrote it into OUT (``prior``: where its
-        bytes are there and their digest), its article pages hard-linked: True when the bytes
-        read are those (:func:`output_digest`), else False and nothing is written. The
-        caller has checked that the page's cache key is the one ``prior`` was made from."""
-        from kg.export.rdf.iri import page_graph
-        from kg.export.rdf.stream import FORMAT_FILES
-
-        old, stage = self.stages.out, self.stages.out_stage
-        if old is None or stage is None or not self.reusable:
-            return False
-        chunks: dict[str, bytes] = {}
-        try:
-            for fmt in self.render_formats:
-                off, length = prior.ranges[fmt]
-                if fmt not in self._old:
-                    self._old[fmt] = open(old / FORMAT_FILES[fmt], "rb")  # noqa: SIM115 (closed in finish())
-                chunks[fmt] = os.pread(self._old[fmt].fileno(), length, off)
-            pages = {rel: (old / rel).read_bytes() for rel in prior.articles}
-        except (OSError, KeyError, ValueError):
-            return False
-        if output_digest(chunks, pages) != prior.digest:
-            return False
-        if pages:
-            (stage / "article").mkdir(exist_ok=True)
-        for rel, data in pages.items():
-            try:
-                os.link(old / rel, stage / rel)
-            except OSError:  # no hard links here, or gone since: write the bytes read
-                with open(stage / rel, "wb") as fh:
-                    fh.write(data)
-        ev, men = page_counts(r)
-        out = PageOutput(page_graph(name), prior.quads, chunks, ev, men, {}, prior.articles, prior.digest)
-        self.page(out, name, prior.key)
-        return True
 
     def prior_pages(self) -> dict[str, list[Any]]:
         """Per page written: its cache key, quads, where its bytes are in each of OUT's files,
@@ -386,11 +390,6 @@ class DatasetOutput:
             name: [key, n, {f: list(r) for f, r in ranges[page_graph(name)].items()}, list(arts), digest]
             for name, (key, n, arts, digest) in sorted(self.written.items())
         }
-
-    def _close_old(self) -> None:
-        for fh in self._old.values():
-            fh.close()
-        self._old.clear()
 
     def finish(self, corpus: Corpus) -> None:
         """Write the graphs of the whole corpus (entities, relations, vocabularies); close."""
@@ -408,7 +407,6 @@ class DatasetOutput:
                 self.hashes = hashes
         if getattr(self, "_load_fh", None) is not None:
             self._load_fh.close()
-        self._close_old()
 
     def link_unchanged(self) -> None:
         """Hard-link each written serialization whose bytes the old OUT holds already."""
@@ -425,7 +423,6 @@ class DatasetOutput:
             w.abort()
         if getattr(self, "_load_fh", None) is not None:
             self._load_fh.close()
-        self._close_old()
 
 
 @dataclass
@@ -624,16 +621,20 @@ def build(
         report = BuildReport(summary={})
         corpus = Corpus(lean=True, defer=True)
         ds = DatasetOutput(stages, fmts)
-        if not ds.reusable:
-            prior = {}
-        # a local worker writes its page's article pages itself; a cluster's send them here
+        # a local worker writes its page's article pages itself, and copies a page the last
+        # build wrote from the same result out of the old OUT; a cluster's workers may not
+        # see OUT: they send the pages here, all rendered
         write_to = None
-        if articles and client is None and stages.out_stage is not None:
+        if client is None and stages.out_stage is not None:
             write_to = (stages.out_stage, stages.out)
+        if write_to is None or not ds.reusable:
+            prior = {}
+
         work = partial(page_output, formats=ds.render_formats, articles=articles, write_to=write_to)
 
-        def same_as_before(name: str, key: str) -> bool:
-            return name in prior and prior[name].key == key
+        def copy_if_same(name: str, key: str) -> dict[str, Any] | None:
+            was = prior.get(name)
+            return {"prior": was} if was is not None and was.key == key else None
 
         try:
             for page in iter_pages(
@@ -649,18 +650,15 @@ def build(
                 date=date,
                 manifest=manifest,
                 page_work=work,
-                reuse=same_as_before if prior else None,
+                work_args=copy_if_same if prior else None,
             ):
                 if page.result is None:
                     report.errors.append((page.path, page.error or "not extracted"))
                     continue
                 corpus.add(page.result)
-                if page.extra is not None:
-                    ds.page(page.extra, page.name, page.key)
-                elif page.name in prior and ds.reuse(page.name, prior[page.name], page.result):
+                ds.page(page.extra, page.name, page.key)
+                if page.extra.copied:
                     report.reused.append(page.name)
-                else:  # the last OUT does not hold what the record says: render it here
-                    ds.page(work(page.result), page.name, page.key)
                 (report.cached if page.cached else report.extracted).append(page.name)
             if not corpus.sources:
                 detail = "; ".join(m for _p, m in report.errors[:3])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kg import rules
@@ -103,7 +104,7 @@ def iter_pages(
     date: str | None = None,
     manifest: Mapping[str, PageInfo] | None = None,
     results: bool = True,
-    reuse: Callable[[str, str], bool] | None = None,
+    work_args: Callable[[str, str], Mapping[str, Any] | None] | None = None,
 ) -> Iterator[Page]:
     """Every input as a :class:`Page`, in a deterministic order (inputs that cannot be found
     first, then the files sorted by path, or by name with ``unique_names``), whatever runs
@@ -129,9 +130,9 @@ def iter_pages(
     known of the pages (:func:`page_info`). ``results=False`` (with ``page_work``, no
     ``cache``): a page's result stays where it was made and only ``Page.extra`` comes back
     (``Page.result`` is None, ``Page.error`` says what failed), so a result is not pickled
-    back to this process for nothing (``kg extract`` gets its JSON lines). ``reuse`` (with a
-    ``cache``) is asked of each page by name and cache key: when it says yes, ``page_work``
-    does not run on that page (the caller has its output already: ``Page.extra`` is None).
+    back to this process for nothing (``kg extract`` gets its JSON lines). ``work_args`` (with a
+    ``cache``) is asked of each page by name and cache key for keyword arguments of its
+    ``page_work`` (``kg build``: where the last build wrote that page, to copy it from there).
     """
     from kg.ingest import read_source
     from kg.ingest.files import display_path, find_files
@@ -179,8 +180,9 @@ def iter_pages(
             work = page_work
             if cache is not None:
                 keys[i] = cache_key(src, page_home, user)
-                if reuse is not None and reuse(src.name, keys[i]):
-                    work = None
+                extra = work_args(src.name, keys[i]) if work_args is not None else None
+                if extra and page_work is not None:
+                    work = partial(page_work, **extra)
                 if store_there:
                     # the worker looks the page up: decoding thousands of cached results here,
                     # and pickling each to a worker for its page work, made this process the
