@@ -193,3 +193,18 @@ def test_nothing_is_copied_when_the_output_code_or_options_change(
     again = build([str(four)], out=out, cache=cache, skip_unchanged=True, **options)  # type: ignore[arg-type]
     assert again.reused == [] and len(again.cached) == 3
     assert tree(out) == fresh(four, tmp_path / "fresh", **options)
+
+
+def test_kg_build_says_how_many_pages_it_copied(four: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    args = ["build", str(four), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "4 page(s) extracted, 0 from the cache, " in first.stderr and "written as" not in first.stderr
+    _edit(sorted(four.glob("*.txt"))[3])
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "1 page(s) extracted, 3 from the cache (3 written as the last build wrote them), " in again.stderr

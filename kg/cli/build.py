@@ -95,9 +95,10 @@ def build(
     serializations --formats names (Turtle, TriG, JSON-LD, GraphML for Gephi), a
     summary, and the HTML views: open OUT/index.html in a browser (offline, from disk).
     Pages are extracted in --jobs processes, or on a Dask cluster (--scheduler).
-    Pages whose text is unchanged are not extracted again (a cache keyed by content hash).
-    Files are replaced only when the whole build succeeded. Exit code 1 when some input
-    could not be read (the others are still built).
+    Pages whose text is unchanged are not extracted again (a cache keyed by content hash),
+    and their output is copied from the last OUT (checked against a digest); with nothing
+    changed, nothing is written. Files are replaced only when the whole build succeeded.
+    Exit code 1 when some input could not be read (the others are still built).
     """
     from kg.export.build import build as run_build
     from kg.export.build import format_summary
