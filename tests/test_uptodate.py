@@ -175,7 +175,7 @@ def _recorded(cache: Path) -> dict[str, list]:
     return pages
 
 
-@pytest.mark.parametrize("change", ["formats", "code", "no views"])
+@pytest.mark.parametrize("change", ["formats", "code", "no views", "OUT removed"])
 def test_nothing_is_copied_when_the_output_code_or_options_change(
     four: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,6 +186,8 @@ def test_nothing_is_copied_when_the_output_code_or_options_change(
         options = {"formats": "nq,ttl"}
     elif change == "no views":
         options = {"views": False}
+    elif change == "OUT removed":
+        shutil.rmtree(out)
     else:  # another version of the package: its pages may be rendered otherwise
         real = uptodate._code_fingerprint()
         monkeypatch.setattr(uptodate, "_code_fingerprint", lambda: real[::-1])
@@ -208,3 +210,37 @@ def test_kg_build_says_how_many_pages_it_copied(four: Path, tmp_path: Path) -> N
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
     assert "1 page(s) extracted, 3 from the cache (3 written as the last build wrote them), " in again.stderr
+
+
+@pytest.mark.parametrize("forged", ["a path out of OUT", "a range past the file's end"])
+def test_a_record_that_points_elsewhere_is_not_followed(four: Path, tmp_path: Path, forged: str) -> None:
+    """The record is data in the cache folder: a page whose record names a file outside OUT's
+    article pages, or bytes past the end of a file, is rendered, and nothing is read there."""
+    import json
+
+    cache, out = ResultCache(tmp_path / "cache"), tmp_path / "out"
+    build([str(four)], out=out, cache=cache, skip_unchanged=True)
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>not OUT's</p>", encoding="utf-8")
+    (rec,) = (tmp_path / "cache" / "builds").glob("*.json")
+    data = json.loads(rec.read_text(encoding="utf-8"))
+    name = sorted(data["outputs"]["pages"])[1]
+    entry = data["outputs"]["pages"][name]
+    if forged == "a path out of OUT":  # with the digest of what is there: only the path is wrong
+        from kg.export.build import output_digest
+
+        off, length = entry[2]["nq"]
+        chunk = (out / "graph.nq").read_bytes()[off : off + length]
+        entry[3] = ["article/../../secret.html"]
+        entry[4] = output_digest({"nq": chunk}, {entry[3][0]: secret.read_bytes()})
+    else:
+        entry[2]["nq"][1] = 1 << 40
+    rec.write_text(json.dumps(data), encoding="utf-8")
+    edited = sorted(four.glob("*.txt"))[0]
+    _edit(edited)
+    again = build([str(four)], out=out, cache=cache, skip_unchanged=True)
+    assert sorted(again.reused) == sorted(
+        p.name for p in four.glob("*.txt") if p.name not in (edited.name, name)
+    )
+    assert tree(out) == fresh(four, tmp_path / "fresh")
+    assert not any("secret" in rel for rel in tree(out))

@@ -284,6 +284,8 @@ def copy_page(
         for fmt in formats:
             off, length = prior.ranges[fmt]
             with open(old / FORMAT_FILES[fmt], "rb") as fh:
+                if not 0 <= off <= off + length <= os.fstat(fh.fileno()).st_size:
+                    return None  # not in the file (another build's, cut short)
                 chunks[fmt] = os.pread(fh.fileno(), length, off)
         pages = {rel: (old / rel).read_bytes() for rel in prior.articles}
     except (OSError, KeyError, ValueError):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -32,6 +33,8 @@ from typing import Any, NamedTuple
 
 #: bump when what the key covers changes
 FORMAT = "1"
+#: the article pages a build writes into OUT (:func:`kg.export.views.data.article_filename`)
+_ARTICLE_PAGE = re.compile(r"article/[0-9a-f]{16}\.html")
 
 
 @cache
@@ -167,12 +170,15 @@ class BuildRecord:
                 json.dumps(dict(options), sort_keys=True)
             ):
                 return {}
-            return {
+            pages = {
                 name: PriorPage(k, int(n), {f: (int(o), int(ln)) for f, (o, ln) in r.items()}, tuple(a), d)
                 for name, (k, n, r, a, d) in outputs.get("pages", {}).items()
             }
         except (OSError, ValueError, TypeError, AttributeError):
             return {}
+        # only article pages are linked from the last OUT: a record that names another path
+        # (``../``, an absolute one) is not followed out of OUT
+        return {n: p for n, p in pages.items() if all(_ARTICLE_PAGE.fullmatch(a) for a in p.articles)}
 
     def record(
         self,
