@@ -3,7 +3,8 @@
 Each page is extracted once (:func:`kg.pipeline.extract_paths`): its result is cached under a
 hash of its text, name, options and the extractor's code (:mod:`kg.pipeline.cache`), so a
 re-run on an unchanged corpus extracts nothing and a changed page is the only one
-re-extracted. The corpus merged from all pages is the one source of truth; every output is a
+re-extracted; the other pages' output is copied from the last OUT, where the build record
+says it is (:mod:`kg.export.uptodate`, :func:`copy_page`). The corpus merged from all pages is the one source of truth; every output is a
 view of it:
 
 ``graph.ttl``      the merged graph (Turtle)
