@@ -4,8 +4,8 @@ Each page is extracted once (:func:`kg.pipeline.extract_paths`): its result is c
 hash of its text, name, options and the extractor's code (:mod:`kg.pipeline.cache`), so a
 re-run on an unchanged corpus extracts nothing and a changed page is the only one
 re-extracted; the other pages' output is copied from the last OUT, where the build record
-says it is (:mod:`kg.export.uptodate`, :func:`copy_page`). The corpus merged from all pages is the one source of truth; every output is a
-view of it:
+says it is (:mod:`kg.export.uptodate`, :func:`copy_page`). The corpus merged from all pages
+is the one source of truth; every output is a view of it:
 
 ``graph.ttl``      the merged graph (Turtle)
 ``graph.trig``     the dataset with one named graph per page (TriG) — provenance
