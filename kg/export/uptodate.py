@@ -16,7 +16,7 @@ a page's named graph and its article pages are a function of its result (its cac
 the code. The record keeps, per page, its cache key, where its bytes are in each of OUT's
 files and a digest of them (:class:`PriorPage`); with the same code and formats, a page of
 the same key is copied from the last OUT, the bytes checked against the digest, instead of
-rendered again (:meth:`kg.export.build.DatasetOutput.reuse`).
+rendered again (:func:`kg.export.build.copy_page`, in the worker that has the page).
 """
 
 from __future__ import annotations
