@@ -349,6 +349,12 @@ class DatasetOutput:
             w.graph(g, quads)
 
     @property
+    def load_ranges(self) -> dict[str, tuple[int, int]]:
+        """Where each graph's bytes are in :attr:`load_nq` (graph IRI → offset, length)."""
+        w = next(w for w in reversed(self.writers) if "nq" in w.formats)
+        return {g: r["nq"] for g, r in w.ranges.items()}
+
+    @property
     def render_formats(self) -> tuple[str, ...]:
         """The RDF formats each page is rendered in (OUT's, and N-Quads for the store)."""
         from kg.export.rdf.stream import RDF_FORMATS
@@ -502,7 +508,8 @@ class Stages:
             return None
         from kg.export.bulkstore import load_store
 
-        store_report = load_store(self.store_stage, ds.load_nq, ds.graphs, previous=self.store)
+        nq, graphs, ranges = ds.load_nq, ds.graphs, ds.load_ranges
+        store_report = load_store(self.store_stage, nq, graphs, ranges, previous=self.store)
         if ds.load_nq.parent == self.store_stage:
             ds.load_nq.unlink()
         return store_report

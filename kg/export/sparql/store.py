@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 MARKER = "kg-store.json"
 DATA = "oxigraph"
 FORMAT = 1
+#: the SHA-256 of each named graph's N-Quads as the build that wrote the store wrote them
+#: (``kg build --store``): the next build leaves a graph whose bytes are the same unread
+DIGESTS = "kg-store-graphs.json"
 
 
 def is_store(path: str | Path) -> bool:
@@ -63,7 +66,26 @@ def _ours(graph: str) -> bool:
 
 
 def _owned(rel: str) -> bool:
-    return rel in (DATA, MARKER, f".{MARKER}.tmp")
+    return rel in (DATA, MARKER, f".{MARKER}.tmp", DIGESTS)
+
+
+def graph_digests(path: Path | None) -> dict[str, str]:
+    """The digests of the graphs of the store at ``path`` (:data:`DIGESTS`): graph IRI →
+    SHA-256 of its N-Quads; empty when the store has none or they are not ours (a store
+    written from quads in memory, an older format, a file edited into something else)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads((path / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("graphs"), dict):
+        return {}
+    return {
+        g: d
+        for g, d in data["graphs"].items()
+        if isinstance(d, str) and len(d) == 64 and all(c in "0123456789abcdef" for c in d)
+    }
 
 
 def store_replacement(path: str | Path) -> Replacement:
