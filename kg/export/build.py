@@ -260,8 +260,10 @@ def page_output(
         chunks = copy_page(prior, formats, *write_to)
         if chunks is not None:
             return PageOutput(g, prior.quads, chunks, *page_counts(r), {}, prior.articles, prior.digest, True)
-    n, chunks = render_graph(g, page_quads(Corpus.from_results([r]), r.source.name), formats)
-    pages = page_articles(r) if articles else {}
+    alone = Corpus.from_results([r])
+    n, chunks = render_graph(g, page_quads(alone, r.source.name), formats)
+    pages = page_articles(r, alone) if articles else {}
+    del alone
     written, digest = tuple(sorted(pages)), output_digest(chunks, pages)
     if pages and write_to is not None:
         write_articles(pages, *write_to)

@@ -100,29 +100,32 @@ def bind_prefixes(g: Any) -> None:
         g.bind(prefix, iri, override=True, replace=True)
 
 
+class _Nodes(dict[str, Any]):
+    """IRI → its ``pyoxigraph.NamedNode``, made on first use: a hit is a dict lookup, no call."""
+
+    def __missing__(self, iri: str) -> Any:
+        import pyoxigraph as ox
+
+        node = self[iri] = ox.NamedNode(iri)
+        return node
+
+
 def to_oxigraph(quads: Iterable[Quad]) -> Iterator[Any]:
-    """``pyoxigraph.Quad`` objects for ``quads``."""
+    """``pyoxigraph.Quad`` objects for ``quads`` (a page's graph: millions of them per build)."""
     import pyoxigraph as ox
 
-    cache: dict[str, Any] = {}
-
-    def node(iri: str) -> Any:
-        n = cache.get(iri)
-        if n is None:
-            n = cache[iri] = ox.NamedNode(iri)
-        return n
-
+    nodes = _Nodes()
+    quad, literal = ox.Quad, ox.Literal
     for s, p, o, g in quads:
-        if isinstance(o, Lit):
-            if o.lang:
-                obj = ox.Literal(o.value, language=o.lang)
-            elif o.datatype:
-                obj = ox.Literal(o.value, datatype=node(o.datatype))
-            else:
-                obj = ox.Literal(o.value)
+        if isinstance(o, str):
+            obj = nodes[o]
+        elif o.lang:
+            obj = literal(o.value, language=o.lang)
+        elif o.datatype:
+            obj = literal(o.value, datatype=nodes[o.datatype])
         else:
-            obj = node(o)
-        yield ox.Quad(node(s), node(p), obj, node(g))
+            obj = literal(o.value)
+        yield quad(nodes[s], nodes[p], obj, nodes[g])
 
 
 def _term_key(t: Term) -> tuple[int, str, str, str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import UsageError
-from kg.export.rdf.quads import Quad, quad_key
+from kg.export.rdf.quads import Quad
 
 #: the serializations ``--formats`` chooses from, by name: the file each writes
 FORMAT_FILES: dict[str, str] = {
@@ -182,11 +182,21 @@ def serialize_dataset(quads: Iterable[Quad], fmt: str) -> bytes:
 
 
 def sorted_quads(g: str, quads: Iterable[Quad]) -> list[Quad]:
-    """The quads of the graph ``g``, without duplicates, in the order they are written."""
-    qs = sorted(set(quads), key=quad_key)
+    """The quads of the graph ``g``, without duplicates, in the order they are written: that of
+    :func:`kg.export.rdf.quads.quad_key`, whose first member is ``g`` for every one of them."""
+    qs = sorted(set(quads), key=_spo_key)
     if any(q[3] != g for q in qs):
         raise ValueError(f"a quad of another graph given for {g}")
     return qs
+
+
+def _spo_key(q: Quad) -> tuple[Any, ...]:
+    """:func:`~kg.export.rdf.quads.quad_key` within one graph, as one flat tuple (an IRI object
+    before a literal, as there): a page's graph sorts its quads with one tuple made per quad."""
+    o = q[2]
+    if isinstance(o, str):
+        return (q[0], q[1], 0, o)
+    return (q[0], q[1], 1, o.value, o.lang or "", o.datatype or "")
 
 
 def render_graph(g: str, quads: Iterable[Quad], formats: Sequence[str]) -> tuple[int, dict[str, bytes]]:

@@ -226,14 +226,16 @@ def render_article(ix: ViewIndex, aid: str, target: str | None = None) -> str:
     )
 
 
-def page_articles(r: FileResult) -> dict[str, bytes]:
+def page_articles(r: FileResult, corpus: Corpus | None = None) -> dict[str, bytes]:
     """The article pages of one page, from its result alone (``article/<hash>.html`` → bytes):
     what :func:`kg.export.views.write_views` writes for its articles from the whole corpus
     (see :meth:`ViewIndex.of_page`). ``kg build`` renders them where the page is extracted
-    and writes them as the page comes back, so the corpus it merges holds no page text."""
+    and writes them as the page comes back, so the corpus it merges holds no page text.
+    ``corpus``: the page's result merged alone (``Corpus.from_results([r])``), when the
+    caller has it already."""
     from kg.corpus import Corpus
 
-    ix = ViewIndex.of_page(Corpus.from_results([r]))
+    ix = ViewIndex.of_page(corpus if corpus is not None else Corpus.from_results([r]))
     return {rel: render_article(ix, aid).encode("utf-8") for aid, rel in ix.article_pages.items()}
 
 
