@@ -162,3 +162,38 @@ def test_a_focus_process_that_fails_or_dies_fails_the_views_and_leaves_no_proces
     for pid in pids:  # every process it forked reaped (no longer a child of this one)
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+# (limit, (faulted, written) after each chunk) → (passed after each chunk, smaps reads)
+COPY_BUDGETS = [
+    (100, [(10, 5), (50, 40), (100, 90)], [False, False, False], 0),  # faults never pass it: no read
+    (100, [(150, 60), (180, 70), (200, 110)], [False, False, True], 2),  # 60 written: next read at 190
+    (100, [(120, 101)], [True], 1),
+    (100, [(150, 60), (170, 99), (400, 99), (410, 101)], [False, False, False, True], 3),
+]
+
+
+@pytest.mark.parametrize(("limit", "steps", "passed", "reads"), COPY_BUDGETS)
+def test_copy_budget_reads_smaps_only_when_the_faults_say_the_limit_may_be_passed(
+    limit: int, steps: list[tuple[int, int]], passed: list[bool], reads: int
+) -> None:
+    """The answers are those of reading Private_Dirty after every chunk (written > limit),
+    with a read only where the pages faulted in since the last one could have passed it."""
+    from kg.export.views import CopyBudget
+
+    step = iter(steps)
+    now: list[tuple[int, int]] = []
+    read: list[int] = []
+
+    def faulted() -> int:
+        now[:] = [next(step)]
+        return now[0][0]
+
+    def private() -> int:
+        read.append(now[0][1])
+        return now[0][1]
+
+    budget = CopyBudget(limit, faulted, private)
+    got = [budget.passed() for _ in steps]
+    assert got == passed == [w > limit for _f, w in steps]
+    assert len(read) == reads
