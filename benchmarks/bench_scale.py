@@ -20,9 +20,9 @@ in ``DIR/store``), so that a query's new form is timed on the same data without 
 
 Memory: the peak over the build of the sum of PSS (proportional set size: pages shared by
 the forked workers counted once) of the ``kg`` process and its workers, sampled every 0.2 s
-or, when reading it takes longer, after ten times as long as the last reading took (the kernel
-walks every page table of each process to give it: at 10,000 pages, every 0.2 s took about 0.4 of a
-third of a core from the build it measures), and the largest single process's peak RSS
+or, when reading it takes longer, after ten times as long as the last reading took (the
+kernel walks every page table of each process to give it: at 10,000 pages, every 0.2 s took
+about 0.4 of a core from the build it measures), and the largest single process's peak RSS
 (``ru_maxrss`` of the children).
 
 ``--extract-mb``: whole processes on the same text (the seeds repeated to that size), wall
