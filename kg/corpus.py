@@ -132,11 +132,13 @@ class Corpus:
                     continue
                 seen.add((eid, m.article))
                 article = self.articles[m.article].id if m.article in self.articles else m.article
-                m = replace(m, article=article)  # one string per article id, shared
-            self.mentions.setdefault(eid, []).append(MentionRef(src.name, m.article, m.start, m.end, m.text))
+            else:
+                article = m.article
+            # one string per article id, shared (with ``lean``)
+            self.mentions.setdefault(eid, []).append(MentionRef(src.name, article, m.start, m.end, m.text))
         for rel in r.relations:
             if self.lean:  # one string object per page name and article id, not one per span
-                rel = replace(rel, evidence=tuple(self._shared(ev) for ev in rel.evidence))
+                rel = Relation(rel.s, rel.p, rel.o, tuple(self._shared(ev) for ev in rel.evidence))
             old_rel = self.relations.get(rel.key)
             if old_rel is None:
                 self.relations[rel.key] = rel
