@@ -183,8 +183,22 @@ def serialize_dataset(quads: Iterable[Quad], fmt: str) -> bytes:
 
 def sorted_quads(g: str, quads: Iterable[Quad]) -> list[Quad]:
     """The quads of the graph ``g``, without duplicates, in the order they are written: that of
-    :func:`kg.export.rdf.quads.quad_key`, whose first member is ``g`` for every one of them."""
-    qs = sorted(set(quads), key=_spo_key)
+    :func:`kg.export.rdf.quads.quad_key`, whose first member is ``g`` for every one of them.
+
+    Sorted by subject alone (the strings themselves are the keys), then each run of one
+    subject (a few quads: a mention's, a statement's) by the whole key: a key tuple per quad,
+    sorted at once, took three times as long on a relation graph of 646,290 quads (4.8 against
+    1.5 s), the tuples' allocation and their garbage collection among a build's objects."""
+    from itertools import groupby
+    from operator import itemgetter
+
+    by_subject = itemgetter(0)
+    qs: list[Quad] = []
+    for _s, run in groupby(sorted(set(quads), key=by_subject), by_subject):
+        same = list(run)
+        if len(same) > 1:
+            same.sort(key=_spo_key)
+        qs += same
     if any(q[3] != g for q in qs):
         raise ValueError(f"a quad of another graph given for {g}")
     return qs
