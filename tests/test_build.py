@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -222,6 +223,7 @@ def test_rebuild_reuses_the_cache_and_reextracts_only_a_changed_page(tmp_path: P
     store = tmp_path / "store"
     first = build([str(work)], out=tmp_path / "out", store=store, cache=cache)
     assert first.cached == [] and len(first.extracted) == 2
+    assert gc.get_freeze_count() == 0  # the corpus, frozen while it was built, is given back
     assert first.store and first.store["added"] == first.store["graphs"]
 
     again = build([str(work)], out=tmp_path / "out", store=store, cache=cache)
@@ -322,6 +324,7 @@ def test_a_failed_build_leaves_the_old_outputs(
     shutil.copy(sorted(SEED_DIR.glob("*.txt"))[0], extra)
     with pytest.raises(RuntimeError):
         build([str(extra)], out=out, cache=cache, formats="all")
+    assert gc.get_freeze_count() == 0
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # no temp files, nothing new
 

@@ -603,6 +603,7 @@ def build(
     t0 = time.monotonic()
     from functools import partial
 
+    from kg.export.heap import frozen_heap
     from kg.export.rdf.stream import parse_formats
     from kg.pipeline import iter_pages
 
@@ -648,47 +649,52 @@ def build(
             was = prior.get(name)
             return {"prior": was} if was is not None and was.key == key else None
 
-        try:
-            for page in iter_pages(
-                inputs,
-                home=home,
-                cache=cache,
-                progress=progress,
-                unique_names=True,
-                max_bytes=max_bytes,
-                jobs=jobs,
-                client=client,
-                rules_dir=rules_dir,
-                date=date,
-                manifest=manifest,
-                page_work=work,
-                work_args=copy_if_same if prior else None,
-            ):
-                if page.result is None:
-                    report.errors.append((page.path, page.error or "not extracted"))
-                    continue
-                corpus.add(page.result)
-                ds.page(page.extra, page.name, page.key)
-                if page.extra.copied:
-                    report.reused.append(page.name)
-                (report.cached if page.cached else report.extracted).append(page.name)
-            if not corpus.sources:
-                detail = "; ".join(m for _p, m in report.errors[:3])
-                raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
-            corpus.settle()
-            ds.finish(corpus)
-        except BaseException:
-            ds.abort()
-            raise
-        report.summary = summary_of(corpus, ds.graphs, ds.evidence, ds.mentions, report.errors)
-        # the views in local processes (with a Dask client, in this one: forking a process
-        # that runs the client's threads is not safe)
-        from kg.pipeline.parallel import default_jobs
+        # the corpus (millions of objects at 10,000 pages) is out of the cyclic collector's
+        # sight until the views are written (kg.export.heap)
+        with frozen_heap() as freeze:
+            try:
+                for page in iter_pages(
+                    inputs,
+                    home=home,
+                    cache=cache,
+                    progress=progress,
+                    unique_names=True,
+                    max_bytes=max_bytes,
+                    jobs=jobs,
+                    client=client,
+                    rules_dir=rules_dir,
+                    date=date,
+                    manifest=manifest,
+                    page_work=work,
+                    work_args=copy_if_same if prior else None,
+                ):
+                    if page.result is None:
+                        report.errors.append((page.path, page.error or "not extracted"))
+                        continue
+                    corpus.add(page.result)
+                    freeze()  # what the corpus holds now stays to the end: the collector leaves it
+                    ds.page(page.extra, page.name, page.key)
+                    if page.extra.copied:
+                        report.reused.append(page.name)
+                    (report.cached if page.cached else report.extracted).append(page.name)
+                if not corpus.sources:
+                    detail = "; ".join(m for _p, m in report.errors[:3])
+                    raise UsageError(f"no readable input pages{': ' + detail if detail else ''}")
+                corpus.settle()
+                freeze()
+                ds.finish(corpus)
+            except BaseException:
+                ds.abort()
+                raise
+            report.summary = summary_of(corpus, ds.graphs, ds.evidence, ds.mentions, report.errors)
+            # the views in local processes (with a Dask client, in this one: forking a process
+            # that runs the client's threads is not safe)
+            from kg.pipeline.parallel import default_jobs
 
-        view_jobs = 1 if client is not None else (default_jobs() if jobs is None else max(1, jobs))
-        files = stages.write_out(
-            ds, corpus, report.summary, fmts, views, max_overview_nodes, view_jobs, articles
-        )
+            view_jobs = 1 if client is not None else (default_jobs() if jobs is None else max(1, jobs))
+            files = stages.write_out(
+                ds, corpus, report.summary, fmts, views, max_overview_nodes, view_jobs, articles
+            )
         # the views were the last to read the corpus: the store's bulk load (the build's
         # largest allocation) starts without it
         del corpus

@@ -281,13 +281,15 @@ def _fork_each(
     import select
     import signal
 
+    from kg.export.heap import frozen_heap
     from kg.pipeline.parallel import die_with_parent
 
     limit = _CHILD_BUDGET if budget is None else budget
     todo = list(order) if order is not None else list(range(len(chunks)))
     todo.reverse()  # popped from the end
     gc.collect()
-    gc.freeze()
+    thawed = contextlib.ExitStack()
+    thawed.enter_context(frozen_heap())  # left frozen while a build around it holds them frozen
     children: dict[int, tuple[int, int]] = {}  # a child's report pipe (read end) → (pid, task pipe)
     failure: BaseException | None = None
     parent = os.getpid()
@@ -370,7 +372,7 @@ def _fork_each(
                 os.kill(pid, signal.SIGKILL)
         for fd in list(children):
             end(fd)
-        gc.unfreeze()
+        thawed.close()
     if failure is not None:
         raise failure
 
