@@ -333,10 +333,16 @@ def test_200_concurrent_clients_are_answered_without_a_reset(out: Path) -> None:
     # The time limit is also how long a query may wait for a place: 200 queries take 4 s on a quiet
     # machine and took over 40 s on a loaded one in CI. The limit is generous so that what is tested
     # is the queue (no reset, no refusal), not the machine's speed.
+    # A 503 says "retry later": on a loaded machine a trivial query can run past LONG_AFTER while
+    # the long pool is full, and is stopped (12 of 200 answered 200 while another test held a
+    # core). So what is counted is that every client is answered, and that a client told to
+    # retry is answered when it does, once the burst is over.
     with serving(out, timeout=90, workers=2) as server:
         answers = _many_clients(server.url, 200)
-    assert {a for a in answers if a not in (200, 503)} == set()  # no reset, no refusal, no silence
-    assert answers.count(200) >= 180
+        assert {a for a in answers if a not in (200, 503)} == set()  # no reset, no refusal, no silence
+        retried = [status_of(get_raw(server.url, ASK, timeout=90)) for a in answers if a == 503]
+    assert set(retried) <= {200}
+    assert answers.count(200) + len(retried) == 200
 
 
 def _many_clients(endpoint: str, n: int) -> list[int | str]:
