@@ -206,7 +206,7 @@ def sorted_quads(g: str, quads: Iterable[Quad]) -> list[Quad]:
 
 def _spo_key(q: Quad) -> tuple[Any, ...]:
     """:func:`~kg.export.rdf.quads.quad_key` within one graph, as one flat tuple (an IRI object
-    before a literal, as there): a page's graph sorts its quads with one tuple made per quad."""
+    before a literal, as there): :func:`sorted_quads` orders one subject's quads with it."""
     o = q[2]
     if isinstance(o, str):
         return (q[0], q[1], 0, o)
