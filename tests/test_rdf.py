@@ -314,6 +314,11 @@ def _break(g: rdflib.Graph) -> dict[str, tuple[rdflib.term.Node, str]]:
     st = _first(g, RDF.Statement)
     g.remove((st, U(PROV.wasDerivedFrom), None))
     cases["statement without evidence"] = (st, "kgs:Statement")
+    art = _first(g, KG.Article, t=KG.mentionsType)
+    named = {t for e in g.subjects(U(KG.mentionedIn), art) for t in g.objects(e, RDF.type)}
+    unnamed = next(U(KG.NS + t) for t in ENTITY_TYPES if U(KG.NS + t) not in named)
+    g.add((art, U(KG.mentionsType), unnamed))
+    cases["article said to mention a type none of its entities has"] = (art, "kgs:MentionsTypeDerived")
     return cases
 
 
@@ -369,6 +374,7 @@ def broken(seed_corpus: Corpus) -> tuple[dict[str, tuple[rdflib.term.Node, str]]
         "derived link without a span stating both",
         "evidence not quoted from an article",
         "statement without evidence",
+        "article said to mention a type none of its entities has",
     ],
 )
 def test_shapes_catch_defects(broken, case: str) -> None:  # type: ignore[no-untyped-def]
