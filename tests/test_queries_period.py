@@ -133,8 +133,7 @@ def test_flood_season_finds_the_counties_and_narrower_terms(out: Path) -> None:
     [("campaigns-started-in-quarter", {"quarter": "1"}), ("places-active-in-season", {})],
 )
 def test_both_engines_give_the_same_rows(out: Path, query_name: str, params: dict[str, str]) -> None:
-    """xsd:date functions (year, month, min) read the same in Oxigraph and rdflib (one case each:
-    rdflib takes ~20 s on the season's query)."""
+    """xsd:date functions (year, month, min) read the same in Oxigraph and rdflib (one case each)."""
     from kg.export.sparql.child import call_with_timeout
     from kg.export.sparql.engine import Target
     from kg.export.sparql.named import bind, named_queries
