@@ -115,6 +115,14 @@ OXIGRAPH: dict[str, list[dict[str, str]]] = {
         {"place": "长子县", "term": "危化品"},
         {"place": "山西省", "term": "森林火灾"},
     ],
+    # the quarters in which some campaign starts (tests/test_queries_period.py: STARTS), and one
+    # in which none does
+    "campaigns-started-in-quarter": [
+        {},
+        {"quarter": "1"},
+        {"quarter": "3"},
+        {"year": "2024", "quarter": "1"},
+    ],
     "places-active-in-season": [
         {},
         {"hazard": "洪水"},
